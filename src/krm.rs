@@ -1,0 +1,113 @@
+//! KRM function mode (kustomize `transformers:`, kpt): one `ResourceList` in, one out,
+//! with `results`. The output is always a whole, valid ResourceList, errors or not.
+
+use crate::config::{self, Settings};
+use crate::diag::{self, Diagnostic};
+use crate::document::{self, Head};
+use crate::transform;
+use crate::yaml::{self, ListStyle};
+use serde_json::{Map, Value};
+
+/// The apiVersion we answer with when the input gave us none we could read.
+pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
+
+/// True when the first document of the input says `kind: ResourceList`.
+pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
+    std::str::from_utf8(first_document)
+        .ok()
+        .and_then(document::kind_from_text)
+        .is_some_and(|kind| kind == "ResourceList")
+}
+
+/// The result of a KRM run: the ResourceList to print and whether it carries an error.
+pub struct Output {
+    pub yaml: String,
+    pub results: Vec<Diagnostic>,
+    pub failed: bool,
+}
+
+/// Process a whole ResourceList. `fallback` is the config to use when the list carries
+/// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
+pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
+    let mut list = match parse(input) {
+        Ok(list) => list,
+        Err(error) => {
+            let mut empty = Map::new();
+            empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
+            empty.insert("kind".into(), "ResourceList".into());
+            empty.insert("items".into(), Value::Array(Vec::new()));
+            return finish(empty, vec![error]);
+        }
+    };
+    let mut results = Vec::new();
+    let settings = match list.get("functionConfig").filter(|v| !v.is_null()).or(fallback) {
+        None => {
+            results.push(Diagnostic::error(format!(
+                "no function config: give the ResourceList a functionConfig (kind {} or ConfigMap), or pass --config",
+                config::KIND
+            )));
+            None
+        }
+        Some(config_doc) => match config::load(config_doc) {
+            Ok(loaded) => {
+                results.extend(loaded.warnings);
+                Some(loaded.settings)
+            }
+            Err(e) => {
+                results.push(Diagnostic::error(e.to_string()));
+                None
+            }
+        },
+    };
+    if let Some(settings) = settings {
+        let items = list.get_mut("items").and_then(Value::as_array_mut).expect("checked by parse");
+        results.extend(transform_items(items, &settings));
+    }
+    finish(list, results)
+}
+
+fn transform_items(items: &mut [Value], settings: &Settings) -> Vec<Diagnostic> {
+    let mut results = Vec::new();
+    for (index, item) in items.iter_mut().enumerate() {
+        if let Some(problem) = Head::of(item).problem() {
+            results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(item));
+            continue;
+        }
+        results.extend(transform::transform(item, settings).results);
+    }
+    results
+}
+
+fn parse(input: &[u8]) -> Result<Map<String, Value>, Diagnostic> {
+    let text = document::utf8(input).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
+    let value: Value = yaml::from_str(text).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
+    let Value::Object(mut list) = value else {
+        return Err(Diagnostic::error("ResourceList: the input is not a mapping"));
+    };
+    match list.get("items") {
+        Some(Value::Array(_)) => {}
+        // `items: null` or `items:` (nothing to do) is how an empty list is often written.
+        Some(Value::Null) => {
+            list.insert("items".into(), Value::Array(Vec::new()));
+        }
+        None => return Err(Diagnostic::error("ResourceList: it has no items list")),
+        Some(_) => return Err(Diagnostic::error("ResourceList: items is not a list")),
+    }
+    Ok(list)
+}
+
+fn finish(mut list: Map<String, Value>, results: Vec<Diagnostic>) -> Output {
+    if !list.get("apiVersion").is_some_and(Value::is_string) {
+        list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
+    }
+    if results.is_empty() {
+        list.remove("results");
+    } else {
+        list.insert("results".into(), serde_json::to_value(&results).expect("results serialize"));
+    }
+    Output {
+        yaml: yaml::to_string(&Value::Object(list), ListStyle::Compact),
+        failed: diag::has_error(&results),
+        results,
+    }
+}

@@ -1,0 +1,91 @@
+//! The shell: read stdin, pick the mode, run the core, write stdout and stderr.
+
+mod cli;
+
+use anyhow::Context;
+use clap::Parser;
+use pinpoint_inject::{config, document, krm, stream, yaml};
+use serde_json::Value;
+use std::io::{self, BufReader, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("pinpoint-inject: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|e| e.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
+    let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let mut docs = stream::Splitter::new(stdin);
+    let first = docs.next().transpose().context("reading stdin")?;
+    let stdout = io::stdout().lock();
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout);
+    let mut err = io::stderr().lock();
+
+    if let Some(first) = &first
+        && krm::looks_like_resource_list(&first.bytes)
+    {
+        let mut input = first.bytes.clone();
+        for doc in docs {
+            input.extend_from_slice(&doc.context("reading stdin")?.bytes);
+        }
+        let fallback = match cli.config_path() {
+            Some(path) => Some(read_config(&path)?),
+            None => None,
+        };
+        let output = krm::process(&input, fallback.as_ref());
+        for result in output.results.iter().filter(|r| r.severity != pinpoint_inject::diag::Severity::Info) {
+            writeln!(err, "pinpoint-inject: {}", result.line())?;
+        }
+        out.write_all(output.yaml.as_bytes())?;
+        out.flush()?;
+        return Ok(if output.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+    }
+
+    let Some(path) = cli.config_path() else {
+        anyhow::bail!(
+            "no config: pass --config FILE or set {} to a file holding a {} (see --help)",
+            cli::CONFIG_ENV,
+            config::KIND
+        );
+    };
+    let loaded = config::load(&read_config(&path)?).with_context(|| format!("config file {}", path.display()))?;
+    for warning in &loaded.warnings {
+        writeln!(err, "pinpoint-inject: {}", warning.line())?;
+    }
+    let summary = stream::run(first.map(Ok).into_iter().chain(docs), &loaded.settings, &mut out, &mut err)
+        .context("processing the stream")?;
+    if summary.errors > 0 {
+        writeln!(
+            err,
+            "pinpoint-inject: {} error(s); every document was written, those with errors unchanged",
+            summary.errors
+        )?;
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Read a config file (YAML) into a generic value.
+fn read_config(path: &Path) -> anyhow::Result<Value> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    let text = document::utf8(&bytes).with_context(|| format!("config file {}", path.display()))?;
+    yaml::from_str(text).with_context(|| format!("config file {}", path.display()))
+}

@@ -1,0 +1,252 @@
+//! The multi-document stream (Helm post-renderer, plain `kubectl`-style YAML): split it
+//! into documents without parsing, transform one document at a time, and write every
+//! document that did not change back byte for byte.
+
+use crate::config::Settings;
+use crate::diag::{Diagnostic, Severity};
+use crate::document::{self, Head};
+use crate::transform;
+use crate::yaml::{self, ListStyle, YamlError};
+use serde_json::Value;
+use std::io::{self, BufRead, Write};
+
+/// One document of the stream, exactly as it came in (its `---` line included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawDoc {
+    pub bytes: Vec<u8>,
+    /// 1-based position in the stream.
+    pub index: usize,
+    /// 1-based line of the stream on which the document's first byte is.
+    pub first_line: u64,
+}
+
+/// A `---` line: the start of a new document (YAML forbids it inside content).
+fn is_separator(line: &[u8]) -> bool {
+    line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// Splits a stream into [`RawDoc`]s, reading one line at a time: memory stays bounded
+/// by the largest document, not the stream.
+pub struct Splitter<R> {
+    reader: R,
+    /// The separator line that starts the next document, already read.
+    pending: Option<Vec<u8>>,
+    line: u64,
+    index: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Splitter<R> {
+    pub fn new(reader: R) -> Self {
+        Splitter { reader, pending: None, line: 1, index: 0, done: false }
+    }
+
+    fn read_doc(&mut self) -> io::Result<Option<RawDoc>> {
+        if self.done {
+            return Ok(None);
+        }
+        let first_line = self.line;
+        let mut bytes = self.pending.take().unwrap_or_default();
+        let started_with_separator = !bytes.is_empty();
+        if started_with_separator {
+            self.line += 1;
+        }
+        loop {
+            let mut line = Vec::new();
+            let n = self.reader.read_until(b'\n', &mut line)?;
+            if n == 0 {
+                self.done = true;
+                break;
+            }
+            if is_separator(&line) && (started_with_separator || !bytes.is_empty() || self.index > 0) {
+                self.pending = Some(line);
+                break;
+            }
+            if is_separator(&line) && bytes.is_empty() {
+                // The stream starts with `---`: no empty prefix document.
+                bytes = line;
+                self.line += 1;
+                continue;
+            }
+            bytes.extend_from_slice(&line);
+            if line.ends_with(b"\n") {
+                self.line += 1;
+            }
+        }
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        self.index += 1;
+        Ok(Some(RawDoc { bytes, index: self.index, first_line }))
+    }
+}
+
+impl<R: BufRead> Iterator for Splitter<R> {
+    type Item = io::Result<RawDoc>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read_doc().transpose()
+    }
+}
+
+/// A document after processing: what to write and what to say.
+#[derive(Debug)]
+pub struct Processed {
+    /// `None`: write the input bytes unchanged.
+    pub replacement: Option<Vec<u8>>,
+    pub results: Vec<Diagnostic>,
+}
+
+fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
+    let error = error.offset_lines(doc.first_line - 1);
+    Diagnostic::error(error.to_string())
+}
+
+/// Transform one document of a stream.
+pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
+    let unchanged = |results| Processed { replacement: None, results };
+    let text = match document::utf8(&doc.bytes) {
+        Ok(text) => text,
+        Err(e) => return unchanged(vec![error_at(doc, e)]),
+    };
+    if !document::may_be_workload(text) {
+        // Not a workload by its `kind:` line: check it parses and has a kind, then pass it on.
+        return match document::head(text) {
+            Err(e) => unchanged(vec![error_at(doc, e)]),
+            Ok(head) => unchanged(head.problem().map(Diagnostic::error).into_iter().collect()),
+        };
+    }
+    let mut value: Value = match yaml::from_str(text) {
+        Ok(value) => value,
+        Err(e) => return unchanged(vec![error_at(doc, e)]),
+    };
+    if let Some(problem) = Head::of(&value).problem() {
+        return unchanged(vec![Diagnostic::error(problem)]);
+    }
+    let outcome = transform::transform(&mut value, settings);
+    if !outcome.changed {
+        return unchanged(outcome.results);
+    }
+    let (prefix, body) = leading_lines(text);
+    let mut out = prefix.into_bytes();
+    out.extend_from_slice(yaml::to_string(&value, ListStyle::detect(body)).as_bytes());
+    Processed { replacement: Some(out), results: outcome.results }
+}
+
+/// Split a document into the lines we keep when it changes (its `---` line and the
+/// comments before the content, like Helm's `# Source:`) and the content.
+fn leading_lines(text: &str) -> (String, &str) {
+    let mut prefix = String::new();
+    let mut rest = text;
+    let mut first = true;
+    while !rest.is_empty() {
+        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = &rest[..end];
+        let trimmed = line.trim();
+        if first && is_separator(line.as_bytes()) {
+            let after = trimmed[3..].trim_start();
+            if after.is_empty() || after.starts_with('#') {
+                prefix.push_str(line);
+                if !line.ends_with('\n') {
+                    prefix.push('\n');
+                }
+                rest = &rest[end..];
+                first = false;
+                continue;
+            }
+            // `--- value`: the content starts on this line; keep a plain separator.
+            prefix.push_str("---\n");
+            return (prefix, rest[3..].trim_start());
+        }
+        first = false;
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            prefix.push_str(line);
+            rest = &rest[end..];
+        } else {
+            break;
+        }
+    }
+    (prefix, rest)
+}
+
+/// What a whole stream run produced.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub changed: usize,
+    pub errors: usize,
+}
+
+/// Run a whole stream: every document is written, in order, whatever happens to the
+/// others (a document with an error is written unchanged); results go to `diagnostics`
+/// as one line each.
+pub fn run<I, W, E>(docs: I, settings: &Settings, out: &mut W, diagnostics: &mut E) -> io::Result<Summary>
+where
+    I: IntoIterator<Item = io::Result<RawDoc>>,
+    W: Write,
+    E: Write,
+{
+    let mut summary = Summary::default();
+    for doc in docs {
+        let doc = doc?;
+        let processed = process_doc(&doc, settings);
+        summary.documents += 1;
+        match &processed.replacement {
+            Some(bytes) => {
+                summary.changed += 1;
+                out.write_all(bytes)?;
+            }
+            None => out.write_all(&doc.bytes)?,
+        }
+        for result in &processed.results {
+            if result.severity == Severity::Error {
+                summary.errors += 1;
+            }
+            writeln!(diagnostics, "pinpoint-inject: {}", result.line_in(Some(doc.index)))?;
+        }
+    }
+    out.flush()?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(input: &str) -> Vec<(String, usize, u64)> {
+        Splitter::new(input.as_bytes())
+            .map(|d| d.unwrap())
+            .map(|d| (String::from_utf8(d.bytes).unwrap(), d.index, d.first_line))
+            .collect()
+    }
+
+    #[test]
+    fn splitting_keeps_every_byte() {
+        for input in [
+            "",
+            "a: 1\n",
+            "---\na: 1\n",
+            "# head\n---\n# Source: x\na: 1\n---\n---\nb: 2",
+            "a: 1\n--- # c\nb: 2\n---\n",
+            "x: |\n  ---not a separator\n----\n",
+        ] {
+            let docs = split(input);
+            let joined: String = docs.iter().map(|d| d.0.as_str()).collect();
+            assert_eq!(joined, input);
+        }
+    }
+
+    #[test]
+    fn documents_know_their_index_and_first_line() {
+        let docs = split("---\n# Source: a\na: 1\n---\nb: 2\n");
+        assert_eq!(docs, vec![("---\n# Source: a\na: 1\n".into(), 1, 1), ("---\nb: 2\n".into(), 2, 4)]);
+        let docs = split("a: 1\n---\nb: 2\n");
+        assert_eq!(docs[1].2, 2);
+    }
+
+    #[test]
+    fn leading_comments_and_separator_are_kept() {
+        let (prefix, body) = leading_lines("---\n# Source: chart/templates/d.yaml\n\napiVersion: v1\n# inner\n");
+        assert_eq!(prefix, "---\n# Source: chart/templates/d.yaml\n\n");
+        assert_eq!(body, "apiVersion: v1\n# inner\n");
+    }
+}

@@ -1,0 +1,187 @@
+//! YAML in and out, the way Kubernetes reads it: YAML 1.1 scalars (`0644` is octal),
+//! duplicate keys rejected, bounded work for hostile input, and an emitter that quotes
+//! every string a YAML 1.1 reader would otherwise turn into a bool, number or null.
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Options, SerializerOptions};
+use std::fmt;
+
+/// A YAML syntax or structure error, with its position inside the text that was parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// What went wrong, without the position.
+    pub message: String,
+    /// 1-based line and column, when the parser knows them.
+    pub position: Option<(u64, u64)>,
+}
+
+impl YamlError {
+    /// The same error with its line moved down by `lines` (for a document inside a stream).
+    pub fn offset_lines(mut self, lines: u64) -> Self {
+        if let Some((line, _)) = self.position.as_mut() {
+            *line += lines;
+        }
+        self
+    }
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "line {line}, column {column}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+/// Parser options matching Kubernetes (YAML 1.1 via go-yaml): legacy octal numbers,
+/// merge keys, YAML 1.1 booleans; duplicate keys are rejected rather than guessed at.
+///
+/// The budget scales with the input: a document can never need more nodes or events
+/// than it has bytes, so only alias expansion (billion laughs) and nesting depth
+/// can hit a limit.
+fn parse_options(input_len: usize) -> Options {
+    let mut options = Options::default();
+    options.legacy_octal_numbers = true;
+    options.with_snippet = false;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(input_len.saturating_add(16));
+    budget.max_events = budget.max_events.max(input_len.saturating_mul(2).saturating_add(16));
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(input_len.saturating_add(16));
+    budget.max_reader_input_bytes = None;
+    budget.max_depth = 128;
+    options.budget = Some(budget);
+    options
+}
+
+/// Parse one YAML document into `T`.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_saphyr::from_str_with_options(text, parse_options(text.len())).map_err(convert_error)
+}
+
+fn convert_error(error: serde_saphyr::Error) -> YamlError {
+    let position = error
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| (l.line(), l.column()));
+    let rendered = error
+        .without_snippet()
+        .render_with_options(serde_saphyr::render_options! {
+            snippets: serde_saphyr::SnippetMode::Off,
+        });
+    YamlError {
+        message: strip_position_prefix(&rendered).to_string(),
+        position,
+    }
+}
+
+/// serde-saphyr renders `error: line 3 column 2: message`; we print positions ourselves.
+fn strip_position_prefix(rendered: &str) -> &str {
+    let s = rendered.trim();
+    let s = s.strip_prefix("error: ").unwrap_or(s);
+    if let Some(rest) = s.strip_prefix("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+        && rest
+            .split(':')
+            .next()
+            .is_some_and(|p| p.split(" column ").all(|n| n.trim().parse::<u64>().is_ok()))
+    {
+        return after;
+    }
+    s
+}
+
+/// How a document lays out block sequences, so a changed document keeps its look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListStyle {
+    /// `key:\n- item` (kubectl, kustomize)
+    #[default]
+    Compact,
+    /// `key:\n  - item` (most Helm charts)
+    Indented,
+}
+
+impl ListStyle {
+    /// Guess the style from the first block sequence entry that follows a mapping key.
+    pub fn detect(text: &str) -> Self {
+        let mut previous: Option<&str> = None;
+        for line in text.lines() {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if (trimmed.starts_with("- ") || trimmed == "-")
+                && let Some(prev) = previous
+                && prev.trim_end().ends_with(':')
+            {
+                let prev_indent = prev.len() - prev.trim_start().len();
+                let indent = line.len() - trimmed.len();
+                let prev_is_item = prev.trim_start().starts_with("- ");
+                if !prev_is_item {
+                    return if indent > prev_indent {
+                        ListStyle::Indented
+                    } else {
+                        ListStyle::Compact
+                    };
+                }
+            }
+            previous = Some(line);
+        }
+        ListStyle::Compact
+    }
+}
+
+fn serializer_options(style: ListStyle) -> SerializerOptions {
+    let mut options = SerializerOptions::default();
+    options.compact_list_indent = style == ListStyle::Compact;
+    // Keep long one-line strings (JVM options) on one line: easier to review and diff.
+    options.folded_wrap_chars = usize::MAX;
+    options
+}
+
+/// Emit a value as one YAML document (no `---`), ending in a newline.
+pub fn to_string<T: serde::Serialize>(value: &T, style: ListStyle) -> String {
+    let mut out = serde_saphyr::to_string_with_options(value, serializer_options(style))
+        .expect("serializing a JSON value to YAML cannot fail");
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn octal_modes_are_read_as_kubernetes_reads_them() {
+        let v: Value = from_str("mode: 0644\nother: 0755\n").unwrap();
+        assert_eq!(v, json!({"mode": 420, "other": 493}));
+    }
+
+    #[test]
+    fn yaml11_lookalike_strings_stay_quoted() {
+        let input = "a: \"on\"\nb: \"NO\"\nc: \"y\"\nd: \"0x1F\"\ne: \"1_000\"\nf: \"1e3\"\ng: \"0123\"\nh: \"2001-12-14\"\n";
+        let v: Value = from_str(input).unwrap();
+        let out = to_string(&v, ListStyle::Compact);
+        assert_eq!(out, input);
+    }
+
+    #[test]
+    fn errors_carry_positions_and_a_bare_message() {
+        let err = from_str::<Value>("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.position, Some((2, 1)));
+        assert!(err.message.starts_with("duplicate mapping key"), "{}", err.message);
+        assert_eq!(err.offset_lines(10).position, Some((12, 1)));
+    }
+
+    #[test]
+    fn list_style_is_detected() {
+        assert_eq!(ListStyle::detect("a:\n- x\n"), ListStyle::Compact);
+        assert_eq!(ListStyle::detect("a:\n  b:\n    - x\n"), ListStyle::Indented);
+        assert_eq!(ListStyle::detect("a: 1\n"), ListStyle::Compact);
+    }
+}
