@@ -261,7 +261,10 @@ pub struct Loaded {
 
 /// Read a function config: a `PinpointInjector` or a `ConfigMap` with flat keys.
 pub fn load(document: &Value) -> Result<Loaded, ConfigError> {
-    let kind = document.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let kind = document
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let spec = match kind {
         KIND => {
             let doc: Document = from_value(document.clone())?;
@@ -271,12 +274,25 @@ pub fn load(document: &Value) -> Result<Loaded, ConfigError> {
             let data = match document.get("data") {
                 None | Some(Value::Null) => Map::new(),
                 Some(Value::Object(map)) => map.clone(),
-                Some(other) => return Err(bad(format!("ConfigMap data must be a map, found {}", type_name(other)))),
+                Some(other) => {
+                    return Err(bad(format!(
+                        "ConfigMap data must be a map, found {}",
+                        type_name(other)
+                    )));
+                }
             };
             from_value(Value::Object(flat_to_nested(&data)?))?
         }
-        "" => return Err(bad(format!("the config has no kind: expected kind {KIND} (apiVersion {API_VERSION}) or ConfigMap"))),
-        other => return Err(bad(format!("kind {other} is not a config of this function: expected {KIND} (apiVersion {API_VERSION}) or ConfigMap"))),
+        "" => {
+            return Err(bad(format!(
+                "the config has no kind: expected kind {KIND} (apiVersion {API_VERSION}) or ConfigMap"
+            )));
+        }
+        other => {
+            return Err(bad(format!(
+                "kind {other} is not a config of this function: expected {KIND} (apiVersion {API_VERSION}) or ConfigMap"
+            )));
+        }
     };
     validate(spec)
 }
@@ -296,10 +312,26 @@ fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ConfigE
 /// each lands in `spec`. Lists are comma-separated; maps are `k=v,k=v`.
 const FLAT_KEYS: &[(&str, &[&str], Flat)] = &[
     ("collectorHost", &["collector", "host"], Flat::Text),
-    ("collectorAgentPort", &["collector", "agentPort"], Flat::Number),
-    ("collectorMetadataPort", &["collector", "metadataPort"], Flat::Number),
-    ("collectorStatPort", &["collector", "statPort"], Flat::Number),
-    ("collectorSpanPort", &["collector", "spanPort"], Flat::Number),
+    (
+        "collectorAgentPort",
+        &["collector", "agentPort"],
+        Flat::Number,
+    ),
+    (
+        "collectorMetadataPort",
+        &["collector", "metadataPort"],
+        Flat::Number,
+    ),
+    (
+        "collectorStatPort",
+        &["collector", "statPort"],
+        Flat::Number,
+    ),
+    (
+        "collectorSpanPort",
+        &["collector", "spanPort"],
+        Flat::Number,
+    ),
     ("agentImage", &["agent", "image"], Flat::Text),
     ("imagePullPolicy", &["agent", "imagePullPolicy"], Flat::Text),
     ("sourcePath", &["agent", "sourcePath"], Flat::Text),
@@ -307,11 +339,23 @@ const FLAT_KEYS: &[(&str, &[&str], Flat)] = &[
     ("bootstrapJar", &["agent", "bootstrapJar"], Flat::Text),
     ("profile", &["agent", "profile"], Flat::Text),
     ("optionsEnv", &["agent", "optionsEnv"], Flat::Text),
-    ("systemProperties", &["agent", "systemProperties"], Flat::Pairs),
+    (
+        "systemProperties",
+        &["agent", "systemProperties"],
+        Flat::Pairs,
+    ),
     ("volumeSizeLimit", &["agent", "volumeSizeLimit"], Flat::Text),
     ("volumeName", &["agent", "volumeName"], Flat::Text),
-    ("initContainerName", &["agent", "initContainerName"], Flat::Text),
-    ("applicationName", &["naming", "applicationName"], Flat::Text),
+    (
+        "initContainerName",
+        &["agent", "initContainerName"],
+        Flat::Text,
+    ),
+    (
+        "applicationName",
+        &["naming", "applicationName"],
+        Flat::Text,
+    ),
     ("maxLength", &["naming", "maxLength"], Flat::Number),
     ("agentName", &["naming", "agentName"], Flat::Text),
     ("agentId", &["naming", "agentId"], Flat::Text),
@@ -342,34 +386,56 @@ fn flat_to_nested(data: &Map<String, Value>) -> Result<Map<String, Value>, Confi
     for (key, raw) in data {
         let Some((_, path, shape)) = FLAT_KEYS.iter().find(|(k, _, _)| k == key) else {
             let known: Vec<_> = flat_key_names().collect();
-            return Err(bad(format!("data.{key}: unknown key `{key}`, expected one of {}", known.join(", "))));
+            return Err(bad(format!(
+                "data.{key}: unknown key `{key}`, expected one of {}",
+                known.join(", ")
+            )));
         };
         let text = match raw {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
-            other => return Err(bad(format!("data.{key}: expected a string, found {}", type_name(other)))),
+            other => {
+                return Err(bad(format!(
+                    "data.{key}: expected a string, found {}",
+                    type_name(other)
+                )));
+            }
         };
         let value = match shape {
             Flat::Text => Value::String(text),
             Flat::Number => Value::Number(
                 text.trim()
                     .parse::<u64>()
-                    .map_err(|_| bad(format!("data.{key}: expected a whole number, found {text:?}")))?
+                    .map_err(|_| {
+                        bad(format!(
+                            "data.{key}: expected a whole number, found {text:?}"
+                        ))
+                    })?
                     .into(),
             ),
             Flat::Bool => Value::Bool(match text.trim() {
                 "true" => true,
                 "false" => false,
-                _ => return Err(bad(format!("data.{key}: expected true or false, found {text:?}"))),
+                _ => {
+                    return Err(bad(format!(
+                        "data.{key}: expected true or false, found {text:?}"
+                    )));
+                }
             }),
-            Flat::List => Value::Array(split_list(&text).map(|s| Value::String(s.to_string())).collect()),
+            Flat::List => Value::Array(
+                split_list(&text)
+                    .map(|s| Value::String(s.to_string()))
+                    .collect(),
+            ),
             Flat::Pairs => {
                 let mut map = Map::new();
                 for item in split_list(&text) {
-                    let (k, v) = item
-                        .split_once('=')
-                        .ok_or_else(|| bad(format!("data.{key}: expected key=value pairs, found {item:?}")))?;
+                    let (k, v) = item.split_once('=').ok_or_else(|| {
+                        bad(format!(
+                            "data.{key}: expected key=value pairs, found {item:?}"
+                        ))
+                    })?;
                     map.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
                 }
                 Value::Object(map)
@@ -430,7 +496,13 @@ pub const WELL_KNOWN_SIDECARS: &[&str] = &[
 
 fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
     let mut warnings = Vec::new();
-    let Spec { collector, agent, naming, select, containers } = spec;
+    let Spec {
+        collector,
+        agent,
+        naming,
+        select,
+        containers,
+    } = spec;
 
     validate_host(&collector.host)?;
     let mut collector_ports = Vec::new();
@@ -441,7 +513,9 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
         ("span", collector.span_port, DEFAULT_SPAN_PORT),
     ] {
         if port == 0 {
-            return Err(bad(format!("spec.collector.{channel}Port: 0 is not a port")));
+            return Err(bad(format!(
+                "spec.collector.{channel}Port: 0 is not a port"
+            )));
         }
         if port != default {
             collector_ports.push((channel, port));
@@ -452,19 +526,35 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
     if let Some(policy) = &agent.image_pull_policy
         && !["Always", "IfNotPresent", "Never"].contains(&policy.as_str())
     {
-        return Err(bad(format!("spec.agent.imagePullPolicy: {policy:?} is not one of Always, IfNotPresent, Never")));
+        return Err(bad(format!(
+            "spec.agent.imagePullPolicy: {policy:?} is not one of Always, IfNotPresent, Never"
+        )));
     }
-    for (field, path) in [("sourcePath", &agent.source_path), ("mountPath", &agent.mount_path)] {
+    for (field, path) in [
+        ("sourcePath", &agent.source_path),
+        ("mountPath", &agent.mount_path),
+    ] {
         validate_path(field, path)?;
     }
     if agent.mount_path.trim_end_matches('/') == "" {
-        return Err(bad("spec.agent.mountPath: mounting over / would hide the whole image"));
+        return Err(bad(
+            "spec.agent.mountPath: mounting over / would hide the whole image",
+        ));
     }
-    if agent.bootstrap_jar.is_empty() || !agent.bootstrap_jar.chars().all(is_token_char) || agent.bootstrap_jar.contains('/') {
-        return Err(bad(format!("spec.agent.bootstrapJar: {:?} must be a file name of [a-zA-Z0-9._-]", agent.bootstrap_jar)));
+    if agent.bootstrap_jar.is_empty()
+        || !agent.bootstrap_jar.chars().all(is_token_char)
+        || agent.bootstrap_jar.contains('/')
+    {
+        return Err(bad(format!(
+            "spec.agent.bootstrapJar: {:?} must be a file name of [a-zA-Z0-9._-]",
+            agent.bootstrap_jar
+        )));
     }
     if agent.profile.is_empty() || !agent.profile.chars().all(is_token_char) {
-        return Err(bad(format!("spec.agent.profile: {:?} must be [a-zA-Z0-9._-]", agent.profile)));
+        return Err(bad(format!(
+            "spec.agent.profile: {:?} must be [a-zA-Z0-9._-]",
+            agent.profile
+        )));
     }
     if !is_env_name(&agent.options_env) || agent.options_env.starts_with("PINPOINT_") {
         return Err(bad(format!(
@@ -472,7 +562,14 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
             agent.options_env
         )));
     }
-    if !["JAVA_TOOL_OPTIONS", "CATALINA_OPTS", "JAVA_OPTS", "JDK_JAVA_OPTIONS"].contains(&agent.options_env.as_str()) {
+    if ![
+        "JAVA_TOOL_OPTIONS",
+        "CATALINA_OPTS",
+        "JAVA_OPTS",
+        "JDK_JAVA_OPTIONS",
+    ]
+    .contains(&agent.options_env.as_str())
+    {
         warnings.push(Diagnostic::warning(format!(
             "spec.agent.optionsEnv {}: only the JVM reads JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS by itself; make sure the image's start script passes {} to java",
             agent.options_env, agent.options_env
@@ -481,18 +578,29 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
     let mut system_properties = BTreeMap::new();
     for (key, Scalar(value)) in agent.system_properties {
         if key.is_empty() || !key.chars().all(is_token_char) {
-            return Err(bad(format!("spec.agent.systemProperties: key {key:?} must be [a-zA-Z0-9._-]")));
+            return Err(bad(format!(
+                "spec.agent.systemProperties: key {key:?} must be [a-zA-Z0-9._-]"
+            )));
         }
-        if value.is_empty() || value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\'') {
+        if value.is_empty()
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\'')
+        {
             return Err(bad(format!(
                 "spec.agent.systemProperties.{key}: {value:?} must be non-empty, without spaces or quotes (each property is one JVM flag)"
             )));
         }
         system_properties.insert(key, value);
     }
-    for (field, name) in [("volumeName", &agent.volume_name), ("initContainerName", &agent.init_container_name)] {
+    for (field, name) in [
+        ("volumeName", &agent.volume_name),
+        ("initContainerName", &agent.init_container_name),
+    ] {
         if !is_dns_label(name) {
-            return Err(bad(format!("spec.agent.{field}: {name:?} is not a valid Kubernetes name (a DNS-1123 label)")));
+            return Err(bad(format!(
+                "spec.agent.{field}: {name:?} is not a valid Kubernetes name (a DNS-1123 label)"
+            )));
         }
     }
     let volume_size_limit = agent
@@ -501,7 +609,9 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
             if is_quantity(&q) {
                 Ok(Quantity(q))
             } else {
-                Err(bad(format!("spec.agent.volumeSizeLimit: {q:?} is not a Kubernetes quantity (e.g. 256Mi)")))
+                Err(bad(format!(
+                    "spec.agent.volumeSizeLimit: {q:?} is not a Kubernetes quantity (e.g. 256Mi)"
+                )))
             }
         })
         .transpose()?;
@@ -510,12 +620,19 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
         .map_err(|e| bad(format!("spec.naming.applicationName: {e}")))?;
     let max_length = naming.max_length.unwrap_or(24);
     if !(naming::MIN_MAX_LENGTH..=254).contains(&max_length) {
-        return Err(bad(format!("spec.naming.maxLength: {max_length} must be between {} and 254", naming::MIN_MAX_LENGTH)));
+        return Err(bad(format!(
+            "spec.naming.maxLength: {max_length} must be between {} and 254",
+            naming::MIN_MAX_LENGTH
+        )));
     }
     let agent_name = match naming.agent_name.as_deref().unwrap_or("podName") {
         "podName" => AgentName::PodName,
         "none" => AgentName::None,
-        other => return Err(bad(format!("spec.naming.agentName: {other:?} is not one of podName, none"))),
+        other => {
+            return Err(bad(format!(
+                "spec.naming.agentName: {other:?} is not one of podName, none"
+            )));
+        }
     };
     let agent_id = match naming.agent_id.as_deref().unwrap_or("auto") {
         "auto" => AgentId::Auto,
@@ -531,7 +648,11 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
             )));
             AgentId::PodName
         }
-        other => return Err(bad(format!("spec.naming.agentId: {other:?} is not one of auto, podIP, podName"))),
+        other => {
+            return Err(bad(format!(
+                "spec.naming.agentId: {other:?} is not one of auto, podIP, podName"
+            )));
+        }
     };
 
     let kinds = if select.kinds.is_empty() {
@@ -543,12 +664,16 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
             .map(|k| {
                 WorkloadKind::from_name(k).ok_or_else(|| {
                     let known: Vec<_> = WorkloadKind::all().map(WorkloadKind::name).collect();
-                    bad(format!("spec.select.kinds: {k:?} is not one of {}", known.join(", ")))
+                    bad(format!(
+                        "spec.select.kinds: {k:?} is not one of {}",
+                        known.join(", ")
+                    ))
                 })
             })
             .collect::<Result<_, _>>()?
     };
-    let containers = parse_containers(&containers).map_err(|e| bad(format!("spec.containers: {e}")))?;
+    let containers =
+        parse_containers(&containers).map_err(|e| bad(format!("spec.containers: {e}")))?;
 
     let settings = Settings {
         collector_host: collector.host,
@@ -590,7 +715,9 @@ pub fn parse_containers(names: &[String]) -> Result<ContainerChoice, String> {
         names => {
             for name in names {
                 if !is_dns_label(name) {
-                    return Err(format!("{name:?} is not a container name (use names, or [\"*\"] alone)"));
+                    return Err(format!(
+                        "{name:?} is not a container name (use names, or [\"*\"] alone)"
+                    ));
                 }
             }
             Ok(ContainerChoice::Named(names.to_vec()))
@@ -602,23 +729,42 @@ pub fn parse_containers(names: &[String]) -> Result<ContainerChoice, String> {
 fn default_init_resources() -> ResourceRequirements {
     let q = |s: &str| Quantity(s.to_string());
     ResourceRequirements {
-        requests: Some([("cpu".to_string(), q("10m")), ("memory".to_string(), q("32Mi"))].into()),
-        limits: Some([("cpu".to_string(), q("500m")), ("memory".to_string(), q("128Mi"))].into()),
+        requests: Some(
+            [
+                ("cpu".to_string(), q("10m")),
+                ("memory".to_string(), q("32Mi")),
+            ]
+            .into(),
+        ),
+        limits: Some(
+            [
+                ("cpu".to_string(), q("500m")),
+                ("memory".to_string(), q("128Mi")),
+            ]
+            .into(),
+        ),
         ..Default::default()
     }
 }
 
 fn validate_host(host: &str) -> Result<(), ConfigError> {
-    let unbracketed = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let unbracketed = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
     if unbracketed.parse::<IpAddr>().is_ok() || is_dns_name(host) {
         return Ok(());
     }
-    Err(bad(format!("spec.collector.host: {host:?} is not a hostname or an IP address")))
+    Err(bad(format!(
+        "spec.collector.host: {host:?} is not a hostname or an IP address"
+    )))
 }
 
 fn validate_image(image: &str, warnings: &mut Vec<Diagnostic>) -> Result<(), ConfigError> {
     if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad(format!("spec.agent.image: {image:?} is not an image reference")));
+        return Err(bad(format!(
+            "spec.agent.image: {image:?} is not an image reference"
+        )));
     }
     if image.contains('@') {
         return Ok(()); // pinned by digest
@@ -638,8 +784,16 @@ fn validate_image(image: &str, warnings: &mut Vec<Diagnostic>) -> Result<(), Con
 }
 
 fn validate_path(field: &str, path: &str) -> Result<(), ConfigError> {
-    if !path.starts_with('/') || path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '$') || path.contains("/../") || path.ends_with("/..") {
-        return Err(bad(format!("spec.agent.{field}: {path:?} must be an absolute path without spaces, '$' or '..'")));
+    if !path.starts_with('/')
+        || path
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '$')
+        || path.contains("/../")
+        || path.ends_with("/..")
+    {
+        return Err(bad(format!(
+            "spec.agent.{field}: {path:?} must be an absolute path without spaces, '$' or '..'"
+        )));
     }
     Ok(())
 }
@@ -650,14 +804,17 @@ fn is_token_char(c: char) -> bool {
 
 fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A DNS-1123 label: what Kubernetes accepts as a container or volume name.
 pub fn is_dns_label(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
 }
@@ -668,18 +825,25 @@ fn is_dns_name(host: &str) -> bool {
         && host.split('.').all(|label| {
             !label.is_empty()
                 && label.len() <= 63
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         })
 }
 
 fn is_quantity(q: &str) -> bool {
-    let digits_end = q.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(q.len());
+    let digits_end = q
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(q.len());
     let (number, suffix) = q.split_at(digits_end);
     !number.is_empty()
         && number.parse::<f64>().is_ok()
-        && ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E", "m"].contains(&suffix)
+        && [
+            "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G", "T", "P", "E", "m",
+        ]
+        .contains(&suffix)
 }
 
 #[cfg(test)]
@@ -713,15 +877,24 @@ mod tests {
         let mut doc = minimal();
         doc["spec"]["collector"]["hots"] = json!("x");
         let err = load(&doc).unwrap_err().to_string();
-        assert!(err.contains("spec.collector") && err.contains("unknown field `hots`"), "{err}");
+        assert!(
+            err.contains("spec.collector") && err.contains("unknown field `hots`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn missing_required_fields_are_named() {
         let mut doc = minimal();
-        doc["spec"]["agent"].as_object_mut().unwrap().remove("image");
+        doc["spec"]["agent"]
+            .as_object_mut()
+            .unwrap()
+            .remove("image");
         let err = load(&doc).unwrap_err().to_string();
-        assert!(err.contains("spec.agent") && err.contains("missing field `image`"), "{err}");
+        assert!(
+            err.contains("spec.agent") && err.contains("missing field `image`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -736,10 +909,23 @@ mod tests {
         assert_eq!(s.collector_ports, vec![("span", 19993)]);
         assert_eq!(s.agent_id, AgentId::PodIp);
         assert!(s.select.opt_in);
-        assert_eq!(s.system_properties.get("profiler.sampling.rate").map(String::as_str), Some("20"));
-        assert_eq!(s.containers, ContainerChoice::Named(vec!["app".into(), "worker".into()]));
+        assert_eq!(
+            s.system_properties
+                .get("profiler.sampling.rate")
+                .map(String::as_str),
+            Some("20")
+        );
+        assert_eq!(
+            s.containers,
+            ContainerChoice::Named(vec!["app".into(), "worker".into()])
+        );
         let bad_key = json!({"kind": "ConfigMap", "data": {"colectorHost": "x"}});
-        assert!(load(&bad_key).unwrap_err().to_string().contains("unknown key `colectorHost`"));
+        assert!(
+            load(&bad_key)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown key `colectorHost`")
+        );
     }
 
     #[test]
@@ -766,7 +952,10 @@ mod tests {
             ("reg:5000/agent", true),
             ("agent:latest", true),
             ("agent:2.5.4", false),
-            ("agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", false),
+            (
+                "agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                false,
+            ),
         ] {
             let mut doc = minimal();
             doc["spec"]["agent"]["image"] = json!(image);

@@ -54,7 +54,11 @@ impl ResourceRef {
 
 impl fmt::Display for ResourceRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.kind.is_empty() { "resource" } else { &self.kind };
+        let kind = if self.kind.is_empty() {
+            "resource"
+        } else {
+            &self.kind
+        };
         if self.namespace.is_empty() {
             write!(f, "{kind} {}", self.name)
         } else {
@@ -113,7 +117,10 @@ impl Diagnostic {
 
     /// Attach the resource (and its file, when kustomize/kpt annotated it).
     pub fn about(mut self, resource: &Value) -> Self {
-        self.resource_ref = Some(ResourceRef::of(resource));
+        let reference = ResourceRef::of(resource);
+        if !(reference.kind.is_empty() && reference.name.is_empty()) {
+            self.resource_ref = Some(reference);
+        }
         self.file = file_of(resource);
         self
     }
@@ -152,7 +159,8 @@ impl Diagnostic {
 fn file_of(resource: &Value) -> Option<FileRef> {
     let annotations = resource.get("metadata")?.get("annotations")?;
     let get = |key: &str| annotations.get(key).and_then(Value::as_str);
-    let path = get("config.kubernetes.io/path").or_else(|| get("internal.config.kubernetes.io/path"))?;
+    let path =
+        get("config.kubernetes.io/path").or_else(|| get("internal.config.kubernetes.io/path"))?;
     let index = get("config.kubernetes.io/index")
         .or_else(|| get("internal.config.kubernetes.io/index"))
         .and_then(|i| i.parse().ok());

@@ -12,7 +12,10 @@ use std::fmt;
 pub enum Head {
     /// Only comments, whitespace or `null`: Helm emits these; they pass through.
     Empty,
-    Resource { api_version: Option<String>, kind: Option<String> },
+    Resource {
+        api_version: Option<String>,
+        kind: Option<String>,
+    },
     /// A scalar or a list at the top: not a Kubernetes resource.
     NotAMapping(&'static str),
 }
@@ -102,7 +105,9 @@ impl<'de> Visitor<'de> for HeadVisitor {
         let mut kind = None;
         while let Some(Key(key)) = map.next_key::<Key>()? {
             match key.as_deref() {
-                Some("apiVersion") => api_version = map.next_value::<Value>()?.as_str().map(String::from),
+                Some("apiVersion") => {
+                    api_version = map.next_value::<Value>()?.as_str().map(String::from)
+                }
                 Some("kind") => kind = map.next_value::<Value>()?.as_str().map(String::from),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -119,7 +124,10 @@ impl Head {
         match value {
             Value::Null => Head::Empty,
             Value::Object(map) => Head::Resource {
-                api_version: map.get("apiVersion").and_then(Value::as_str).map(String::from),
+                api_version: map
+                    .get("apiVersion")
+                    .and_then(Value::as_str)
+                    .map(String::from),
                 kind: map.get("kind").and_then(Value::as_str).map(String::from),
             },
             Value::Array(_) => Head::NotAMapping("a list"),
@@ -131,9 +139,13 @@ impl Head {
     pub fn problem(&self) -> Option<String> {
         match self {
             Head::Empty => None,
-            Head::NotAMapping(what) => Some(format!("the document is {what}, not a Kubernetes resource (a mapping with apiVersion and kind)")),
+            Head::NotAMapping(what) => Some(format!(
+                "the document is {what}, not a Kubernetes resource (a mapping with apiVersion and kind)"
+            )),
             Head::Resource { kind: None, .. } => Some("the resource has no kind".into()),
-            Head::Resource { api_version: None, .. } => Some("the resource has no apiVersion".into()),
+            Head::Resource {
+                api_version: None, ..
+            } => Some("the resource has no apiVersion".into()),
             Head::Resource { .. } => None,
         }
     }

@@ -52,7 +52,12 @@ struct Marker {
 
 impl Marker {
     fn render(&self) -> String {
-        format!("containers={};volume={};initContainer={}", self.containers.join(","), self.volume, self.init_container)
+        format!(
+            "containers={};volume={};initContainer={}",
+            self.containers.join(","),
+            self.volume,
+            self.init_container
+        )
     }
 
     fn parse(text: &str) -> Option<Marker> {
@@ -69,9 +74,17 @@ impl Marker {
             };
             *slot = Some(value.trim().to_string());
         }
-        let containers: Vec<String> = containers?.split(',').filter(|c| !c.is_empty()).map(String::from).collect();
+        let containers: Vec<String> = containers?
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect();
         let (volume, init_container) = (volume?, init_container?);
-        (!volume.is_empty() && !init_container.is_empty()).then_some(Marker { containers, volume, init_container })
+        (!volume.is_empty() && !init_container.is_empty()).then_some(Marker {
+            containers,
+            volume,
+            init_container,
+        })
     }
 }
 
@@ -111,7 +124,11 @@ pub struct Report {
 
 /// Instrument `targets` in a pod template (`{metadata, spec}`), replacing any wiring
 /// a previous run left. On error the template may be half edited: callers work on a copy.
-pub fn inject(template: &mut Value, settings: &Settings, targets: &[Target]) -> Result<Report, InjectError> {
+pub fn inject(
+    template: &mut Value,
+    settings: &Settings,
+    targets: &[Target],
+) -> Result<Report, InjectError> {
     strip(template)?;
     let spec = template
         .get_mut("spec")
@@ -122,14 +139,20 @@ pub fn inject(template: &mut Value, settings: &Settings, targets: &[Target]) -> 
         let _ = v;
         return Err(conflict(
             "spec.volumes",
-            format!("a volume named {:?} already exists and is not ours; set spec.agent.volumeName to another name", settings.volume_name),
+            format!(
+                "a volume named {:?} already exists and is not ours; set spec.agent.volumeName to another name",
+                settings.volume_name
+            ),
         ));
     }
     for list in ["initContainers", "containers"] {
         if find_named(spec.get(list), &settings.init_container_name).is_some() {
             return Err(conflict(
                 format!("spec.{list}"),
-                format!("a container named {:?} already exists and is not ours; set spec.agent.initContainerName to another name", settings.init_container_name),
+                format!(
+                    "a container named {:?} already exists and is not ours; set spec.agent.initContainerName to another name",
+                    settings.init_container_name
+                ),
             ));
         }
     }
@@ -143,15 +166,23 @@ pub fn inject(template: &mut Value, settings: &Settings, targets: &[Target]) -> 
     let mut report = Report::default();
     let mut edits = Vec::new();
     for target in targets {
-        let Some(index) = containers.iter().position(|c| name_of(c) == Some(target.container.as_str())) else {
-            return Err(conflict("spec.containers", format!("no container named {:?}", target.container)));
+        let Some(index) = containers
+            .iter()
+            .position(|c| name_of(c) == Some(target.container.as_str()))
+        else {
+            return Err(conflict(
+                "spec.containers",
+                format!("no container named {:?}", target.container),
+            ));
         };
         let field = format!("spec.containers[{index}]");
         match plan_container(&containers[index], settings, &field)? {
             Plan::Skip(reason) => report.skipped.push((target.container.clone(), reason)),
             Plan::Inject(edit) => {
                 if let Some(warning) = edit.warning.clone() {
-                    report.warnings.push(format!("container {:?}: {warning}", target.container));
+                    report
+                        .warnings
+                        .push(format!("container {:?}: {warning}", target.container));
                 }
                 edits.push((index, target, edit));
             }
@@ -161,24 +192,37 @@ pub fn inject(template: &mut Value, settings: &Settings, targets: &[Target]) -> 
         return Ok(report);
     }
 
-    let security_context = settings
-        .init_security_context
-        .clone()
-        .or_else(|| containers[edits[0].0].get("securityContext").cloned().and_then(|v| serde_json::from_value(v).ok()));
+    let security_context = settings.init_security_context.clone().or_else(|| {
+        containers[edits[0].0]
+            .get("securityContext")
+            .cloned()
+            .and_then(|v| serde_json::from_value(v).ok())
+    });
     for (index, target, edit) in &edits {
         apply_container(&mut containers[*index], settings, target, edit);
         report.injected.push(target.container.clone());
     }
 
     push(spec, "volumes", to_value(&agent_volume(settings)));
-    push(spec, "initContainers", to_value(&init_container(settings, security_context)));
+    push(
+        spec,
+        "initContainers",
+        to_value(&init_container(settings, security_context)),
+    );
 
     let marker = Marker {
         containers: report.injected.clone(),
         volume: settings.volume_name.clone(),
         init_container: settings.init_container_name.clone(),
     };
-    let annotations = object_entry(object_entry(template.as_object_mut().expect("checked above"), "metadata"), "annotations");
+    let template = template.as_object_mut().expect("checked above");
+    if !template.contains_key("metadata") {
+        // A template without metadata gets one in front of its spec, where people put it.
+        let rest = std::mem::take(template);
+        template.insert("metadata".into(), Value::Object(Map::new()));
+        template.extend(rest);
+    }
+    let annotations = object_entry(object_entry(template, "metadata"), "annotations");
     annotations.insert(MARKER.to_string(), Value::String(marker.render()));
     Ok(report)
 }
@@ -211,8 +255,14 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
             }
         }
     }
-    let metadata = template.get_mut("metadata").and_then(Value::as_object_mut).expect("found above");
-    let annotations = metadata.get_mut("annotations").and_then(Value::as_object_mut).expect("found above");
+    let metadata = template
+        .get_mut("metadata")
+        .and_then(Value::as_object_mut)
+        .expect("found above");
+    let annotations = metadata
+        .get_mut("annotations")
+        .and_then(Value::as_object_mut)
+        .expect("found above");
     annotations.remove(MARKER);
     if annotations.is_empty() {
         metadata.remove("annotations");
@@ -238,12 +288,17 @@ fn strip_env(container: &mut Map<String, Value>) {
             }
             continue;
         }
-        let value = entry.get("value").and_then(Value::as_str).unwrap_or_default();
+        let value = entry
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if value.contains(&opts_ref) {
             if value == opts_ref {
                 continue;
             }
-            let original = originals.iter().find(|(var, _)| format!("{} {opts_ref}", reference(var)) == value);
+            let original = originals
+                .iter()
+                .find(|(var, _)| format!("{} {opts_ref}", reference(var)) == value);
             if let Some((_, from)) = original {
                 let mut restored = Map::new();
                 restored.insert("name".into(), Value::String(name));
@@ -276,14 +331,21 @@ struct Edit {
     warning: Option<String>,
 }
 
-fn plan_container(container: &Value, settings: &Settings, field: &str) -> Result<Plan, InjectError> {
+fn plan_container(
+    container: &Value,
+    settings: &Settings,
+    field: &str,
+) -> Result<Plan, InjectError> {
     if let Some((i, _)) = container
         .get("volumeMounts")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .enumerate()
-        .find(|(_, m)| name_of(m) == Some(settings.volume_name.as_str()) || same_path(m.get("mountPath"), &settings.mount_path))
+        .find(|(_, m)| {
+            name_of(m) == Some(settings.volume_name.as_str())
+                || same_path(m.get("mountPath"), &settings.mount_path)
+        })
     {
         return Err(conflict(
             format!("{field}.volumeMounts[{i}]"),
@@ -295,28 +357,43 @@ fn plan_container(container: &Value, settings: &Settings, field: &str) -> Result
             ),
         ));
     }
-    let env: &[Value] = container.get("env").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let env: &[Value] = container
+        .get("env")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let original_var = format!("{ORIGINAL_PREFIX}{}", settings.options_env);
     for (i, entry) in env.iter().enumerate() {
         let name = name_of(entry).unwrap_or_default();
         if [OPTS_VAR, POD_NAME_VAR, POD_IP_VAR, original_var.as_str()].contains(&name) {
             return Err(conflict(
                 format!("{field}.env[{i}]"),
-                format!("container {:?} already defines {name}, which this tool reserves", name_of(container).unwrap_or_default()),
+                format!(
+                    "container {:?} already defines {name}, which this tool reserves",
+                    name_of(container).unwrap_or_default()
+                ),
             ));
         }
     }
     if carries_pinpoint_agent(container) {
-        return Ok(Plan::Skip("it already starts a Pinpoint agent (-javaagent:…pinpoint-bootstrap…); left as it is".into()));
+        return Ok(Plan::Skip(
+            "it already starts a Pinpoint agent (-javaagent:…pinpoint-bootstrap…); left as it is"
+                .into(),
+        ));
     }
-    let existing = env.iter().rposition(|e| name_of(e) == Some(settings.options_env.as_str()));
+    let existing = env
+        .iter()
+        .rposition(|e| name_of(e) == Some(settings.options_env.as_str()));
     let mut moved_value_from = None;
     if let Some(i) = existing
         && let Some(from) = env[i].get("valueFrom")
     {
-        let optional = ["configMapKeyRef", "secretKeyRef"]
-            .iter()
-            .any(|k| from.get(k).and_then(|r| r.get("optional")).and_then(Value::as_bool) == Some(true));
+        let optional = ["configMapKeyRef", "secretKeyRef"].iter().any(|k| {
+            from.get(k)
+                .and_then(|r| r.get("optional"))
+                .and_then(Value::as_bool)
+                == Some(true)
+        });
         if optional {
             return Ok(Plan::Skip(format!(
                 "{} comes from an optional reference; if it is missing, $(…) would reach the JVM unexpanded, so the container is left alone",
@@ -325,7 +402,12 @@ fn plan_container(container: &Value, settings: &Settings, field: &str) -> Result
         }
         moved_value_from = Some(from.clone());
     }
-    let warning = (existing.is_none() && container.get("envFrom").and_then(Value::as_array).is_some_and(|a| !a.is_empty())).then(|| {
+    let warning = (existing.is_none()
+        && container
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty()))
+    .then(|| {
         format!(
             "envFrom may also supply {}; the value set here takes precedence over it",
             settings.options_env
@@ -368,7 +450,8 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
     );
 
     let mut ours: Vec<EnvVar> = Vec::new();
-    let needs_name = settings.agent_name == AgentName::PodName || settings.agent_id == AgentId::PodName;
+    let needs_name =
+        settings.agent_name == AgentName::PodName || settings.agent_id == AgentId::PodName;
     if needs_name {
         ours.push(field_env(POD_NAME_VAR, "metadata.name"));
     }
@@ -391,7 +474,10 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
     let mut ours: Vec<Value> = ours.iter().map(to_value).collect();
     if let Some(from) = &edit.moved_value_from {
         // Keep the user's valueFrom exactly as written, not as k8s-openapi re-spells it.
-        let moved = ours.iter_mut().find(|e| name_of(e) == Some(original_var.as_str())).expect("pushed above");
+        let moved = ours
+            .iter_mut()
+            .find(|e| name_of(e) == Some(original_var.as_str()))
+            .expect("pushed above");
         moved["valueFrom"] = from.clone();
     }
 
@@ -410,10 +496,21 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
             let entry = env[index].as_object_mut().expect("env entries are maps");
             if edit.moved_value_from.is_some() {
                 entry.remove("valueFrom");
-                entry.insert("value".into(), Value::String(format!("{} {opts_ref}", reference(&original_var))));
+                entry.insert(
+                    "value".into(),
+                    Value::String(format!("{} {opts_ref}", reference(&original_var))),
+                );
             } else {
-                let user = entry.get("value").and_then(Value::as_str).unwrap_or_default().trim_end();
-                let value = if user.is_empty() { opts_ref } else { format!("{user} {opts_ref}") };
+                let user = entry
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .trim_end();
+                let value = if user.is_empty() {
+                    opts_ref
+                } else {
+                    format!("{user} {opts_ref}")
+                };
                 entry.insert("value".into(), Value::String(value));
             }
             env.splice(index..index, ours);
@@ -425,7 +522,11 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
 /// application name go in, so nothing from a manifest can add a flag of its own.
 pub fn agent_options(settings: &Settings, application_name: &str) -> String {
     let mut flags = vec![
-        format!("-javaagent:{}/{}", settings.mount_path.trim_end_matches('/'), settings.bootstrap_jar),
+        format!(
+            "-javaagent:{}/{}",
+            settings.mount_path.trim_end_matches('/'),
+            settings.bootstrap_jar
+        ),
         format!("-Dpinpoint.applicationName={application_name}"),
     ];
     match settings.agent_id {
@@ -436,10 +537,18 @@ pub fn agent_options(settings: &Settings, application_name: &str) -> String {
     if settings.agent_name == AgentName::PodName {
         flags.push(format!("-Dpinpoint.agentName={}", reference(POD_NAME_VAR)));
     }
-    flags.push(format!("-Dpinpoint.profiler.profiles.active={}", settings.profile));
-    flags.push(format!("-Dprofiler.transport.grpc.collector.ip={}", settings.collector_host));
+    flags.push(format!(
+        "-Dpinpoint.profiler.profiles.active={}",
+        settings.profile
+    ));
+    flags.push(format!(
+        "-Dprofiler.transport.grpc.collector.ip={}",
+        settings.collector_host
+    ));
     for (channel, port) in &settings.collector_ports {
-        flags.push(format!("-Dprofiler.transport.grpc.{channel}.collector.port={port}"));
+        flags.push(format!(
+            "-Dprofiler.transport.grpc.{channel}.collector.port={port}"
+        ));
     }
     for (key, value) in &settings.system_properties {
         flags.push(format!("-D{key}={value}"));
@@ -472,7 +581,10 @@ pub fn init_target(settings: &Settings) -> &str {
     }
 }
 
-fn init_container(settings: &Settings, security_context: Option<k8s_openapi::api::core::v1::SecurityContext>) -> Container {
+fn init_container(
+    settings: &Settings,
+    security_context: Option<k8s_openapi::api::core::v1::SecurityContext>,
+) -> Container {
     let target = init_target(settings).to_string();
     Container {
         name: settings.init_container_name.clone(),
@@ -512,20 +624,28 @@ fn field_env(name: &str, field_path: &str) -> EnvVar {
 
 // ---- small helpers over generic values ----------------------------------------------
 
-/// A k8s-openapi value as a generic one, with `name` first as people write it
-/// (k8s-openapi serializes fields alphabetically).
+/// Keys that come first in what we insert, in this order, as people write manifests
+/// (k8s-openapi serializes fields alphabetically: `command` before `name`).
+const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command"];
+
+/// A k8s-openapi value as a generic one, with its keys in the order people write them.
 fn to_value<T: Serialize>(value: &T) -> Value {
-    let value = serde_json::to_value(value).expect("k8s-openapi types serialize");
+    reorder(serde_json::to_value(value).expect("k8s-openapi types serialize"))
+}
+
+fn reorder(value: Value) -> Value {
     match value {
-        Value::Object(mut map) => match map.shift_remove("name") {
-            Some(name) => {
-                let mut ordered = Map::with_capacity(map.len() + 1);
-                ordered.insert("name".into(), name);
-                ordered.extend(map);
-                Value::Object(ordered)
+        Value::Object(mut map) => {
+            let mut ordered = Map::with_capacity(map.len());
+            for key in LEADING_KEYS {
+                if let Some(v) = map.shift_remove(*key) {
+                    ordered.insert((*key).to_string(), v);
+                }
             }
-            None => Value::Object(map),
-        },
+            ordered.extend(map.into_iter().map(|(k, v)| (k, reorder(v))));
+            Value::Object(ordered)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(reorder).collect()),
         other => other,
     }
 }
@@ -535,7 +655,8 @@ fn name_of(value: &Value) -> Option<&str> {
 }
 
 fn same_path(path: Option<&Value>, wanted: &str) -> bool {
-    path.and_then(Value::as_str).is_some_and(|p| p.trim_end_matches('/') == wanted.trim_end_matches('/'))
+    path.and_then(Value::as_str)
+        .is_some_and(|p| p.trim_end_matches('/') == wanted.trim_end_matches('/'))
 }
 
 fn find_named<'a>(list: Option<&'a Value>, name: &str) -> Option<&'a Value> {
@@ -552,7 +673,9 @@ fn remove_named(map: &mut Map<String, Value>, key: &str, name: &str) {
 }
 
 fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
-    let slot = map.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    let slot = map
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
     if !slot.is_object() {
         *slot = Value::Object(Map::new());
     }
@@ -560,7 +683,9 @@ fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<S
 }
 
 fn object_entry_array<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Vec<Value> {
-    let slot = map.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+    let slot = map
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
     if !slot.is_array() {
         *slot = Value::Array(Vec::new());
     }

@@ -40,7 +40,11 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
         }
     };
     let mut results = Vec::new();
-    let settings = match list.get("functionConfig").filter(|v| !v.is_null()).or(fallback) {
+    let settings = match list
+        .get("functionConfig")
+        .filter(|v| !v.is_null())
+        .or(fallback)
+    {
         None => {
             results.push(Diagnostic::error(format!(
                 "no function config: give the ResourceList a functionConfig (kind {} or ConfigMap), or pass --config",
@@ -60,7 +64,10 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
         },
     };
     if let Some(settings) = settings {
-        let items = list.get_mut("items").and_then(Value::as_array_mut).expect("checked by parse");
+        let items = list
+            .get_mut("items")
+            .and_then(Value::as_array_mut)
+            .expect("checked by parse");
         results.extend(transform_items(items, &settings));
     }
     finish(list, results)
@@ -79,10 +86,14 @@ fn transform_items(items: &mut [Value], settings: &Settings) -> Vec<Diagnostic> 
 }
 
 fn parse(input: &[u8]) -> Result<Map<String, Value>, Diagnostic> {
-    let text = document::utf8(input).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
-    let value: Value = yaml::from_str(text).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
+    let text =
+        document::utf8(input).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
+    let value: Value =
+        yaml::from_str(text).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
     let Value::Object(mut list) = value else {
-        return Err(Diagnostic::error("ResourceList: the input is not a mapping"));
+        return Err(Diagnostic::error(
+            "ResourceList: the input is not a mapping",
+        ));
     };
     match list.get("items") {
         Some(Value::Array(_)) => {}
@@ -103,7 +114,10 @@ fn finish(mut list: Map<String, Value>, results: Vec<Diagnostic>) -> Output {
     if results.is_empty() {
         list.remove("results");
     } else {
-        list.insert("results".into(), serde_json::to_value(&results).expect("results serialize"));
+        list.insert(
+            "results".into(),
+            serde_json::to_value(&results).expect("results serialize"),
+        );
     }
     Output {
         yaml: yaml::to_string(&Value::Object(list), ListStyle::Compact),

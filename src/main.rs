@@ -51,12 +51,20 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             None => None,
         };
         let output = krm::process(&input, fallback.as_ref());
-        for result in output.results.iter().filter(|r| r.severity != pinpoint_inject::diag::Severity::Info) {
+        for result in output
+            .results
+            .iter()
+            .filter(|r| r.severity != pinpoint_inject::diag::Severity::Info)
+        {
             writeln!(err, "pinpoint-inject: {}", result.line())?;
         }
         out.write_all(output.yaml.as_bytes())?;
         out.flush()?;
-        return Ok(if output.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        return Ok(if output.failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
     }
 
     let Some(path) = cli.config_path() else {
@@ -66,12 +74,18 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             config::KIND
         );
     };
-    let loaded = config::load(&read_config(&path)?).with_context(|| format!("config file {}", path.display()))?;
+    let loaded = config::load(&read_config(&path)?)
+        .with_context(|| format!("config file {}", path.display()))?;
     for warning in &loaded.warnings {
         writeln!(err, "pinpoint-inject: {}", warning.line())?;
     }
-    let summary = stream::run(first.map(Ok).into_iter().chain(docs), &loaded.settings, &mut out, &mut err)
-        .context("processing the stream")?;
+    let summary = stream::run(
+        first.map(Ok).into_iter().chain(docs),
+        &loaded.settings,
+        &mut out,
+        &mut err,
+    )
+    .context("processing the stream")?;
     if summary.errors > 0 {
         writeln!(
             err,
@@ -85,7 +99,8 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
 
 /// Read a config file (YAML) into a generic value.
 fn read_config(path: &Path) -> anyhow::Result<Value> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
     let text = document::utf8(&bytes).with_context(|| format!("config file {}", path.display()))?;
     yaml::from_str(text).with_context(|| format!("config file {}", path.display()))
 }

@@ -51,7 +51,10 @@ impl Template {
                     break;
                 }
                 Some(i) if rest.as_bytes()[i] == b'}' => {
-                    return Err(fail(format!("unmatched '}}' at byte {}", text.len() - rest.len() + i)));
+                    return Err(fail(format!(
+                        "unmatched '}}' at byte {}",
+                        text.len() - rest.len() + i
+                    )));
                 }
                 Some(i) => {
                     if i > 0 {
@@ -82,7 +85,9 @@ impl Template {
 
     /// True when the template names the container (so names differ per container).
     pub fn uses_container(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Choice(s) if s.contains(&Source::Container)))
+        self.parts
+            .iter()
+            .any(|p| matches!(p, Part::Choice(s) if s.contains(&Source::Container)))
     }
 
     /// Fill the template in for one container of one workload.
@@ -92,7 +97,11 @@ impl Template {
             match part {
                 Part::Literal(text) => out.push_str(text),
                 Part::Choice(sources) => {
-                    if let Some(value) = sources.iter().map(|s| ctx.lookup(s)).find(|v| !v.is_empty()) {
+                    if let Some(value) = sources
+                        .iter()
+                        .map(|s| ctx.lookup(s))
+                        .find(|v| !v.is_empty())
+                    {
                         out.push_str(value);
                     }
                 }
@@ -189,9 +198,17 @@ pub fn sanitize(raw: &str, max_len: usize) -> SafeName {
         })
         .collect();
     if cleaned.len() <= max_len {
-        return SafeName { value: cleaned, replaced, shortened: false };
+        return SafeName {
+            value: cleaned,
+            replaced,
+            shortened: false,
+        };
     }
-    let hash = format!("{:0width$x}", fnv1a(raw.as_bytes()) & 0xff_ffff, width = HASH_LEN);
+    let hash = format!(
+        "{:0width$x}",
+        fnv1a(raw.as_bytes()) & 0xff_ffff,
+        width = HASH_LEN
+    );
     let prefix = cleaned[..max_len - HASH_LEN - 1].trim_end_matches(['-', '.', '_']);
     SafeName {
         value: format!("{prefix}-{hash}"),
@@ -220,7 +237,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn ctx<'a>(labels: &'a Map<String, Value>, annotations: &'a Map<String, Value>) -> NameContext<'a> {
+    fn ctx<'a>(
+        labels: &'a Map<String, Value>,
+        annotations: &'a Map<String, Value>,
+    ) -> NameContext<'a> {
         NameContext {
             name: "web",
             namespace: "shop",

@@ -38,7 +38,13 @@ pub struct Splitter<R> {
 
 impl<R: BufRead> Splitter<R> {
     pub fn new(reader: R) -> Self {
-        Splitter { reader, pending: None, line: 1, index: 0, done: false }
+        Splitter {
+            reader,
+            pending: None,
+            line: 1,
+            index: 0,
+            done: false,
+        }
     }
 
     fn read_doc(&mut self) -> io::Result<Option<RawDoc>> {
@@ -58,7 +64,9 @@ impl<R: BufRead> Splitter<R> {
                 self.done = true;
                 break;
             }
-            if is_separator(&line) && (started_with_separator || !bytes.is_empty() || self.index > 0) {
+            if is_separator(&line)
+                && (started_with_separator || !bytes.is_empty() || self.index > 0)
+            {
                 self.pending = Some(line);
                 break;
             }
@@ -77,7 +85,11 @@ impl<R: BufRead> Splitter<R> {
             return Ok(None);
         }
         self.index += 1;
-        Ok(Some(RawDoc { bytes, index: self.index, first_line }))
+        Ok(Some(RawDoc {
+            bytes,
+            index: self.index,
+            first_line,
+        }))
     }
 }
 
@@ -103,7 +115,10 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
 
 /// Transform one document of a stream.
 pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
-    let unchanged = |results| Processed { replacement: None, results };
+    let unchanged = |results| Processed {
+        replacement: None,
+        results,
+    };
     let text = match document::utf8(&doc.bytes) {
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
@@ -129,7 +144,10 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     let (prefix, body) = leading_lines(text);
     let mut out = prefix.into_bytes();
     out.extend_from_slice(yaml::to_string(&value, ListStyle::detect(body)).as_bytes());
-    Processed { replacement: Some(out), results: outcome.results }
+    Processed {
+        replacement: Some(out),
+        results: outcome.results,
+    }
 }
 
 /// Split a document into the lines we keep when it changes (its `---` line and the
@@ -179,7 +197,12 @@ pub struct Summary {
 /// Run a whole stream: every document is written, in order, whatever happens to the
 /// others (a document with an error is written unchanged); results go to `diagnostics`
 /// as one line each.
-pub fn run<I, W, E>(docs: I, settings: &Settings, out: &mut W, diagnostics: &mut E) -> io::Result<Summary>
+pub fn run<I, W, E>(
+    docs: I,
+    settings: &Settings,
+    out: &mut W,
+    diagnostics: &mut E,
+) -> io::Result<Summary>
 where
     I: IntoIterator<Item = io::Result<RawDoc>>,
     W: Write,
@@ -201,7 +224,11 @@ where
             if result.severity == Severity::Error {
                 summary.errors += 1;
             }
-            writeln!(diagnostics, "pinpoint-inject: {}", result.line_in(Some(doc.index)))?;
+            writeln!(
+                diagnostics,
+                "pinpoint-inject: {}",
+                result.line_in(Some(doc.index))
+            )?;
         }
     }
     out.flush()?;
@@ -238,14 +265,21 @@ mod tests {
     #[test]
     fn documents_know_their_index_and_first_line() {
         let docs = split("---\n# Source: a\na: 1\n---\nb: 2\n");
-        assert_eq!(docs, vec![("---\n# Source: a\na: 1\n".into(), 1, 1), ("---\nb: 2\n".into(), 2, 4)]);
+        assert_eq!(
+            docs,
+            vec![
+                ("---\n# Source: a\na: 1\n".into(), 1, 1),
+                ("---\nb: 2\n".into(), 2, 4)
+            ]
+        );
         let docs = split("a: 1\n---\nb: 2\n");
         assert_eq!(docs[1].2, 2);
     }
 
     #[test]
     fn leading_comments_and_separator_are_kept() {
-        let (prefix, body) = leading_lines("---\n# Source: chart/templates/d.yaml\n\napiVersion: v1\n# inner\n");
+        let (prefix, body) =
+            leading_lines("---\n# Source: chart/templates/d.yaml\n\napiVersion: v1\n# inner\n");
         assert_eq!(prefix, "---\n# Source: chart/templates/d.yaml\n\n");
         assert_eq!(body, "apiVersion: v1\n# inner\n");
     }

@@ -34,8 +34,14 @@ impl Outcome {
 /// Transform one resource in place. Resources that are not workloads (or `v1 List`s of
 /// them) are not touched; a workload with an error is left exactly as it was.
 pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
-    let api_version = resource.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
-    let kind = resource.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let api_version = resource
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind = resource
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if is_list(api_version, kind) {
         let mut outcome = Outcome::default();
         if let Some(items) = resource.get_mut("items").and_then(Value::as_array_mut) {
@@ -51,25 +57,44 @@ pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
     }
 }
 
-fn transform_workload(resource: &mut Value, workload: WorkloadKind, settings: &Settings) -> Outcome {
+fn transform_workload(
+    resource: &mut Value,
+    workload: WorkloadKind,
+    settings: &Settings,
+) -> Outcome {
     let mut outcome = Outcome::default();
     let report = |d: Diagnostic, r: &Value| d.about(r);
 
     if let Some(reason) = not_selected(resource, workload, settings) {
-        outcome.results.push(report(Diagnostic::info(format!("skipped: {reason}")), resource));
+        outcome.results.push(report(
+            Diagnostic::info(format!("skipped: {reason}")),
+            resource,
+        ));
         return outcome;
     }
     let Some(template) = workload.pod_template(resource) else {
         let path = workload.template_path();
-        let message = format!("has no pod template at {}", if path.is_empty() { "the top level" } else { &path });
-        outcome.results.push(report(Diagnostic::error(message), resource));
+        let message = format!(
+            "has no pod template at {}",
+            if path.is_empty() {
+                "the top level"
+            } else {
+                &path
+            }
+        );
+        outcome
+            .results
+            .push(report(Diagnostic::error(message), resource));
         return outcome;
     };
 
     let targets = match choose_targets(resource, template, workload, settings) {
         Ok(Ok(targets)) => targets,
         Ok(Err(skip)) => {
-            outcome.results.push(report(Diagnostic::warning(format!("skipped: {skip}")), resource));
+            outcome.results.push(report(
+                Diagnostic::warning(format!("skipped: {skip}")),
+                resource,
+            ));
             return outcome;
         }
         Err(error) => {
@@ -83,28 +108,43 @@ fn transform_workload(resource: &mut Value, workload: WorkloadKind, settings: &S
     match inject::inject(&mut edited, settings, &targets) {
         Err(error) => {
             let field = join_field(&workload.template_path(), &error.field);
-            outcome.results.push(report(Diagnostic::error(error.message), resource).at_field(field));
+            outcome
+                .results
+                .push(report(Diagnostic::error(error.message), resource).at_field(field));
         }
         Ok(done) => {
             for (container, reason) in &done.skipped {
-                outcome.results.push(report(Diagnostic::warning(format!("container {container:?} skipped: {reason}")), resource));
+                outcome.results.push(report(
+                    Diagnostic::warning(format!("container {container:?} skipped: {reason}")),
+                    resource,
+                ));
             }
             for warning in &done.warnings {
-                outcome.results.push(report(Diagnostic::warning(warning.clone()), resource));
+                outcome
+                    .results
+                    .push(report(Diagnostic::warning(warning.clone()), resource));
             }
             if done.injected.is_empty() {
-                outcome.results.push(report(Diagnostic::warning("skipped: no container could be instrumented"), resource));
+                outcome.results.push(report(
+                    Diagnostic::info("skipped: no container could be instrumented"),
+                    resource,
+                ));
                 return outcome;
             }
             for note in name_notes {
-                outcome.results.push(report(Diagnostic::warning(note), resource));
+                outcome
+                    .results
+                    .push(report(Diagnostic::warning(note), resource));
             }
             let names: Vec<String> = targets
                 .iter()
                 .filter(|t| done.injected.contains(&t.container))
                 .map(|t| format!("{} as {}", t.container, t.application_name))
                 .collect();
-            outcome.results.push(report(Diagnostic::info(format!("injected: {}", names.join(", "))), resource));
+            outcome.results.push(report(
+                Diagnostic::info(format!("injected: {}", names.join(", "))),
+                resource,
+            ));
             let slot = workload.pod_template_mut(resource).expect("found above");
             if *slot != edited {
                 *slot = edited;
@@ -163,7 +203,9 @@ fn not_selected(resource: &Value, workload: WorkloadKind, settings: &Settings) -
     }
     let namespace = str_at(resource, &["metadata", "namespace"]);
     if !select.namespaces.is_empty() && !select.namespaces.iter().any(|n| n == namespace) {
-        return Some(format!("namespace {namespace:?} is not in select.namespaces"));
+        return Some(format!(
+            "namespace {namespace:?} is not in select.namespaces"
+        ));
     }
     let name = str_at(resource, &["metadata", "name"]);
     if select.exclude_names.iter().any(|n| n == name) {
@@ -171,16 +213,17 @@ fn not_selected(resource: &Value, workload: WorkloadKind, settings: &Settings) -
     }
     if !select.match_labels.is_empty() {
         let labels = map_at(resource, &["metadata", "labels"]);
-        let matches = select
-            .match_labels
-            .iter()
-            .all(|(k, v)| labels.and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v.as_str()));
+        let matches = select.match_labels.iter().all(|(k, v)| {
+            labels.and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v.as_str())
+        });
         if !matches {
             return Some("its labels do not match select.matchLabels".into());
         }
     }
     if select.opt_in && flag != Some("true") {
-        return Some(format!("select.optIn is set and it is not annotated {INJECT_ANNOTATION}: \"true\""));
+        return Some(format!(
+            "select.optIn is set and it is not annotated {INJECT_ANNOTATION}: \"true\""
+        ));
     }
     None
 }
@@ -205,43 +248,63 @@ fn choose_targets(
         .collect();
     let is_app = |name: &&str| !WELL_KNOWN_SIDECARS.contains(name);
 
-    let (choice, from_annotation) = match annotation(resource, Some(template), CONTAINERS_ANNOTATION) {
-        Some(list) => {
-            let names: Vec<String> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
-            let choice = parse_containers(&names)
-                .map_err(|e| Diagnostic::error(format!("annotation {CONTAINERS_ANNOTATION}: {e}")))?;
-            (choice, true)
-        }
-        None => (settings.containers.clone(), false),
-    };
+    let (choice, from_annotation) =
+        match annotation(resource, Some(template), CONTAINERS_ANNOTATION) {
+            Some(list) => {
+                let names: Vec<String> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect();
+                let choice = parse_containers(&names).map_err(|e| {
+                    Diagnostic::error(format!("annotation {CONTAINERS_ANNOTATION}: {e}"))
+                })?;
+                (choice, true)
+            }
+            None => (settings.containers.clone(), false),
+        };
     let chosen: Vec<&str> = match &choice {
         ContainerChoice::FirstApp => containers.iter().copied().filter(is_app).take(1).collect(),
         ContainerChoice::AllApps => containers.iter().copied().filter(is_app).collect(),
         ContainerChoice::Named(names) => {
-            if from_annotation && let Some(missing) = names.iter().find(|n| !containers.contains(&n.as_str())) {
+            if from_annotation
+                && let Some(missing) = names.iter().find(|n| !containers.contains(&n.as_str()))
+            {
                 return Err(Diagnostic::error(format!(
                     "annotation {CONTAINERS_ANNOTATION} names container {missing:?}, which the pod does not have"
                 )));
             }
-            containers.iter().copied().filter(|c| names.iter().any(|n| n == c)).collect()
+            containers
+                .iter()
+                .copied()
+                .filter(|c| names.iter().any(|n| n == c))
+                .collect()
         }
     };
     if chosen.is_empty() {
         return Ok(Err(match choice {
-            ContainerChoice::Named(names) => format!("it has none of the containers {}", names.join(", ")),
+            ContainerChoice::Named(names) => {
+                format!("it has none of the containers {}", names.join(", "))
+            }
             _ => "it has no container that is not a well-known sidecar".into(),
         }));
     }
 
-    let labels: Vec<&Map<String, Value>> = [map_at(resource, &["metadata", "labels"]), map_at(template, &["metadata", "labels"])]
-        .into_iter()
-        .flatten()
-        .collect();
-    let annotations: Vec<&Map<String, Value>> =
-        [map_at(resource, &["metadata", "annotations"]), map_at(template, &["metadata", "annotations"])]
-            .into_iter()
-            .flatten()
-            .collect();
+    let labels: Vec<&Map<String, Value>> = [
+        map_at(resource, &["metadata", "labels"]),
+        map_at(template, &["metadata", "labels"]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let annotations: Vec<&Map<String, Value>> = [
+        map_at(resource, &["metadata", "annotations"]),
+        map_at(template, &["metadata", "annotations"]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let name = match str_at(resource, &["metadata", "name"]) {
         "" => str_at(resource, &["metadata", "generateName"]).trim_end_matches('-'),
         name => name,
@@ -270,11 +333,19 @@ fn choose_targets(
         let safe = naming::sanitize(&raw, settings.max_length);
         if safe.replaced || safe.shortened {
             let what = match (safe.replaced, safe.shortened) {
-                (true, true) => format!("has characters Pinpoint does not accept and is longer than {}", settings.max_length),
-                (true, false) => "has characters Pinpoint does not accept ([a-zA-Z0-9._-] only)".to_string(),
+                (true, true) => format!(
+                    "has characters Pinpoint does not accept and is longer than {}",
+                    settings.max_length
+                ),
+                (true, false) => {
+                    "has characters Pinpoint does not accept ([a-zA-Z0-9._-] only)".to_string()
+                }
                 _ => format!("is longer than {} characters", settings.max_length),
             };
-            notes.push(format!("application name {raw:?} {what}; using {:?}", safe.value));
+            notes.push(format!(
+                "application name {raw:?} {what}; using {:?}",
+                safe.value
+            ));
         }
         targets.push(Target {
             container: container.to_string(),

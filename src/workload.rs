@@ -30,15 +30,60 @@ struct Row {
 const TEMPLATE: &[&str] = &["spec", "template"];
 
 const TABLE: &[Row] = &[
-    Row { kind: WorkloadKind::Deployment, name: "Deployment", groups: &["apps", "extensions"], template_path: TEMPLATE },
-    Row { kind: WorkloadKind::StatefulSet, name: "StatefulSet", groups: &["apps"], template_path: TEMPLATE },
-    Row { kind: WorkloadKind::DaemonSet, name: "DaemonSet", groups: &["apps", "extensions"], template_path: TEMPLATE },
-    Row { kind: WorkloadKind::ReplicaSet, name: "ReplicaSet", groups: &["apps", "extensions"], template_path: TEMPLATE },
-    Row { kind: WorkloadKind::ReplicationController, name: "ReplicationController", groups: &[""], template_path: TEMPLATE },
-    Row { kind: WorkloadKind::Job, name: "Job", groups: &["batch"], template_path: TEMPLATE },
-    Row { kind: WorkloadKind::CronJob, name: "CronJob", groups: &["batch"], template_path: &["spec", "jobTemplate", "spec", "template"] },
-    Row { kind: WorkloadKind::Pod, name: "Pod", groups: &[""], template_path: &[] },
-    Row { kind: WorkloadKind::PodTemplate, name: "PodTemplate", groups: &[""], template_path: &["template"] },
+    Row {
+        kind: WorkloadKind::Deployment,
+        name: "Deployment",
+        groups: &["apps", "extensions"],
+        template_path: TEMPLATE,
+    },
+    Row {
+        kind: WorkloadKind::StatefulSet,
+        name: "StatefulSet",
+        groups: &["apps"],
+        template_path: TEMPLATE,
+    },
+    Row {
+        kind: WorkloadKind::DaemonSet,
+        name: "DaemonSet",
+        groups: &["apps", "extensions"],
+        template_path: TEMPLATE,
+    },
+    Row {
+        kind: WorkloadKind::ReplicaSet,
+        name: "ReplicaSet",
+        groups: &["apps", "extensions"],
+        template_path: TEMPLATE,
+    },
+    Row {
+        kind: WorkloadKind::ReplicationController,
+        name: "ReplicationController",
+        groups: &[""],
+        template_path: TEMPLATE,
+    },
+    Row {
+        kind: WorkloadKind::Job,
+        name: "Job",
+        groups: &["batch"],
+        template_path: TEMPLATE,
+    },
+    Row {
+        kind: WorkloadKind::CronJob,
+        name: "CronJob",
+        groups: &["batch"],
+        template_path: &["spec", "jobTemplate", "spec", "template"],
+    },
+    Row {
+        kind: WorkloadKind::Pod,
+        name: "Pod",
+        groups: &[""],
+        template_path: &[],
+    },
+    Row {
+        kind: WorkloadKind::PodTemplate,
+        name: "PodTemplate",
+        groups: &[""],
+        template_path: &["template"],
+    },
 ];
 
 impl WorkloadKind {
@@ -48,7 +93,10 @@ impl WorkloadKind {
     }
 
     fn row(self) -> &'static Row {
-        TABLE.iter().find(|row| row.kind == self).expect("every kind has a row")
+        TABLE
+            .iter()
+            .find(|row| row.kind == self)
+            .expect("every kind has a row")
     }
 
     /// The kind's name as written in `kind:`.
@@ -58,7 +106,10 @@ impl WorkloadKind {
 
     /// Look a kind up by the name written in `kind:` (case-sensitive, as Kubernetes is).
     pub fn from_name(name: &str) -> Option<WorkloadKind> {
-        TABLE.iter().find(|row| row.name == name).map(|row| row.kind)
+        TABLE
+            .iter()
+            .find(|row| row.name == name)
+            .map(|row| row.kind)
     }
 
     /// The workload kind of a resource, if its `apiVersion` and `kind` name one.
@@ -116,13 +167,41 @@ mod tests {
     #[test]
     fn every_kind_maps_to_its_pod_template() {
         let cases = [
-            ("apps/v1", "Deployment", json!({"spec": {"template": {"spec": {}}}})),
-            ("apps/v1", "StatefulSet", json!({"spec": {"template": {"spec": {}}}})),
-            ("apps/v1", "DaemonSet", json!({"spec": {"template": {"spec": {}}}})),
-            ("apps/v1", "ReplicaSet", json!({"spec": {"template": {"spec": {}}}})),
-            ("v1", "ReplicationController", json!({"spec": {"template": {"spec": {}}}})),
-            ("batch/v1", "Job", json!({"spec": {"template": {"spec": {}}}})),
-            ("batch/v1", "CronJob", json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {}}}}}})),
+            (
+                "apps/v1",
+                "Deployment",
+                json!({"spec": {"template": {"spec": {}}}}),
+            ),
+            (
+                "apps/v1",
+                "StatefulSet",
+                json!({"spec": {"template": {"spec": {}}}}),
+            ),
+            (
+                "apps/v1",
+                "DaemonSet",
+                json!({"spec": {"template": {"spec": {}}}}),
+            ),
+            (
+                "apps/v1",
+                "ReplicaSet",
+                json!({"spec": {"template": {"spec": {}}}}),
+            ),
+            (
+                "v1",
+                "ReplicationController",
+                json!({"spec": {"template": {"spec": {}}}}),
+            ),
+            (
+                "batch/v1",
+                "Job",
+                json!({"spec": {"template": {"spec": {}}}}),
+            ),
+            (
+                "batch/v1",
+                "CronJob",
+                json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {}}}}}}),
+            ),
             ("v1", "Pod", json!({"spec": {}})),
             ("v1", "PodTemplate", json!({"template": {"spec": {}}})),
         ];
@@ -139,6 +218,9 @@ mod tests {
         assert_eq!(WorkloadKind::of("example.com/v1", "Deployment"), None);
         assert_eq!(WorkloadKind::of("v1", "Deployment"), None);
         assert_eq!(WorkloadKind::of("apps/v1", "deployment"), None);
-        assert_eq!(WorkloadKind::of("extensions/v1beta1", "Deployment"), Some(WorkloadKind::Deployment));
+        assert_eq!(
+            WorkloadKind::of("extensions/v1beta1", "Deployment"),
+            Some(WorkloadKind::Deployment)
+        );
     }
 }

@@ -48,8 +48,12 @@ fn parse_options(input_len: usize) -> Options {
     options.with_snippet = false;
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = budget.max_nodes.max(input_len.saturating_add(16));
-    budget.max_events = budget.max_events.max(input_len.saturating_mul(2).saturating_add(16));
-    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(input_len.saturating_add(16));
+    budget.max_events = budget
+        .max_events
+        .max(input_len.saturating_mul(2).saturating_add(16));
+    budget.max_total_scalar_bytes = budget
+        .max_total_scalar_bytes
+        .max(input_len.saturating_add(16));
     budget.max_reader_input_bytes = None;
     budget.max_depth = 128;
     options.budget = Some(budget);
@@ -71,10 +75,38 @@ fn convert_error(error: serde_saphyr::Error) -> YamlError {
         .render_with_options(serde_saphyr::render_options! {
             snippets: serde_saphyr::SnippetMode::Off,
         });
+    let message = strip_position_suffix(strip_position_prefix(&rendered));
     YamlError {
-        message: strip_position_prefix(&rendered).to_string(),
+        message: explain(message),
         position,
     }
+}
+
+/// serde-saphyr appends ` at line 5, column 9` (relative to the text it parsed); we
+/// print the position of the whole stream instead.
+fn strip_position_suffix(message: &str) -> &str {
+    if let Some((head, tail)) = message.rsplit_once(" at line ")
+        && let Some((line, column)) = tail.split_once(", column ")
+        && line.parse::<u64>().is_ok()
+        && column.parse::<u64>().is_ok()
+    {
+        return head;
+    }
+    message
+}
+
+/// Turn library advice into advice for a manifest author.
+fn explain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!(
+            "duplicate key {key:?} in a mapping (Kubernetes rejects duplicate keys too; keep one)"
+        );
+    }
+    message.to_string()
 }
 
 /// serde-saphyr renders `error: line 3 column 2: message`; we print positions ourselves.
@@ -174,14 +206,21 @@ mod tests {
     fn errors_carry_positions_and_a_bare_message() {
         let err = from_str::<Value>("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.position, Some((2, 1)));
-        assert!(err.message.starts_with("duplicate mapping key"), "{}", err.message);
+        assert!(
+            err.message.starts_with("duplicate mapping key"),
+            "{}",
+            err.message
+        );
         assert_eq!(err.offset_lines(10).position, Some((12, 1)));
     }
 
     #[test]
     fn list_style_is_detected() {
         assert_eq!(ListStyle::detect("a:\n- x\n"), ListStyle::Compact);
-        assert_eq!(ListStyle::detect("a:\n  b:\n    - x\n"), ListStyle::Indented);
+        assert_eq!(
+            ListStyle::detect("a:\n  b:\n    - x\n"),
+            ListStyle::Indented
+        );
         assert_eq!(ListStyle::detect("a: 1\n"), ListStyle::Compact);
     }
 }

@@ -1,0 +1,131 @@
+//! Fixture cases as data: `tests/fixtures/<case>/input.yaml` (its first line says what the
+//! case checks) and an optional `config.yaml` (else `tests/fixtures/config.yaml`) run
+//! through the real binary in stream mode. The snapshot holds the exit code, stderr and
+//! stdout. Every case is then run again on its own output (nothing may change) and in
+//! KRM mode (the same items must come out).
+
+use pinpoint_inject::{stream, yaml};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
+        .args(args)
+        .env_remove("PINPOINT_INJECT_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().unwrap();
+    let bytes = stdin.to_vec();
+    // Feed stdin from a thread so a large output cannot deadlock the pipe.
+    let writer = std::thread::spawn(move || input.write_all(&bytes));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().ok();
+    Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: output.stdout,
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn config_for(case: &Path) -> PathBuf {
+    let own = case.join("config.yaml");
+    if own.exists() {
+        own
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config.yaml")
+    }
+}
+
+/// The parsed, non-empty documents of a stream (None if one does not parse).
+fn documents(bytes: &[u8]) -> Option<Vec<Value>> {
+    let mut docs = Vec::new();
+    for doc in stream::Splitter::new(bytes) {
+        let doc = doc.unwrap();
+        let value: Value = yaml::from_str(std::str::from_utf8(&doc.bytes).ok()?).ok()?;
+        if !value.is_null() {
+            docs.push(value);
+        }
+    }
+    Some(docs)
+}
+
+#[test]
+fn stream_fixtures() {
+    insta::glob!("fixtures/*/input.yaml", |path| {
+        let case = path.parent().unwrap();
+        let config = config_for(case);
+        let config_arg = config.to_str().unwrap();
+        let input = std::fs::read(path).unwrap();
+        let description = String::from_utf8_lossy(&input)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("# ")
+            .to_string();
+
+        let first = run(&["--config", config_arg], &input);
+        let stdout = String::from_utf8(first.stdout.clone()).unwrap();
+        insta::with_settings!({ description => description, omit_expression => true }, {
+            insta::assert_snapshot!(format!("exit: {}\n--- stderr\n{}--- stdout\n{}", first.code, first.stderr, stdout));
+        });
+
+        // Idempotence: the tool's own output goes through unchanged, byte for byte.
+        let second = run(&["--config", config_arg], &first.stdout);
+        assert_eq!(
+            String::from_utf8_lossy(&second.stdout),
+            stdout,
+            "{}: a second run changed the output",
+            case.display()
+        );
+        assert_eq!(
+            second.code,
+            first.code,
+            "{}: a second run exited differently",
+            case.display()
+        );
+
+        // KRM mode: the same documents as a ResourceList give the same items.
+        let (Some(inputs), Some(outputs)) = (documents(&input), documents(&first.stdout)) else {
+            return; // a case about unparseable documents has no ResourceList form
+        };
+        if first.code != 0 && first.stdout.is_empty() {
+            return; // a config error stops the stream before any output
+        }
+        let config_doc: Value = yaml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+        let list = json!({
+            "apiVersion": "config.kubernetes.io/v1",
+            "kind": "ResourceList",
+            "items": inputs,
+            "functionConfig": config_doc,
+        });
+        let krm = run(
+            &[],
+            yaml::to_string(&list, yaml::ListStyle::Compact).as_bytes(),
+        );
+        assert_eq!(
+            krm.code,
+            first.code,
+            "{}: KRM mode exited differently\n{}",
+            case.display(),
+            krm.stderr
+        );
+        let out: Value = yaml::from_str(std::str::from_utf8(&krm.stdout).unwrap()).unwrap();
+        assert_eq!(
+            out["items"],
+            Value::Array(outputs),
+            "{}: KRM items differ from the stream",
+            case.display()
+        );
+    });
+}
