@@ -207,7 +207,7 @@ mod tests {
         let err = from_str::<Value>("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.position, Some((2, 1)));
         assert!(
-            err.message.starts_with("duplicate mapping key"),
+            err.message.starts_with("duplicate key \"a\""),
             "{}",
             err.message
         );
