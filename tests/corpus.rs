@@ -1,0 +1,140 @@
+//! The real rendered manifests in `../shared/corpus/` (Helm charts and a public demo
+//! app) through the real binary: every document comes out, in order; the ones not
+//! changed byte for byte; the workloads injected; a second run changes nothing; KRM
+//! mode gives the same items.
+
+use pinpoint_inject::{stream, yaml};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn corpus_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        dir.is_dir(),
+        "the corpus is expected at {} (shared/ beside the clone)",
+        dir.display()
+    );
+    dir
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
+        .args(args)
+        .env_remove("PINPOINT_INJECT_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let bytes = stdin.to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&bytes));
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    (
+        output.status.code().unwrap(),
+        output.stdout,
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn raw_docs(bytes: &[u8]) -> Vec<Vec<u8>> {
+    stream::Splitter::new(bytes)
+        .map(|d| d.unwrap().bytes)
+        .collect()
+}
+
+fn parse(doc: &[u8]) -> Value {
+    yaml::from_str(std::str::from_utf8(doc).unwrap()).unwrap()
+}
+
+fn is_injected(doc: &Value) -> bool {
+    serde_json::to_string(doc)
+        .unwrap()
+        .contains("pinpoint-inject.dev/injected")
+}
+
+#[test]
+fn every_corpus_document_comes_out_and_workloads_are_injected() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config.yaml");
+    let config = config.to_str().unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "corpus files: {files:?}");
+    let mut injected_total = 0;
+    for file in &files {
+        let input = std::fs::read(file).unwrap();
+        let (code, output, stderr) = run(&["--config", config], &input);
+        assert_eq!(code, 0, "{}: {stderr}", file.display());
+        let (ins, outs) = (raw_docs(&input), raw_docs(&output));
+        assert_eq!(ins.len(), outs.len(), "{}: document count", file.display());
+        let mut injected = 0;
+        for (i, (a, b)) in ins.iter().zip(&outs).enumerate() {
+            if a == b {
+                continue;
+            }
+            let (before, after) = (parse(a), parse(b));
+            assert_eq!(before["kind"], after["kind"], "{} doc {i}", file.display());
+            assert_eq!(
+                before["metadata"],
+                after["metadata"],
+                "{} doc {i}: workload metadata changed",
+                file.display()
+            );
+            assert!(
+                is_injected(&after),
+                "{} doc {i} changed without being injected",
+                file.display()
+            );
+            injected += 1;
+        }
+        assert!(injected > 0, "{}: no workload was injected", file.display());
+        assert_eq!(
+            stderr.matches("injected:").count(),
+            injected,
+            "{}: {stderr}",
+            file.display()
+        );
+        injected_total += injected;
+
+        let (code, again, _) = run(&["--config", config], &output);
+        assert_eq!(code, 0);
+        assert!(
+            again == output,
+            "{}: a second run changed the output",
+            file.display()
+        );
+
+        let items: Vec<Value> = ins
+            .iter()
+            .map(|d| parse(d))
+            .filter(|v| !v.is_null())
+            .collect();
+        let expected: Vec<Value> = outs
+            .iter()
+            .map(|d| parse(d))
+            .filter(|v| !v.is_null())
+            .collect();
+        let config_doc = parse(&std::fs::read(config).unwrap());
+        let list = json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items, "functionConfig": config_doc});
+        let (code, krm, stderr) = run(
+            &[],
+            yaml::to_string(&list, yaml::ListStyle::Compact).as_bytes(),
+        );
+        assert_eq!(code, 0, "{}: {stderr}", file.display());
+        assert_eq!(
+            parse(&krm)["items"],
+            Value::Array(expected),
+            "{}: KRM items differ",
+            file.display()
+        );
+    }
+    // 1 Deployment each for tomcat, wildfly, jenkins; 1 kafka + 2 spark StatefulSets; 12 demo Deployments.
+    assert_eq!(injected_total, 18);
+}
