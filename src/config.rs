@@ -536,7 +536,7 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
     ] {
         validate_path(field, path)?;
     }
-    if agent.mount_path.trim_end_matches('/') == "" {
+    if agent.mount_path.trim_end_matches('/').is_empty() {
         return Err(bad(
             "spec.agent.mountPath: mounting over / would hide the whole image",
         ));
@@ -777,7 +777,7 @@ fn validate_image(image: &str, warnings: &mut Vec<Diagnostic>) -> Result<(), Con
         Some((_, "latest")) => warnings.push(Diagnostic::warning(format!(
             "spec.agent.image {image} uses :latest, which changes under you; pin a version or a digest"
         ))),
-        Some((_, tag)) if tag.is_empty() => return Err(bad(format!("spec.agent.image: {image:?} has an empty tag"))),
+        Some((_, "")) => return Err(bad(format!("spec.agent.image: {image:?} has an empty tag"))),
         Some(_) => {}
     }
     Ok(())

@@ -31,7 +31,8 @@ pub struct Output {
 pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
     let mut list = match parse(input) {
         Ok(list) => list,
-        Err(error) => {
+        Err(message) => {
+            let error = Diagnostic::error(message);
             let mut empty = Map::new();
             empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
             empty.insert("kind".into(), "ResourceList".into());
@@ -85,15 +86,11 @@ fn transform_items(items: &mut [Value], settings: &Settings) -> Vec<Diagnostic> 
     results
 }
 
-fn parse(input: &[u8]) -> Result<Map<String, Value>, Diagnostic> {
-    let text =
-        document::utf8(input).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
-    let value: Value =
-        yaml::from_str(text).map_err(|e| Diagnostic::error(format!("ResourceList: {e}")))?;
+fn parse(input: &[u8]) -> Result<Map<String, Value>, String> {
+    let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
+    let value: Value = yaml::from_str(text).map_err(|e| format!("ResourceList: {e}"))?;
     let Value::Object(mut list) = value else {
-        return Err(Diagnostic::error(
-            "ResourceList: the input is not a mapping",
-        ));
+        return Err("ResourceList: the input is not a mapping".to_string());
     };
     match list.get("items") {
         Some(Value::Array(_)) => {}
@@ -101,8 +98,8 @@ fn parse(input: &[u8]) -> Result<Map<String, Value>, Diagnostic> {
         Some(Value::Null) => {
             list.insert("items".into(), Value::Array(Vec::new()));
         }
-        None => return Err(Diagnostic::error("ResourceList: it has no items list")),
-        Some(_) => return Err(Diagnostic::error("ResourceList: items is not a list")),
+        None => return Err("ResourceList: it has no items list".to_string()),
+        Some(_) => return Err("ResourceList: items is not a list".to_string()),
     }
     Ok(list)
 }

@@ -98,7 +98,9 @@ fn transform_workload(
             return outcome;
         }
         Err(error) => {
-            outcome.results.push(report(error, resource));
+            outcome
+                .results
+                .push(report(Diagnostic::error(error), resource));
             return outcome;
         }
     };
@@ -237,7 +239,7 @@ fn choose_targets(
     template: &Value,
     workload: WorkloadKind,
     settings: &Settings,
-) -> Result<Result<Targets, String>, Diagnostic> {
+) -> Result<Result<Targets, String>, String> {
     let containers: Vec<&str> = template
         .get("spec")
         .and_then(|s| s.get("containers"))
@@ -257,9 +259,8 @@ fn choose_targets(
                     .filter(|s| !s.is_empty())
                     .map(String::from)
                     .collect();
-                let choice = parse_containers(&names).map_err(|e| {
-                    Diagnostic::error(format!("annotation {CONTAINERS_ANNOTATION}: {e}"))
-                })?;
+                let choice = parse_containers(&names)
+                    .map_err(|e| format!("annotation {CONTAINERS_ANNOTATION}: {e}"))?;
                 (choice, true)
             }
             None => (settings.containers.clone(), false),
@@ -271,9 +272,9 @@ fn choose_targets(
             if from_annotation
                 && let Some(missing) = names.iter().find(|n| !containers.contains(&n.as_str()))
             {
-                return Err(Diagnostic::error(format!(
+                return Err(format!(
                     "annotation {CONTAINERS_ANNOTATION} names container {missing:?}, which the pod does not have"
-                )));
+                ));
             }
             containers
                 .iter()
@@ -326,9 +327,9 @@ fn choose_targets(
             }),
         };
         if raw.is_empty() {
-            return Err(Diagnostic::error(format!(
+            return Err(format!(
                 "the application name for container {container:?} is empty; add a fallback to spec.naming.applicationName (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
-            )));
+            ));
         }
         let safe = naming::sanitize(&raw, settings.max_length);
         if safe.replaced || safe.shortened {
