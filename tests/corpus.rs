@@ -3,11 +3,11 @@
 //! changed byte for byte; the workloads injected; a second run changes nothing; KRM
 //! mode gives the same items.
 
+mod binary;
+
 use pinpoint_inject::{stream, yaml};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 fn corpus_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -20,24 +20,8 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn run(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
-        .args(args)
-        .env_remove("PINPOINT_INJECT_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    let writer = std::thread::spawn(move || input.write_all(&bytes));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    (
-        output.status.code().unwrap(),
-        output.stdout,
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    let r = binary::run(args, stdin);
+    (r.code, r.stdout, r.stderr)
 }
 
 fn raw_docs(bytes: &[u8]) -> Vec<Vec<u8>> {

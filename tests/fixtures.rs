@@ -4,39 +4,12 @@
 //! stdout. Every case is then run again on its own output (nothing may change) and in
 //! KRM mode (the same items must come out).
 
+mod binary;
+
+use binary::run;
 use pinpoint_inject::{stream, yaml};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-struct Run {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
-
-fn run(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
-        .args(args)
-        .env_remove("PINPOINT_INJECT_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut input = child.stdin.take().unwrap();
-    let bytes = stdin.to_vec();
-    // Feed stdin from a thread so a large output cannot deadlock the pipe.
-    let writer = std::thread::spawn(move || input.write_all(&bytes));
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap().ok();
-    Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: output.stdout,
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 fn config_for(case: &Path) -> PathBuf {
     let own = case.join("config.yaml");

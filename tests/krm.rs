@@ -2,27 +2,10 @@
 //! real binary; the snapshot holds exit code, stderr and the output ResourceList. The
 //! output fed back in must give the same items (the function is idempotent).
 
+mod binary;
+
 use pinpoint_inject::yaml;
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-fn run(stdin: &[u8]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
-        .env_remove("PINPOINT_INJECT_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let output = child.wait_with_output().unwrap();
-    (
-        output.status.code().expect("exited, not killed"),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
 
 #[test]
 fn krm_fixtures() {
@@ -34,7 +17,8 @@ fn krm_fixtures() {
             .unwrap_or_default()
             .trim_start_matches("# ")
             .to_string();
-        let (code, stdout, stderr) = run(&input);
+        let first = binary::run(&[], &input);
+        let (code, stdout, stderr) = (first.code, first.stdout_text(), first.stderr);
         insta::with_settings!({ description => description, omit_expression => true }, {
             insta::assert_snapshot!(format!("exit: {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"));
         });
@@ -45,7 +29,8 @@ fn krm_fixtures() {
         assert!(out["items"].is_array());
 
         // Feeding the output back in changes no item.
-        let (again_code, again, _) = run(stdout.as_bytes());
+        let again_run = binary::run(&[], stdout.as_bytes());
+        let (again_code, again) = (again_run.code, again_run.stdout_text());
         let again: Value = yaml::from_str(&again).unwrap();
         assert_eq!(
             again["items"],

@@ -2,29 +2,16 @@
 //! modes the Deployment gets the wiring the recipe wrote by hand, and nothing else of
 //! it changes.
 
+mod binary;
+
 use pinpoint_inject::yaml;
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed-tomcat");
 
 fn run(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
-        .args(args)
-        .env_remove("PINPOINT_INJECT_CONFIG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let r = binary::run(args, stdin);
+    (r.code, r.stdout_text(), r.stderr)
 }
 
 fn named<'a>(list: &'a Value, name: &str) -> &'a Value {
