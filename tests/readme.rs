@@ -34,3 +34,15 @@ fn readme_before_and_after_match_the_tool() {
     let produced: Value = yaml::from_str(&out.stdout_text()).unwrap();
     assert_eq!(produced, after);
 }
+
+#[test]
+fn help_documents_both_modes_and_the_config_and_version_works() {
+    let help = binary::run(&["--help"], b"");
+    assert_eq!(help.code, 0);
+    let text = help.stdout_text();
+    for needle in ["KRM function", "Stream", "PINPOINT_INJECT_CONFIG", "collector:", "applicationName", "collectorHost"] {
+        assert!(text.contains(needle), "--help lacks {needle:?}");
+    }
+    let version = binary::run(&["--version"], b"");
+    assert_eq!(version.stdout_text().trim(), format!("pinpoint-inject {}", env!("CARGO_PKG_VERSION")));
+}
