@@ -135,6 +135,20 @@ impl Head {
         }
     }
 
+    /// True when the resource is a workload or a `v1 List` (the full parse decides).
+    pub fn may_be_workload(&self) -> bool {
+        match self {
+            Head::Resource {
+                api_version: Some(api_version),
+                kind: Some(kind),
+            } => {
+                workload::WorkloadKind::of(api_version, kind).is_some()
+                    || workload::is_list(api_version, kind)
+            }
+            _ => false,
+        }
+    }
+
     /// Why this document cannot be a Kubernetes resource, if it cannot.
     pub fn problem(&self) -> Option<String> {
         match self {

@@ -157,6 +157,9 @@ pub fn inject(
         }
     }
 
+    for list in ["volumes", "initContainers"] {
+        not_a_list(spec.get(list), &format!("spec.{list}"))?;
+    }
     let containers = spec
         .get_mut("containers")
         .and_then(Value::as_array_mut)
@@ -267,53 +270,66 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
     if annotations.is_empty() {
         metadata.remove("annotations");
     }
+    if metadata.is_empty() {
+        // `inject` adds the metadata when a template has none.
+        template.as_object_mut().expect("found above").remove("metadata");
+    }
     Ok(true)
 }
 
+/// Take our variables out of one container's env, and give the options variable back
+/// its own value. Only what [`apply_container`] wrote is touched: our block always ends
+/// with `PINPOINT_AGENT_OPTS`, the options variable is the entry right after it, and a
+/// moved `valueFrom` sits right before it; a user's own `PINPOINT_ORIGINAL_*` variable
+/// or `$(PINPOINT_AGENT_OPTS)` reference elsewhere is left alone.
 fn strip_env(container: &mut Map<String, Value>) {
     let Some(env) = container.get_mut("env").and_then(Value::as_array_mut) else {
         return;
     };
     let opts_ref = reference(OPTS_VAR);
-    let mut originals: Vec<(String, Value)> = Vec::new();
-    let mut kept = Vec::with_capacity(env.len());
-    for mut entry in env.drain(..) {
-        let name = name_of(&entry).unwrap_or_default().to_string();
-        if name == OPTS_VAR || name == POD_NAME_VAR || name == POD_IP_VAR {
-            continue;
-        }
-        if name.starts_with(ORIGINAL_PREFIX) {
-            if let Some(from) = entry.get("valueFrom") {
-                originals.push((name, from.clone()));
+    let mut moved_back: Option<usize> = None;
+    if let Some(at) = env.iter().position(|e| name_of(e) == Some(OPTS_VAR)) {
+        let original = at.checked_sub(1).and_then(|i| {
+            let name = name_of(&env[i]).filter(|n| n.starts_with(ORIGINAL_PREFIX))?;
+            Some((i, reference(name), env[i].get("valueFrom")?.clone()))
+        });
+        // Appended by us (nothing after it), rather than the user's own empty variable.
+        let appended = at + 2 == env.len();
+        if let Some(entry) = env.get_mut(at + 1).and_then(Value::as_object_mut) {
+            let value = entry
+                .get("value")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            match original {
+                Some((i, var, from)) if value == format!("{var} {opts_ref}") => {
+                    entry.remove("value");
+                    entry.insert("valueFrom".into(), from);
+                    moved_back = Some(i);
+                }
+                _ if value == opts_ref && appended => {
+                    env.remove(at + 1);
+                }
+                _ if value == opts_ref => {
+                    entry.insert("value".into(), Value::String(String::new()));
+                }
+                _ => {
+                    if let Some(user) = value.strip_suffix(&format!(" {opts_ref}")) {
+                        entry.insert("value".into(), Value::String(user.to_string()));
+                    }
+                }
             }
-            continue;
         }
-        let value = entry
-            .get("value")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if value.contains(&opts_ref) {
-            if value == opts_ref {
-                continue;
-            }
-            let original = originals
-                .iter()
-                .find(|(var, _)| format!("{} {opts_ref}", reference(var)) == value);
-            if let Some((_, from)) = original {
-                let mut restored = Map::new();
-                restored.insert("name".into(), Value::String(name));
-                restored.insert("valueFrom".into(), from.clone());
-                entry = Value::Object(restored);
-            } else if let Some(user) = value.strip_suffix(&format!(" {opts_ref}")) {
-                entry["value"] = Value::String(user.to_string());
-            }
-        }
-        kept.push(entry);
     }
-    if kept.is_empty() {
+    let mut index = 0;
+    env.retain(|entry| {
+        let ours = Some(index) == moved_back
+            || matches!(name_of(entry), Some(OPTS_VAR | POD_NAME_VAR | POD_IP_VAR));
+        index += 1;
+        !ours
+    });
+    if env.is_empty() {
         container.remove("env");
-    } else {
-        *env = kept;
     }
 }
 
@@ -336,6 +352,9 @@ fn plan_container(
     settings: &Settings,
     field: &str,
 ) -> Result<Plan, InjectError> {
+    for list in ["volumeMounts", "env"] {
+        not_a_list(container.get(list), &format!("{field}.{list}"))?;
+    }
     if let Some((i, _)) = container
         .get("volumeMounts")
         .and_then(Value::as_array)
@@ -647,6 +666,17 @@ fn reorder(value: Value) -> Value {
         }
         Value::Array(items) => Value::Array(items.into_iter().map(reorder).collect()),
         other => other,
+    }
+}
+
+/// A list we add to must be a list (or absent): anything else would be overwritten.
+fn not_a_list(value: Option<&Value>, field: &str) -> Result<(), InjectError> {
+    match value {
+        None | Some(Value::Null | Value::Array(_)) => Ok(()),
+        Some(_) => Err(conflict(
+            field,
+            "it is not a list (Kubernetes rejects this too); fix the manifest",
+        )),
     }
 }
 

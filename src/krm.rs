@@ -4,6 +4,7 @@
 use crate::config::{self, Settings};
 use crate::diag::{self, Diagnostic};
 use crate::document::{self, Head};
+use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle};
 use serde_json::{Map, Value};
@@ -41,6 +42,14 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
         }
     };
     let mut results = Vec::new();
+    // Every item is written back, so a scalar Kubernetes reads differently from us would
+    // change meaning: say so, and fail the run.
+    if let Some(e) = std::str::from_utf8(input)
+        .ok()
+        .and_then(scalars::first_divergence)
+    {
+        results.push(Diagnostic::error(format!("ResourceList: {e}")));
+    }
     let settings = match list
         .get("functionConfig")
         .filter(|v| !v.is_null())
@@ -48,7 +57,7 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
     {
         None => {
             results.push(Diagnostic::error(format!(
-                "no function config: give the ResourceList a functionConfig (kind {} or ConfigMap), or pass --config",
+                "no function config: give the ResourceList a functionConfig (kind {} or ConfigMap), or pass --config (or set PINPOINT_INJECT_CONFIG)",
                 config::KIND
             )));
             None

@@ -11,6 +11,7 @@ pub mod document;
 pub mod inject;
 pub mod krm;
 pub mod naming;
+pub mod scalars;
 pub mod stream;
 pub mod transform;
 pub mod workload;

@@ -34,15 +34,14 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin);
-    let first = docs.next().transpose().context("reading stdin")?;
+    let mut first = docs.next().transpose().context("reading stdin")?;
     let stdout = io::stdout().lock();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout);
     let mut err = io::stderr().lock();
 
-    if let Some(first) = &first
-        && krm::looks_like_resource_list(&first.bytes)
-    {
-        let mut input = first.bytes.clone();
+    // Taken, not cloned: in KRM mode the first document is usually the whole input.
+    if let Some(first) = first.take_if(|first| krm::looks_like_resource_list(&first.bytes)) {
+        let mut input = first.bytes;
         for doc in docs {
             input.extend_from_slice(&doc.context("reading stdin")?.bytes);
         }

@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::diag::{Diagnostic, Severity};
 use crate::document::{self, Head};
+use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle, YamlError};
 use serde_json::Value;
@@ -58,25 +59,24 @@ impl<R: BufRead> Splitter<R> {
             self.line += 1;
         }
         loop {
-            let mut line = Vec::new();
-            let n = self.reader.read_until(b'\n', &mut line)?;
+            // Read straight into the document: no buffer per line (this loop sees every byte).
+            let start = bytes.len();
+            let n = self.reader.read_until(b'\n', &mut bytes)?;
             if n == 0 {
                 self.done = true;
                 break;
             }
-            if is_separator(&line)
-                && (started_with_separator || !bytes.is_empty() || self.index > 0)
-            {
-                self.pending = Some(line);
-                break;
-            }
-            if is_separator(&line) && bytes.is_empty() {
+            let line = &bytes[start..];
+            if is_separator(line) {
+                if started_with_separator || start > 0 || self.index > 0 {
+                    self.pending = Some(line.to_vec());
+                    bytes.truncate(start);
+                    break;
+                }
                 // The stream starts with `---`: no empty prefix document.
-                bytes = line;
                 self.line += 1;
                 continue;
             }
-            bytes.extend_from_slice(&line);
             if line.ends_with(b"\n") {
                 self.line += 1;
             }
@@ -113,6 +113,10 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
     Diagnostic::error(error.to_string())
 }
 
+/// The largest workload or List document that is parsed in full (a parse takes about
+/// 13 times the document's size in memory). Other documents are only scanned.
+pub const MAX_PARSED_DOCUMENT: usize = 16 << 20;
+
 /// Transform one document of a stream.
 pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     let unchanged = |results| Processed {
@@ -124,11 +128,22 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
         Err(e) => return unchanged(vec![error_at(doc, e)]),
     };
     if !document::may_be_workload(text) {
-        // Not a workload by its `kind:` line: check it parses and has a kind, then pass it on.
-        return match document::head(text) {
-            Err(e) => unchanged(vec![error_at(doc, e)]),
-            Ok(head) => unchanged(head.problem().map(Diagnostic::error).into_iter().collect()),
-        };
+        // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
+        // on, unless it is a workload after all (JSON, flow style, an indented mapping).
+        match document::head(text) {
+            Err(e) => return unchanged(vec![error_at(doc, e)]),
+            Ok(head) if head.problem().is_some() || !head.may_be_workload() => {
+                return unchanged(head.problem().map(Diagnostic::error).into_iter().collect());
+            }
+            Ok(_) => {}
+        }
+    }
+    if text.len() > MAX_PARSED_DOCUMENT {
+        return unchanged(vec![Diagnostic::error(format!(
+            "the document is {} MiB; workloads and Lists over {} MiB are not parsed, to bound memory (Kubernetes stores at most 1.5 MiB per object)",
+            text.len() >> 20,
+            MAX_PARSED_DOCUMENT >> 20
+        ))]);
     }
     let mut value: Value = match yaml::from_str(text) {
         Ok(value) => value,
@@ -140,6 +155,10 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     let outcome = transform::transform(&mut value, settings);
     if !outcome.changed {
         return unchanged(outcome.results);
+    }
+    if let Some(e) = scalars::first_divergence(text) {
+        // Written back, this scalar would mean something else to Kubernetes.
+        return unchanged(vec![error_at(doc, e)]);
     }
     let (prefix, body) = leading_lines(text);
     let mut out = prefix.into_bytes();

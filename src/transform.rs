@@ -70,6 +70,7 @@ fn transform_workload(
             Diagnostic::info(format!("skipped: {reason}")),
             resource,
         ));
+        unwire(resource, workload, &mut outcome);
         return outcome;
     }
     let Some(template) = workload.pod_template(resource) else {
@@ -95,6 +96,7 @@ fn transform_workload(
                 Diagnostic::warning(format!("skipped: {skip}")),
                 resource,
             ));
+            unwire(resource, workload, &mut outcome);
             return outcome;
         }
         Err(error) => {
@@ -131,6 +133,7 @@ fn transform_workload(
                     Diagnostic::info("skipped: no container could be instrumented"),
                     resource,
                 ));
+                unwire(resource, workload, &mut outcome);
                 return outcome;
             }
             for note in name_notes {
@@ -155,6 +158,28 @@ fn transform_workload(
         }
     }
     outcome
+}
+
+/// Take out the wiring an earlier run left in a workload this run leaves alone (another
+/// config, an opt-out annotation), so the agent never stays behind stale.
+fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
+    let Some(template) = workload.pod_template_mut(resource) else {
+        return;
+    };
+    let mut edited = template.clone();
+    let result = match inject::strip(&mut edited) {
+        Ok(false) => return,
+        Ok(true) => {
+            *template = edited;
+            outcome.changed = true;
+            Diagnostic::info("removed the wiring an earlier run added")
+        }
+        Err(error) => Diagnostic::error(error.message).at_field(join_field(
+            &workload.template_path(),
+            &error.field,
+        )),
+    };
+    outcome.results.push(result.about(resource));
 }
 
 fn join_field(prefix: &str, field: &str) -> String {

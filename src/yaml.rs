@@ -106,6 +106,24 @@ fn explain(message: &str) -> String {
             "duplicate key {key:?} in a mapping (Kubernetes rejects duplicate keys too; keep one)"
         );
     }
+    if message.starts_with("multiple YAML documents detected") {
+        return "a second document starts here without a `---` line before it; add one".into();
+    }
+    if let Some(rest) = message.strip_prefix("budget breached: ") {
+        // `Nodes { nodes: 250001 } at line 5, column 34 (defined at …) (used at …)`
+        let end = [" at line ", " (defined"]
+            .iter()
+            .filter_map(|cut| rest.find(cut))
+            .min()
+            .unwrap_or(rest.len());
+        let what = &rest[..end];
+        return format!(
+            "the document is too large or too deeply nested, counting what its aliases expand to ({what})"
+        );
+    }
+    if message == "recursion limit exceeded" {
+        return "the document is nested too deeply".into();
+    }
     message.to_string()
 }
 

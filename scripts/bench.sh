@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Benchmark pinpoint-inject (release build) against a parse-and-emit floor, kubectl
+# kustomize with the equivalent patch, and cat, on generated Helm-style streams and
+# ResourceLists. See BENCHMARKS.md for the latest numbers.
+#
+#   scripts/bench.sh                   # sizes 10, 1000 and 5000 services + the small chart
+#   scripts/bench.sh --quick           # sizes 10 and 1000, fewer runs (about a minute)
+#   scripts/bench.sh --sizes "10 100"  # other sizes (a size is n services = 3n documents)
+#   scripts/bench.sh --kustomize-max N # skip kustomize above n = N (default: no limit)
+#
+# Each size runs in stream mode (`--config`, one `---` document at a time) and in KRM mode
+# (one ResourceList with a functionConfig). For every input: wall time (hyperfine median,
+# shell start-up subtracted), throughput, and peak RSS (`/usr/bin/time -v`, one run).
+# kubectl kustomize is timed once per size (it takes minutes at n = 5000).
+# Inputs and results go to target/bench/ (git-ignored); the table is printed on stdout
+# and written to target/bench/results.md.
+#
+# Needs: cargo, awk, hyperfine (installed with scripts/install-tools.sh --bench),
+# /usr/bin/time (Debian package `time`, installed with apt-get when missing),
+# kubectl (optional: without it the kustomize column is skipped).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUT="$ROOT/target/bench"
+CONFIG="$ROOT/examples/seed-tomcat/pinpoint.yaml"
+SIZES="10 1000 5000"
+SMALL=6            # services in the small chart: 18 documents
+RUNS=5             # minimum hyperfine runs per command
+KUSTOMIZE_MAX=""
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) SIZES="10 1000"; RUNS=3 ;;
+    --sizes) SIZES="$2"; shift ;;
+    --kustomize-max) KUSTOMIZE_MAX="$2"; shift ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- tools ------------------------------------------------------------------------
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
+  else return 1
+  fi
+}
+if ! command -v hyperfine >/dev/null 2>&1; then
+  log "hyperfine missing: running scripts/install-tools.sh --bench"
+  "$ROOT/scripts/install-tools.sh" --bench >/dev/null
+fi
+if [ ! -x /usr/bin/time ]; then
+  log "/usr/bin/time missing: installing the Debian package time"
+  { as_root apt-get install -y -q --no-install-recommends time >/dev/null 2>&1 ||
+    { as_root apt-get update -q >/dev/null 2>&1 &&
+      as_root apt-get install -y -q --no-install-recommends time >/dev/null 2>&1; }; } ||
+    die "apt-get install time failed (needs root or passwordless sudo)"
+fi
+command -v hyperfine >/dev/null 2>&1 || die "hyperfine not found"
+KUBECTL=1
+command -v kubectl >/dev/null 2>&1 || { KUBECTL=0; log "kubectl not found: no kustomize column"; }
+
+# --- build ------------------------------------------------------------------------
+log "building (release)"
+(cd "$ROOT" && cargo build --release --quiet --bin pinpoint-inject)
+BIN="$ROOT/target/release/pinpoint-inject"
+FLOOR="$(cd "$ROOT" && cargo bench --quiet --bench floor --no-run --message-format=json 2>/dev/null |
+  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+[ -x "$FLOOR" ] || die "could not build the floor benchmark (cargo bench --bench floor --no-run)"
+
+# --- inputs -----------------------------------------------------------------------
+mkdir -p "$OUT/inputs"
+gen() { # mode n file
+  [ -s "$3" ] || awk -v mode="$1" -v n="$2" -v config="$CONFIG" -f "$ROOT/scripts/bench-gen.awk" > "$3"
+}
+# A kustomization with one JSON patch that targets every Deployment and adds what
+# pinpoint-inject adds with examples/seed-tomcat/pinpoint.yaml (container `app`).
+kustomization() { # n dir
+  mkdir -p "$2"
+  gen stream "$1" "$2/resources.yaml"
+  cat > "$2/kustomization.yaml" <<'EOF'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+- resources.yaml
+patches:
+- path: patch.yaml
+  target:
+    kind: Deployment
+EOF
+  cat > "$2/patch.yaml" <<'EOF'
+- op: add
+  path: /spec/template/metadata/annotations/pinpoint-inject.dev~1injected
+  value: containers=app;volume=pp-agent;initContainer=init-pinpoint
+- op: add
+  path: /spec/template/spec/volumes/-
+  value: {name: pp-agent, emptyDir: {}}
+- op: add
+  path: /spec/template/spec/containers/0/env/-
+  value: {name: PINPOINT_POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+- op: add
+  path: /spec/template/spec/containers/0/env/-
+  value:
+    name: PINPOINT_AGENT_OPTS
+    value: -javaagent:/var/init/pinpoint/pinpoint-bootstrap.jar -Dpinpoint.applicationName=dev-tomcat-zffw -Dpinpoint.agentId=$(PINPOINT_POD_IP) -Dpinpoint.profiler.profiles.active=release -Dprofiler.transport.grpc.collector.ip=pinpoint-collector.pinpoint.svc
+- op: add
+  path: /spec/template/spec/containers/0/env/-
+  value: {name: CATALINA_OPTS, value: $(PINPOINT_AGENT_OPTS)}
+- op: add
+  path: /spec/template/spec/containers/0/volumeMounts/-
+  value: {name: pp-agent, mountPath: /var/init/pinpoint}
+- op: add
+  path: /spec/template/spec/initContainers
+  value:
+  - name: init-pinpoint
+    command: [cp, -R, /var/lib/pp_agent/., /var/init/pinpoint/]
+    image: harbor.59iedu.com/fjhb/pp_agent:2.5.4
+    imagePullPolicy: IfNotPresent
+    resources:
+      limits: {cpu: 500m, memory: 128Mi}
+      requests: {cpu: 10m, memory: 32Mi}
+    volumeMounts:
+    - {mountPath: /var/init/pinpoint, name: pp-agent}
+EOF
+}
+
+# --- measuring --------------------------------------------------------------------
+RESULTS="$OUT/results.tsv"   # label, tool, median s, stddev s, input bytes, peak RSS KiB
+: > "$RESULTS"
+
+# Peak RSS in KiB of one run of a shell command line.
+peak_rss() {
+  /usr/bin/time -f '%M' -o "$OUT/rss.txt" sh -c "$1" >/dev/null 2>&1 || true
+  tail -n 1 "$OUT/rss.txt"
+}
+
+# hyperfine over named commands; appends one line per command to $RESULTS.
+measure() { # label bytes name cmd [name cmd ...]
+  local label="$1" bytes="$2"; shift 2
+  local args=() names=() cmds=()
+  while [ $# -gt 0 ]; do
+    names+=("$1"); cmds+=("$2"); args+=(-n "$1" "$2"); shift 2
+  done
+  hyperfine --style basic --warmup 1 --min-runs "$RUNS" --export-csv "$OUT/h.csv" "${args[@]}" >&2
+  local k
+  for k in "${!names[@]}"; do
+    # hyperfine's CSV: command,mean,stddev,median,user,system,min,max
+    local stats
+    stats="$(awk -F, -v want="${names[$k]}" '$1 == want { printf "%s\t%s", $4, $3 }' "$OUT/h.csv")"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$label" "${names[$k]}" "$stats" "$bytes" "$(peak_rss "${cmds[$k]}")" >> "$RESULTS"
+  done
+}
+
+# kubectl kustomize, timed once with /usr/bin/time (wall and peak RSS in one run).
+measure_kustomize() { # label bytes dir
+  /usr/bin/time -f '%e %M' -o "$OUT/kz.txt" kubectl kustomize "$3" > "$OUT/kustomize-out.yaml" 2>"$OUT/kustomize-err.txt" ||
+    die "kubectl kustomize $3 failed: $(cat "$OUT/kustomize-err.txt")"
+  local want got
+  want="$(grep -c '^kind: Deployment' "$3/resources.yaml")"
+  got="$(grep -c 'name: init-pinpoint' "$OUT/kustomize-out.yaml")"
+  [ "$want" = "$got" ] || die "kustomize patched $got of $want Deployments"
+  read -r secs rss < <(tail -n 1 "$OUT/kz.txt")
+  printf '%s\tkustomize\t%s\t0\t%s\t%s\n' "$1" "$secs" "$2" "$rss" >> "$RESULTS"
+}
+
+bench_size() { # n label
+  local n="$1" label="$2"
+  local stream="$OUT/inputs/stream-$n.yaml" krm="$OUT/inputs/krm-$n.yaml" kdir="$OUT/inputs/kustomize-$n"
+  gen stream "$n" "$stream"
+  gen krm "$n" "$krm"
+  local sb kb
+  sb="$(wc -c < "$stream")"; kb="$(wc -c < "$krm")"
+  log "$label: stream $((3 * n)) documents, $sb bytes; ResourceList $kb bytes"
+  # Every document must come through and every Deployment must be injected.
+  local injected
+  injected="$("$BIN" --config "$CONFIG" < "$stream" 2>/dev/null | grep -c 'name: init-pinpoint')"
+  [ "$injected" = "$n" ] || die "stream $n: $injected of $n Deployments injected"
+  measure "$label stream" "$sb" \
+    ours "$BIN --config $CONFIG < $stream" \
+    floor "$FLOOR < $stream" \
+    cat "cat $stream"
+  measure "$label krm" "$kb" \
+    ours "$BIN < $krm" \
+    floor "$FLOOR < $krm" \
+    cat "cat $krm"
+  if [ "$KUBECTL" = 1 ] && { [ -z "$KUSTOMIZE_MAX" ] || [ "$n" -le "$KUSTOMIZE_MAX" ]; }; then
+    kustomization "$n" "$kdir"
+    log "$label: kubectl kustomize (one run)"
+    measure_kustomize "$label stream" "$sb" "$kdir"
+  fi
+}
+
+log "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+for n in $SMALL $SIZES; do bench_size "$n" "n=$n"; done
+
+# --- report -----------------------------------------------------------------------
+awk -F'\t' -v small="n=$SMALL" '
+  function ms(s) { return s < 1 ? sprintf("%.1f ms", s * 1000) : sprintf("%.2f s", s) }
+  function size(b) { return b < 1e6 ? sprintf("%.0f kB", b / 1e3) : sprintf("%.1f MB", b / 1e6) }
+  function mbps(b, s) { return s > 0 ? sprintf("%.1f", b / 1e6 / s) : "n/a" }
+  function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2f", a / b) : "n/a" }
+  function check(ok) { return ok ? "met" : "MISSED" }
+  {
+    key = $1 SUBSEP $2; t[key] = $3; sd[key] = $4; bytes[$1] = $5; rss[key] = $6
+    if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+  }
+  END {
+    print "| input | size | tool | wall (median ± σ) | MB/s | peak RSS | ours ÷ floor | kustomize ÷ ours |"
+    print "|---|---:|---|---:|---:|---:|---:|---:|"
+    for (i = 1; i <= n; i++) {
+      label = order[i]
+      kz = label; sub(/ krm$/, " stream", kz)   # kustomize ran once per size, on the stream
+      split("ours floor kustomize cat", tools, " ")
+      for (j = 1; j <= 4; j++) {
+        key = label SUBSEP tools[j]
+        if (!(key in t)) continue
+        r1 = r2 = ""
+        if (tools[j] == "ours") {
+          r1 = ratio(t[key], t[label SUBSEP "floor"])
+          if ((kz SUBSEP "kustomize") in t) r2 = ratio(t[kz SUBSEP "kustomize"], t[key])
+        }
+        printf "| %s | %s | %s | %s%s | %s | %.1f MiB | %s | %s |\n", label, size(bytes[label]), tools[j],
+          ms(t[key]), (sd[key] > 0 ? sprintf(" ± %s", ms(sd[key])) : ""),
+          mbps(bytes[label], t[key]), rss[key] / 1024, r1, r2
+      }
+    }
+    print ""
+    print "Targets:"
+    s = small " stream" SUBSEP "ours"
+    if (s in t) printf "- small chart (%s stream, %d documents) end to end < 5 ms: %s (%s)\n", small, 3 * substr(small, 3), ms(t[s]), check(t[s] < 0.005)
+    for (i = 1; i <= n; i++) {
+      label = order[i]
+      if (label !~ /^n=1000 /) continue
+      o = t[label SUBSEP "ours"]; f = t[label SUBSEP "floor"]
+      printf "- %s within 1.5x of the floor: %sx (%s)\n", label, ratio(o, f), check(o / f <= 1.5)
+      kz = "n=1000 stream" SUBSEP "kustomize"
+      if (kz in t) printf "- %s at least 50x faster than kustomize: %sx (%s)\n", label, ratio(t[kz], o), check(t[kz] / o >= 50)
+    }
+    m = "n=5000 stream" SUBSEP "ours"
+    if (m in rss) printf "- n=5000 stream peak RSS < 32 MB: %.1f MiB (%s)\n", rss[m] / 1024, check(rss[m] * 1024 < 32e6)
+  }' "$RESULTS" | tee "$OUT/results.md"
+log "inputs and results in $OUT"

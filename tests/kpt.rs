@@ -1,0 +1,237 @@
+//! pinpoint-inject as an exec KRM function of the real kpt (1.0.0-beta), on copies of
+//! `examples/kpt/` (kpt edits packages in place): `kpt fn eval` with a config file and
+//! with `key=value` arguments, and `kpt fn render` of the Kptfile pipeline.
+
+mod common;
+
+use common::{Run, TempDir, assert_wired, documents, find, run};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A copy of `examples/kpt` in a temp dir, and `bin/pinpoint-inject` beside it.
+struct Package {
+    dir: TempDir,
+}
+
+impl Package {
+    fn new() -> Package {
+        let dir = TempDir::new("kpt");
+        common::copy_dir(&common::repo().join("examples/kpt"), &dir.join("pkg"));
+        dir.bin_dir();
+        Package { dir }
+    }
+
+    fn pkg(&self) -> PathBuf {
+        self.dir.join("pkg")
+    }
+
+    /// Run kpt from `cwd` with our `bin/` first on PATH.
+    fn kpt(&self, cwd: &Path, args: &[&str], env: &[(&str, &Path)]) -> Run {
+        let tools = common::tools();
+        let git_dir = tools.git.parent().unwrap();
+        let mut cmd = Command::new(&tools.kpt);
+        cmd.current_dir(cwd)
+            .args(args)
+            .env("PATH", common::path_with(&[&self.dir.join("bin"), git_dir]))
+            .env_remove("PINPOINT_INJECT_CONFIG");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        run(&mut cmd, b"")
+    }
+
+    fn eval(&self, extra: &[&str]) -> Run {
+        let pkg = self.pkg();
+        let mut args = vec!["fn", "eval", pkg.to_str().unwrap(), "--exec"];
+        args.push(common::bin().to_str().unwrap());
+        args.extend_from_slice(extra);
+        self.kpt(self.dir.path(), &args, &[])
+    }
+
+    /// Every file of the package, by relative path.
+    fn files(&self) -> BTreeMap<String, String> {
+        fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(root, &path, out);
+                } else {
+                    let name = path.strip_prefix(root).unwrap().display().to_string();
+                    out.insert(name, std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut files = BTreeMap::new();
+        walk(&self.pkg(), &self.pkg(), &mut files);
+        files
+    }
+}
+
+fn example_files() -> BTreeMap<String, String> {
+    let pkg = Package::new();
+    pkg.files()
+}
+
+/// The package's files kept their names, the Service kept its bytes, and the
+/// workloads in them are wired.
+fn assert_injected_in_place(pkg: &Package, options_env: &str) {
+    let before = example_files();
+    let after = pkg.files();
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "kpt moved or added files: the path annotations were lost"
+    );
+    let orders = documents(&after["orders.yaml"]);
+    assert_eq!(
+        common::inventory(&orders),
+        ["Deployment/orders", "Service/orders"]
+    );
+    assert_eq!(
+        orders[1],
+        documents(&before["orders.yaml"])[1],
+        "the Service changed"
+    );
+    let service_text = before["orders.yaml"].split("---\n").nth(1).unwrap();
+    assert!(
+        after["orders.yaml"].ends_with(service_text),
+        "the Service was reformatted"
+    );
+    assert_wired(find(&orders, "Deployment", "orders"), "orders", options_env);
+    let jobs = documents(&after["jobs/nightly-report.yaml"]);
+    assert_wired(
+        find(&jobs, "CronJob", "nightly-report"),
+        "report",
+        options_env,
+    );
+    for name in ["orders.yaml", "jobs/nightly-report.yaml"] {
+        common::assert_valid(&format!("kpt-{}", name.replace('/', "-")), &after[name]);
+    }
+}
+
+#[test]
+fn eval_with_fn_config_injects_in_place_and_keeps_files() {
+    let pkg = Package::new();
+    let config = pkg.dir.join("pinpoint.yaml");
+    std::fs::copy(pkg.pkg().join("pinpoint.yaml"), &config).unwrap();
+    let out = pkg.eval(&["--fn-config", config.to_str().unwrap()]);
+    out.ok();
+    assert!(out.stderr.contains("[PASS]"), "{out}");
+    assert!(
+        out.stderr
+            .contains("[info] apps/v1/Deployment/shop/orders: injected: orders as orders"),
+        "{out}"
+    );
+    assert!(
+        out.stderr.contains(
+            "[info] batch/v1/CronJob/shop/nightly-report: injected: report as nightly-report"
+        ),
+        "{out}"
+    );
+    assert_injected_in_place(&pkg, "JAVA_TOOL_OPTIONS");
+
+    // Run every case twice: the second run changes nothing.
+    let first = pkg.files();
+    pkg.eval(&["--fn-config", config.to_str().unwrap()]).ok();
+    assert_eq!(pkg.files(), first, "a second eval changed the package");
+}
+
+#[test]
+fn eval_with_key_value_arguments_configures_through_a_config_map() {
+    let pkg = Package::new();
+    let out = pkg.eval(&[
+        "--",
+        "collectorHost=pinpoint-collector.pinpoint.svc",
+        "agentImage=pinpointdocker/pinpoint-agent:2.5.4",
+        "optionsEnv=JAVA_OPTS",
+        "applicationName={label:app.kubernetes.io/name|name}",
+        "agentId=podIP",
+    ]);
+    out.ok();
+    assert!(out.stderr.contains("[PASS]"), "{out}");
+    // Our warnings reach kpt's results too.
+    assert!(
+        out.stderr.contains("[warning]: spec.naming.agentId podIP"),
+        "{out}"
+    );
+    assert_injected_in_place(&pkg, "JAVA_OPTS");
+}
+
+#[test]
+fn eval_config_error_fails_with_our_message_and_leaves_files_alone() {
+    let pkg = Package::new();
+    let out = pkg.eval(&[
+        "--",
+        "collectorHost=bad host",
+        "agentImage=pinpointdocker/pinpoint-agent:2.5.4",
+    ]);
+    out.failed();
+    assert!(out.stderr.contains("[FAIL]"), "{out}");
+    assert!(
+        out.stderr.contains(
+            r#"[error]: invalid function config: spec.collector.host: "bad host" is not a hostname or an IP address"#
+        ),
+        "{out}"
+    );
+    assert!(out.stderr.contains("Exit code: 1"), "{out}");
+    assert_eq!(pkg.files(), example_files());
+}
+
+#[test]
+fn render_runs_the_kptfile_pipeline_from_any_directory() {
+    let pkg = Package::new();
+    let elsewhere = TempDir::new("kpt-cwd");
+    let out = pkg.kpt(
+        elsewhere.path(),
+        &["fn", "render", pkg.pkg().to_str().unwrap(), "--allow-exec"],
+        &[],
+    );
+    out.ok();
+    assert!(out.stderr.contains(r#"[PASS] "pinpoint-inject""#), "{out}");
+    assert!(
+        out.stderr
+            .contains("[info] apps/v1/Deployment/shop/orders: injected: orders as orders"),
+        "{out}"
+    );
+    assert_injected_in_place(&pkg, "JAVA_TOOL_OPTIONS");
+    let before = example_files();
+    let after = pkg.files();
+    assert_eq!(after["pinpoint.yaml"], before["pinpoint.yaml"]);
+    assert_eq!(
+        common::parse(&after["Kptfile"]),
+        common::parse(&before["Kptfile"])
+    );
+}
+
+#[test]
+fn render_without_function_config_reads_pinpoint_inject_config() {
+    // A pipeline step with no configPath/configMap gets no functionConfig at all.
+    let pkg = Package::new();
+    let kptfile = pkg.pkg().join("Kptfile");
+    let text = std::fs::read_to_string(&kptfile).unwrap();
+    let bare = text.replace("      configPath: pinpoint.yaml\n", "");
+    assert_ne!(bare, text);
+    std::fs::write(&kptfile, bare).unwrap();
+    let config = pkg.dir.join("pinpoint.yaml");
+    std::fs::rename(pkg.pkg().join("pinpoint.yaml"), &config).unwrap();
+    let args = ["fn", "render", "pkg", "--allow-exec"];
+
+    let out = pkg.kpt(pkg.dir.path(), &args, &[]);
+    out.failed();
+    assert!(out.stderr.contains("[FAIL]"), "{out}");
+    assert!(out.stderr.contains("no function config"), "{out}");
+
+    let out = pkg.kpt(
+        pkg.dir.path(),
+        &args,
+        &[("PINPOINT_INJECT_CONFIG", &config)],
+    );
+    out.ok();
+    let orders = documents(&pkg.files()["orders.yaml"]);
+    assert_wired(
+        find(&orders, "Deployment", "orders"),
+        "orders",
+        "JAVA_TOOL_OPTIONS",
+    );
+}

@@ -1,0 +1,124 @@
+//! Strict schema validation (`kubernetes-validate --strict -k 1.33.0`) of what the
+//! binary makes of real manifests: every document of `../shared/corpus/*.yaml` after
+//! injection, with two configs, and the examples' own manifests. (The outputs of the
+//! tool tests — kustomize, kpt, Helm, the Helm 4 plugin, Argo CD, the image — are
+//! validated in those tests, with `common::assert_valid`.)
+
+mod common;
+
+use common::{TempDir, documents, is_injected, run};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn corpus() -> Vec<PathBuf> {
+    let dir = common::repo().join("../shared/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the corpus is expected at {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "{files:?}");
+    files
+}
+
+/// The ERROR lines of a validation, without the file name: `kind/name … : message`.
+fn errors(files: &[PathBuf]) -> BTreeSet<String> {
+    let out = common::kubernetes_validate(files);
+    assert!(
+        matches!(out.code, Some(0 | 1)),
+        "kubernetes-validate broke: {out}"
+    );
+    let errors: BTreeSet<String> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("ERROR"))
+        .map(|l| {
+            let (file, rest) = l
+                .split_once(" did not validate for resource ")
+                .unwrap_or_else(|| panic!("{l}"));
+            let name = Path::new(file.trim_start_matches("ERROR "))
+                .file_name()
+                .unwrap();
+            format!("{} {rest}", name.to_string_lossy())
+        })
+        .collect();
+    assert_eq!(out.code == Some(1), !errors.is_empty(), "{out}");
+    errors
+}
+
+fn inject_corpus(config: &Path) {
+    let dir = TempDir::new("schema");
+    let mut outputs = Vec::new();
+    let mut injected = 0;
+    for input in corpus() {
+        let out = run(
+            Command::new(common::bin())
+                .arg("--config")
+                .arg(config)
+                .env_remove("PINPOINT_INJECT_CONFIG"),
+            &std::fs::read(&input).unwrap(),
+        );
+        out.ok();
+        injected += documents(&out.stdout)
+            .iter()
+            .filter(|d| is_injected(d))
+            .count();
+        let output = dir.join(input.file_name().unwrap());
+        std::fs::write(&output, &out.stdout).unwrap();
+        outputs.push(output);
+    }
+    assert!(injected >= 15, "only {injected} workloads injected");
+    // The corpus is not spotless: Bitnami's spark chart renders a NetworkPolicy port as
+    // `port:` (null), which kubernetes-validate rejects and the API server accepts.
+    // Injection must add no error and remove none.
+    static BEFORE: OnceLock<BTreeSet<String>> = OnceLock::new();
+    let before = BEFORE.get_or_init(|| errors(&corpus()));
+    assert!(
+        before.iter().all(|e| e.contains("networkpolicy/")),
+        "the corpus has new validation errors: {before:#?}"
+    );
+    assert_eq!(
+        &errors(&outputs),
+        before,
+        "with config {}",
+        config.display()
+    );
+}
+
+#[test]
+fn corpus_with_the_seed_config_validates_as_before() {
+    inject_corpus(&common::repo().join("examples/seed-tomcat/pinpoint.yaml"));
+}
+
+#[test]
+fn corpus_with_the_helm_example_config_validates_as_before() {
+    inject_corpus(&common::repo().join("examples/helm/pinpoint.yaml"));
+}
+
+#[test]
+fn example_manifests_are_valid() {
+    let repo = common::repo();
+    let mut files: Vec<PathBuf> = [
+        "examples/seed-tomcat/deployment.yaml",
+        "examples/kpt/orders.yaml",
+        "examples/kpt/jobs/nightly-report.yaml",
+    ]
+    .iter()
+    .map(|f| repo.join(f))
+    .collect();
+    for entry in std::fs::read_dir(repo.join("examples/kustomize/base")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() != "kustomization.yaml" {
+            files.push(path);
+        }
+    }
+    let out = common::kubernetes_validate(&files);
+    assert!(out.success() && !out.stdout.contains("ERROR"), "{out}");
+    assert!(
+        !out.stdout.contains("WARN"),
+        "an example has a kind without a schema: {out}"
+    );
+}

@@ -1,0 +1,145 @@
+//! What must hold for every input stream, whatever it holds; checked by the property
+//! tests and by the fuzz target (`fuzz/fuzz_targets/stream.rs` includes this file).
+//!
+//! For a run of the stream transform `f` over `x`:
+//! - the output has as many documents as the input, in the same order;
+//! - an unchanged document is written byte for byte; a changed one keeps its leading
+//!   `---` line and comments, parses, is the same resource (apiVersion, kind, name,
+//!   namespace), and becomes the input again when the wiring is taken out;
+//! - `f(f(x)) == f(x)` byte for byte, with the same number of errors.
+
+use super::uninject::{normalize, uninject};
+use pinpoint_inject::config::Settings;
+use pinpoint_inject::stream::{self, Splitter};
+use pinpoint_inject::yaml;
+use serde_json::Value;
+
+/// One run of the stream transform, all in memory.
+pub struct StreamRun {
+    pub output: Vec<u8>,
+    pub errors: usize,
+    pub changed: usize,
+    pub diagnostics: String,
+}
+
+pub fn transform_stream(input: &[u8], settings: &Settings) -> StreamRun {
+    let mut output = Vec::new();
+    let mut diagnostics = Vec::new();
+    let summary = stream::run(Splitter::new(input), settings, &mut output, &mut diagnostics)
+        .expect("writing to memory cannot fail");
+    StreamRun {
+        output,
+        errors: summary.errors,
+        changed: summary.changed,
+        diagnostics: String::from_utf8(diagnostics).expect("diagnostics are UTF-8"),
+    }
+}
+
+pub fn split(bytes: &[u8]) -> Vec<Vec<u8>> {
+    Splitter::new(bytes).map(|d| d.unwrap().bytes).collect()
+}
+
+fn identity(value: &Value) -> [Option<&Value>; 4] {
+    [
+        value.get("apiVersion"),
+        value.get("kind"),
+        value.pointer("/metadata/name"),
+        value.pointer("/metadata/namespace"),
+    ]
+}
+
+/// The objects a document holds (a `v1 List`'s items, or the document itself).
+fn objects(value: &mut Value) -> Vec<&mut Value> {
+    let is_list = value.get("apiVersion").and_then(Value::as_str) == Some("v1")
+        && value.get("kind").and_then(Value::as_str) == Some("List");
+    if is_list && value.get("items").is_some_and(Value::is_array) {
+        let items = value["items"].as_array_mut().unwrap();
+        return items.iter_mut().flat_map(objects).collect();
+    }
+    vec![value]
+}
+
+/// Whether a document starts with a `---` line, and the comment (and blank) lines that
+/// come before its content: a changed document keeps both.
+fn head_lines(doc: &[u8]) -> (bool, Vec<&[u8]>) {
+    let mut lines = doc.split_inclusive(|b| *b == b'\n').peekable();
+    let separator = lines.peek().is_some_and(|line| {
+        line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+    });
+    if separator {
+        let line = String::from_utf8_lossy(lines.next().unwrap());
+        let rest = line[3..].trim();
+        if !(rest.is_empty() || rest.starts_with('#')) {
+            return (true, Vec::new()); // `--- content`: no comment lines before it
+        }
+    }
+    let comments = lines
+        .take_while(|line| {
+            let text = String::from_utf8_lossy(line);
+            text.trim().is_empty() || text.trim().starts_with('#')
+        })
+        .collect();
+    (separator, comments)
+}
+
+/// Check every invariant for one input; panics with the reason when one is broken.
+pub fn check_stream(input: &[u8], settings: &Settings) -> StreamRun {
+    let first = transform_stream(input, settings);
+    let (ins, outs) = (split(input), split(&first.output));
+    assert_eq!(
+        ins.len(),
+        outs.len(),
+        "document count changed\n--- output:\n{}",
+        String::from_utf8_lossy(&first.output)
+    );
+    let mut changed = 0;
+    for (i, (before, after)) in ins.iter().zip(&outs).enumerate() {
+        if before == after {
+            continue;
+        }
+        changed += 1;
+        let doc = i + 1;
+        assert_eq!(
+            head_lines(before),
+            head_lines(after),
+            "document {doc}: leading `---` and comments not kept"
+        );
+        let before_text = std::str::from_utf8(before).expect("a changed document was UTF-8");
+        let after_text = std::str::from_utf8(after).expect("output is UTF-8");
+        let mut old: Value = yaml::from_str(before_text).expect("a changed document parsed");
+        let mut new: Value = yaml::from_str(after_text).unwrap_or_else(|e| {
+            panic!("document {doc}: the output does not parse: {e}\n{after_text}")
+        });
+        assert_eq!(identity(&old), identity(&new), "document {doc}: identity");
+        // Un-inject and compare, unless the input carried wiring of its own already.
+        if !before_text.contains("pinpoint-inject.dev/injected") {
+            let mut olds = objects(&mut old);
+            let mut news = objects(&mut new);
+            assert_eq!(olds.len(), news.len(), "document {doc}: List items");
+            for (o, n) in olds.iter_mut().zip(news.iter_mut()) {
+                uninject(n, settings);
+                normalize(o, settings);
+                normalize(n, settings);
+                assert_eq!(
+                    **o, **n,
+                    "document {doc}: something besides the wiring changed\n{after_text}"
+                );
+            }
+        }
+    }
+    assert_eq!(changed, first.changed, "changed-document count");
+
+    let second = transform_stream(&first.output, settings);
+    assert!(
+        second.output == first.output,
+        "a second run changed the output\n--- first:\n{}\n--- second:\n{}",
+        String::from_utf8_lossy(&first.output),
+        String::from_utf8_lossy(&second.output)
+    );
+    assert_eq!(
+        second.errors, first.errors,
+        "a second run gave other errors:\n{}\n--- vs first:\n{}",
+        second.diagnostics, first.diagnostics
+    );
+    first
+}

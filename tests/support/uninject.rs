@@ -1,0 +1,168 @@
+//! Un-inject: take out exactly what an injection added, written from the documented
+//! shape of the wiring (the README and `--help`), not from `src/inject.rs`, so that
+//! comparing `uninject(f(x))` with `x` is a real check. Shared with the fuzz target.
+
+use pinpoint_inject::config::Settings;
+use serde_json::{Map, Value};
+
+/// The pod template of a workload, by the kinds `--help` lists.
+pub fn pod_template_mut(object: &mut Value) -> Option<&mut Value> {
+    let kind = object.get("kind")?.as_str()?.to_string();
+    let path: &[&str] = match kind.as_str() {
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        | "Job" => &["spec", "template"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template"],
+        "Pod" => &[],
+        "PodTemplate" => &["template"],
+        _ => return None,
+    };
+    let mut node = object;
+    for key in path {
+        node = node.get_mut(*key)?;
+    }
+    node.is_object().then_some(node)
+}
+
+const MARKER: &str = "pinpoint-inject.dev/injected";
+const OPTS: &str = "PINPOINT_AGENT_OPTS";
+
+fn remove_named(map: &mut Map<String, Value>, list: &str, name: &str) -> bool {
+    let Some(items) = map.get_mut(list).and_then(Value::as_array_mut) else {
+        return false;
+    };
+    let before = items.len();
+    items.retain(|item| item.get("name").and_then(Value::as_str) != Some(name));
+    let removed = items.len() != before;
+    if items.is_empty() {
+        map.remove(list);
+    }
+    removed
+}
+
+/// Take out exactly what an injection with `settings` adds. Returns how many pod
+/// templates carried the wiring.
+pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
+    let Some(template) = pod_template_mut(object) else {
+        return 0;
+    };
+    let template = template.as_object_mut().unwrap();
+    let Some(metadata) = template.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return 0;
+    };
+    let Some(annotations) = metadata
+        .get_mut("annotations")
+        .and_then(Value::as_object_mut)
+    else {
+        return 0;
+    };
+    if annotations.remove(MARKER).is_none() {
+        return 0;
+    }
+    if annotations.is_empty() {
+        metadata.remove("annotations");
+    }
+    if metadata.is_empty() {
+        template.remove("metadata");
+    }
+    let spec = template["spec"].as_object_mut().unwrap();
+    assert!(remove_named(spec, "volumes", &settings.volume_name));
+    assert!(remove_named(
+        spec,
+        "initContainers",
+        &settings.init_container_name
+    ));
+    let original_var = format!("PINPOINT_ORIGINAL_{}", settings.options_env);
+    for container in spec["containers"].as_array_mut().unwrap() {
+        let container = container.as_object_mut().unwrap();
+        let instrumented = container
+            .get("env")
+            .and_then(Value::as_array)
+            .is_some_and(|env| env.iter().any(|e| e.get("name") == Some(&Value::from(OPTS))));
+        if !instrumented {
+            continue;
+        }
+        assert!(remove_named(
+            container,
+            "volumeMounts",
+            &settings.volume_name
+        ));
+        let env = container["env"].as_array_mut().unwrap();
+        let find = |env: &Vec<Value>, name: &str| {
+            env.iter()
+                .position(|e| e.get("name").and_then(Value::as_str) == Some(name))
+        };
+        let opts = find(env, &settings.options_env).expect("the options variable is set");
+        let value = env[opts]["value"].as_str().unwrap().to_string();
+        if let Some(moved) = find(env, &original_var) {
+            assert_eq!(value, format!("$({original_var}) $({OPTS})"));
+            let value_from = env[moved]["valueFrom"].clone();
+            let entry = env[opts].as_object_mut().unwrap();
+            entry.remove("value");
+            entry.insert("valueFrom".into(), value_from);
+            env.remove(moved);
+        } else if value == format!("$({OPTS})") {
+            env.remove(opts);
+        } else {
+            let user = value
+                .strip_suffix(&format!(" $({OPTS})"))
+                .expect("the agent options are appended");
+            env[opts]["value"] = Value::String(user.to_string());
+        }
+        env.retain(|e| {
+            !matches!(
+                e.get("name").and_then(Value::as_str),
+                Some("PINPOINT_POD_NAME" | "PINPOINT_POD_IP" | OPTS)
+            )
+        });
+        if env.is_empty() {
+            container.remove("env");
+        }
+    }
+    1
+}
+
+/// The two documented normalizations of the wiring, applied to both sides before they
+/// are compared: the options variable's value loses trailing whitespace (`-Xmx1g\n`
+/// from a `|` block becomes `-Xmx1g $(PINPOINT_AGENT_OPTS)`), and an options variable
+/// with an empty value means the same as none.
+pub fn normalize(object: &mut Value, settings: &Settings) {
+    if object.get("kind").and_then(Value::as_str) == Some("List")
+        && let Some(items) = object.get_mut("items").and_then(Value::as_array_mut)
+    {
+        items.iter_mut().for_each(|item| normalize(item, settings));
+    }
+    let Some(template) = pod_template_mut(object) else {
+        return;
+    };
+    if template
+        .get("metadata")
+        .is_some_and(|m| m.as_object().is_some_and(Map::is_empty))
+    {
+        template.as_object_mut().unwrap().remove("metadata");
+    }
+    let Some(containers) = template
+        .pointer_mut("/spec/containers")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for container in containers {
+        let Some(env) = container.get_mut("env").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        env.retain_mut(|e| {
+            if e.get("name").and_then(Value::as_str) != Some(settings.options_env.as_str()) {
+                return true;
+            }
+            if let Some(value) = e.get("value").and_then(Value::as_str) {
+                let trimmed = value.trim_end().to_string();
+                e["value"] = Value::String(trimmed);
+            }
+            let empty = e.get("value").is_none_or(|v| v == "");
+            !(empty && e.get("valueFrom").is_none())
+        });
+        if env.is_empty() {
+            container.as_object_mut().unwrap().remove("env");
+        }
+    }
+}
