@@ -164,53 +164,89 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// One test per kind: the kind is found from apiVersion and kind, and its pod
+    /// template is where Kubernetes keeps it (the object with a `spec` inside).
+    macro_rules! kind_case {
+        ($test:ident, $api_version:expr, $kind:expr, $resource:expr, $path:expr) => {
+            #[test]
+            fn $test() {
+                let mut resource = $resource;
+                let workload = WorkloadKind::of($api_version, $kind).expect("a workload kind");
+                assert_eq!(workload.name(), $kind);
+                assert_eq!(workload.template_path(), $path);
+                let template = workload
+                    .pod_template_mut(&mut resource)
+                    .expect("a pod template");
+                assert_eq!(template["spec"]["marker"], $kind);
+            }
+        };
+    }
+
+    kind_case!(
+        deployment,
+        "apps/v1",
+        "Deployment",
+        json!({"spec": {"template": {"spec": {"marker": "Deployment"}}}}),
+        "spec.template"
+    );
+    kind_case!(
+        statefulset,
+        "apps/v1",
+        "StatefulSet",
+        json!({"spec": {"template": {"spec": {"marker": "StatefulSet"}}}}),
+        "spec.template"
+    );
+    kind_case!(
+        daemonset,
+        "apps/v1",
+        "DaemonSet",
+        json!({"spec": {"template": {"spec": {"marker": "DaemonSet"}}}}),
+        "spec.template"
+    );
+    kind_case!(
+        replicaset,
+        "apps/v1",
+        "ReplicaSet",
+        json!({"spec": {"template": {"spec": {"marker": "ReplicaSet"}}}}),
+        "spec.template"
+    );
+    kind_case!(
+        replicationcontroller,
+        "v1",
+        "ReplicationController",
+        json!({"spec": {"template": {"spec": {"marker": "ReplicationController"}}}}),
+        "spec.template"
+    );
+    kind_case!(
+        job,
+        "batch/v1",
+        "Job",
+        json!({"spec": {"template": {"spec": {"marker": "Job"}}}}),
+        "spec.template"
+    );
+    kind_case!(
+        cronjob,
+        "batch/v1",
+        "CronJob",
+        json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {"marker": "CronJob"}}}}}}),
+        "spec.jobTemplate.spec.template"
+    );
+    kind_case!(pod, "v1", "Pod", json!({"spec": {"marker": "Pod"}}), "");
+    kind_case!(
+        podtemplate,
+        "v1",
+        "PodTemplate",
+        json!({"template": {"spec": {"marker": "PodTemplate"}}}),
+        "template"
+    );
+
     #[test]
-    fn every_kind_maps_to_its_pod_template() {
-        let cases = [
-            (
-                "apps/v1",
-                "Deployment",
-                json!({"spec": {"template": {"spec": {}}}}),
-            ),
-            (
-                "apps/v1",
-                "StatefulSet",
-                json!({"spec": {"template": {"spec": {}}}}),
-            ),
-            (
-                "apps/v1",
-                "DaemonSet",
-                json!({"spec": {"template": {"spec": {}}}}),
-            ),
-            (
-                "apps/v1",
-                "ReplicaSet",
-                json!({"spec": {"template": {"spec": {}}}}),
-            ),
-            (
-                "v1",
-                "ReplicationController",
-                json!({"spec": {"template": {"spec": {}}}}),
-            ),
-            (
-                "batch/v1",
-                "Job",
-                json!({"spec": {"template": {"spec": {}}}}),
-            ),
-            (
-                "batch/v1",
-                "CronJob",
-                json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {}}}}}}),
-            ),
-            ("v1", "Pod", json!({"spec": {}})),
-            ("v1", "PodTemplate", json!({"template": {"spec": {}}})),
-        ];
-        for (api_version, kind, mut resource) in cases {
-            let workload = WorkloadKind::of(api_version, kind).unwrap_or_else(|| panic!("{kind}"));
-            let template = workload.pod_template_mut(&mut resource).unwrap();
-            assert!(template.get("spec").is_some(), "{kind}");
+    fn the_table_has_every_kind_once() {
+        let names: Vec<_> = WorkloadKind::all().map(WorkloadKind::name).collect();
+        assert_eq!(names.len(), 9);
+        for name in &names {
+            assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name}");
         }
-        assert_eq!(WorkloadKind::all().count(), 9);
     }
 
     #[test]
