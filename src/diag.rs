@@ -151,8 +151,17 @@ impl Diagnostic {
             out.push_str(&field.path);
             out.push(')');
         }
-        // Never let a value from a manifest break the one-line promise.
-        out.replace(['\n', '\r'], " ")
+        // Never let a value from a manifest break the one-line promise, or reach the
+        // terminal as a control sequence (an escape code in a container name).
+        let mut line = String::with_capacity(out.len());
+        for c in out.chars() {
+            match c {
+                '\n' | '\r' => line.push(' '),
+                c if c.is_control() => line.extend(c.escape_default()),
+                c => line.push(c),
+            }
+        }
+        line
     }
 }
 

@@ -130,6 +130,12 @@ pub fn inject(
     targets: &[Target],
 ) -> Result<Report, InjectError> {
     strip(template)?;
+    let metadata = template.get("metadata");
+    not_a_map(metadata, "metadata")?;
+    not_a_map(
+        metadata.and_then(|m| m.get("annotations")),
+        "metadata.annotations",
+    )?;
     let spec = template
         .get_mut("spec")
         .and_then(Value::as_object_mut)
@@ -266,13 +272,16 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
         .get_mut("annotations")
         .and_then(Value::as_object_mut)
         .expect("found above");
-    annotations.remove(MARKER);
+    annotations.shift_remove(MARKER);
     if annotations.is_empty() {
-        metadata.remove("annotations");
+        metadata.shift_remove("annotations");
     }
     if metadata.is_empty() {
         // `inject` adds the metadata when a template has none.
-        template.as_object_mut().expect("found above").remove("metadata");
+        template
+            .as_object_mut()
+            .expect("found above")
+            .shift_remove("metadata");
     }
     Ok(true)
 }
@@ -293,8 +302,12 @@ fn strip_env(container: &mut Map<String, Value>) {
             let name = name_of(&env[i]).filter(|n| n.starts_with(ORIGINAL_PREFIX))?;
             Some((i, reference(name), env[i].get("valueFrom")?.clone()))
         });
-        // Appended by us (nothing after it), rather than the user's own empty variable.
-        let appended = at + 2 == env.len();
+        // Appended by us (last, and only `name` and `value`), rather than the user's own
+        // empty variable (which may be last too, but then keeps whatever else it has).
+        let appended = at + 2 == env.len()
+            && env[at + 1]
+                .as_object()
+                .is_some_and(|entry| entry.len() == 2);
         if let Some(entry) = env.get_mut(at + 1).and_then(Value::as_object_mut) {
             let value = entry
                 .get("value")
@@ -321,6 +334,7 @@ fn strip_env(container: &mut Map<String, Value>) {
             }
         }
     }
+    let before = env.len();
     let mut index = 0;
     env.retain(|entry| {
         let ours = Some(index) == moved_back
@@ -328,8 +342,9 @@ fn strip_env(container: &mut Map<String, Value>) {
         index += 1;
         !ours
     });
-    if env.is_empty() {
-        container.remove("env");
+    // Drop the list only when it held ours alone (a user's own `env: []` stays).
+    if env.is_empty() && before > 0 {
+        container.shift_remove("env");
     }
 }
 
@@ -404,8 +419,32 @@ fn plan_container(
         .iter()
         .rposition(|e| name_of(e) == Some(settings.options_env.as_str()));
     let mut moved_value_from = None;
+    if let Some(i) = existing {
+        // Shapes Kubernetes rejects: written back, part of them would be lost.
+        let field = format!("{field}.env[{i}]");
+        let value = env[i].get("value").filter(|v| !v.is_null());
+        let value_from = env[i].get("valueFrom").filter(|v| !v.is_null());
+        let problem = if value.is_some_and(|v| !v.is_string()) {
+            Some("its value is not a string; quote it")
+        } else if value_from.is_some_and(|v| !v.is_object()) {
+            Some("its valueFrom is not a map")
+        } else if value_from.is_some() && value.is_some_and(|v| v != "") {
+            Some("it has both a value and a valueFrom; keep one")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(conflict(
+                field,
+                format!(
+                    "{}: {problem} (Kubernetes rejects this too)",
+                    settings.options_env
+                ),
+            ));
+        }
+    }
     if let Some(i) = existing
-        && let Some(from) = env[i].get("valueFrom")
+        && let Some(from) = env[i].get("valueFrom").filter(|v| !v.is_null())
     {
         let optional = ["configMapKeyRef", "secretKeyRef"].iter().any(|k| {
             from.get(k)
@@ -680,6 +719,17 @@ fn not_a_list(value: Option<&Value>, field: &str) -> Result<(), InjectError> {
     }
 }
 
+/// A map we add to must be a map (or absent): anything else would be overwritten.
+fn not_a_map(value: Option<&Value>, field: &str) -> Result<(), InjectError> {
+    match value {
+        None | Some(Value::Null | Value::Object(_)) => Ok(()),
+        Some(_) => Err(conflict(
+            field,
+            "it is not a map (Kubernetes rejects this too); fix the manifest",
+        )),
+    }
+}
+
 fn name_of(value: &Value) -> Option<&str> {
     value.get("name").and_then(Value::as_str)
 }
@@ -693,11 +743,16 @@ fn find_named<'a>(list: Option<&'a Value>, name: &str) -> Option<&'a Value> {
     list?.as_array()?.iter().find(|v| name_of(v) == Some(name))
 }
 
+/// Remove the entry named `name` from the list at `key` (and the list, once empty),
+/// keeping the order of everything else (`shift_remove`: serde_json's `remove` swaps
+/// the last key into the gap).
 fn remove_named(map: &mut Map<String, Value>, key: &str, name: &str) {
     if let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) {
+        let before = list.len();
         list.retain(|v| name_of(v) != Some(name));
-        if list.is_empty() {
-            map.remove(key);
+        // Drop the list only when it held ours alone (a user's own `[]` stays).
+        if list.is_empty() && before > 0 {
+            map.shift_remove(key);
         }
     }
 }

@@ -14,9 +14,8 @@ pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
 
 /// True when the first document of the input says `kind: ResourceList`.
 pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
-    std::str::from_utf8(first_document)
-        .ok()
-        .and_then(document::kind_from_text)
+    // Lossy: a byte that is not UTF-8 elsewhere must still get a ResourceList back.
+    document::kind_from_text(&String::from_utf8_lossy(first_document))
         .is_some_and(|kind| kind == "ResourceList")
 }
 

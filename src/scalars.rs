@@ -191,9 +191,47 @@ enum Frame {
     Mapping { next_is_key: bool },
 }
 
+/// A cheap look at the words of a text: false when no scalar in it can diverge, so the
+/// parse below is skipped for almost every manifest. It may say true for text in
+/// comments or quotes; the parse decides.
+fn may_diverge(text: &str) -> bool {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-' | '~');
+    let mut rest = text;
+    while let Some(start) = rest.find(is_word) {
+        let after = &rest[start..];
+        let end = after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+        let word = &after[..end];
+        let key = after[end..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with(':');
+        let lower = word.to_ascii_lowercase();
+        let unsigned = word.trim_start_matches(['-', '+']).trim_start_matches('.');
+        let numeric = unsigned.starts_with(|c: char| c.is_ascii_digit())
+            || unsigned.eq_ignore_ascii_case("inf")
+            || unsigned.eq_ignore_ascii_case("nan");
+        let bool_word =
+            ["y", "yes", "n", "no", "true", "false", "on", "off"].contains(&lower.as_str());
+        if (bool_word && (key || !GO_BOOLS.iter().any(|(b, _)| *b == word)))
+            || (key && (numeric || GO_NULLS.contains(&word)))
+            || (numeric
+                && (word.contains('_')
+                    || ["0X", "0O", "0B"]
+                        .iter()
+                        .any(|p| word.trim_start_matches(['-', '+']).starts_with(p))))
+        {
+            return true;
+        }
+        rest = &after[end..];
+    }
+    false
+}
+
 /// The first plain scalar of `text` (one YAML document that parsed) that Kubernetes
 /// reads differently from us, as an error at its line and column.
 pub fn first_divergence(text: &str) -> Option<YamlError> {
+    if !may_diverge(text) {
+        return None;
+    }
     let mut stack: Vec<Frame> = Vec::new();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.ok()?;
@@ -258,20 +296,53 @@ mod tests {
 
     #[test]
     fn keys_kubernetes_reads_as_something_else() {
-        for key in ["on", "y", "NO", "~", "0644", "0x1F", "1_000", "+12", "1e3", "1.50", "08", ".5"] {
+        for key in [
+            "on", "y", "NO", "~", "0644", "0x1F", "1_000", "+12", "1e3", "1.50", "08", ".5",
+        ] {
             assert_eq!(at(&format!("a:\n  {key}: x\n")), Some((2, 3)), "{key}");
         }
-        for key in ["\"on\"", "'y'", "app", "1", "42", "-3", "1.5", "0.25", "2001-12-14", "<<", "tRue", "onion"] {
+        for key in [
+            "\"on\"",
+            "'y'",
+            "app",
+            "1",
+            "42",
+            "-3",
+            "1.5",
+            "0.25",
+            "2001-12-14",
+            "<<",
+            "tRue",
+            "onion",
+        ] {
             assert_eq!(at(&format!("a:\n  {key}: x\n")), None, "{key}");
         }
     }
 
     #[test]
     fn values_read_differently() {
-        for value in ["tRue", "yEs", "oN", "FALSe", "0X1F", "0O17", "0B101", "1__000", "1000_", "0.1_2", "1_0.5", "1e1_0"] {
+        for value in [
+            "tRue", "yEs", "oN", "FALSe", "0X1F", "0O17", "0B101", "1__000", "1000_", "0.1_2",
+            "1_0.5", "1e1_0",
+        ] {
             assert_eq!(at(&format!("k: [a, {value}]\n")), Some((1, 8)), "{value}");
         }
-        for value in ["true", "True", "TRUE", "yes", "on", "Off", "1_000", "0x1F", "0o17", "0b101", "\"tRue\"", "!!str 0X1F", "onion", "1e3"] {
+        for value in [
+            "true",
+            "True",
+            "TRUE",
+            "yes",
+            "on",
+            "Off",
+            "1_000",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "\"tRue\"",
+            "!!str 0X1F",
+            "onion",
+            "1e3",
+        ] {
             assert_eq!(at(&format!("k: [a, {value}]\n")), None, "{value}");
         }
     }
@@ -279,6 +350,7 @@ mod tests {
     #[test]
     fn block_and_flow_structures_track_keys() {
         assert_eq!(at("- on: x\n"), Some((1, 3)));
+        assert_eq!(at("a:\n  on : x\n"), Some((2, 3)));
         assert_eq!(at("k: {a: [on], b: {c: d}}\n"), None);
         assert_eq!(at("k: {a: [on], b: {y: d}}\n"), Some((1, 18)));
         assert_eq!(at("a: &x {b: 1}\nc: *x\non: 1\n"), Some((3, 1)));

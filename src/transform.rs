@@ -2,7 +2,9 @@
 //! results out. Decides whether a workload is selected, which containers get the agent
 //! and what they are called; [`crate::inject`] does the edit.
 
-use crate::config::{ContainerChoice, Settings, WELL_KNOWN_SIDECARS, parse_containers};
+use crate::config::{
+    ContainerChoice, Settings, WELL_KNOWN_SIDECARS, is_dns_label, parse_containers,
+};
 use crate::diag::Diagnostic;
 use crate::inject::{self, Target};
 use crate::naming::{self, NameContext};
@@ -174,10 +176,8 @@ fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
             outcome.changed = true;
             Diagnostic::info("removed the wiring an earlier run added")
         }
-        Err(error) => Diagnostic::error(error.message).at_field(join_field(
-            &workload.template_path(),
-            &error.field,
-        )),
+        Err(error) => Diagnostic::error(error.message)
+            .at_field(join_field(&workload.template_path(), &error.field)),
     };
     outcome.results.push(result.about(resource));
 }
@@ -315,6 +315,12 @@ fn choose_targets(
             }
             _ => "it has no container that is not a well-known sidecar".into(),
         }));
+    }
+    // The marker annotation lists container names; Kubernetes accepts only DNS labels.
+    if let Some(bad) = chosen.iter().find(|c| !is_dns_label(c)) {
+        return Err(format!(
+            "container name {bad:?} is not a valid Kubernetes name (a DNS-1123 label); Kubernetes rejects this pod too"
+        ));
     }
 
     let labels: Vec<&Map<String, Value>> = [

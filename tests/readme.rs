@@ -40,9 +40,19 @@ fn help_documents_both_modes_and_the_config_and_version_works() {
     let help = binary::run(&["--help"], b"");
     assert_eq!(help.code, 0);
     let text = help.stdout_text();
-    for needle in ["KRM function", "Stream", "PINPOINT_INJECT_CONFIG", "collector:", "applicationName", "collectorHost"] {
+    for needle in [
+        "KRM function",
+        "Stream",
+        "PINPOINT_INJECT_CONFIG",
+        "collector:",
+        "applicationName",
+        "collectorHost",
+    ] {
         assert!(text.contains(needle), "--help lacks {needle:?}");
     }
     let version = binary::run(&["--version"], b"");
-    assert_eq!(version.stdout_text().trim(), format!("pinpoint-inject {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        version.stdout_text().trim(),
+        format!("pinpoint-inject {}", env!("CARGO_PKG_VERSION"))
+    );
 }

@@ -9,10 +9,56 @@
 //! - `f(f(x)) == f(x)` byte for byte, with the same number of errors.
 
 use super::uninject::{normalize, uninject};
-use pinpoint_inject::config::Settings;
+use pinpoint_inject::config::{self, Settings};
 use pinpoint_inject::stream::{self, Splitter};
 use pinpoint_inject::yaml;
 use serde_json::Value;
+
+/// The configs the fuzz target picks from (by its first byte) and the replay of its
+/// seeds and findings uses: the defaults; CATALINA_OPTS with the pod IP and custom
+/// names; every container with a template over labels, a short name limit and opt-in.
+pub fn fuzz_settings() -> Vec<Settings> {
+    let specs = [
+        serde_json::json!({}),
+        serde_json::json!({
+            "agent": {"optionsEnv": "CATALINA_OPTS", "volumeName": "pp-agent", "initContainerName": "init-pinpoint",
+                      "sourcePath": "/var/lib/pp_agent", "mountPath": "/var/init/pinpoint"},
+            "naming": {"applicationName": "dev-{name}", "agentId": "podIP", "agentName": "none"}
+        }),
+        serde_json::json!({
+            "agent": {"optionsEnv": "JAVA_OPTS", "systemProperties": {"profiler.sampling.rate": 20}},
+            "naming": {"applicationName": "{label:app|name}.{container}", "maxLength": 12, "agentId": "podName"},
+            "select": {"optIn": true},
+            "containers": ["*"]
+        }),
+    ];
+    specs
+        .into_iter()
+        .map(|extra| {
+            let mut spec = serde_json::json!({
+                "collector": {"host": "collector.apm"},
+                "agent": {"image": "agent:2.5.4"},
+            });
+            for (key, value) in extra.as_object().unwrap() {
+                match (spec.get_mut(key), value) {
+                    (Some(serde_json::Value::Object(base)), serde_json::Value::Object(more)) => {
+                        base.extend(more.clone());
+                    }
+                    _ => {
+                        spec[key] = value.clone();
+                    }
+                }
+            }
+            let doc = serde_json::json!({
+                "apiVersion": config::API_VERSION, "kind": config::KIND,
+                "metadata": {"name": "fuzz"}, "spec": spec,
+            });
+            config::load(&doc)
+                .expect("the fuzz configs are valid")
+                .settings
+        })
+        .collect()
+}
 
 /// One run of the stream transform, all in memory.
 pub struct StreamRun {
@@ -25,8 +71,13 @@ pub struct StreamRun {
 pub fn transform_stream(input: &[u8], settings: &Settings) -> StreamRun {
     let mut output = Vec::new();
     let mut diagnostics = Vec::new();
-    let summary = stream::run(Splitter::new(input), settings, &mut output, &mut diagnostics)
-        .expect("writing to memory cannot fail");
+    let summary = stream::run(
+        Splitter::new(input),
+        settings,
+        &mut output,
+        &mut diagnostics,
+    )
+    .expect("writing to memory cannot fail");
     StreamRun {
         output,
         errors: summary.errors,

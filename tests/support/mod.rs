@@ -8,7 +8,6 @@
 pub mod invariants;
 pub mod uninject;
 
-
 use pinpoint_inject::config::{self, Settings};
 use serde_json::Value;
 use std::io::{Read, Write};

@@ -9,7 +9,11 @@ use serde_json::{Map, Value};
 pub fn pod_template_mut(object: &mut Value) -> Option<&mut Value> {
     let kind = object.get("kind")?.as_str()?.to_string();
     let path: &[&str] = match kind.as_str() {
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
         | "Job" => &["spec", "template"],
         "CronJob" => &["spec", "jobTemplate", "spec", "template"],
         "Pod" => &[],
@@ -73,11 +77,16 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
     ));
     let original_var = format!("PINPOINT_ORIGINAL_{}", settings.options_env);
     for container in spec["containers"].as_array_mut().unwrap() {
-        let container = container.as_object_mut().unwrap();
+        let Some(container) = container.as_object_mut() else {
+            continue; // not a container (Kubernetes rejects it); never a target
+        };
         let instrumented = container
             .get("env")
             .and_then(Value::as_array)
-            .is_some_and(|env| env.iter().any(|e| e.get("name") == Some(&Value::from(OPTS))));
+            .is_some_and(|env| {
+                env.iter()
+                    .any(|e| e.get("name") == Some(&Value::from(OPTS)))
+            });
         if !instrumented {
             continue;
         }
@@ -121,10 +130,13 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
     1
 }
 
-/// The two documented normalizations of the wiring, applied to both sides before they
-/// are compared: the options variable's value loses trailing whitespace (`-Xmx1g\n`
-/// from a `|` block becomes `-Xmx1g $(PINPOINT_AGENT_OPTS)`), and an options variable
-/// with an empty value means the same as none.
+/// The documented normalizations of the wiring, applied to both sides before they are
+/// compared: the options variable's value loses trailing whitespace (`-Xmx1g\n` from a
+/// `|` block becomes `-Xmx1g $(PINPOINT_AGENT_OPTS)`); an options variable with an empty
+/// value means the same as none; a list the wiring adds to that was `null`
+/// (`initContainers:` with nothing after it, as Helm templates leave) becomes a list, and
+/// taking the wiring out leaves none (null and absent are the same to Kubernetes); the
+/// same for a pod template's `metadata`.
 pub fn normalize(object: &mut Value, settings: &Settings) {
     if object.get("kind").and_then(Value::as_str) == Some("List")
         && let Some(items) = object.get_mut("items").and_then(Value::as_array_mut)
@@ -136,9 +148,17 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
     };
     if template
         .get("metadata")
-        .is_some_and(|m| m.as_object().is_some_and(Map::is_empty))
+        .is_some_and(|m| m.is_null() || m.as_object().is_some_and(Map::is_empty))
     {
         template.as_object_mut().unwrap().remove("metadata");
+    }
+    let drop_null = |map: &mut Value, keys: &[&str]| {
+        if let Some(map) = map.as_object_mut() {
+            map.retain(|k, v| !(v.is_null() && keys.contains(&k.as_str())));
+        }
+    };
+    if let Some(spec) = template.get_mut("spec") {
+        drop_null(spec, &["volumes", "initContainers"]);
     }
     let Some(containers) = template
         .pointer_mut("/spec/containers")
@@ -147,6 +167,7 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
         return;
     };
     for container in containers {
+        drop_null(container, &["env", "volumeMounts"]);
         let Some(env) = container.get_mut("env").and_then(Value::as_array_mut) else {
             continue;
         };
@@ -158,7 +179,17 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
                 let trimmed = value.trim_end().to_string();
                 e["value"] = Value::String(trimmed);
             }
-            let empty = e.get("value").is_none_or(|v| v == "");
+            // `value: ""` or `valueFrom: null` beside the other one mean nothing.
+            let entry = e.as_object_mut().unwrap();
+            if entry.get("valueFrom").is_some_and(|v| !v.is_null())
+                && entry.get("value").is_some_and(|v| v == "")
+            {
+                entry.remove("value");
+            }
+            if entry.get("valueFrom").is_some_and(Value::is_null) {
+                entry.remove("valueFrom");
+            }
+            let empty = e.get("value").is_none_or(|v| v.is_null() || v == "");
             !(empty && e.get("valueFrom").is_none())
         });
         if env.is_empty() {

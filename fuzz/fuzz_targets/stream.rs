@@ -1,0 +1,28 @@
+//! The stream transform under libFuzzer: whatever the bytes, no panic, every document
+//! comes out in order (untouched ones byte for byte), every changed one parses and is
+//! the input plus the wiring, and a second run changes nothing.
+//!
+//! The first byte of the input picks one of the configs in `invariants::fuzz_settings`;
+//! the rest is the stream. Run it with `scripts/fuzz.sh [seconds]`.
+
+#![no_main]
+
+#[path = "../../tests/support/uninject.rs"]
+mod uninject;
+
+#[path = "../../tests/support/invariants.rs"]
+mod invariants;
+
+use libfuzzer_sys::fuzz_target;
+use pinpoint_inject::config::Settings;
+use std::sync::LazyLock;
+
+static SETTINGS: LazyLock<Vec<Settings>> = LazyLock::new(invariants::fuzz_settings);
+
+fuzz_target!(|data: &[u8]| {
+    let Some((pick, stream)) = data.split_first() else {
+        return;
+    };
+    let settings = &SETTINGS[usize::from(*pick) % SETTINGS.len()];
+    invariants::check_stream(stream, settings);
+});

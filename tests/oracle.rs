@@ -1,0 +1,403 @@
+//! kubectl as the oracle: Kubernetes' own YAML reader (`kubectl annotate --local -o json`
+//! prints every object of a file as the API server would decode it) must see exactly
+//! the same objects in our output as in our input, once what the injection adds is taken
+//! out again by `support::uninject` (written from the documented wiring, not from
+//! `src/inject.rs`).
+//!
+//! Inputs: the real manifests of `../shared/corpus/`, the seed example, and
+//! `tests/oracle/yaml11-traps.yaml` (octal modes, `"on"`, `0x1F`, `1_000`, block scalars,
+//! merge keys, `!!binary`, big numbers, timestamps, JSON and flow style…), each under
+//! three configs. Then every plain scalar spelling we could think of, as a value and as
+//! a key: read as kubectl reads it, or refused with an error. And what kubectl and the
+//! tool each do with broken input, recorded.
+//!
+//! Needs kubectl on PATH (skipped with a note otherwise; `PINPOINT_REQUIRE_KUBECTL=1`
+//! makes its absence a failure).
+
+mod support;
+
+use pinpoint_inject::config::Settings;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::invariants::transform_stream;
+use support::uninject::{normalize, uninject};
+use support::{Limits, have_kubectl, kubectl_read, repo, run_bin};
+
+fn inputs() -> Vec<PathBuf> {
+    let corpus = repo().join("../shared/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap_or_else(|e| panic!("the corpus is expected at {}: {e}", corpus.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "corpus files: {files:?}");
+    files.push(repo().join("examples/seed-tomcat/deployment.yaml"));
+    files.push(repo().join("tests/oracle/yaml11-traps.yaml"));
+    files
+}
+
+/// Where two values first differ, as a path, for a readable failure.
+fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys()) {
+                let here = format!("{path}.{key}");
+                match (x.get(key), y.get(key)) {
+                    (Some(p), Some(q)) => {
+                        if let Some(d) = first_difference(p, q, &here) {
+                            return Some(d);
+                        }
+                    }
+                    (p, q) => return Some(format!("{here}: {p:?} != {q:?}")),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_difference(p, q, &format!("{path}[{i}]"))),
+        _ => (a != b).then(|| format!("{path}: {a} != {b}")),
+    }
+}
+
+/// Run the binary on every input with `config`; kubectl must read the same objects
+/// before and after, once the wiring is out. Returns how many pod templates were wired.
+fn same_objects_for_kubectl(config: &Path) -> usize {
+    let settings: Settings = support::settings(config);
+    let config = config.to_str().unwrap();
+    let mut wired = 0;
+    for input in inputs() {
+        let name = input.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&input).unwrap();
+        let run = run_bin(&["--config", config], &bytes, Limits::default());
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+        let before = kubectl_read(&bytes).unwrap_or_else(|e| panic!("{name}: kubectl: {e}"));
+        let after =
+            kubectl_read(&run.stdout).unwrap_or_else(|e| panic!("{name} output: kubectl: {e}"));
+        assert_eq!(before.len(), after.len(), "{name}: object count");
+        let mut wired_here = 0;
+        for (i, (mut old, mut new)) in before.into_iter().zip(after).enumerate() {
+            let id = format!(
+                "{name} object {i} ({} {})",
+                old["kind"], old["metadata"]["name"]
+            );
+            wired_here += uninject(&mut new, &settings);
+            normalize(&mut old, &settings);
+            normalize(&mut new, &settings);
+            if let Some(difference) = first_difference(&old, &new, "") {
+                panic!("{id}: kubectl reads something else besides the wiring: {difference}");
+            }
+        }
+        let expected = run
+            .stderr
+            .lines()
+            .filter(|l| l.contains(": injected: "))
+            .count();
+        assert_eq!(wired_here, expected, "{name}: wired pod templates");
+        wired += wired_here;
+    }
+    wired
+}
+
+#[test]
+fn kubectl_reads_the_same_objects_with_the_seed_config() {
+    if have_kubectl() {
+        let wired = same_objects_for_kubectl(&repo().join("examples/seed-tomcat/pinpoint.yaml"));
+        assert!(wired >= 25, "{wired} pod templates wired");
+    }
+}
+
+#[test]
+fn kubectl_reads_the_same_objects_with_the_default_config() {
+    if have_kubectl() {
+        let wired = same_objects_for_kubectl(&repo().join("tests/oracle/config-default.yaml"));
+        assert!(wired >= 25, "{wired} pod templates wired");
+    }
+}
+
+#[test]
+fn kubectl_reads_the_same_objects_with_every_container_wired() {
+    if have_kubectl() {
+        let wired = same_objects_for_kubectl(&repo().join("tests/oracle/config-all.yaml"));
+        assert!(wired >= 25, "{wired} pod templates wired");
+    }
+}
+
+/// Plain scalars to try: every case spelling of the YAML 1.1 booleans and null, and
+/// numbers in every notation go-yaml v2 or YAML 1.2 knows, with underscores anywhere.
+fn spellings() -> Vec<String> {
+    let mut all = Vec::new();
+    for word in ["y", "n", "yes", "no", "on", "off", "true", "false", "null"] {
+        for mask in 0..1u32 << word.len() {
+            let spelled: String = word
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if mask & (1 << i) != 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            all.push(spelled);
+        }
+    }
+    let numbers = "~ 0 1 12 0.25 00 007 08 09 012 0644 -0644 +0644 0x1F 0X1F 0x1f -0x1F +0x1F 0x 0o17 0O17 -0o17 \
+        0o 0b101 0B101 -0b101 +0b101 0b 1_000 1__000 _1000 1000_ 1_0_0 0x_1F 0x1_F 0b1_0 0o1_7 0_644 \
+        1.5 1.50 1. -1. +1.5 .5 -.5 +.5 1e3 1E3 1e+3 1e-3 1.5e3 1.e3 .5e3 1_0.5 1.5_0 0.1_2 .1_2 \
+        1e1_0 1_e3 123456789012345678901234567890 9223372036854775807 9223372036854775808 \
+        -9223372036854775808 18446744073709551616 1e308 1e309 2001-12-14 \
+        2001-12-14t21:59:43.10-05:00 1:20 190:20:30 0. -0 +0 -0.0 0e0 0e 1e e3 + - -. +. . .. \
+        1..2 1.2.3 0x1G 0o8 0b2 12e +12 -12 0_0 0__0 .nan .NaN .Nan .inf .Inf -.inf +.INF inf nan";
+    all.extend(numbers.split_whitespace().map(String::from));
+    all
+}
+
+fn pod_with(body: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: scalars\n{body}spec:\n  containers:\n  - name: app\n    image: registry.example.com/app:1\n"
+    )
+}
+
+/// Split spellings into those the tool writes back (`Ok`) and those it refuses, with
+/// an error that names the line and column of the scalar (`Err`).
+fn accepted(make: impl Fn(&str) -> String, line: u64) -> (Vec<String>, Vec<String>) {
+    let settings = support::settings(&repo().join("tests/oracle/config-default.yaml"));
+    let (mut ok, mut refused) = (Vec::new(), Vec::new());
+    for spelling in spellings() {
+        let doc = make(&spelling);
+        let run = transform_stream(doc.as_bytes(), &settings);
+        if run.errors == 0 {
+            ok.push(spelling);
+        } else {
+            assert!(
+                run.diagnostics.contains(&format!("line {line}, column")),
+                "{spelling:?}: {}",
+                run.diagnostics
+            );
+            assert_eq!(
+                run.output,
+                doc.as_bytes(),
+                "a refused document is unchanged"
+            );
+            refused.push(spelling);
+        }
+    }
+    (ok, refused)
+}
+
+#[test]
+fn every_plain_value_is_read_as_kubectl_reads_it_or_refused() {
+    let (ok, refused) = accepted(|s| pod_with("") + &format!("    args:\n    - {s}\n"), 10);
+    for must in ["tRue", "yEs", "0X1F", "1__000", "0.1_2", ".inf", "1e309"] {
+        assert!(refused.contains(&must.to_string()), "{must} is not refused");
+    }
+    for must in [
+        "on",
+        "NO",
+        "y",
+        "0644",
+        "0x1F",
+        "1_000",
+        "1e3",
+        "0o17",
+        "2001-12-14",
+    ] {
+        assert!(ok.contains(&must.to_string()), "{must} is refused");
+    }
+    if !have_kubectl() {
+        return;
+    }
+    // All the accepted ones in one workload: kubectl reads the same list before and after.
+    let list: Vec<String> = ok.iter().map(|s| format!("    - {s}\n")).collect();
+    let doc = pod_with("") + "    args:\n" + &list.concat();
+    let run = run_bin(
+        &[
+            "--config",
+            repo()
+                .join("tests/oracle/config-default.yaml")
+                .to_str()
+                .unwrap(),
+        ],
+        doc.as_bytes(),
+        Limits::default(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_ne!(run.stdout, doc.as_bytes(), "the workload was injected");
+    let before = kubectl_read(doc.as_bytes()).unwrap();
+    let after = kubectl_read(&run.stdout).unwrap();
+    let args = |objects: &[Value]| objects[0]["spec"]["containers"][0]["args"].clone();
+    let (before, after) = (args(&before), args(&after));
+    for (i, spelling) in ok.iter().enumerate() {
+        assert_eq!(
+            before[i], after[i],
+            "{spelling:?} reads differently after a round trip"
+        );
+    }
+}
+
+#[test]
+fn every_plain_key_is_read_as_kubectl_reads_it_or_refused() {
+    let (ok, refused) = accepted(|s| pod_with(&format!("  labels:\n    {s}: x\n")), 6);
+    for must in [
+        "on", "y", "NO", "0644", "0x1F", "1_000", "1e3", ".5", "+12", "~",
+    ] {
+        assert!(
+            refused.contains(&must.to_string()),
+            "{must} is not refused as a key"
+        );
+    }
+    for must in ["tRue", "nULL", "1", "12", "1.5", "2001-12-14"] {
+        assert!(ok.contains(&must.to_string()), "{must} is refused as a key");
+    }
+    if !have_kubectl() {
+        return;
+    }
+    let labels: Vec<String> = ok.iter().map(|s| format!("    {s}: x\n")).collect();
+    let doc = pod_with(&format!("  labels:\n{}", labels.concat()));
+    let run = run_bin(
+        &[
+            "--config",
+            repo()
+                .join("tests/oracle/config-default.yaml")
+                .to_str()
+                .unwrap(),
+        ],
+        doc.as_bytes(),
+        Limits::default(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let before = kubectl_read(doc.as_bytes()).unwrap();
+    let after = kubectl_read(&run.stdout).unwrap();
+    assert_eq!(
+        before[0]["metadata"]["labels"],
+        after[0]["metadata"]["labels"]
+    );
+}
+
+/// The scalar check guards only what is written back: a document left as it is (not a
+/// workload, or not selected) keeps its bytes, whatever its scalars.
+#[test]
+fn documents_left_alone_are_never_refused_for_their_scalars() {
+    let input = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  on: tRue\n  0644: 0X1F\n---\n"
+        .to_string()
+        + &pod_with("  annotations: {pinpoint-inject.dev/inject: \"false\"}\n  labels:\n    y: n\n");
+    let config = repo().join("tests/oracle/config-default.yaml");
+    let run = run_bin(
+        &["--config", config.to_str().unwrap()],
+        input.as_bytes(),
+        Limits::default(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout, input.as_bytes());
+}
+
+/// What kubectl and the tool each do with input that is not clean YAML. The tool never
+/// guesses: where kubectl silently keeps one reading, the tool refuses the document
+/// (writing it back unchanged) and says where.
+#[test]
+fn broken_input_kubectl_and_the_tool_compared() {
+    struct Case {
+        name: &'static str,
+        input: &'static [u8],
+        /// What kubectl does: `Ok(names of the objects it read)`, or `Err(part of its message)`.
+        kubectl: Result<&'static [&'static str], &'static str>,
+        /// Part of the tool's one-line error.
+        tool: &'static str,
+    }
+    let cases = [
+        Case {
+            name: "duplicate key: kubectl keeps the last (the API server's strict field validation, kubectl's default, rejects it)",
+            input: b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: first\n  name: second\n",
+            kubectl: Ok(&["second"]),
+            tool: "document 1: line 5, column 3: duplicate key \"name\"",
+        },
+        Case {
+            name: "duplicate key in a workload",
+            input: b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n    image: y\n",
+            kubectl: Ok(&["p"]),
+            tool: "document 1: line 8, column 5: duplicate key \"image\"",
+        },
+        Case {
+            name: "a bare document after `...`: kubectl drops it without a word",
+            input: b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: lost}\n",
+            kubectl: Ok(&["a"]),
+            tool: "document 1: line 5, column 1: a second document starts here",
+        },
+        Case {
+            name: "a %YAML directive: both refuse it",
+            input: b"%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+            kubectl: Err("did not find expected <document start>"),
+            tool: "document 1: line 2, column 1:",
+        },
+        Case {
+            name: "a tab as indentation: both refuse it",
+            input: b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: a\n",
+            kubectl: Err("found character that cannot start any token"),
+            tool: "document 1: line 4, column 2: tabs",
+        },
+        Case {
+            name: "bytes that are not UTF-8: kubectl puts U+FFFD in, the tool refuses",
+            input: b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: \"\xff\"}\n",
+            kubectl: Ok(&["a"]),
+            tool: "document 1: line 4, column 12: the input is not UTF-8",
+        },
+        Case {
+            name: "a null key: both refuse it",
+            input: b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    ~: x\nspec: {containers: [{name: a, image: x}]}\n",
+            kubectl: Err("unsupported map key"),
+            tool: "document 1: line 6, column 5:",
+        },
+    ];
+    for case in &cases {
+        let run = run_bin(
+            &[
+                "--config",
+                repo()
+                    .join("tests/oracle/config-default.yaml")
+                    .to_str()
+                    .unwrap(),
+            ],
+            case.input,
+            Limits::default(),
+        );
+        assert_eq!(run.code, Some(1), "{}: {}", case.name, run.stderr);
+        assert_eq!(
+            run.stdout, case.input,
+            "{}: written back unchanged",
+            case.name
+        );
+        let errors: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("pinpoint-inject: error: document"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{}: {}", case.name, run.stderr);
+        assert!(
+            errors[0].contains(case.tool),
+            "{}: {}",
+            case.name,
+            errors[0]
+        );
+        if !have_kubectl() {
+            continue;
+        }
+        match (kubectl_read(case.input), case.kubectl) {
+            (Ok(objects), Ok(names)) => {
+                let read: Vec<&str> = objects
+                    .iter()
+                    .map(|o| o["metadata"]["name"].as_str().unwrap())
+                    .collect();
+                assert_eq!(read, names, "{}", case.name);
+            }
+            (Err(message), Err(part)) => {
+                assert!(message.contains(part), "{}: {message}", case.name)
+            }
+            (got, want) => panic!("{}: kubectl gave {got:?}, expected {want:?}", case.name),
+        }
+    }
+}
