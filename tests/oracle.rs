@@ -215,21 +215,7 @@ fn every_plain_value_is_read_as_kubectl_reads_it_or_refused() {
     // All the accepted ones in one workload: kubectl reads the same list before and after.
     let list: Vec<String> = ok.iter().map(|s| format!("    - {s}\n")).collect();
     let doc = pod_with("") + "    args:\n" + &list.concat();
-    let run = run_bin(
-        &[
-            "--config",
-            repo()
-                .join("tests/oracle/config-default.yaml")
-                .to_str()
-                .unwrap(),
-        ],
-        doc.as_bytes(),
-        Limits::default(),
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert_ne!(run.stdout, doc.as_bytes(), "the workload was injected");
-    let before = kubectl_read(doc.as_bytes()).unwrap();
-    let after = kubectl_read(&run.stdout).unwrap();
+    let (before, after) = inject_and_read(&doc);
     let args = |objects: &[Value]| objects[0]["spec"]["containers"][0]["args"].clone();
     let (before, after) = (args(&before), args(&after));
     for (i, spelling) in ok.iter().enumerate() {
@@ -238,6 +224,23 @@ fn every_plain_value_is_read_as_kubectl_reads_it_or_refused() {
             "{spelling:?} reads differently after a round trip"
         );
     }
+}
+
+/// Inject `doc` with the default oracle config (it must be injected) and read input and
+/// output the way kubectl does.
+fn inject_and_read(doc: &str) -> (Vec<Value>, Vec<Value>) {
+    let config = repo().join("tests/oracle/config-default.yaml");
+    let run = run_bin(
+        &["--config", config.to_str().unwrap()],
+        doc.as_bytes(),
+        Limits::default(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_ne!(run.stdout, doc.as_bytes(), "the workload was injected");
+    (
+        kubectl_read(doc.as_bytes()).unwrap(),
+        kubectl_read(&run.stdout).unwrap(),
+    )
 }
 
 #[test]
@@ -259,20 +262,7 @@ fn every_plain_key_is_read_as_kubectl_reads_it_or_refused() {
     }
     let labels: Vec<String> = ok.iter().map(|s| format!("    {s}: x\n")).collect();
     let doc = pod_with(&format!("  labels:\n{}", labels.concat()));
-    let run = run_bin(
-        &[
-            "--config",
-            repo()
-                .join("tests/oracle/config-default.yaml")
-                .to_str()
-                .unwrap(),
-        ],
-        doc.as_bytes(),
-        Limits::default(),
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let before = kubectl_read(doc.as_bytes()).unwrap();
-    let after = kubectl_read(&run.stdout).unwrap();
+    let (before, after) = inject_and_read(&doc);
     assert_eq!(
         before[0]["metadata"]["labels"],
         after[0]["metadata"]["labels"]
