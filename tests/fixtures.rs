@@ -11,12 +11,16 @@ use pinpoint_inject::{stream, yaml};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
+/// The case's config, relative to the package root (the tests' working directory), so
+/// that messages naming it are the same on every machine.
 fn config_for(case: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let case = case.strip_prefix(root).unwrap_or(case);
     let own = case.join("config.yaml");
-    if own.exists() {
+    if root.join(&own).exists() {
         own
     } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config.yaml")
+        PathBuf::from("tests/fixtures/config.yaml")
     }
 }
 
