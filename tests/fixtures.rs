@@ -44,17 +44,10 @@ fn stream_fixtures() {
         let config = config_for(case);
         let config_arg = config.to_str().unwrap();
         let input = std::fs::read(path).unwrap();
-        let description = String::from_utf8_lossy(&input)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches("# ")
-            .to_string();
-
         let first = run(&["--config", config_arg], &input);
-        let stdout = String::from_utf8(first.stdout.clone()).unwrap();
-        insta::with_settings!({ description => description, omit_expression => true }, {
-            insta::assert_snapshot!(format!("exit: {}\n--- stderr\n{}--- stdout\n{}", first.code, first.stderr, stdout));
+        let stdout = first.stdout_text();
+        insta::with_settings!({ description => binary::description(&input), omit_expression => true }, {
+            insta::assert_snapshot!(first.transcript());
         });
 
         // Idempotence: the tool's own output goes through unchanged, byte for byte.

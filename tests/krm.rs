@@ -11,17 +11,11 @@ use serde_json::Value;
 fn krm_fixtures() {
     insta::glob!("krm/*/input.yaml", |path| {
         let input = std::fs::read(path).unwrap();
-        let description = String::from_utf8_lossy(&input)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches("# ")
-            .to_string();
         let first = binary::run(&[], &input);
-        let (code, stdout, stderr) = (first.code, first.stdout_text(), first.stderr);
-        insta::with_settings!({ description => description, omit_expression => true }, {
-            insta::assert_snapshot!(format!("exit: {code}\n--- stderr\n{stderr}--- stdout\n{stdout}"));
+        insta::with_settings!({ description => binary::description(&input), omit_expression => true }, {
+            insta::assert_snapshot!(first.transcript());
         });
+        let (code, stdout) = (first.code, first.stdout_text());
 
         // Whatever happened, the output is one valid ResourceList.
         let out: Value = yaml::from_str(&stdout).expect("the output is YAML");

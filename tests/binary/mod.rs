@@ -15,6 +15,27 @@ impl Run {
     pub fn stdout_text(&self) -> String {
         String::from_utf8(self.stdout.clone()).expect("the output is UTF-8")
     }
+
+    /// Exit code, stderr and stdout, the way fixture snapshots hold them.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stderr\n{}--- stdout\n{}",
+            self.code,
+            self.stderr,
+            self.stdout_text()
+        )
+    }
+}
+
+/// The first line of a fixture without its `# `: what the case checks.
+#[allow(dead_code)] // used by the fixture tests only
+pub fn description(input: &[u8]) -> String {
+    String::from_utf8_lossy(input)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("# ")
+        .to_string()
 }
 
 /// Run `pinpoint-inject ARGS < stdin` with no config from the environment.
