@@ -4,7 +4,7 @@
 //! out again by `support::uninject` (written from the documented wiring, not from
 //! `src/inject.rs`).
 //!
-//! Inputs: the real manifests of `../shared/corpus/`, the seed example, and
+//! Inputs: the real manifests of `tests/corpus/`, the seed example, and
 //! `tests/oracle/yaml11-traps.yaml` (octal modes, `"on"`, `0x1F`, `1_000`, block scalars,
 //! merge keys, `!!binary`, big numbers, timestamps, JSON and flow style…), each under
 //! three configs. Then every plain scalar spelling we could think of, as a value and as
@@ -24,7 +24,7 @@ use support::uninject::{normalize, uninject};
 use support::{Limits, have_kubectl, kubectl_read, repo, run_bin};
 
 fn inputs() -> Vec<PathBuf> {
-    let corpus = repo().join("../shared/corpus");
+    let corpus = repo().join("tests/corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
         .unwrap_or_else(|e| panic!("the corpus is expected at {}: {e}", corpus.display()))
         .map(|e| e.unwrap().path())

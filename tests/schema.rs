@@ -1,5 +1,5 @@
 //! Strict schema validation (`kubernetes-validate --strict -k 1.33.0`) of what the
-//! binary makes of real manifests: every document of `../shared/corpus/*.yaml` after
+//! binary makes of real manifests: every document of `tests/corpus/*.yaml` after
 //! injection, with two configs, and the examples' own manifests. (The outputs of the
 //! tool tests — kustomize, kpt, Helm, the Helm 4 plugin, Argo CD, the image — are
 //! validated in those tests, with `common::assert_valid`.)
@@ -13,7 +13,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 fn corpus() -> Vec<PathBuf> {
-    let dir = common::repo().join("../shared/corpus");
+    let dir = common::repo().join("tests/corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("the corpus is expected at {}: {e}", dir.display()))
         .map(|e| e.unwrap().path())

@@ -1,4 +1,4 @@
-//! The recipe of `shared/SEED.md`, reproduced from `examples/seed-tomcat/`: in both
+//! The recipe of `examples/seed-tomcat/README.md`, reproduced from `examples/seed-tomcat/`: in both
 //! modes the Deployment gets the wiring the recipe wrote by hand, and nothing else of
 //! it changes.
 
