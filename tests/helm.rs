@@ -1,13 +1,18 @@
-//! pinpoint-inject as the post-renderer of the real Helm 3 (v3.10.1), on the charts in
-//! `examples/helm/`: config by `--post-renderer-args` and by `PINPOINT_INJECT_CONFIG`,
-//! a chart with a subchart, hooks, and a failing post-render.
+//! pinpoint-inject as the post-renderer of the real Helm 3 (`helm.sh/helm/v3`, the last
+//! minor, installed as `helm3` by scripts/install-tools.sh), on the charts in
+//! `examples/helm/`: the README's recipe, config by `--post-renderer-args` and by
+//! `PINPOINT_INJECT_CONFIG`, a chart with a subchart, hooks, failing post-renders, and
+//! what `helm plugin install ./helm-plugin` (a Helm 4 plugin) does to Helm 3.
 
 mod common;
 
+use common::clients::{HelmHome, readme_command, recipe_path, shell};
 use common::{Run, TempDir, assert_valid, assert_wired, documents, find, inventory, run};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
+
+const SECTION: &str = "### Helm 3";
 
 fn example(part: &str) -> PathBuf {
     common::repo().join("examples/helm").join(part)
@@ -17,14 +22,16 @@ fn config() -> PathBuf {
     example("pinpoint.yaml")
 }
 
-/// `helm template demo CHART --namespace shop ARGS` with no config in the environment.
+/// `helm3 template demo CHART --namespace shop ARGS`, in a Helm home of its own, with
+/// no config in the environment but `env`.
 fn helm_template(chart: &str, args: &[&str], env: &[(&str, PathBuf)]) -> Run {
-    let mut cmd = Command::new(&common::tools().helm);
+    let home = HelmHome::new("helm3");
+    let mut cmd = Command::new(&common::tools().helm3);
     cmd.args(["template", "demo"])
         .arg(example(chart))
         .args(["--namespace", "shop"])
-        .args(args)
-        .env_remove("PINPOINT_INJECT_CONFIG");
+        .args(args);
+    home.apply(&mut cmd);
     for (key, value) in env {
         cmd.env(key, value);
     }
@@ -193,4 +200,112 @@ fn bad_config_fails_helm_template_with_our_message() {
         "{out}"
     );
     assert!(out.stdout.is_empty(), "{out}");
+}
+
+#[test]
+fn a_document_it_refuses_fails_helm_template_with_our_message() {
+    let dir = TempDir::new("helm3-conflict");
+    let chart = dir.join("shop");
+    common::copy_dir(&example("shop"), &chart);
+    let file = chart.join("templates/deployment.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("- name: config\n", "- name: pinpoint-agent\n"),
+    )
+    .unwrap();
+    let out = helm_template(
+        chart.to_str().unwrap(),
+        &["--post-renderer", common::bin().to_str().unwrap()],
+        &[("PINPOINT_INJECT_CONFIG", config())],
+    );
+    assert_eq!(out.code, Some(1), "{out}");
+    assert!(
+        out.stderr.contains(
+            r#"Deployment demo-web: a volume named "pinpoint-agent" already exists and is not ours"#
+        ),
+        "{out}"
+    );
+    assert!(out.stdout.is_empty(), "{out}");
+}
+
+/// Helm 3 as `helm` on PATH, with pinpoint-inject on PATH too, in a home of its own.
+struct Helm3 {
+    home: HelmHome,
+    path: std::ffi::OsString,
+}
+
+impl Helm3 {
+    fn new() -> Helm3 {
+        let home = HelmHome::new("helm3-recipe");
+        let path = recipe_path(&home, &common::tools().helm3, true);
+        Helm3 { home, path }
+    }
+
+    fn sh(&self, line: &str) -> Run {
+        run(&mut shell(&self.home, &self.path, line), b"")
+    }
+}
+
+#[test]
+fn readme_recipe_injects_the_release_by_arguments_and_by_environment_not_hooks() {
+    let helm = Helm3::new();
+    let template = helm.sh(&readme_command(SECTION, "helm template"));
+    template.ok();
+    let docs = documents(&template.stdout);
+    assert_wired(
+        find(&docs, "Deployment", "shop-web"),
+        "web",
+        "JAVA_TOOL_OPTIONS",
+    );
+    assert!(!common::is_injected(find(&docs, "Job", "shop-migrate")));
+    assert_valid("helm3-readme", &template.stdout);
+
+    let by_env = helm.sh(&readme_command(SECTION, "PINPOINT_INJECT_CONFIG="));
+    by_env.ok();
+    assert_eq!(by_env.stdout, template.stdout);
+}
+
+#[test]
+fn helm3_cannot_install_the_helm4_plugin_and_keeps_its_link() {
+    // helm-plugin/ is a Helm 4 plugin (apiVersion v1, postrenderer/v1). Helm 3
+    // links the directory first, then reads plugin.yaml strictly and rejects it
+    // (helm/helm v3.22.0 `pkg/cmd/plugin_install.go`, `pkg/plugin/plugin.go`
+    // `LoadDir`), so the link stays. The README says so and how to remove it.
+    let helm = Helm3::new();
+    let install = helm.sh("helm plugin install ./helm-plugin");
+    assert_eq!(install.code, Some(1), "{install}");
+    assert!(
+        install
+            .stderr
+            .contains("Error: plugin is installed but unusable")
+            && install.stderr.contains(r#"unknown field "apiVersion""#),
+        "{install}"
+    );
+    let link = helm.home.plugins().join("helm-plugin");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        common::repo().join("helm-plugin")
+    );
+    // Every later command warns, but the post-renderer by path still works.
+    let template = helm.sh(&readme_command(SECTION, "helm template"));
+    template.ok();
+    assert!(
+        template.stderr.contains("failed to load plugins"),
+        "{template}"
+    );
+    assert!(common::is_injected(find(
+        &documents(&template.stdout),
+        "Deployment",
+        "shop-web"
+    )));
+    let uninstall = helm.sh("helm plugin uninstall pinpoint-inject");
+    assert_eq!(uninstall.code, Some(1), "{uninstall}");
+    // The README's way out.
+    helm.sh(r#"rm "$(helm env HELM_PLUGINS)/helm-plugin""#).ok();
+    assert!(std::fs::symlink_metadata(&link).is_err());
+    let clean = helm.sh(&readme_command(SECTION, "helm template"));
+    clean.ok();
+    assert!(clean.stderr.is_empty(), "{clean}");
+    assert_eq!(clean.stdout, template.stdout);
 }

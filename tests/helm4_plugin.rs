@@ -1,341 +1,403 @@
-//! The Helm 4 post-renderer plugin in `helm-plugin/`, run the way Helm 4 runs it.
-//! No Helm 4 binary is installable here (scripts/TOOLS.md §2), so this follows Helm 4's
-//! subprocess runtime (`internal/plugin`: `getPlatformCommand`, `PrepareCommands`,
-//! `runPostrenderer`): pick the platform command, split it on spaces, expand `$VARS`
-//! in it and in its args, append the `--post-renderer-args`, set `HELM_PLUGIN_NAME`
-//! and `HELM_PLUGIN_DIR`, and pipe in the stream `annotateAndMerge` builds (every
-//! document annotated with `postrenderer.helm.sh/postrender-filename`, hooks included).
+//! The Helm 4 post-renderer plugin in `helm-plugin/`, installed and run by the real
+//! Helm 4 (`helm.sh/helm/v4`, built by scripts/install-tools.sh): the README's recipe
+//! (`helm plugin install`, `helm template`, `helm install --dry-run=client`), hooks,
+//! the filename annotation, and every failure the README promises.
+//!
+//! What Helm 4 does, read from its source (helm/helm v4.3.2): a local directory
+//! installs unsigned, as a link named after the directory
+//! (`pkg/cmd/plugin_install.go`, `internal/plugin/installer/local_installer.go`);
+//! `--post-renderer NAME` finds the `postrenderer/v1` plugin of that name and the
+//! `--post-renderer-args` are appended to its `platformCommand`, which runs in Helm's
+//! directory and environment with its stderr kept in a buffer nobody prints
+//! (`pkg/cmd/flags.go`, `pkg/postrenderer/postrenderer.go`,
+//! `internal/plugin/runtime_subprocess.go` `runPostrenderer`); hooks are sent along,
+//! every file annotated with `postrenderer.helm.sh/postrender-filename`, and the output
+//! is sorted back into files by that annotation (`pkg/action/action.go`
+//! `annotateAndMerge`, `splitAndDeannotate`).
 
 mod common;
 
-use common::{HELM4_FILENAME_ANNOTATION, Run, TempDir, documents, find, run};
-use pinpoint_inject::yaml;
+use common::clients::{HelmHome, readme_command, recipe_path, shell};
+use common::{HELM4_FILENAME_ANNOTATION, Run, TempDir, assert_wired, documents, find, run};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::path::Path;
 use std::process::Command;
 
-fn plugin_yaml() -> Value {
-    common::read_yaml(&common::repo().join("helm-plugin/plugin.yaml"))
+const SECTION: &str = "### Helm 4";
+/// What Helm 4 prints for any failure of a post-renderer plugin.
+const HELM_ERROR: &str = r#"Error: error while running post render on files: failed to invoke post-renderer plugin "pinpoint-inject": plugin "pinpoint-inject" exited with error"#;
+
+/// A Helm 4 home of its own and a PATH where `helm` is Helm 4.
+struct Helm4 {
+    home: HelmHome,
+    path: OsString,
 }
 
-/// Go's `os.Expand`: `$NAME`, `${NAME}` and the one-character special names (`$@`,
-/// `$1`, …) are replaced by `env` (empty when unset); a `$` before anything else stays.
-fn go_expand(text: &str, env: &BTreeMap<String, String>) -> String {
-    let special = |c: u8| b"*#$@!?-0123456789".contains(&c);
-    let name_char = |c: u8| c == b'_' || c.is_ascii_alphanumeric();
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'$' || i + 1 == bytes.len() {
-            out.push(bytes[i] as char);
-            i += 1;
-            continue;
-        }
-        let rest = &bytes[i + 1..];
-        let (name, width): (Option<&[u8]>, usize) = if rest[0] == b'{' {
-            if rest.len() > 2 && special(rest[1]) && rest[2] == b'}' {
-                (Some(&rest[1..2]), 3)
-            } else {
-                match rest.iter().position(|&c| c == b'}') {
-                    Some(1) | None => (None, 1), // bad syntax: eaten
-                    Some(end) => (Some(&rest[1..end]), end + 1),
-                }
-            }
-        } else if special(rest[0]) {
-            (Some(&rest[..1]), 1)
-        } else {
-            let end = rest
-                .iter()
-                .position(|&c| !name_char(c))
-                .unwrap_or(rest.len());
-            if end == 0 {
-                out.push('$');
-                i += 1;
-                continue;
-            }
-            (Some(&rest[..end]), end)
-        };
-        if let Some(name) = name {
-            let name = std::str::from_utf8(name).unwrap();
-            out.push_str(env.get(name).map(String::as_str).unwrap_or(""));
-        }
-        i += 1 + width;
+impl Helm4 {
+    fn new(with_binary: bool) -> Helm4 {
+        let home = HelmHome::new("helm4");
+        let path = recipe_path(&home, &common::tools().helm, with_binary);
+        Helm4 { home, path }
     }
-    out
-}
 
-/// Helm 4's `PrepareCommands` for linux/amd64: the command and its arguments.
-fn prepare_command(
-    plugin: &Value,
-    env: &BTreeMap<String, String>,
-    extra: &[&str],
-) -> (String, Vec<String>) {
-    let commands = plugin["runtimeConfig"]["platformCommand"]
-        .as_array()
-        .expect("runtimeConfig.platformCommand is a list");
-    let field = |c: &Value, key: &str| c[key].as_str().unwrap_or_default().to_lowercase();
-    let exact = commands
-        .iter()
-        .find(|c| field(c, "os") == "linux" && field(c, "arch") == "amd64");
-    let os_only = commands
-        .iter()
-        .find(|c| field(c, "os") == "linux" && field(c, "arch").is_empty());
-    let any = commands
-        .iter()
-        .find(|c| field(c, "os").is_empty() && field(c, "arch").is_empty());
-    let chosen = exact
-        .or(os_only)
-        .or(any)
-        .expect("a platform command applies to linux");
-    let mut parts = chosen["command"].as_str().unwrap().split(' ');
-    let main = go_expand(parts.next().unwrap(), env);
-    let mut args: Vec<String> = parts.map(|p| go_expand(p, env)).collect();
-    for arg in chosen["args"].as_array().into_iter().flatten() {
-        args.push(go_expand(arg.as_str().unwrap(), env));
+    /// A README command (or any shell line), run in the repository.
+    fn sh(&self, line: &str) -> Run {
+        run(&mut shell(&self.home, &self.path, line), b"")
     }
-    args.extend(extra.iter().map(|s| s.to_string()));
-    (main, args)
-}
 
-/// An installed plugin: a copy of `helm-plugin/` (Helm 4 links the directory).
-struct Plugin {
-    dir: TempDir,
-}
+    fn readme(&self, prefix: &str) -> Run {
+        self.sh(&readme_command(SECTION, prefix))
+    }
 
-impl Plugin {
-    fn install(with_bin: bool) -> Plugin {
-        let dir = TempDir::new("helm4");
-        common::copy_dir(
-            &common::repo().join("helm-plugin"),
-            &dir.join("plugins/pinpoint-inject"),
+    /// The README's `helm plugin install ./helm-plugin`.
+    fn install(&self) {
+        let out = self.readme("helm plugin install");
+        out.ok();
+        assert!(
+            out.stdout
+                .contains("Installing plugin from local directory (development mode)")
+                && out.stdout.contains("Installed plugin: pinpoint-inject"),
+            "{out}"
         );
-        if with_bin {
-            let bin = dir.join("plugins/pinpoint-inject/bin");
-            std::fs::create_dir_all(&bin).unwrap();
-            std::os::unix::fs::symlink(common::bin(), bin.join("pinpoint-inject")).unwrap();
-        }
-        Plugin { dir }
     }
 
-    fn plugin_dir(&self) -> PathBuf {
-        self.dir.join("plugins/pinpoint-inject")
-    }
-
-    /// Run the plugin as Helm 4 does, with `path` as PATH.
-    fn post_render(&self, extra: &[&str], path: &std::ffi::OsStr, stdin: &str) -> Run {
-        let plugin = plugin_yaml();
-        let mut env: BTreeMap<String, String> = std::env::vars().collect();
-        env.insert("PATH".into(), path.to_str().unwrap().into());
-        env.insert(
-            "HELM_PLUGIN_NAME".into(),
-            plugin["name"].as_str().unwrap().into(),
-        );
-        env.insert(
-            "HELM_PLUGIN_DIR".into(),
-            self.plugin_dir().display().to_string(),
-        );
-        env.remove("PINPOINT_INJECT_CONFIG");
-        let (main, args) = prepare_command(&plugin, &env, extra);
-        run(
-            Command::new(main).args(args).env_clear().envs(&env),
-            stdin.as_bytes(),
-        )
+    /// `helm template shop ./examples/helm/shop ARGS` (no shell around the args).
+    fn template(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(&common::tools().helm);
+        cmd.args(["template", "shop", "./examples/helm/shop"])
+            .args(args)
+            .current_dir(common::repo())
+            .env("PATH", &self.path);
+        self.home.apply(&mut cmd);
+        run(&mut cmd, b"")
     }
 }
 
-/// What Helm 4's `annotateAndMerge` hands the plugin for `examples/helm/shop`: every
-/// document of every template (the hook Job included), annotated with its file, joined
-/// by `---` lines, no `# Source:` comments.
-fn helm4_stream() -> String {
-    let out = run(
-        Command::new(&common::tools().helm)
-            .args(["template", "demo"])
-            .arg(common::repo().join("examples/helm/shop"))
-            .args(["--namespace", "shop"]),
-        b"",
-    );
-    out.ok();
-    let mut docs = Vec::new();
-    for chunk in out.stdout.split("---\n").filter(|c| !c.trim().is_empty()) {
-        let source = chunk
-            .lines()
-            .find_map(|l| l.strip_prefix("# Source: "))
-            .expect("helm template names the source of each document")
-            .to_string();
-        let mut doc = common::parse(chunk);
-        doc["metadata"]
-            .as_object_mut()
-            .unwrap()
-            .entry("annotations")
-            .or_insert_with(|| Value::Object(Default::default()))[HELM4_FILENAME_ANNOTATION] =
-            Value::String(source);
-        docs.push((
-            doc["metadata"]["annotations"][HELM4_FILENAME_ANNOTATION].clone(),
-            doc,
-        ));
-    }
-    docs.sort_by(|a, b| a.0.as_str().cmp(&b.0.as_str()));
-    docs.iter()
-        .map(|(_, doc)| yaml::to_string(doc, yaml::ListStyle::Compact))
-        .collect::<Vec<_>>()
-        .join("---\n")
-}
-
-/// The Helm example's config, as `--post-renderer-args` would pass it.
-fn config() -> String {
-    common::repo()
-        .join("examples/helm/pinpoint.yaml")
-        .display()
-        .to_string()
-}
-
-fn filenames(docs: &[Value]) -> BTreeSet<String> {
-    docs.iter()
-        .map(|d| {
-            d["metadata"]["annotations"][HELM4_FILENAME_ANNOTATION]
-                .as_str()
-                .unwrap_or_else(|| panic!("lost the filename annotation: {d}"))
-                .to_string()
-        })
+/// `# Source:` file of every document, as Helm prints them.
+fn sources(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("# Source: "))
+        .map(String::from)
         .collect()
 }
 
+/// The plain render: what the post-rendered one must keep.
+fn plain(helm: &Helm4) -> Run {
+    let out = helm.template(&[]);
+    out.ok();
+    out
+}
+
 #[test]
-fn plugin_yaml_is_a_helm4_postrenderer_plugin() {
-    let plugin = plugin_yaml();
+fn plugin_yaml_is_a_helm4_postrenderer_plugin_of_the_crate_version() {
+    let plugin = common::read_yaml(&common::repo().join("helm-plugin/plugin.yaml"));
     assert_eq!(plugin["apiVersion"], "v1");
     assert_eq!(plugin["type"], "postrenderer/v1");
     assert_eq!(plugin["runtime"], "subprocess");
-    let name = plugin["name"].as_str().unwrap();
-    assert!(
-        !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    );
     assert_eq!(
-        name, "pinpoint-inject",
-        "the name users pass to --post-renderer"
+        plugin["name"], "pinpoint-inject",
+        "the --post-renderer name"
     );
     assert_eq!(plugin["version"], env!("CARGO_PKG_VERSION"));
-    // postrenderer/v1 takes no type config.
-    assert!(plugin.get("config").is_none_or(Value::is_null));
     let script = common::repo().join("helm-plugin/postrender.sh");
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&script).unwrap().permissions());
     assert!(
         mode & 0o111 != 0,
-        "helm-plugin/postrender.sh must be executable"
+        "helm-plugin/postrender.sh is not executable"
     );
 }
 
 #[test]
-fn plugin_command_survives_helms_variable_expansion() {
-    // Helm expands $VARS in the command and in every arg, with no escape: a `$@` or
-    // `$1` meant for a shell would silently become empty.
-    let plugin = plugin_yaml();
-    for entry in plugin["runtimeConfig"]["platformCommand"]
-        .as_array()
-        .unwrap()
-    {
-        for arg in entry["args"].as_array().into_iter().flatten() {
-            assert!(
-                !arg.as_str().unwrap().contains('$'),
-                "Helm would expand {arg}"
-            );
-        }
-    }
-    let env = BTreeMap::from([(
-        "HELM_PLUGIN_DIR".to_string(),
-        "/plugins/pinpoint-inject".to_string(),
-    )]);
-    let (main, args) = prepare_command(&plugin, &env, &["--config", "a b.yaml"]);
-    assert_eq!(main, "/plugins/pinpoint-inject/postrender.sh");
-    assert_eq!(args, ["--config", "a b.yaml"]);
+fn readme_install_links_the_directory_and_helm_lists_the_plugin() {
+    let helm = Helm4::new(true);
+    helm.install();
+    let link = helm.home.plugins().join("helm-plugin");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        common::repo().join("helm-plugin")
+    );
+    let list = helm.sh("helm plugin list");
+    list.ok();
+    let row = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("pinpoint-inject"))
+        .unwrap_or_else(|| panic!("not listed: {list}"));
+    let columns: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        columns[..4],
+        ["pinpoint-inject", "0.1.0", "postrenderer/v1", "v1"]
+    );
+    // `helm env HELM_PLUGINS` is where the README says the link is.
+    let env = helm.sh("helm env HELM_PLUGINS");
+    assert_eq!(env.stdout.trim(), helm.home.plugins().to_str().unwrap());
+    // Installing twice is refused, and leaves the first install working.
+    let again = helm.readme("helm plugin install");
+    assert_eq!(again.code, Some(1), "{again}");
+    assert!(again.stderr.contains("plugin already exists"), "{again}");
+    helm.readme("helm template").ok();
 }
 
 #[test]
-fn plugin_injects_hooks_and_keeps_the_filename_annotation() {
-    let plugin = Plugin::install(true);
-    let input = helm4_stream();
-    let input_docs = documents(&input);
-    assert!(input.contains("helm.sh/hook: pre-install,pre-upgrade"));
-    // A PATH without pinpoint-inject: the plugin's own bin/ is used.
-    let path = std::ffi::OsStr::new("/usr/bin:/bin");
-    let out = plugin.post_render(&["--config", &config()], path, &input);
+fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
+    let helm = Helm4::new(true);
+    helm.install();
+    let out = helm.readme("helm template");
     out.ok();
-    assert!(!out.stdout.trim().is_empty());
     let docs = documents(&out.stdout);
-    assert_eq!(common::inventory(&docs), common::inventory(&input_docs));
-    // Helm 4 regroups the output into files by the annotation: every file is still there.
-    assert_eq!(filenames(&docs), filenames(&input_docs));
-    let job = find(&docs, "Job", "demo-migrate");
-    common::assert_wired(job, "migrate", "JAVA_TOOL_OPTIONS");
+    let before = plain(&helm);
+    assert_eq!(
+        common::inventory(&docs),
+        common::inventory(&documents(&before.stdout))
+    );
+    let job = find(&docs, "Job", "shop-migrate");
+    assert_wired(job, "migrate", "JAVA_TOOL_OPTIONS");
     assert_eq!(
         job["metadata"]["annotations"]["helm.sh/hook"],
         "pre-install,pre-upgrade"
     );
-    assert_eq!(
-        job["metadata"]["annotations"][HELM4_FILENAME_ANNOTATION],
-        "shop/templates/migrate-job.yaml"
-    );
-    common::assert_wired(
-        find(&docs, "Deployment", "demo-web"),
+    assert_wired(
+        find(&docs, "Deployment", "shop-web"),
         "web",
         "JAVA_TOOL_OPTIONS",
     );
-    common::assert_valid("helm4-plugin", &out.stdout);
+    // pinpoint-inject kept the filename annotation: Helm sorted every document back
+    // into its chart file (otherwise `generated-by-postrender-N.yaml`) and removed it.
+    assert_eq!(sources(&out.stdout), sources(&before.stdout));
+    assert!(!out.stdout.contains("generated-by-postrender"), "{out}");
+    assert!(!out.stdout.contains(HELM4_FILENAME_ANNOTATION), "{out}");
+    common::assert_valid("helm4-template", &out.stdout);
 }
 
 #[test]
-fn plugin_falls_back_to_pinpoint_inject_on_path() {
-    let plugin = Plugin::install(false);
-    let bin = plugin.dir.bin_dir();
-    let path = common::path_with(&[&bin]);
-    let out = plugin.post_render(&["--config", &config()], &path, &helm4_stream());
+fn readme_install_dry_run_instruments_the_hook_and_the_release() {
+    let helm = Helm4::new(true);
+    helm.install();
+    let out = helm.readme("helm install");
     out.ok();
-    let docs = documents(&out.stdout);
-    common::assert_wired(
-        find(&docs, "Deployment", "demo-web"),
+    assert!(out.stdout.contains("STATUS: pending-install"), "{out}");
+    let (hooks, manifest) = out.stdout.split_once("\nMANIFEST:\n").expect("a manifest");
+    let (_, hooks) = hooks.split_once("\nHOOKS:\n").expect("hooks");
+    let hooks = documents(hooks);
+    assert_eq!(common::inventory(&hooks), ["Job/shop-migrate"]);
+    assert_wired(&hooks[0], "migrate", "JAVA_TOOL_OPTIONS");
+    let manifest = documents(manifest);
+    assert_wired(
+        find(&manifest, "Deployment", "shop-web"),
+        "web",
+        "JAVA_TOOL_OPTIONS",
+    );
+    assert_eq!(
+        common::inventory(&manifest),
+        [
+            "ConfigMap/shop-config",
+            "Deployment/shop-web",
+            "Service/shop-web"
+        ]
+    );
+}
+
+#[test]
+fn config_from_the_environment_replaces_the_arguments() {
+    let helm = Helm4::new(true);
+    helm.install();
+    let by_args = helm.readme("helm template");
+    by_args.ok();
+    let by_env = helm.sh("PINPOINT_INJECT_CONFIG=examples/helm/pinpoint.yaml \
+         helm template shop ./examples/helm/shop --post-renderer pinpoint-inject");
+    by_env.ok();
+    assert_eq!(by_env.stdout, by_args.stdout);
+}
+
+#[test]
+fn the_plugins_own_bin_is_used_when_path_has_none() {
+    // "copy a release binary there to pin a version" (helm-plugin/README.md): with no
+    // pinpoint-inject on PATH, the plugin's own bin/ is used.
+    let helm = Helm4::new(false);
+    let copy = TempDir::new("helm4-plugin-copy");
+    let dir = copy.join("pinpoint-inject");
+    common::copy_dir(&common::repo().join("helm-plugin"), &dir);
+    std::fs::create_dir_all(dir.join("bin")).unwrap();
+    std::os::unix::fs::symlink(common::bin(), dir.join("bin/pinpoint-inject")).unwrap();
+    helm.sh(&format!("helm plugin install '{}'", dir.display()))
+        .ok();
+    let out = helm.template(&[
+        "--post-renderer",
+        "pinpoint-inject",
+        "--post-renderer-args",
+        "--config=examples/helm/pinpoint.yaml",
+    ]);
+    out.ok();
+    assert_wired(
+        find(&documents(&out.stdout), "Deployment", "shop-web"),
         "web",
         "JAVA_TOOL_OPTIONS",
     );
 }
 
+/// A copy of the shop chart whose Deployment already has a volume named
+/// `pinpoint-agent` (a ConfigMap): a document pinpoint-inject refuses to edit.
+fn conflicting_chart(dir: &TempDir) -> String {
+    let chart = dir.join("shop");
+    common::copy_dir(&common::repo().join("examples/helm/shop"), &chart);
+    let file = chart.join("templates/deployment.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let broken = text.replace("- name: config\n", "- name: pinpoint-agent\n");
+    assert_eq!(broken.matches("name: pinpoint-agent").count(), 2);
+    std::fs::write(&file, broken).unwrap();
+    chart.display().to_string()
+}
+
 #[test]
-fn plugin_failures_are_told_apart_by_exit_status() {
-    // Helm 4 shows only `plugin "pinpoint-inject" exited with error`: the exit-code
-    // table of helm-plugin/README.md is all a user has.
-    let input = helm4_stream();
-    let path = std::ffi::OsStr::new("/usr/bin:/bin");
-    let dir = TempDir::new("helm4-bad");
+fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
+    // The README promises: exit 1 and Helm's one line (the plugin's stderr is not
+    // shown), and with --debug the plugin's exit status: 1 for a config or document
+    // error, 2 for bad arguments, 127 when pinpoint-inject is not found.
+    let dir = TempDir::new("helm4-fail");
     let bad = dir.join("bad.yaml");
     std::fs::write(
         &bad,
         "apiVersion: v1\nkind: ConfigMap\ndata: {collectorHost: x}\n",
     )
     .unwrap();
-    let (config, bad) = (config(), bad.display().to_string());
-    let installed = Plugin::install(true);
-    let missing = Plugin::install(false);
-    for (plugin, args, code, what) in [
-        (&installed, vec!["--config", &config], 0, "success"),
-        (&installed, vec!["--config", &bad], 1, "an invalid config"),
-        (&installed, vec![], 1, "no config"),
+    let bad = bad.display().to_string();
+    let chart = conflicting_chart(&dir);
+    let config = "examples/helm/pinpoint.yaml";
+    let with_binary = Helm4::new(true);
+    let without = Helm4::new(false);
+    with_binary.install();
+    without.install();
+    assert!(
+        !Path::new("/usr/bin/pinpoint-inject").exists()
+            && !Path::new("/bin/pinpoint-inject").exists()
+    );
+    let cases: [(&Helm4, &str, Vec<&str>, i32, &str); 5] = [
         (
-            &installed,
-            vec!["--confg", &config],
+            &with_binary,
+            "./examples/helm/shop",
+            vec!["--config", &bad],
+            1,
+            "an invalid config",
+        ),
+        (&with_binary, "./examples/helm/shop", vec![], 1, "no config"),
+        (
+            &with_binary,
+            &chart,
+            vec!["--config", config],
+            1,
+            "a document it refuses",
+        ),
+        (
+            &with_binary,
+            "./examples/helm/shop",
+            vec!["--confg", config],
             2,
             "a misspelt argument",
         ),
-        (&missing, vec!["--config", &config], 127, "no binary"),
-    ] {
-        let out = plugin.post_render(&args, path, &input);
-        assert_eq!(out.code, Some(code), "{what}: {out}");
-        if code == 127 {
-            assert!(out.stdout.is_empty(), "{what}: {out}");
+        (
+            &without,
+            "./examples/helm/shop",
+            vec!["--config", config],
+            127,
+            "no binary",
+        ),
+    ];
+    for (helm, chart, args, status, what) in cases {
+        for debug in [false, true] {
+            let mut cmd = Command::new(&common::tools().helm);
+            cmd.args([
+                "template",
+                "shop",
+                chart,
+                "--post-renderer",
+                "pinpoint-inject",
+            ])
+            .current_dir(common::repo())
+            .env("PATH", &helm.path);
+            for arg in &args {
+                cmd.arg("--post-renderer-args").arg(arg);
+            }
+            if debug {
+                cmd.arg("--debug");
+            }
+            helm.home.apply(&mut cmd);
+            let out = run(&mut cmd, b"");
+            assert_eq!(out.code, Some(1), "{what}: {out}");
+            assert!(out.stdout.trim().is_empty(), "{what}: {out}");
+            assert!(out.stderr.contains(HELM_ERROR), "{what}: {out}");
+            assert!(
+                !out.stderr.contains("pinpoint-inject: error"),
+                "{what}: Helm 4 now shows the plugin's stderr: update the README: {out}"
+            );
+            assert_eq!(
+                out.stderr.contains(&format!("exitCode={status} ")),
+                debug,
+                "{what}: {out}"
+            );
         }
     }
+    // The README's way to read the message: the same render, piped by hand.
+    let piped = with_binary.sh(&format!(
+        "helm template shop '{chart}' | pinpoint-inject --config {config} >/dev/null"
+    ));
+    assert_eq!(piped.code, Some(1), "{piped}");
+    assert!(
+        piped.stderr.contains(
+            r#"Deployment shop-web: a volume named "pinpoint-agent" already exists and is not ours"#
+        ),
+        "{piped}"
+    );
+}
+
+#[test]
+fn post_renderer_without_the_plugin_installed_is_a_flag_error() {
+    let helm = Helm4::new(true);
+    let out = helm.readme("helm template");
+    assert_eq!(out.code, Some(1), "{out}");
+    assert!(
+        out.stderr.contains(
+            r#"invalid argument "pinpoint-inject" for "--post-renderer" flag: plugin: {Name:pinpoint-inject Type:postrenderer/v1} not found"#
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn helm_4_sends_the_plugin_every_file_annotated_hooks_included() {
+    // What reaches the plugin, captured by a plugin that records its stdin and hands
+    // it back: the stream pinpoint-inject must keep sortable.
+    let helm = Helm4::new(true);
+    let copy = TempDir::new("helm4-tee");
+    let dir = copy.join("pinpoint-inject");
+    common::copy_dir(&common::repo().join("helm-plugin"), &dir);
+    let seen = copy.join("seen.yaml");
+    common::write_script(
+        &dir.join("postrender.sh"),
+        &format!("#!/bin/sh\ntee '{}'\n", seen.display()),
+    );
+    helm.sh(&format!("helm plugin install '{}'", dir.display()))
+        .ok();
+    helm.template(&["--post-renderer", "pinpoint-inject"]).ok();
+    let docs = documents(&std::fs::read_to_string(&seen).unwrap());
+    let files: BTreeSet<&str> = docs
+        .iter()
+        .map(|d| {
+            d["metadata"]["annotations"][HELM4_FILENAME_ANNOTATION]
+                .as_str()
+                .unwrap_or_else(|| panic!("not annotated: {d}"))
+        })
+        .collect();
+    assert_eq!(
+        files,
+        BTreeSet::from([
+            "shop/templates/configmap.yaml",
+            "shop/templates/deployment.yaml",
+            "shop/templates/migrate-job.yaml",
+            "shop/templates/service.yaml",
+        ])
+    );
+    let _: &Value = find(&docs, "Job", "shop-migrate");
 }

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
+pub mod clients;
+
 use pinpoint_inject::{stream, yaml};
 use serde_json::Value;
 use std::ffi::OsString;
@@ -33,7 +35,12 @@ pub fn bin() -> &'static Path {
 
 /// The third-party tools, by absolute path.
 pub struct Tools {
+    /// Helm 4 (`helm.sh/helm/v4`).
     pub helm: PathBuf,
+    /// Helm 3, the last minor (`helm.sh/helm/v3`).
+    pub helm3: PathBuf,
+    /// Standalone kustomize v5.
+    pub kustomize: PathBuf,
     pub kpt: PathBuf,
     pub kubernetes_validate: PathBuf,
     pub kubectl: PathBuf,
@@ -70,6 +77,8 @@ pub fn tools() -> &'static Tools {
         };
         Tools {
             helm: installed("helm"),
+            helm3: installed("helm3"),
+            kustomize: installed("kustomize"),
             kpt: installed("kpt"),
             kubernetes_validate: installed("kubernetes-validate"),
             kubectl: on_path("kubectl"),
