@@ -1,13 +1,20 @@
-//! pinpoint-inject as a kustomize transformer, run by the real `kubectl kustomize`
-//! (kustomize v5) on `examples/kustomize/`. There is no Docker engine here, so a
-//! `docker` stand-in first on PATH logs its arguments and, for our image, runs the
-//! built binary with stdin and stdout passed through, as `docker run -i` would.
+//! pinpoint-inject as a kustomize transformer on `examples/kustomize/`, the README's
+//! two commands run for real: the `exec:` function by standalone kustomize v5
+//! (`sigs.k8s.io/kustomize/kustomize/v5`, built by scripts/install-tools.sh) with
+//! `--enable-alpha-plugins --enable-exec`, and the container function by `kubectl
+//! kustomize`. There is no Docker engine here, so for the container a `docker`
+//! stand-in first on PATH logs its arguments and, for our image, runs the built binary
+//! with stdin and stdout passed through, as `docker run -i` would.
 
 mod common;
 
 use common::{IMAGE, Run, TempDir, assert_valid, assert_wired, documents, find, run};
+use serde_json::Value;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+const SECTION: &str = "### kustomize";
 
 fn example(part: &str) -> PathBuf {
     common::repo().join("examples/kustomize").join(part)
@@ -56,11 +63,9 @@ exit 125
     }
 }
 
-#[test]
-fn container_function_wires_every_workload_and_leaves_no_kustomize_annotations() {
-    let docker = FakeDocker::new();
-    let out = docker.kustomize(&example("overlays/container"));
-    out.ok();
+/// What both overlays must produce: every workload wired, the user's options kept,
+/// kustomize's namespace set, no bookkeeping annotation left, the config not emitted.
+fn assert_overlay_output(out: &Run) {
     let docs = documents(&out.stdout);
     assert_eq!(
         common::inventory(&docs),
@@ -100,7 +105,22 @@ fn container_function_wires_every_workload_and_leaves_no_kustomize_annotations()
     }
     // The function config is local: it is not part of the output.
     assert!(!out.stdout.contains("PinpointInjector"));
-    assert_valid("kustomize-container", &out.stdout);
+    assert_valid("kustomize", &out.stdout);
+}
+
+#[test]
+fn readme_container_function_wires_every_workload_and_leaves_no_kustomize_annotations() {
+    let docker = FakeDocker::new();
+    let line = common::clients::readme_command(SECTION, "kubectl kustomize");
+    let out = run(
+        Command::new("/bin/bash")
+            .args(["-c", &line])
+            .current_dir(common::repo())
+            .env("PATH", common::path_with(&[&docker.dir.join("bin")])),
+        b"",
+    );
+    out.ok();
+    assert_overlay_output(&out);
 }
 
 #[test]
@@ -182,17 +202,163 @@ fn exec_overlay_is_the_container_overlay_with_an_exec_function() {
     let kustomization = common::read_yaml(&example("overlays/exec/kustomization.yaml"));
     assert_eq!(kustomization["transformers"][0], "pinpoint.yaml");
     assert_eq!(kustomization["resources"][0], "../../base");
-    // What standalone kustomize would send the function is a valid config.
-    let list = format!(
-        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n{}",
-        std::fs::read_to_string(example("overlays/exec/pinpoint.yaml"))
-            .unwrap()
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .map(|l| format!("  {l}\n"))
-            .collect::<String>()
+}
+
+/// Standalone kustomize on PATH (and pinpoint-inject when `with_binary`), then
+/// only the system's directories.
+fn standalone_path(dir: &TempDir, with_binary: bool) -> OsString {
+    let tools = common::tools().kustomize.parent().unwrap().to_path_buf();
+    let mut dirs = vec![tools];
+    if with_binary {
+        dirs.push(dir.bin_dir());
+    }
+    dirs.extend([PathBuf::from("/usr/bin"), PathBuf::from("/bin")]);
+    std::env::join_paths(dirs).unwrap()
+}
+
+/// A shell line in `cwd` with `path` as PATH.
+fn sh(cwd: &Path, path: &OsString, line: &str) -> Run {
+    run(
+        Command::new("/bin/bash")
+            .args(["-c", line])
+            .current_dir(cwd)
+            .env("PATH", path),
+        b"",
+    )
+}
+
+fn readme_exec_build() -> String {
+    common::clients::readme_command(SECTION, "kustomize build")
+}
+
+#[test]
+fn readme_exec_function_runs_in_standalone_kustomize() {
+    let dir = TempDir::new("kustomize-exec");
+    let out = sh(
+        common::repo(),
+        &standalone_path(&dir, true),
+        &readme_exec_build(),
     );
-    let out = run(&mut Command::new(common::bin()), list.as_bytes());
     out.ok();
-    assert!(!out.stdout.contains("results:"), "{out}");
+    assert_overlay_output(&out);
+    // The same documents as the container function gives under kubectl's kustomize.
+    let docker = FakeDocker::new();
+    let container = docker.kustomize(&example("overlays/container"));
+    container.ok();
+    let parse = |run: &Run| -> Vec<Value> {
+        let mut docs = documents(&run.stdout);
+        docs.sort_by_key(|d| format!("{:?}", common::kind_and_name(d)));
+        docs
+    };
+    assert_eq!(parse(&out), parse(&container));
+}
+
+#[test]
+fn exec_function_run_again_on_its_output_changes_nothing() {
+    let dir = TempDir::new("kustomize-again");
+    let path = standalone_path(&dir, true);
+    let first = sh(common::repo(), &path, &readme_exec_build());
+    first.ok();
+    let again = dir.join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    std::fs::write(again.join("injected.yaml"), &first.stdout).unwrap();
+    std::fs::copy(
+        example("overlays/exec/pinpoint.yaml"),
+        again.join("pinpoint.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        again.join("kustomization.yaml"),
+        "resources: [injected.yaml]\ntransformers: [pinpoint.yaml]\n",
+    )
+    .unwrap();
+    // A pinpoint-inject that notes each run, so that a skipped function cannot pass.
+    let logged = dir.join("logged");
+    std::fs::create_dir_all(&logged).unwrap();
+    let runs = dir.join("runs");
+    common::write_script(
+        &logged.join("pinpoint-inject"),
+        &format!(
+            "#!/bin/sh\necho run >> '{}'\nexec '{}' \"$@\"\n",
+            runs.display(),
+            common::bin().display()
+        ),
+    );
+    let tools = common::tools().kustomize.parent().unwrap();
+    let path =
+        std::env::join_paths([tools, &logged, Path::new("/usr/bin"), Path::new("/bin")]).unwrap();
+    let second = sh(
+        &again,
+        &path,
+        "kustomize build --enable-alpha-plugins --enable-exec .",
+    );
+    second.ok();
+    assert_eq!(std::fs::read_to_string(&runs).unwrap(), "run\n");
+    assert_eq!(second.stdout, first.stdout);
+}
+
+#[test]
+fn without_enable_exec_standalone_kustomize_also_skips_the_function() {
+    // Pinned because it is silent: exit 0, nothing injected, no warning.
+    let dir = TempDir::new("kustomize-noexec");
+    let path = standalone_path(&dir, true);
+    let line = readme_exec_build().replace(" --enable-exec", "");
+    let out = sh(common::repo(), &path, &line);
+    out.ok();
+    assert!(out.stderr.is_empty(), "{out}");
+    let base = sh(
+        common::repo(),
+        &path,
+        "kustomize build examples/kustomize/base",
+    );
+    base.ok();
+    assert_eq!(out.stdout, base.stdout, "the exec function ran");
+    // Without --enable-alpha-plugins the build fails instead.
+    let line = readme_exec_build().replace(" --enable-alpha-plugins --enable-exec", "");
+    let out = sh(common::repo(), &path, &line);
+    assert_eq!(out.code, Some(1), "{out}");
+    assert!(
+        out.stderr.contains(
+            "external plugins disabled; unable to load external plugin 'PinpointInjector'"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn exec_function_failures_fail_the_build_with_the_message() {
+    let dir = TempDir::new("kustomize-exec-fail");
+    let overlay = dir.join("overlays/misspelt");
+    common::copy_dir(&example("base"), &dir.join("base"));
+    common::copy_dir(&example("overlays/exec"), &overlay);
+    let config = std::fs::read_to_string(overlay.join("pinpoint.yaml")).unwrap();
+    let broken = config.replacen("  collector:\n", "  colector:\n", 1);
+    assert_ne!(broken, config);
+    std::fs::write(overlay.join("pinpoint.yaml"), broken).unwrap();
+    let build = "kustomize build --enable-alpha-plugins --enable-exec overlays/misspelt";
+
+    let out = sh(dir.path(), &standalone_path(&dir, true), build);
+    assert_eq!(out.code, Some(1), "{out}");
+    assert!(
+        out.stderr.contains(
+            "pinpoint-inject: error: invalid function config: spec.colector: unknown field `colector`"
+        ) && out.stderr.contains("couldn't execute function"),
+        "{out}"
+    );
+    assert!(out.stdout.is_empty(), "{out}");
+
+    // No pinpoint-inject on PATH: kustomize says so.
+    let out = sh(
+        common::repo(),
+        &standalone_path(&dir, false),
+        &readme_exec_build(),
+    );
+    assert_eq!(out.code, Some(1), "{out}");
+    assert!(
+        out.stderr.contains(
+            r#"couldn't execute function: exec: "pinpoint-inject": executable file not found in $PATH"#
+        ),
+        "{out}"
+    );
+    assert!(out.stdout.is_empty(), "{out}");
 }
