@@ -8,7 +8,7 @@
 #   scripts/install-tools.sh --force    # rebuild the Go tools, recreate the venv
 #   . .tools/env.sh                     # put .tools/bin first on PATH
 #
-# Idempotent: a second run only checks versions (well under a second); the first
+# Idempotent: a second run only checks versions (about a second); the first
 # builds three Go programs (see TOOLS.md for the cold timings).
 # Safe for CI: no prompts, no stdin, works as root; concurrent runs serialise
 # on a lock file. See scripts/TOOLS.md for the findings behind each step.
@@ -34,7 +34,7 @@ for arg in "$@"; do
   case "$arg" in
     --bench) BENCH=1 ;;
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install-tools: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done

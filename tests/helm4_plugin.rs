@@ -139,6 +139,10 @@ fn readme_install_links_the_directory_and_helm_lists_the_plugin() {
     assert_eq!(again.code, Some(1), "{again}");
     assert!(again.stderr.contains("plugin already exists"), "{again}");
     helm.readme("helm template").ok();
+    // Uninstalling removes the link and nothing else.
+    helm.sh("helm plugin uninstall pinpoint-inject").ok();
+    assert!(std::fs::symlink_metadata(&link).is_err());
+    assert!(common::repo().join("helm-plugin/plugin.yaml").is_file());
 }
 
 #[test]
