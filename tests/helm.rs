@@ -205,15 +205,7 @@ fn bad_config_fails_helm_template_with_our_message() {
 #[test]
 fn a_document_it_refuses_fails_helm_template_with_our_message() {
     let dir = TempDir::new("helm3-conflict");
-    let chart = dir.join("shop");
-    common::copy_dir(&example("shop"), &chart);
-    let file = chart.join("templates/deployment.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace("- name: config\n", "- name: pinpoint-agent\n"),
-    )
-    .unwrap();
+    let chart = common::clients::conflicting_chart(&dir);
     let out = helm_template(
         chart.to_str().unwrap(),
         &["--post-renderer", common::bin().to_str().unwrap()],

@@ -19,7 +19,6 @@ mod common;
 
 use common::clients::{HelmHome, readme_command, recipe_path, shell};
 use common::{HELM4_FILENAME_ANNOTATION, Run, TempDir, assert_wired, documents, find, run};
-use serde_json::Value;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::Path;
@@ -242,17 +241,33 @@ fn the_plugins_own_bin_is_used_when_path_has_none() {
     );
 }
 
-/// A copy of the shop chart whose Deployment already has a volume named
-/// `pinpoint-agent` (a ConfigMap): a document pinpoint-inject refuses to edit.
-fn conflicting_chart(dir: &TempDir) -> String {
-    let chart = dir.join("shop");
-    common::copy_dir(&common::repo().join("examples/helm/shop"), &chart);
-    let file = chart.join("templates/deployment.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let broken = text.replace("- name: config\n", "- name: pinpoint-agent\n");
-    assert_eq!(broken.matches("name: pinpoint-agent").count(), 2);
-    std::fs::write(&file, broken).unwrap();
-    chart.display().to_string()
+/// A failing `helm template shop CHART --post-renderer pinpoint-inject` and the exit
+/// status the plugin must report.
+struct Failure<'a> {
+    what: &'a str,
+    helm: &'a Helm4,
+    chart: &'a str,
+    args: Vec<&'a str>,
+    plugin_exit: i32,
+}
+
+impl Failure<'_> {
+    fn run(&self, debug: bool) -> Run {
+        let mut args = vec![self.chart, "--post-renderer", "pinpoint-inject"];
+        for arg in &self.args {
+            args.extend(["--post-renderer-args", arg]);
+        }
+        if debug {
+            args.push("--debug");
+        }
+        let mut cmd = Command::new(&common::tools().helm);
+        cmd.args(["template", "shop"])
+            .args(args)
+            .current_dir(common::repo())
+            .env("PATH", &self.helm.path);
+        self.helm.home.apply(&mut cmd);
+        run(&mut cmd, b"")
+    }
 }
 
 #[test]
@@ -268,7 +283,8 @@ fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
     )
     .unwrap();
     let bad = bad.display().to_string();
-    let chart = conflicting_chart(&dir);
+    let chart = common::clients::conflicting_chart(&dir);
+    let chart = chart.to_str().unwrap();
     let config = "examples/helm/pinpoint.yaml";
     let with_binary = Helm4::new(true);
     let without = Helm4::new(false);
@@ -278,57 +294,48 @@ fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
         !Path::new("/usr/bin/pinpoint-inject").exists()
             && !Path::new("/bin/pinpoint-inject").exists()
     );
-    let cases: [(&Helm4, &str, Vec<&str>, i32, &str); 5] = [
-        (
-            &with_binary,
-            "./examples/helm/shop",
-            vec!["--config", &bad],
-            1,
-            "an invalid config",
-        ),
-        (&with_binary, "./examples/helm/shop", vec![], 1, "no config"),
-        (
-            &with_binary,
-            &chart,
-            vec!["--config", config],
-            1,
-            "a document it refuses",
-        ),
-        (
-            &with_binary,
-            "./examples/helm/shop",
-            vec!["--confg", config],
-            2,
-            "a misspelt argument",
-        ),
-        (
-            &without,
-            "./examples/helm/shop",
-            vec!["--config", config],
-            127,
-            "no binary",
-        ),
+    let shop = "./examples/helm/shop";
+    let cases = [
+        Failure {
+            what: "an invalid config",
+            helm: &with_binary,
+            chart: shop,
+            args: vec!["--config", &bad],
+            plugin_exit: 1,
+        },
+        Failure {
+            what: "no config",
+            helm: &with_binary,
+            chart: shop,
+            args: vec![],
+            plugin_exit: 1,
+        },
+        Failure {
+            what: "a document it refuses",
+            helm: &with_binary,
+            chart,
+            args: vec!["--config", config],
+            plugin_exit: 1,
+        },
+        Failure {
+            what: "a misspelt argument",
+            helm: &with_binary,
+            chart: shop,
+            args: vec!["--confg", config],
+            plugin_exit: 2,
+        },
+        Failure {
+            what: "no binary",
+            helm: &without,
+            chart: shop,
+            args: vec!["--config", config],
+            plugin_exit: 127,
+        },
     ];
-    for (helm, chart, args, status, what) in cases {
+    for case in &cases {
         for debug in [false, true] {
-            let mut cmd = Command::new(&common::tools().helm);
-            cmd.args([
-                "template",
-                "shop",
-                chart,
-                "--post-renderer",
-                "pinpoint-inject",
-            ])
-            .current_dir(common::repo())
-            .env("PATH", &helm.path);
-            for arg in &args {
-                cmd.arg("--post-renderer-args").arg(arg);
-            }
-            if debug {
-                cmd.arg("--debug");
-            }
-            helm.home.apply(&mut cmd);
-            let out = run(&mut cmd, b"");
+            let out = case.run(debug);
+            let what = case.what;
             assert_eq!(out.code, Some(1), "{what}: {out}");
             assert!(out.stdout.trim().is_empty(), "{what}: {out}");
             assert!(out.stderr.contains(HELM_ERROR), "{what}: {out}");
@@ -336,11 +343,8 @@ fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
                 !out.stderr.contains("pinpoint-inject: error"),
                 "{what}: Helm 4 now shows the plugin's stderr: update the README: {out}"
             );
-            assert_eq!(
-                out.stderr.contains(&format!("exitCode={status} ")),
-                debug,
-                "{what}: {out}"
-            );
+            let status = format!("exitCode={} ", case.plugin_exit);
+            assert_eq!(out.stderr.contains(&status), debug, "{what}: {out}");
         }
     }
     // The README's way to read the message: the same render, piped by hand.
@@ -403,5 +407,6 @@ fn helm_4_sends_the_plugin_every_file_annotated_hooks_included() {
             "shop/templates/service.yaml",
         ])
     );
-    let _: &Value = find(&docs, "Job", "shop-migrate");
+    // The hook is among them, as it was rendered.
+    assert!(!common::is_injected(find(&docs, "Job", "shop-migrate")));
 }

@@ -107,3 +107,16 @@ pub fn shell(home: &HelmHome, path: &OsString, line: &str) -> Command {
     home.apply(&mut cmd);
     cmd
 }
+
+/// A copy of `examples/helm/shop` in `dir` whose Deployment already has a volume named
+/// `pinpoint-agent` (a ConfigMap): a document pinpoint-inject refuses to edit.
+pub fn conflicting_chart(dir: &TempDir) -> PathBuf {
+    let chart = dir.join("shop");
+    super::copy_dir(&repo().join("examples/helm/shop"), &chart);
+    let file = chart.join("templates/deployment.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let broken = text.replace("- name: config\n", "- name: pinpoint-agent\n");
+    assert_eq!(broken.matches("name: pinpoint-agent").count(), 2);
+    std::fs::write(&file, broken).unwrap();
+    chart
+}
