@@ -256,6 +256,30 @@ fn readme_recipe_injects_the_release_by_arguments_and_by_environment_not_hooks()
     let by_env = helm.sh(&readme_command(SECTION, "PINPOINT_INJECT_CONFIG="));
     by_env.ok();
     assert_eq!(by_env.stdout, template.stdout);
+
+    // "Helm 3 contacts the cluster even with --dry-run=client": pinned with a
+    // kubeconfig whose server is a closed loopback port.
+    let kubeconfig = helm.home.dir.join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n\
+         contexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\nusers: [{name: u, user: {}}]\n",
+    )
+    .unwrap();
+    let install = helm.sh(&format!(
+        "KUBECONFIG='{}' {}",
+        kubeconfig.display(),
+        readme_command(SECTION, "helm template").replacen(
+            "helm template",
+            "helm install --dry-run=client",
+            1
+        )
+    ));
+    assert_eq!(install.code, Some(1), "{install}");
+    assert!(
+        install.stderr.contains("Kubernetes cluster unreachable"),
+        "{install}"
+    );
 }
 
 #[test]
