@@ -109,7 +109,7 @@ fn transform_workload(
         return outcome;
     };
 
-    for index in unnamed_containers(template) {
+    for index in detect::unnamed_containers(template) {
         outcome.results.push(report(
             Diagnostic::warning(format!(
                 "containers[{index}] has no name (Knative names it when it deploys), so it cannot be chosen or wired; give it one, e.g. name: user-container"
@@ -215,24 +215,6 @@ fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
         )),
     };
     outcome.results.push(result.about(resource));
-}
-
-/// The indexes of the pod's containers that have no name (Knative allows that).
-fn unnamed_containers(template: &Value) -> Vec<usize> {
-    template
-        .get("spec")
-        .and_then(|s| s.get("containers"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .filter(|(_, c)| {
-            c.get("name")
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty)
-        })
-        .map(|(i, _)| i)
-        .collect()
 }
 
 fn join_field(prefix: &str, field: &str) -> String {

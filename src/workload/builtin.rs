@@ -192,8 +192,9 @@ pub(super) fn knative_note(uses_field_refs: bool) -> String {
             "kubernetes.podspec-fieldref (off by default; the agent flags read the pod name or IP through it, unless spec.naming.agentName is none and agentId auto)",
         );
     }
+    let last = flags.pop().expect("two flags at least");
     format!(
-        "Knative Serving accepts this pod spec only when its config-features ConfigMap (namespace knative-serving) enables {}",
+        "Knative Serving accepts this pod spec only when its config-features ConfigMap (namespace knative-serving) enables {} and {last}",
         flags.join(", ")
     )
 }

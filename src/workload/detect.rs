@@ -74,3 +74,22 @@ pub fn unknown_kind_note(resource: &Value) -> Option<String> {
         "left unchanged: kind {kind} of {api_version} is not one pinpoint-inject knows, but it carries {what}; to instrument it, add {{apiVersion: {api_version}, kind: {kind}, podTemplate: {first}}} to spec.workloads{group}"
     ))
 }
+
+/// The indexes of a pod template's containers that have no name (Knative allows that;
+/// containers are chosen and wired by name).
+pub fn unnamed_containers(template: &Value) -> Vec<usize> {
+    let containers = template.get("spec").and_then(|s| s.get("containers"));
+    let unnamed = |c: &Value| {
+        c.get("name")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    };
+    containers
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, c)| unnamed(c))
+        .map(|(i, _)| i)
+        .collect()
+}
