@@ -378,3 +378,41 @@ fn unknown_kinds_with_a_pod_template_are_found() {
     let config_map = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"containers": "x"}});
     assert_eq!(unknown_kind_note(&config_map), None);
 }
+
+#[test]
+fn out_of_scope_shapes_are_as_the_readme_says() {
+    // Argo Workflows: one container per template, in a list: nothing to name.
+    let workflow = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
+        "spec": {"templates": [{"name": "main", "container": {"image": "x"}}]}});
+    assert_eq!(unknown_kind_note(&workflow), None);
+    // Flink: a whole Pod where a template would be; it has metadata and spec, so it is named.
+    let flink = json!({"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
+        "spec": {"podTemplate": {"apiVersion": "v1", "kind": "Pod",
+            "spec": {"containers": [{"name": "flink-main-container"}]}}}});
+    assert_eq!(pod_template_paths(&flink), ["spec.podTemplate"]);
+}
+
+#[test]
+fn the_config_map_form_loads_configured_kinds() {
+    let config_map = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {
+        "collectorHost": "collector", "agentImage": "agent:1",
+        "workloads": "example.com/v1 Widget spec.runner.template", "kinds": "Widget,Rollout"}});
+    let settings = crate::config::load(&config_map).unwrap().settings;
+    assert_eq!(settings.workloads.len(), 1);
+    let names: Vec<_> = settings.select.kinds.iter().map(|k| k.name()).collect();
+    assert_eq!(names, ["Widget", "Rollout"]);
+    let bad = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {
+        "collectorHost": "collector", "agentImage": "agent:1", "workloads": "Widget"}});
+    let error = crate::config::load(&bad).unwrap_err().to_string();
+    assert!(
+        error.contains("data.workloads: expected `apiVersion kind podTemplate`"),
+        "{error}"
+    );
+    let unknown = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {
+        "collectorHost": "collector", "agentImage": "agent:1", "kinds": "Widget"}});
+    let error = crate::config::load(&unknown).unwrap_err().to_string();
+    assert!(
+        error.contains("spec.select.kinds: \"Widget\" is not one of"),
+        "{error}"
+    );
+}
