@@ -66,3 +66,56 @@ fn help_names_every_built_in_kind_workloads_and_every_flat_key() {
         assert!(text.contains(key), "--help lacks the flat key {key}");
     }
 }
+
+/// A 17 MiB document of another kind that mentions `containers` is parsed only to look
+/// for a pod template; over the parse limit it passes through untouched, with no error.
+#[test]
+fn a_huge_document_of_another_kind_passes_through_without_an_error() {
+    let mut doc = String::from(
+        "apiVersion: example.com/v1\nkind: Gizmo\nmetadata:\n  name: big\ndata:\n  containers: none\n",
+    );
+    let line = format!("  k{}: {}\n", 0, "x".repeat(1000));
+    while doc.len() < 17 << 20 {
+        doc.push_str(&line.replace("k0", &format!("k{}", doc.len())));
+    }
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/config.yaml");
+    let out = binary::run(&["--config", config], doc.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(out.stdout == doc.as_bytes(), "the document changed");
+}
+
+/// In stream mode a kind that is only in spec.workloads is found from the document's
+/// head (it is not a built-in kind name), in flow style too.
+#[test]
+fn a_configured_kind_in_flow_style_is_wired_in_stream_mode() {
+    let dir = std::env::temp_dir().join(format!("pinpoint-kinds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.yaml");
+    std::fs::write(
+        &config,
+        "apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nmetadata: {name: x}\nspec:\n  collector: {host: collector}\n  agent: {image: agent:1}\n  workloads: [{apiVersion: example.com/v1, kind: Widget, podTemplate: spec.t}]\n",
+    )
+    .unwrap();
+    let input = b"{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {t: {spec: {containers: [{name: app, image: app:1}]}}}}\n";
+    let out = binary::run(&["--config", config.to_str().unwrap()], input);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Widget w: injected: app as w"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout_text().contains("pinpoint-inject.dev/injected"));
+    // Without a pod template (and without the word that makes any document worth a look)
+    // it is an error, as for a built-in kind and as in KRM mode.
+    let input = b"{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {}}\n";
+    let out = binary::run(&["--config", config.to_str().unwrap()], input);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Widget w: has no pod template at spec.t"),
+        "{}",
+        out.stderr
+    );
+}
