@@ -139,7 +139,9 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
                 return unchanged(head.problem().map(Diagnostic::error).into_iter().collect());
             }
             Ok(head) if !head.may_be_workload_in(&settings.workloads) => {
-                if !workload::detect::may_carry_pods(text) || text.len() > MAX_PARSED_DOCUMENT {
+                let kind = document::kind_from_text(text);
+                if !workload::detect::may_carry_pods(kind, text) || text.len() > MAX_PARSED_DOCUMENT
+                {
                     return unchanged(Vec::new());
                 }
                 other_kind = true;

@@ -13,10 +13,14 @@ use serde_json::Value;
 /// How deep to look for a pod template.
 pub const MAX_DEPTH: usize = 8;
 
-/// The cheap test before a full parse in stream mode: a document that does not contain
-/// `containers` anywhere cannot carry a pod.
-pub fn may_carry_pods(text: &str) -> bool {
-    text.contains("containers")
+/// Kinds that mention `containers` only in a schema (a CRD's OpenAPI schema): never
+/// parsed to look for a pod (Helm's `--include-crds` emits big ones).
+const SCHEMA_KINDS: &[&str] = &["CustomResourceDefinition"];
+
+/// The cheap test before a full parse in stream mode (`kind` as read from the text): a
+/// document that does not contain `containers` anywhere cannot carry a pod.
+pub fn may_carry_pods(kind: Option<&str>, text: &str) -> bool {
+    !kind.is_some_and(|k| SCHEMA_KINDS.contains(&k)) && text.contains("containers")
 }
 
 /// The dot paths of the pod templates in a resource, in document order.

@@ -416,3 +416,18 @@ fn the_config_map_form_loads_configured_kinds() {
         "{error}"
     );
 }
+
+#[test]
+fn only_documents_that_mention_containers_are_looked_at() {
+    use super::detect::may_carry_pods;
+    assert!(may_carry_pods(Some("Gizmo"), "spec:\n  containers: []\n"));
+    assert!(may_carry_pods(
+        None,
+        "{kind: Gizmo, spec: {containers: []}}"
+    ));
+    assert!(!may_carry_pods(Some("ConfigMap"), "data:\n  a: b\n"));
+    assert!(!may_carry_pods(
+        Some("CustomResourceDefinition"),
+        "spec:\n  containers:\n    type: array\n"
+    ));
+}
