@@ -109,10 +109,21 @@ fn transform_workload(
         return outcome;
     };
 
-    for index in detect::unnamed_containers(template) {
+    let unnamed = detect::unnamed_containers(template);
+    if !unnamed.is_empty() && unnamed.len() == detect::container_count(template) {
+        outcome.results.push(report(
+            Diagnostic::warning(
+                "skipped: its containers have no names (Knative names them when it deploys) and containers are chosen and wired by name; name them, e.g. name: user-container",
+            ),
+            resource,
+        ));
+        unwire(resource, workload, &mut outcome);
+        return outcome;
+    }
+    for index in unnamed {
         outcome.results.push(report(
             Diagnostic::warning(format!(
-                "containers[{index}] has no name (Knative names it when it deploys), so it cannot be chosen or wired; give it one, e.g. name: user-container"
+                "containers[{index}] has no name (Knative names it when it deploys), so it cannot be chosen or wired; name it, e.g. name: user-container"
             )),
             resource,
         ));

@@ -97,3 +97,9 @@ pub fn unnamed_containers(template: &Value) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect()
 }
+
+/// How many containers a pod template has.
+pub fn container_count(template: &Value) -> usize {
+    let containers = template.get("spec").and_then(|s| s.get("containers"));
+    containers.and_then(Value::as_array).map_or(0, Vec::len)
+}
