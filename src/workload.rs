@@ -128,6 +128,12 @@ impl WorkloadKind {
                 .any(|pattern| version_matches(pattern, api_version))
     }
 
+    /// The first built-in kind of this name (`StatefulSet` is apps/v1's); see
+    /// [`Self::named`] for every kind a name means.
+    pub fn from_name(name: &str) -> Option<WorkloadKind> {
+        Self::all().find(|w| w.name() == name)
+    }
+
     /// The built-in workload kind of a resource, if its `apiVersion` and `kind` name one.
     pub fn of(api_version: &str, kind: &str) -> Option<WorkloadKind> {
         Self::lookup(api_version, kind, &[])
