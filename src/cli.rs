@@ -22,8 +22,16 @@ const LONG_HELP: &str = r#"MODES (detected from stdin)
                  `---` and leading `# Source:` comments. One stderr line per injected or
                  skipped workload. Exit 1 on any error (every document is still written).
 
-WHAT IT ADDS to Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
-Job, CronJob, Pod, PodTemplate (and the items of a v1 List); nothing else is touched:
+KINDS (matched by API group too): Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ReplicationController, Job, CronJob, Pod, PodTemplate (and the items of a v1 List);
+Argo Rollouts Rollout (one with spec.workloadRef instead of a template is left alone:
+the Deployment it names gets the agent); OpenKruise (apps.kruise.io) CloneSet,
+StatefulSet, DaemonSet, BroadcastJob, AdvancedCronJob; Knative Serving (serving.knative.dev/v1)
+Service, Configuration (with a warning naming the config-features flags they need); KEDA
+ScaledJob (spec.jobTargetRef.template); and the kinds of spec.workloads. Another kind that
+carries a pod template gets an info line with the spec.workloads entry that would wire it.
+
+WHAT IT ADDS to each selected pod template; nothing else is touched:
   - an emptyDir volume and an init container that copies the agent into it,
   - in each target container: the volume mount, PINPOINT_POD_NAME / PINPOINT_POD_IP from
     the downward API when referenced, PINPOINT_AGENT_OPTS holding every agent flag, and
@@ -59,18 +67,24 @@ CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector)
       agentName: podName                   # or none
       agentId: auto                        # or podIP, podName
     select:
-      kinds: [Deployment, StatefulSet]     # default: every pod-bearing kind
+      kinds: [Deployment, StatefulSet]     # default: every kind; Kind.group for one API
+                                           # group (StatefulSet.apps.kruise.io)
       namespaces: [dev]
       matchLabels: {team: shop}
       excludeNames: [legacy-batch]
       optIn: false                         # true: only workloads annotated inject: "true"
     containers: []                         # names; default: first non-sidecar; ["*"]: all
+    workloads:                             # kinds to add, with their pod template's path
+    - apiVersion: example.com/v1           # exact, or example.com/* for every version
+      kind: Widget
+      podTemplate: spec.runner.template    # a dot path of field names
 
   Flat ConfigMap keys: collectorHost, collectorAgentPort, collectorMetadataPort,
   collectorStatPort, collectorSpanPort, agentImage, imagePullPolicy, sourcePath, mountPath,
   bootstrapJar, profile, optionsEnv, systemProperties (k=v,k=v), volumeSizeLimit,
   volumeName, initContainerName, applicationName, maxLength, agentName, agentId,
-  kinds, namespaces, excludeNames, containers (comma lists), matchLabels (k=v,k=v), optIn.
+  kinds, namespaces, excludeNames, containers (comma lists), matchLabels (k=v,k=v), optIn,
+  workloads (one `apiVersion kind podTemplate` per line or comma).
 
 WORKLOAD ANNOTATIONS
   pinpoint-inject.dev/inject: "false"            never instrument ("true" opts in with optIn)

@@ -5,6 +5,7 @@
 use crate::diag::Diagnostic;
 use crate::naming::{self, Template};
 use crate::workload::WorkloadKind;
+use crate::workload::configured::{self, WorkloadSpec};
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use serde::Deserialize;
@@ -51,6 +52,8 @@ struct Spec {
     select: Select,
     #[serde(default)]
     containers: Vec<String>,
+    #[serde(default)]
+    workloads: Vec<WorkloadSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -250,6 +253,8 @@ pub struct Settings {
     pub agent_id: AgentId,
     pub select: Selector,
     pub containers: ContainerChoice,
+    /// The kinds `spec.workloads` adds to the built-in table.
+    pub workloads: Vec<WorkloadKind>,
 }
 
 /// A config and the warnings validating it produced.
@@ -365,6 +370,7 @@ const FLAT_KEYS: &[(&str, &[&str], Flat)] = &[
     ("excludeNames", &["select", "excludeNames"], Flat::List),
     ("optIn", &["select", "optIn"], Flat::Bool),
     ("containers", &["containers"], Flat::List),
+    ("workloads", &["workloads"], Flat::Workloads),
 ];
 
 #[derive(Debug, Clone, Copy)]
@@ -374,6 +380,8 @@ enum Flat {
     Bool,
     List,
     Pairs,
+    /// `apiVersion kind podTemplate`, one per line or comma.
+    Workloads,
 }
 
 /// The names of the flat ConfigMap keys, for `--help`.
@@ -428,6 +436,9 @@ fn flat_to_nested(data: &Map<String, Value>) -> Result<Map<String, Value>, Confi
                     .map(|s| Value::String(s.to_string()))
                     .collect(),
             ),
+            Flat::Workloads => {
+                configured::parse_flat(&text).map_err(|e| bad(format!("data.{key}: {e}")))?
+            }
             Flat::Pairs => {
                 let mut map = Map::new();
                 for item in split_list(&text) {
@@ -502,6 +513,7 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
         naming,
         select,
         containers,
+        workloads,
     } = spec;
 
     validate_host(&collector.host)?;
@@ -655,23 +667,8 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
         }
     };
 
-    let kinds = if select.kinds.is_empty() {
-        WorkloadKind::all().collect()
-    } else {
-        select
-            .kinds
-            .iter()
-            .map(|k| {
-                WorkloadKind::from_name(k).ok_or_else(|| {
-                    let known: Vec<_> = WorkloadKind::all().map(WorkloadKind::name).collect();
-                    bad(format!(
-                        "spec.select.kinds: {k:?} is not one of {}",
-                        known.join(", ")
-                    ))
-                })
-            })
-            .collect::<Result<_, _>>()?
-    };
+    let workloads = configured::validate(&workloads).map_err(bad)?;
+    let kinds = select_kinds(&select.kinds, &workloads)?;
     let containers =
         parse_containers(&containers).map_err(|e| bad(format!("spec.containers: {e}")))?;
 
@@ -703,8 +700,44 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
             opt_in: select.opt_in,
         },
         containers,
+        workloads,
     };
     Ok(Loaded { settings, warnings })
+}
+
+/// `spec.select.kinds`: empty is every built-in and configured kind; an entry is a bare
+/// kind (every kind of that name) or `Kind.group` (the one of that API group).
+fn select_kinds(
+    entries: &[String],
+    workloads: &[WorkloadKind],
+) -> Result<Vec<WorkloadKind>, ConfigError> {
+    if entries.is_empty() {
+        return Ok(WorkloadKind::all()
+            .chain(workloads.iter().copied())
+            .collect());
+    }
+    let mut kinds = Vec::new();
+    for entry in entries {
+        let named = WorkloadKind::named(entry, workloads);
+        if named.is_empty() {
+            let mut known: Vec<String> = Vec::new();
+            for kind in WorkloadKind::all().chain(workloads.iter().copied()) {
+                if !known.iter().any(|k| k == kind.name()) {
+                    known.push(kind.name().to_string());
+                }
+            }
+            return Err(bad(format!(
+                "spec.select.kinds: {entry:?} is not one of {} (Kind.group, like StatefulSet.apps.kruise.io, picks one API group; other kinds go under spec.workloads first)",
+                known.join(", ")
+            )));
+        }
+        for kind in named {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+    }
+    Ok(kinds)
 }
 
 /// Parse a container list (`spec.containers` or the per-workload annotation).
@@ -869,7 +902,7 @@ mod tests {
         assert_eq!(s.agent_name, AgentName::PodName);
         assert_eq!(s.containers, ContainerChoice::FirstApp);
         assert!(s.collector_ports.is_empty());
-        assert_eq!(s.select.kinds.len(), 9);
+        assert_eq!(s.select.kinds.len(), WorkloadKind::all().count());
     }
 
     #[test]

@@ -135,14 +135,20 @@ impl Head {
         }
     }
 
-    /// True when the resource is a workload or a `v1 List` (the full parse decides).
+    /// True when the resource is a built-in workload or a `v1 List` (the full parse decides).
     pub fn may_be_workload(&self) -> bool {
+        self.may_be_workload_in(&[])
+    }
+
+    /// True when the resource is a workload (built in or one of `configured`) or a
+    /// `v1 List`.
+    pub fn may_be_workload_in(&self, configured: &[workload::WorkloadKind]) -> bool {
         match self {
             Head::Resource {
                 api_version: Some(api_version),
                 kind: Some(kind),
             } => {
-                workload::WorkloadKind::of(api_version, kind).is_some()
+                workload::WorkloadKind::lookup(api_version, kind, configured).is_some()
                     || workload::is_list(api_version, kind)
             }
             _ => false,

@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::document::{self, Head};
 use crate::scalars;
 use crate::transform;
+use crate::workload;
 use crate::yaml::{self, ListStyle, YamlError};
 use serde_json::Value;
 use std::io::{self, BufRead, Write};
@@ -127,13 +128,23 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
     };
+    // Another kind that may carry a pod is parsed only to say so (never an error).
+    let mut other_kind = false;
     if !document::may_be_workload(text) {
         // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
         // on, unless it is a workload after all (JSON, flow style, an indented mapping).
         match document::head(text) {
             Err(e) => return unchanged(vec![error_at(doc, e)]),
-            Ok(head) if head.problem().is_some() || !head.may_be_workload() => {
+            Ok(head) if head.problem().is_some() => {
                 return unchanged(head.problem().map(Diagnostic::error).into_iter().collect());
+            }
+            Ok(head) if !head.may_be_workload_in(&settings.workloads) => {
+                let kind = document::kind_from_text(text);
+                if !workload::detect::may_carry_pods(kind, text) || text.len() > MAX_PARSED_DOCUMENT
+                {
+                    return unchanged(Vec::new());
+                }
+                other_kind = true;
             }
             Ok(_) => {}
         }
@@ -147,6 +158,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     }
     let mut value: Value = match yaml::from_str(text) {
         Ok(value) => value,
+        Err(_) if other_kind => return unchanged(Vec::new()),
         Err(e) => return unchanged(vec![error_at(doc, e)]),
     };
     if let Some(problem) = Head::of(&value).problem() {

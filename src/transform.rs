@@ -3,12 +3,13 @@
 //! and what they are called; [`crate::inject`] does the edit.
 
 use crate::config::{
-    ContainerChoice, Settings, WELL_KNOWN_SIDECARS, is_dns_label, parse_containers,
+    AgentId, AgentName, ContainerChoice, Settings, WELL_KNOWN_SIDECARS, is_dns_label,
+    parse_containers,
 };
 use crate::diag::Diagnostic;
 use crate::inject::{self, Target};
 use crate::naming::{self, NameContext};
-use crate::workload::{WorkloadKind, is_list};
+use crate::workload::{WorkloadKind, detect, is_list};
 use serde_json::{Map, Value};
 
 /// Workload annotation: `"false"` opts out; `"true"` opts in when `select.optIn` is set.
@@ -53,9 +54,20 @@ pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
         }
         return outcome;
     }
-    match WorkloadKind::of(api_version, kind) {
+    match WorkloadKind::lookup(api_version, kind, &settings.workloads) {
         Some(workload) => transform_workload(resource, workload, settings),
-        None => Outcome::default(),
+        None => unknown_kind(resource),
+    }
+}
+
+/// A resource outside the kind table: untouched, and named when it carries a pod.
+fn unknown_kind(resource: &Value) -> Outcome {
+    Outcome {
+        changed: false,
+        results: detect::unknown_kind_note(resource)
+            .map(|note| Diagnostic::info(note).about(resource))
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -75,6 +87,12 @@ fn transform_workload(
         unwire(resource, workload, &mut outcome);
         return outcome;
     }
+    if let Some(note) = workload.delegation(resource) {
+        outcome
+            .results
+            .push(report(Diagnostic::info(note), resource));
+        return outcome;
+    }
     let Some(template) = workload.pod_template(resource) else {
         let path = workload.template_path();
         let message = format!(
@@ -91,6 +109,25 @@ fn transform_workload(
         return outcome;
     };
 
+    let unnamed = detect::unnamed_containers(template);
+    if !unnamed.is_empty() && unnamed.len() == detect::container_count(template) {
+        outcome.results.push(report(
+            Diagnostic::warning(
+                "skipped: its containers have no names (Knative names them when it deploys) and containers are chosen and wired by name; name them, e.g. name: user-container",
+            ),
+            resource,
+        ));
+        unwire(resource, workload, &mut outcome);
+        return outcome;
+    }
+    for index in unnamed {
+        outcome.results.push(report(
+            Diagnostic::warning(format!(
+                "containers[{index}] has no name (Knative names it when it deploys), so it cannot be chosen or wired; name it, e.g. name: user-container"
+            )),
+            resource,
+        ));
+    }
     let targets = match choose_targets(resource, template, workload, settings) {
         Ok(Ok(targets)) => targets,
         Ok(Err(skip)) => {
@@ -113,7 +150,7 @@ fn transform_workload(
     let mut edited = template.clone();
     match inject::inject(&mut edited, settings, &targets) {
         Err(error) => {
-            let field = join_field(&workload.template_path(), &error.field);
+            let field = join_field(&workload.template_path_in(resource), &error.field);
             outcome
                 .results
                 .push(report(Diagnostic::error(error.message), resource).at_field(field));
@@ -137,6 +174,13 @@ fn transform_workload(
                 ));
                 unwire(resource, workload, &mut outcome);
                 return outcome;
+            }
+            let uses_field_refs =
+                settings.agent_name == AgentName::PodName || settings.agent_id != AgentId::Auto;
+            if let Some(note) = workload.note(uses_field_refs) {
+                outcome
+                    .results
+                    .push(report(Diagnostic::warning(note), resource));
             }
             for note in name_notes {
                 outcome
@@ -176,8 +220,10 @@ fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
             outcome.changed = true;
             Diagnostic::info("removed the wiring an earlier run added")
         }
-        Err(error) => Diagnostic::error(error.message)
-            .at_field(join_field(&workload.template_path(), &error.field)),
+        Err(error) => Diagnostic::error(error.message).at_field(join_field(
+            &workload.template_path_in(resource),
+            &error.field,
+        )),
     };
     outcome.results.push(result.about(resource));
 }
@@ -226,7 +272,10 @@ fn not_selected(resource: &Value, workload: WorkloadKind, settings: &Settings) -
         return Some(format!("annotated {INJECT_ANNOTATION}: \"false\""));
     }
     if !select.kinds.contains(&workload) {
-        return Some(format!("kind {} is not in select.kinds", workload.name()));
+        return Some(format!(
+            "kind {} is not in select.kinds",
+            workload.selection_name()
+        ));
     }
     let namespace = str_at(resource, &["metadata", "namespace"]);
     if !select.namespaces.is_empty() && !select.namespaces.iter().any(|n| n == namespace) {

@@ -1,151 +1,249 @@
-//! The one table from workload kind to the path of its pod template.
+//! The one table from workload kind to the path of its pod template: the built-in rows
+//! ([`builtin`]) and the kinds a config names under `spec.workloads` ([`configured`]).
 //!
-//! Everything that is not in this table passes through untouched.
+//! Everything that is not in this table passes through untouched ([`detect`] says so
+//! when it looks like it carries a pod anyway).
+
+mod builtin;
+pub mod configured;
+pub mod detect;
 
 use serde_json::Value;
+use std::fmt;
 
-/// A kind of resource that carries a pod template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WorkloadKind {
-    Deployment,
-    StatefulSet,
-    DaemonSet,
-    ReplicaSet,
-    ReplicationController,
-    Job,
-    CronJob,
-    Pod,
-    PodTemplate,
+/// A kind of resource that carries a pod template: a handle on one row of the table.
+/// Rows of configured kinds are interned (see [`configured`]), so a kind is `Copy`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WorkloadKind(&'static Row);
+
+/// One row: the kind, the API versions it lives in, and where its pod template is.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Row {
+    kind: &'static str,
+    /// `group/version`, `group/*` (any version of the group), or `v1` (the core group).
+    api_versions: &'static [&'static str],
+    /// Dot paths to the pod template, tried in order (the first that is an object wins);
+    /// `""` is the resource itself (a Pod: metadata + spec).
+    template_paths: &'static [&'static str],
+    /// Where the field paths were read from.
+    source: &'static str,
+    delegate: Option<Delegate>,
+    note: Option<Note>,
 }
 
-/// One row: the kind, the API groups it lives in, and where its pod template is.
-/// An empty path means the resource is itself the pod (metadata + spec).
-struct Row {
-    kind: WorkloadKind,
-    name: &'static str,
-    groups: &'static [&'static str],
-    template_path: &'static [&'static str],
+/// A field that, set instead of a pod template, means another resource provides the
+/// pods (Argo Rollouts' `spec.workloadRef`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Delegate {
+    field: &'static str,
 }
 
-const TEMPLATE: &[&str] = &["spec", "template"];
+/// A warning every wired resource of the kind gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Note {
+    KnativePodSpec,
+}
 
-const TABLE: &[Row] = &[
-    Row {
-        kind: WorkloadKind::Deployment,
-        name: "Deployment",
-        groups: &["apps", "extensions"],
-        template_path: TEMPLATE,
-    },
-    Row {
-        kind: WorkloadKind::StatefulSet,
-        name: "StatefulSet",
-        groups: &["apps"],
-        template_path: TEMPLATE,
-    },
-    Row {
-        kind: WorkloadKind::DaemonSet,
-        name: "DaemonSet",
-        groups: &["apps", "extensions"],
-        template_path: TEMPLATE,
-    },
-    Row {
-        kind: WorkloadKind::ReplicaSet,
-        name: "ReplicaSet",
-        groups: &["apps", "extensions"],
-        template_path: TEMPLATE,
-    },
-    Row {
-        kind: WorkloadKind::ReplicationController,
-        name: "ReplicationController",
-        groups: &[""],
-        template_path: TEMPLATE,
-    },
-    Row {
-        kind: WorkloadKind::Job,
-        name: "Job",
-        groups: &["batch"],
-        template_path: TEMPLATE,
-    },
-    Row {
-        kind: WorkloadKind::CronJob,
-        name: "CronJob",
-        groups: &["batch"],
-        template_path: &["spec", "jobTemplate", "spec", "template"],
-    },
-    Row {
-        kind: WorkloadKind::Pod,
-        name: "Pod",
-        groups: &[""],
-        template_path: &[],
-    },
-    Row {
-        kind: WorkloadKind::PodTemplate,
-        name: "PodTemplate",
-        groups: &[""],
-        template_path: &["template"],
-    },
-];
+impl fmt::Debug for WorkloadKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.qualified_name())
+    }
+}
+
+/// The group of an `apiVersion` (`""` for the core group's `v1`).
+pub fn group_of(api_version: &str) -> &str {
+    api_version
+        .rsplit_once('/')
+        .map_or("", |(group, _version)| group)
+}
+
+/// True when `api_version` is one of the row's `group/version`, `group/*` or `v1`.
+fn version_matches(pattern: &str, api_version: &str) -> bool {
+    match pattern.strip_suffix("/*") {
+        Some(group) => api_version
+            .strip_prefix(group)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|version| !version.is_empty() && !version.contains('/')),
+        None => pattern == api_version,
+    }
+}
 
 impl WorkloadKind {
-    /// Every kind, in table order.
+    /// Every built-in kind, in table order.
     pub fn all() -> impl Iterator<Item = WorkloadKind> {
-        TABLE.iter().map(|row| row.kind)
-    }
-
-    fn row(self) -> &'static Row {
-        TABLE
-            .iter()
-            .find(|row| row.kind == self)
-            .expect("every kind has a row")
+        builtin::TABLE.iter().map(WorkloadKind)
     }
 
     /// The kind's name as written in `kind:`.
     pub fn name(self) -> &'static str {
-        self.row().name
+        self.0.kind
     }
 
-    /// Look a kind up by the name written in `kind:` (case-sensitive, as Kubernetes is).
+    /// The API group (the first, for a kind that lives in several: `apps` for
+    /// Deployment); `""` for the core group.
+    pub fn group(self) -> &'static str {
+        self.0.api_versions.first().map_or("", |v| group_of(v))
+    }
+
+    /// `Kind.group` as kubectl writes it (`StatefulSet.apps.kruise.io`); the bare kind
+    /// for the core group.
+    pub fn qualified_name(self) -> String {
+        match self.group() {
+            "" => self.name().to_string(),
+            group => format!("{}.{group}", self.name()),
+        }
+    }
+
+    /// The name `select.kinds` knows it by in messages: the bare kind, or `Kind.group`
+    /// when another built-in kind has the same name (OpenKruise's StatefulSet).
+    pub fn selection_name(self) -> String {
+        let shared = Self::all().any(|w| w != self && w.name() == self.name());
+        if shared {
+            self.qualified_name()
+        } else {
+            self.name().to_string()
+        }
+    }
+
+    /// The `apiVersion` patterns the kind matches (`apps/*`, `serving.knative.dev/v1`).
+    pub fn api_versions(self) -> &'static [&'static str] {
+        self.0.api_versions
+    }
+
+    /// Where the row's field paths were read from (for a configured kind: the config).
+    pub fn source(self) -> &'static str {
+        self.0.source
+    }
+
+    fn in_group(self, group: &str) -> bool {
+        self.0.api_versions.iter().any(|v| group_of(v) == group)
+    }
+
+    fn matches(self, api_version: &str, kind: &str) -> bool {
+        self.0.kind == kind
+            && self
+                .0
+                .api_versions
+                .iter()
+                .any(|pattern| version_matches(pattern, api_version))
+    }
+
+    /// The first built-in kind of this name (`StatefulSet` is apps/v1's); see
+    /// [`Self::named`] for every kind a name means.
     pub fn from_name(name: &str) -> Option<WorkloadKind> {
-        TABLE
-            .iter()
-            .find(|row| row.name == name)
-            .map(|row| row.kind)
+        Self::all().find(|w| w.name() == name)
     }
 
-    /// The workload kind of a resource, if its `apiVersion` and `kind` name one.
+    /// The built-in workload kind of a resource, if its `apiVersion` and `kind` name one.
     pub fn of(api_version: &str, kind: &str) -> Option<WorkloadKind> {
-        let group = match api_version.rsplit_once('/') {
-            Some((group, _version)) => group,
-            None => "",
-        };
-        TABLE
-            .iter()
-            .find(|row| row.name == kind && row.groups.contains(&group))
-            .map(|row| row.kind)
+        Self::lookup(api_version, kind, &[])
     }
 
-    /// The path of the pod template, for messages (`spec.template`).
+    /// The workload kind of a resource among the built-in kinds and `configured` ones.
+    pub fn lookup(
+        api_version: &str,
+        kind: &str,
+        configured: &[WorkloadKind],
+    ) -> Option<WorkloadKind> {
+        Self::all()
+            .chain(configured.iter().copied())
+            .find(|w| w.matches(api_version, kind))
+    }
+
+    /// The kinds a `select.kinds` entry means: a bare kind (`StatefulSet`) is every
+    /// kind of that name; `Kind.group` (`StatefulSet.apps.kruise.io`) is the one of
+    /// that group. Empty when it names none.
+    pub fn named(entry: &str, configured: &[WorkloadKind]) -> Vec<WorkloadKind> {
+        let (kind, group) = match entry.split_once('.') {
+            Some((kind, group)) => (kind, Some(group)),
+            None => (entry, None),
+        };
+        Self::all()
+            .chain(configured.iter().copied())
+            .filter(|w| w.name() == kind && group.is_none_or(|g| w.in_group(g)))
+            .collect()
+    }
+
+    /// The path of the pod template, for messages (`spec.template`; alternatives are
+    /// joined with "or").
     pub fn template_path(self) -> String {
-        self.row().template_path.join(".")
+        self.0.template_paths.join(" or ")
+    }
+
+    /// The path of the pod template this resource has (the first alternative that is
+    /// there), else [`Self::template_path`]: for the `field` of a result.
+    pub fn template_path_in(self, resource: &Value) -> String {
+        self.0
+            .template_paths
+            .iter()
+            .find(|path| at(resource, path).is_some_and(Value::is_object))
+            .map_or_else(|| self.template_path(), |path| path.to_string())
     }
 
     /// The pod template (an object with `metadata` and `spec`) inside a resource.
     pub fn pod_template_mut(self, resource: &mut Value) -> Option<&mut Value> {
+        let path = self
+            .0
+            .template_paths
+            .iter()
+            .find(|path| at(resource, path).is_some_and(Value::is_object))?;
         let mut node = resource;
-        for key in self.row().template_path {
-            node = node.get_mut(*key)?;
+        for key in keys(path) {
+            node = node.get_mut(key)?;
         }
-        node.is_object().then_some(node)
+        Some(node)
     }
 
     /// Read-only view of the pod template.
     pub fn pod_template(self, resource: &Value) -> Option<&Value> {
-        let mut node = resource;
-        for key in self.row().template_path {
-            node = node.get(*key)?;
-        }
-        node.is_object().then_some(node)
+        self.0
+            .template_paths
+            .iter()
+            .find_map(|path| at(resource, path).filter(|v| v.is_object()))
     }
+
+    /// When the resource takes its pods from another resource instead of a template of
+    /// its own (an Argo Rollout with `spec.workloadRef`), the info line that says so.
+    pub fn delegation(self, resource: &Value) -> Option<String> {
+        let delegate = self.0.delegate?;
+        let reference = at(resource, delegate.field)?;
+        let has_containers = self
+            .pod_template(resource)
+            .and_then(|t| t.get("spec")?.get("containers")?.as_array())
+            .is_some_and(|c| !c.is_empty());
+        if has_containers {
+            return None;
+        }
+        let text = |key: &str| reference.get(key).and_then(Value::as_str).unwrap_or("");
+        let target = match (text("kind"), text("name")) {
+            ("", "") => "another resource".to_string(),
+            (kind, name) => format!(
+                "{} {name:?}",
+                if kind.is_empty() { "resource" } else { kind }
+            ),
+        };
+        Some(format!(
+            "left unchanged: it takes its pods from {} ({target}) and has no pod template of its own; the pod template of {target} is the one that gets the agent, so make sure it goes through pinpoint-inject too",
+            delegate.field
+        ))
+    }
+
+    /// The warning every wired resource of this kind gets, if any.
+    pub fn note(self, uses_field_refs: bool) -> Option<String> {
+        match self.0.note? {
+            Note::KnativePodSpec => Some(builtin::knative_note(uses_field_refs)),
+        }
+    }
+}
+
+/// The keys of a dot path (none for `""`).
+fn keys(path: &str) -> impl Iterator<Item = &str> {
+    path.split('.').filter(|k| !k.is_empty())
+}
+
+/// The value at a dot path.
+fn at<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    keys(path).try_fold(value, |node, key| node.get(key))
 }
 
 /// True for a `v1 List`, whose items are resources of their own.
@@ -156,107 +254,8 @@ pub fn is_list(api_version: &str, kind: &str) -> bool {
 /// True when a resource's text may hold a workload or a List (a cheap look at the
 /// top-level `kind:` line, used only to pick the faster parse; the parse decides).
 pub fn may_be_workload_text(kind: &str) -> bool {
-    kind == "List" || TABLE.iter().any(|row| row.name == kind)
+    kind == "List" || WorkloadKind::all().any(|w| w.name() == kind)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    /// One test per kind: the kind is found from apiVersion and kind, and its pod
-    /// template is where Kubernetes keeps it (the object with a `spec` inside).
-    macro_rules! kind_case {
-        ($test:ident, $api_version:expr, $kind:expr, $resource:expr, $path:expr) => {
-            #[test]
-            fn $test() {
-                let mut resource = $resource;
-                let workload = WorkloadKind::of($api_version, $kind).expect("a workload kind");
-                assert_eq!(workload.name(), $kind);
-                assert_eq!(workload.template_path(), $path);
-                let template = workload
-                    .pod_template_mut(&mut resource)
-                    .expect("a pod template");
-                assert_eq!(template["spec"]["marker"], $kind);
-            }
-        };
-    }
-
-    kind_case!(
-        deployment,
-        "apps/v1",
-        "Deployment",
-        json!({"spec": {"template": {"spec": {"marker": "Deployment"}}}}),
-        "spec.template"
-    );
-    kind_case!(
-        statefulset,
-        "apps/v1",
-        "StatefulSet",
-        json!({"spec": {"template": {"spec": {"marker": "StatefulSet"}}}}),
-        "spec.template"
-    );
-    kind_case!(
-        daemonset,
-        "apps/v1",
-        "DaemonSet",
-        json!({"spec": {"template": {"spec": {"marker": "DaemonSet"}}}}),
-        "spec.template"
-    );
-    kind_case!(
-        replicaset,
-        "apps/v1",
-        "ReplicaSet",
-        json!({"spec": {"template": {"spec": {"marker": "ReplicaSet"}}}}),
-        "spec.template"
-    );
-    kind_case!(
-        replicationcontroller,
-        "v1",
-        "ReplicationController",
-        json!({"spec": {"template": {"spec": {"marker": "ReplicationController"}}}}),
-        "spec.template"
-    );
-    kind_case!(
-        job,
-        "batch/v1",
-        "Job",
-        json!({"spec": {"template": {"spec": {"marker": "Job"}}}}),
-        "spec.template"
-    );
-    kind_case!(
-        cronjob,
-        "batch/v1",
-        "CronJob",
-        json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": {"marker": "CronJob"}}}}}}),
-        "spec.jobTemplate.spec.template"
-    );
-    kind_case!(pod, "v1", "Pod", json!({"spec": {"marker": "Pod"}}), "");
-    kind_case!(
-        podtemplate,
-        "v1",
-        "PodTemplate",
-        json!({"template": {"spec": {"marker": "PodTemplate"}}}),
-        "template"
-    );
-
-    #[test]
-    fn the_table_has_every_kind_once() {
-        let names: Vec<_> = WorkloadKind::all().map(WorkloadKind::name).collect();
-        assert_eq!(names.len(), 9);
-        for name in &names {
-            assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{name}");
-        }
-    }
-
-    #[test]
-    fn same_kind_in_another_group_is_not_a_workload() {
-        assert_eq!(WorkloadKind::of("example.com/v1", "Deployment"), None);
-        assert_eq!(WorkloadKind::of("v1", "Deployment"), None);
-        assert_eq!(WorkloadKind::of("apps/v1", "deployment"), None);
-        assert_eq!(
-            WorkloadKind::of("extensions/v1beta1", "Deployment"),
-            Some(WorkloadKind::Deployment)
-        );
-    }
-}
+mod tests;

@@ -185,14 +185,83 @@ fn failing_injection_fails_generate_with_no_output() {
     );
 }
 
+/// An unconfigured plugin fails with a message naming what to set, prints no manifests,
+/// and no shell error shows through (an unbound variable, a quote swallowing lines).
+fn assert_names_what_to_set(out: &Run, needles: &[&str]) {
+    assert_failed_without_output(out, "pinpoint-helm: ");
+    for needle in needles {
+        assert!(
+            out.stderr.contains(needle),
+            "stderr lacks {needle:?}: {out}"
+        );
+    }
+    for noise in [
+        "unbound variable",
+        "found null",
+        "unexpected EOF",
+        "syntax error",
+    ] {
+        assert!(!out.stderr.contains(noise), "stderr has {noise:?}: {out}");
+    }
+}
+
 #[test]
-fn missing_configuration_is_named() {
+fn neither_variable_set_names_both() {
+    let out = App::new().generate(&[]);
+    assert_names_what_to_set(
+        &out,
+        &[
+            "PINPOINT_COLLECTOR_HOST",
+            "PINPOINT_AGENT_IMAGE",
+            "PINPOINT_CONFIG",
+            "spec.source.plugin.env",
+        ],
+    );
+}
+
+#[test]
+fn only_the_collector_host_set_names_the_agent_image() {
+    let out = App::new().generate(&[COLLECTOR]);
+    assert_names_what_to_set(
+        &out,
+        &["set PINPOINT_AGENT_IMAGE", "spec.source.plugin.env"],
+    );
+    assert!(!out.stderr.contains("set PINPOINT_COLLECTOR_HOST"), "{out}");
+}
+
+#[test]
+fn only_the_agent_image_set_names_the_collector_host() {
     let app = App::new();
     let out = app.generate(&[AGENT]);
-    assert_failed_without_output(&out, "set PINPOINT_COLLECTOR_HOST (or PINPOINT_CONFIG)");
+    assert_names_what_to_set(
+        &out,
+        &["set PINPOINT_COLLECTOR_HOST", "spec.source.plugin.env"],
+    );
+    assert!(!out.stderr.contains("PINPOINT_AGENT_IMAGE"), "{out}");
+    // An empty value is a missing one.
+    let out = app.generate(&[("PINPOINT_COLLECTOR_HOST", ""), AGENT]);
+    assert_names_what_to_set(&out, &["set PINPOINT_COLLECTOR_HOST"]);
     // Quotes cannot break out of the generated config.
     let out = app.generate(&[("PINPOINT_COLLECTOR_HOST", "x'\n  optIn: 'true"), AGENT]);
     assert_failed_without_output(&out, "is not a hostname or an IP address");
+}
+
+#[test]
+fn a_config_file_that_is_not_there_is_named() {
+    let out = App::new().generate(&[("PINPOINT_CONFIG", "pinpoint/missing.yaml")]);
+    assert_names_what_to_set(&out, &["PINPOINT_CONFIG", "pinpoint/missing.yaml"]);
+}
+
+#[test]
+fn a_failing_helm_template_fails_generate_with_no_output() {
+    let app = App::new();
+    std::fs::write(
+        app.dir.join("app/templates/broken.yaml"),
+        "{{ fail \"the chart refuses these values\" }}\n",
+    )
+    .unwrap();
+    let out = app.generate(&[COLLECTOR, AGENT]);
+    assert_failed_without_output(&out, "the chart refuses these values");
 }
 
 #[test]

@@ -24,6 +24,10 @@ fn shipped_configs_load() {
 }
 
 fn value_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    // The fields of a list's entries (spec.workloads) are the fields of its first entry.
+    if let Some(first) = value.as_array().and_then(|items| items.first()) {
+        return value_paths(first, prefix, out);
+    }
     if let Value::Object(map) = value {
         for (key, child) in map {
             let path = format!("{prefix}.{key}");
@@ -45,6 +49,9 @@ fn value_paths(value: &Value, prefix: &str, out: &mut BTreeSet<String>) {
 }
 
 fn schema_paths(schema: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    if let Some(items) = schema.get("items") {
+        schema_paths(items, prefix, out);
+    }
     if let Some(Value::Object(props)) = schema.get("properties") {
         for (key, child) in props {
             let path = format!("{prefix}.{key}");
@@ -64,4 +71,21 @@ fn schema_and_reference_list_the_same_fields() {
     let mut in_schema = BTreeSet::new();
     schema_paths(&schema, "", &mut in_schema);
     assert_eq!(in_reference, in_schema);
+}
+
+#[test]
+fn schema_names_every_built_in_kind() {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/schema.json")).unwrap())
+            .unwrap();
+    let examples = &schema["properties"]["spec"]["properties"]["select"]["properties"]["kinds"]["items"]
+        ["examples"];
+    let mut names: Vec<String> = Vec::new();
+    for kind in pinpoint_inject::workload::WorkloadKind::all() {
+        if !names.iter().any(|n| n == kind.name()) {
+            names.push(kind.name().to_string());
+        }
+    }
+    names.push("StatefulSet.apps.kruise.io".into());
+    assert_eq!(examples, &serde_json::json!(names));
 }

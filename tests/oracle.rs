@@ -4,7 +4,8 @@
 //! out again by `support::uninject` (written from the documented wiring, not from
 //! `src/inject.rs`).
 //!
-//! Inputs: the real manifests of `tests/corpus/`, the seed example, and
+//! Inputs: the real manifests of `tests/corpus/`, the seed example,
+//! `tests/oracle/kinds.yaml` (Argo Rollouts, Knative, OpenKruise, KEDA) and
 //! `tests/oracle/yaml11-traps.yaml` (octal modes, `"on"`, `0x1F`, `1_000`, block scalars,
 //! merge keys, `!!binary`, big numbers, timestamps, JSON and flow style…), each under
 //! three configs. Then every plain scalar spelling we could think of, as a value and as
@@ -34,6 +35,7 @@ fn inputs() -> Vec<PathBuf> {
     assert!(files.len() >= 6, "corpus files: {files:?}");
     files.push(repo().join("examples/seed-tomcat/deployment.yaml"));
     files.push(repo().join("tests/oracle/yaml11-traps.yaml"));
+    files.push(repo().join("tests/oracle/kinds.yaml"));
     files
 }
 

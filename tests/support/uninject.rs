@@ -8,7 +8,42 @@ use serde_json::{Map, Value};
 /// The pod template of a workload, by the kinds `--help` lists.
 pub fn pod_template_mut(object: &mut Value) -> Option<&mut Value> {
     let kind = object.get("kind")?.as_str()?.to_string();
-    let path: &[&str] = match kind.as_str() {
+    let api_version = object.get("apiVersion")?.as_str()?;
+    let group = api_version
+        .rsplit_once('/')
+        .map_or("", |(g, _)| g)
+        .to_string();
+    let broadcast = object["spec"]["template"]
+        .get("broadcastJobTemplate")
+        .is_some();
+    let path: &[&str] = match (group.as_str(), kind.as_str()) {
+        ("argoproj.io", "Rollout")
+        | ("apps.kruise.io", "CloneSet" | "BroadcastJob")
+        | ("serving.knative.dev", "Service" | "Configuration") => &["spec", "template"],
+        ("apps.kruise.io", "AdvancedCronJob") if broadcast => &[
+            "spec",
+            "template",
+            "broadcastJobTemplate",
+            "spec",
+            "template",
+        ],
+        ("apps.kruise.io", "AdvancedCronJob") => {
+            &["spec", "template", "jobTemplate", "spec", "template"]
+        }
+        ("keda.sh", "ScaledJob") => &["spec", "jobTargetRef", "template"],
+        _ => return kind_template(object, &kind),
+    };
+    let mut node = object;
+    for key in path {
+        node = node.get_mut(*key)?;
+    }
+    node.is_object().then_some(node)
+}
+
+/// The kinds of Kubernetes itself (and OpenKruise's StatefulSet and DaemonSet, which keep
+/// the template where apps/v1 does).
+fn kind_template<'a>(object: &'a mut Value, kind: &str) -> Option<&'a mut Value> {
+    let path: &[&str] = match kind {
         "Deployment"
         | "StatefulSet"
         | "DaemonSet"
