@@ -19,9 +19,8 @@
 //! takes the old wiring out before putting the new one in: never twice, never stale.
 
 use crate::config::{AgentId, AgentName, Settings};
-use k8s_openapi::api::core::v1::{
-    Container, EmptyDirVolumeSource, EnvVar, EnvVarSource, ObjectFieldSelector, Volume, VolumeMount,
-};
+use crate::copy_step;
+use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -33,8 +32,6 @@ pub const POD_NAME_VAR: &str = "PINPOINT_POD_NAME";
 pub const POD_IP_VAR: &str = "PINPOINT_POD_IP";
 /// Prefix of the variable an existing `valueFrom` options value is moved to.
 pub const ORIGINAL_PREFIX: &str = "PINPOINT_ORIGINAL_";
-/// Where the copy step mounts the volume when `mountPath` would hide the agent files.
-pub const INIT_TARGET_FALLBACK: &str = "/pinpoint-agent-volume";
 
 fn reference(var: &str) -> String {
     format!("$({var})")
@@ -93,6 +90,8 @@ impl Marker {
 pub struct Target {
     pub container: String,
     pub application_name: String,
+    /// The variable the JVM options go in (`JAVA_TOOL_OPTIONS`, or the image's own).
+    pub options_env: String,
 }
 
 /// Why a workload cannot be instrumented; the workload is left untouched.
@@ -166,6 +165,7 @@ pub fn inject(
     for list in ["volumes", "initContainers"] {
         not_a_list(spec.get(list), &format!("spec.{list}"))?;
     }
+    let pod_security = spec.get("securityContext").cloned();
     let containers = spec
         .get_mut("containers")
         .and_then(Value::as_array_mut)
@@ -185,7 +185,7 @@ pub fn inject(
             ));
         };
         let field = format!("spec.containers[{index}]");
-        match plan_container(&containers[index], settings, &field)? {
+        match plan_container(&containers[index], settings, &target.options_env, &field)? {
             Plan::Skip(reason) => report.skipped.push((target.container.clone(), reason)),
             Plan::Inject(edit) => {
                 if let Some(warning) = edit.warning.clone() {
@@ -201,22 +201,21 @@ pub fn inject(
         return Ok(report);
     }
 
-    let security_context = settings.init_security_context.clone().or_else(|| {
-        containers[edits[0].0]
-            .get("securityContext")
-            .cloned()
-            .and_then(|v| serde_json::from_value(v).ok())
-    });
+    let security_context = copy_step::security_context(
+        settings,
+        pod_security.as_ref(),
+        containers[edits[0].0].get("securityContext"),
+    );
     for (index, target, edit) in &edits {
         apply_container(&mut containers[*index], settings, target, edit);
         report.injected.push(target.container.clone());
     }
 
-    push(spec, "volumes", to_value(&agent_volume(settings)));
+    push(spec, "volumes", to_value(&copy_step::agent_volume(settings)));
     push(
         spec,
         "initContainers",
-        to_value(&init_container(settings, security_context)),
+        to_value(&copy_step::init_container(settings, security_context)),
     );
 
     let marker = Marker {
@@ -365,6 +364,7 @@ struct Edit {
 fn plan_container(
     container: &Value,
     settings: &Settings,
+    options_env: &str,
     field: &str,
 ) -> Result<Plan, InjectError> {
     for list in ["volumeMounts", "env"] {
@@ -396,7 +396,7 @@ fn plan_container(
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let original_var = format!("{ORIGINAL_PREFIX}{}", settings.options_env);
+    let original_var = format!("{ORIGINAL_PREFIX}{}", options_env);
     for (i, entry) in env.iter().enumerate() {
         let name = name_of(entry).unwrap_or_default();
         if [OPTS_VAR, POD_NAME_VAR, POD_IP_VAR, original_var.as_str()].contains(&name) {
@@ -417,7 +417,7 @@ fn plan_container(
     }
     let existing = env
         .iter()
-        .rposition(|e| name_of(e) == Some(settings.options_env.as_str()));
+        .rposition(|e| name_of(e) == Some(options_env));
     let mut moved_value_from = None;
     if let Some(i) = existing {
         // Shapes Kubernetes rejects: written back, part of them would be lost.
@@ -438,7 +438,7 @@ fn plan_container(
                 field,
                 format!(
                     "{}: {problem} (Kubernetes rejects this too)",
-                    settings.options_env
+                    options_env
                 ),
             ));
         }
@@ -455,7 +455,7 @@ fn plan_container(
         if optional {
             return Ok(Plan::Skip(format!(
                 "{} comes from an optional reference; if it is missing, $(…) would reach the JVM unexpanded, so the container is left alone",
-                settings.options_env
+                options_env
             )));
         }
         moved_value_from = Some(from.clone());
@@ -468,7 +468,7 @@ fn plan_container(
     .then(|| {
         format!(
             "envFrom may also supply {}; the value set here takes precedence over it",
-            settings.options_env
+            options_env
         )
     });
     Ok(Plan::Inject(Edit {
@@ -516,7 +516,7 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
     if settings.agent_id == AgentId::PodIp {
         ours.push(field_env(POD_IP_VAR, "status.podIP"));
     }
-    let original_var = format!("{ORIGINAL_PREFIX}{}", settings.options_env);
+    let original_var = format!("{ORIGINAL_PREFIX}{}", target.options_env);
     if let Some(from) = &edit.moved_value_from {
         ours.push(EnvVar {
             name: original_var.clone(),
@@ -545,7 +545,7 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
         None => {
             env.extend(ours);
             env.push(to_value(&EnvVar {
-                name: settings.options_env.clone(),
+                name: target.options_env.clone(),
                 value: Some(opts_ref),
                 ..Default::default()
             }));
@@ -614,58 +614,6 @@ pub fn agent_options(settings: &Settings, application_name: &str) -> String {
     flags.join(" ")
 }
 
-fn agent_volume(settings: &Settings) -> Volume {
-    Volume {
-        name: settings.volume_name.clone(),
-        empty_dir: Some(EmptyDirVolumeSource {
-            size_limit: settings.volume_size_limit.clone(),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-/// The path the copy step writes to: `mountPath`, unless that would hide the agent files.
-pub fn init_target(settings: &Settings) -> &str {
-    let overlaps = |a: &str, b: &str| {
-        let a = a.trim_end_matches('/');
-        let b = b.trim_end_matches('/');
-        a == b || b.starts_with(&format!("{a}/")) || a.starts_with(&format!("{b}/"))
-    };
-    if overlaps(&settings.mount_path, &settings.source_path) {
-        INIT_TARGET_FALLBACK
-    } else {
-        &settings.mount_path
-    }
-}
-
-fn init_container(
-    settings: &Settings,
-    security_context: Option<k8s_openapi::api::core::v1::SecurityContext>,
-) -> Container {
-    let target = init_target(settings).to_string();
-    Container {
-        name: settings.init_container_name.clone(),
-        image: Some(settings.image.clone()),
-        image_pull_policy: settings.image_pull_policy.clone(),
-        // No shell: the paths are validated config, passed as plain arguments.
-        command: Some(vec![
-            "cp".into(),
-            "-R".into(),
-            format!("{}/.", settings.source_path.trim_end_matches('/')),
-            format!("{target}/"),
-        ]),
-        resources: Some(settings.init_resources.clone()),
-        security_context,
-        volume_mounts: Some(vec![VolumeMount {
-            name: settings.volume_name.clone(),
-            mount_path: target,
-            ..Default::default()
-        }]),
-        ..Default::default()
-    }
-}
-
 fn field_env(name: &str, field_path: &str) -> EnvVar {
     EnvVar {
         name: name.to_string(),
@@ -687,7 +635,7 @@ fn field_env(name: &str, field_path: &str) -> EnvVar {
 const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command"];
 
 /// A k8s-openapi value as a generic one, with its keys in the order people write them.
-fn to_value<T: Serialize>(value: &T) -> Value {
+pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
     reorder(serde_json::to_value(value).expect("k8s-openapi types serialize"))
 }
 

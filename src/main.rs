@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use pinpoint_inject::{config, document, krm, stream, yaml};
+use pinpoint_inject::{config, document, krm, report, stream, yaml};
 use serde_json::Value;
 use std::io::{self, BufReader, Write};
 use std::path::Path;
@@ -32,6 +32,10 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
+    let report_json = match &cli.command {
+        Some(cli::Command::Report { json }) => Some(*json),
+        None => None,
+    };
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin);
     let mut first = docs.next().transpose().context("reading stdin")?;
@@ -50,6 +54,10 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             None => None,
         };
         let output = krm::process(&input, fallback.as_ref());
+        if let Some(json) = report_json {
+            print_report(&mut out, &output.rows, json)?;
+            return Ok(exit(output.failed));
+        }
         for result in output
             .results
             .iter()
@@ -57,13 +65,10 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         {
             writeln!(err, "pinpoint-inject: {}", result.line())?;
         }
+        writeln!(err, "pinpoint-inject: {}", report::summary(&output.rows))?;
         out.write_all(output.yaml.as_bytes())?;
         out.flush()?;
-        return Ok(if output.failed {
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        });
+        return Ok(exit(output.failed));
     }
 
     let Some(path) = cli.config_path() else {
@@ -78,13 +83,17 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     for warning in &loaded.warnings {
         writeln!(err, "pinpoint-inject: {}", warning.line())?;
     }
-    let summary = stream::run(
-        first.map(Ok).into_iter().chain(docs),
-        &loaded.settings,
-        &mut out,
-        &mut err,
-    )
-    .context("processing the stream")?;
+    let docs = first.map(Ok).into_iter().chain(docs);
+    if let Some(json) = report_json {
+        // The same processing as a run; the manifests and the log lines are dropped.
+        let summary = stream::run(docs, &loaded.settings, &mut io::sink(), &mut io::sink())
+            .context("processing the stream")?;
+        print_report(&mut out, &summary.rows, json)?;
+        return Ok(exit(summary.errors > 0));
+    }
+    let summary = stream::run(docs, &loaded.settings, &mut out, &mut err)
+        .context("processing the stream")?;
+    writeln!(err, "pinpoint-inject: {}", report::summary(&summary.rows))?;
     if summary.errors > 0 {
         writeln!(
             err,
@@ -94,6 +103,25 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_report(out: &mut impl Write, rows: &[report::Row], json: bool) -> anyhow::Result<()> {
+    let text = if json {
+        report::json(rows)
+    } else {
+        report::table(rows)
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Read a config file (YAML) into a generic value.
