@@ -46,7 +46,7 @@ pub const MARKERS: &[Marker] = &[
     marker(InitContainer, "arms-pilot-init", "Alibaba Cloud ARMS", "Alibaba Cloud ARMS docs: Install the ARMS agent for Java in ACK (issue 8)"),
     marker(JavaagentPath, "arms-bootstrap", "Alibaba Cloud ARMS", "Alibaba Cloud ARMS docs: Install the ARMS agent for Java in ACK (issue 8)"),
     marker(JavaagentPath, "AliyunJavaAgent", "Alibaba Cloud ARMS", "Alibaba Cloud ARMS docs: Install the ARMS agent for Java in ACK (issue 8)"),
-    marker(InitContainer, "init-pinpoint", "Huawei Cloud APM 1.0 (Pinpoint-based)", "Huawei Cloud APM docs: CCE access for APM 1.0 (issue 8)"),
+    marker(InitContainer, "init-pinpoint", "a Pinpoint agent (Huawei Cloud APM 1.0, or wired by hand)", "Huawei Cloud APM docs: CCE access for APM 1.0 (issue 8)"),
     marker(JavaagentPath, "paas-apm/", "Huawei Cloud APM 1.0 (Pinpoint-based)", "Huawei Cloud APM docs: CCE access for APM 1.0 (issue 8)"),
     marker(InitContainer, "init-javaagent", "Huawei Cloud APM 2.0", "Huawei Cloud APM docs: CCE access for APM 2.0 (issue 8)"),
     marker(JavaagentPath, "paas-apm2", "Huawei Cloud APM 2.0", "Huawei Cloud APM docs: CCE access for APM 2.0 (issue 8)"),
@@ -87,7 +87,8 @@ fn javaagents(container: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The other agent a container already carries, with the evidence, if any. Call it on
+/// The other agent a container already carries, with the evidence, if any: its
+/// `-javaagent` first (the most telling), then the pod's init containers. Call it on
 /// a pod spec with this tool's own wiring taken out ([`crate::inject::strip`]).
 pub fn detect(pod_spec: &Value, container: &Value) -> Option<String> {
     let init_names: Vec<&str> = pod_spec
@@ -97,11 +98,6 @@ pub fn detect(pod_spec: &Value, container: &Value) -> Option<String> {
         .flatten()
         .filter_map(|c| c.get("name").and_then(Value::as_str))
         .collect();
-    for m in MARKERS.iter().filter(|m| m.place == InitContainer) {
-        if init_names.contains(&m.pattern) {
-            return Some(format!("{} (init container {})", m.agent, m.pattern));
-        }
-    }
     for path in javaagents(container) {
         if COMPATIBLE_AGENTS.iter().any(|(name, _)| path.contains(name)) {
             continue;
@@ -112,6 +108,11 @@ pub fn detect(pod_spec: &Value, container: &Value) -> Option<String> {
             .find(|m| path.contains(m.pattern))
             .map_or("another Java agent", |m| m.agent);
         return Some(format!("{agent} (-javaagent:{path})"));
+    }
+    for m in MARKERS.iter().filter(|m| m.place == InitContainer) {
+        if init_names.contains(&m.pattern) {
+            return Some(format!("{} (init container {})", m.agent, m.pattern));
+        }
     }
     None
 }

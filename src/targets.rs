@@ -205,12 +205,19 @@ pub fn plan(
         };
         for i in eligible.iter().filter(|i| !chosen.contains(i)) {
             let c = &candidates[*i];
-            let other = candidates[chosen[0]].name;
+            let main = &candidates[chosen[0]];
+            let why = if main.class.runtime == Runtime::Java {
+                format!("{:?} is the Java container", main.name)
+            } else if main_names.contains(&main.name) {
+                format!("{:?} is named like the workload", main.name)
+            } else {
+                format!("{:?} comes first, and nothing shows either runtime", main.name)
+            };
             plan.rows.push(row(
                 c,
                 Decision::Skipped,
                 "not-main",
-                format!("{other:?} is the workload's main container; list containers in {CONTAINERS_ANNOTATION} to add this one"),
+                format!("{why}; list both in {CONTAINERS_ANNOTATION} to instrument this one too"),
             ));
         }
     }
@@ -298,6 +305,15 @@ fn skip_reason(
     settings: &Settings,
 ) -> Option<(&'static str, String)> {
     let runtime = c.class.runtime;
+    let image = c.container.get("image").and_then(Value::as_str).unwrap_or_default();
+    let image_role = images::family(image).map(|f| f.role);
+    match image_role {
+        Some(Role::Sidecar) => return Some(("sidecar", "a sidecar, not the application".into())),
+        Some(Role::Tooling) => {
+            return Some(("tooling", "exports metrics or runs tools beside the application".into()));
+        }
+        _ => {}
+    }
     if !settings.select.runtimes.contains(&runtime) {
         let reason = match runtime {
             Runtime::NotJava => "not-java",
@@ -305,11 +321,9 @@ fn skip_reason(
         };
         return Some((reason, format!("runtime {} is not in select.runtimes", runtime.name())));
     }
-    let image = c.container.get("image").and_then(Value::as_str).unwrap_or_default();
-    let image_role = images::family(image).map(|f| f.role);
     let main = main_names.contains(&c.name);
     match c.class.role {
-        Role::Sidecar if image_role == Some(Role::Sidecar) || !main => {
+        Role::Sidecar if !main => {
             Some(("sidecar", "a sidecar, not the application".to_string()))
         }
         Role::Tooling => Some(("tooling", "exports metrics or runs tools beside the application".to_string())),
