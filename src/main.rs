@@ -65,7 +65,12 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         {
             writeln!(err, "pinpoint-inject: {}", result.line())?;
         }
-        writeln!(err, "pinpoint-inject: {}", report::summary(&output.rows))?;
+        let errors = output
+            .results
+            .iter()
+            .filter(|r| r.severity == pinpoint_inject::diag::Severity::Error)
+            .count();
+        writeln!(err, "pinpoint-inject: {}", report::summary(&output.rows, errors))?;
         out.write_all(output.yaml.as_bytes())?;
         out.flush()?;
         return Ok(exit(output.failed));
@@ -93,7 +98,11 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     }
     let summary = stream::run(docs, &loaded.settings, &mut out, &mut err)
         .context("processing the stream")?;
-    writeln!(err, "pinpoint-inject: {}", report::summary(&summary.rows))?;
+    writeln!(
+        err,
+        "pinpoint-inject: {}",
+        report::summary(&summary.rows, summary.errors)
+    )?;
     if summary.errors > 0 {
         writeln!(
             err,

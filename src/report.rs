@@ -163,8 +163,9 @@ pub fn json(rows: &[Row]) -> String {
     text
 }
 
-/// `summary: instrumented 2, unchanged 0, already instrumented 1, skipped 5 (not-java 4, sidecar 1), errors 0`
-pub fn summary(rows: &[Row]) -> String {
+/// `summary: instrumented 2, unchanged 0, already instrumented 1, skipped 5 (not-java 4, sidecar 1), errors 0`;
+/// `errors` counts every error of the run (a document that does not parse has no row).
+pub fn summary(rows: &[Row], errors: usize) -> String {
     let count = |d: Decision| rows.iter().filter(|r| r.decision == d).count();
     let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
     for row in rows.iter().filter(|r| r.decision == Decision::Skipped) {
@@ -182,7 +183,7 @@ pub fn summary(rows: &[Row]) -> String {
         count(Decision::Instrumented),
         count(Decision::Unchanged),
         count(Decision::AlreadyInstrumented),
-        count(Decision::Error)
+        errors
     )
 }
 
@@ -209,7 +210,7 @@ mod tests {
             row("cache", Decision::Skipped, "not-java"),
         ];
         assert_eq!(
-            summary(&rows),
+            summary(&rows, 0),
             "summary: instrumented 1, unchanged 0, already instrumented 0, skipped 3 (not-java 2, sidecar 1), errors 0"
         );
     }
