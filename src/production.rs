@@ -78,8 +78,17 @@ impl<'a> Keys<'a> {
             .find_map(|m| m.get(key).and_then(Value::as_str))
     }
 
-    /// The key that opts this workload in, as `armsPilotAutoEnable: "on"`.
+    /// The key that opts this workload in, as `armsPilotAutoEnable: "on"` (an ARMS
+    /// per-container key opts its workload in too).
     pub fn opt_in(&self) -> Option<String> {
+        let per_container = self.annotations.iter().find_map(|m| {
+            m.iter().find_map(|(k, v)| {
+                let on = k.starts_with(ARMS_CONTAINER_PREFIX)
+                    && k.ends_with(".armsPilotAutoEnable")
+                    && v.as_str() == Some("on");
+                on.then(|| format!("{k}: \"on\""))
+            })
+        });
         OPT_IN.iter().find_map(|k| {
             let value = self.find(k.on, k.key)?;
             let accepted = if k.values.is_empty() {
@@ -89,6 +98,7 @@ impl<'a> Keys<'a> {
             };
             accepted.then(|| format!("{}: {value:?}", k.key))
         })
+        .or(per_container)
     }
 
     /// Whether ARMS opts this one container in (`apsara.apm/container.<c>.armsPilotAutoEnable`).

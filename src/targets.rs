@@ -250,6 +250,9 @@ pub fn plan(
             }
         }
         let mut evidence = c.class.evidence.clone();
+        if c.class.role == Role::Sidecar {
+            evidence.push("yet it is evidently the workload's main container".into());
+        }
         if !matches!(choice, ContainerChoice::FirstApp) {
             evidence.insert(0, format!("chosen by {source}"));
         }
@@ -307,8 +310,12 @@ fn skip_reason(
     let runtime = c.class.runtime;
     let image = c.container.get("image").and_then(Value::as_str).unwrap_or_default();
     let image_role = images::family(image).map(|f| f.role);
+    let main = main_names.contains(&c.name);
     match image_role {
-        Some(Role::Sidecar) => return Some(("sidecar", "a sidecar, not the application".into())),
+        // The main container of its own chart (fluent-bit's) is judged by its runtime.
+        Some(Role::Sidecar) if !main => {
+            return Some(("sidecar", "a sidecar, not the application".into()));
+        }
         Some(Role::Tooling) => {
             return Some(("tooling", "exports metrics or runs tools beside the application".into()));
         }
@@ -317,11 +324,10 @@ fn skip_reason(
     if !settings.select.runtimes.contains(&runtime) {
         let reason = match runtime {
             Runtime::NotJava => "not-java",
-            _ => "runtime",
+            _ => "unknown-runtime",
         };
         return Some((reason, format!("runtime {} is not in select.runtimes", runtime.name())));
     }
-    let main = main_names.contains(&c.name);
     match c.class.role {
         Role::Sidecar if !main => {
             Some(("sidecar", "a sidecar, not the application".to_string()))
