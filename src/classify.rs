@@ -29,8 +29,6 @@ const COMMAND_WORDS: &[(&str, Runtime)] = &[
     ("zkServer.sh", Runtime::Java),
     ("spark-class", Runtime::Java),
     ("spark-submit", Runtime::Java),
-    ("start-master.sh", Runtime::Java),
-    ("start-worker.sh", Runtime::Java),
     ("jobmanager.sh", Runtime::Java),
     ("taskmanager.sh", Runtime::Java),
     ("mvn", Runtime::Java),

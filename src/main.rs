@@ -90,28 +90,35 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     }
     let docs = first.map(Ok).into_iter().chain(docs);
     if let Some(json) = report_json {
-        // The same processing as a run; the manifests and the log lines are dropped.
-        let summary = stream::run(docs, &loaded.settings, &mut io::sink(), &mut io::sink())
+        // The same processing as a run; the manifests are dropped, errors still shown
+        // (a document that does not parse has no row).
+        let mut log = Vec::new();
+        let summary = stream::run(docs, &loaded.settings, &mut io::sink(), &mut log)
             .context("processing the stream")?;
+        for line in String::from_utf8_lossy(&log).lines() {
+            if line.starts_with("pinpoint-inject: error: ") {
+                writeln!(err, "{line}")?;
+            }
+        }
         print_report(&mut out, &summary.rows, json)?;
         return Ok(exit(summary.errors > 0));
     }
     let summary = stream::run(docs, &loaded.settings, &mut out, &mut err)
         .context("processing the stream")?;
-    writeln!(
-        err,
-        "pinpoint-inject: {}",
-        report::summary(&summary.rows, summary.errors)
-    )?;
     if summary.errors > 0 {
         writeln!(
             err,
             "pinpoint-inject: {} error(s); every document was written, those with errors unchanged",
             summary.errors
         )?;
-        return Ok(ExitCode::FAILURE);
     }
-    Ok(ExitCode::SUCCESS)
+    // The last line: what the run decided (Helm shows stderr only when a run fails).
+    writeln!(
+        err,
+        "pinpoint-inject: {}",
+        report::summary(&summary.rows, summary.errors)
+    )?;
+    Ok(exit(summary.errors > 0))
 }
 
 fn exit(failed: bool) -> ExitCode {
