@@ -109,13 +109,34 @@ fn strings<'a>(container: &'a Value, key: &str) -> impl Iterator<Item = &'a str>
         .filter_map(Value::as_str)
 }
 
+/// The runtime `command`/`args` show: a JVM launcher anywhere in them (a `java` in a
+/// script is telling), else another interpreter where a program is started (the first
+/// word, the first word of a `sh -c` script, or after `exec`).
 fn from_command(container: &Value) -> Option<(Runtime, String)> {
-    let words: Vec<&str> = strings(container, "command")
+    let parts: Vec<&str> = strings(container, "command")
         .chain(strings(container, "args"))
-        .flat_map(|s| s.split(|c: char| c.is_whitespace() || c == ';' || c == '&'))
-        .map(|w| w.rsplit('/').next().unwrap_or(w))
         .collect();
-    let find = |runtime: Runtime| {
+    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let split = |s: &str| -> Vec<String> {
+        s.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')'))
+            .filter(|w| !w.is_empty())
+            .map(base)
+            .collect()
+    };
+    let all: Vec<String> = parts.iter().flat_map(|p| split(p)).collect();
+    let mut launched: Vec<String> = parts.first().map(|p| base(p)).into_iter().collect();
+    for (i, part) in parts.iter().enumerate() {
+        let words = split(part);
+        if i > 0 && parts[i - 1] == "-c" {
+            launched.extend(words.first().cloned());
+        }
+        for pair in words.windows(2) {
+            if pair[0] == "exec" {
+                launched.push(pair[1].clone());
+            }
+        }
+    }
+    let find = |words: &[String], runtime: Runtime| {
         words.iter().find_map(|w| {
             COMMAND_WORDS
                 .iter()
@@ -123,7 +144,7 @@ fn from_command(container: &Value) -> Option<(Runtime, String)> {
                 .map(|(word, _)| (runtime, format!("command runs {word}")))
         })
     };
-    find(Runtime::Java).or_else(|| find(Runtime::NotJava))
+    find(&all, Runtime::Java).or_else(|| find(&launched, Runtime::NotJava))
 }
 
 fn from_env(container: &Value) -> Option<String> {
@@ -239,6 +260,7 @@ mod tests {
             (json!({"name": "db", "image": "docker.io/bitnami/postgresql:17"}), Runtime::NotJava, "image bitnami/postgresql"),
             (json!({"name": "app", "image": "shop/orders:1", "command": ["java", "-jar", "/app.jar"]}), Runtime::Java, "command runs java"),
             (json!({"name": "app", "image": "shop/orders:1", "args": ["sh", "-c", "exec python /srv/app.py"]}), Runtime::NotJava, "command runs python"),
+            (json!({"name": "app", "image": "shop/orders:1", "command": ["/bin/bash", "-c", "for node in a b; do echo $node; done"]}), Runtime::Unknown, "nothing in the manifest"),
             (json!({"name": "app", "image": "shop/orders:1", "env": [{"name": "MEM", "value": "-Xmx512m"}]}), Runtime::Java, "env MEM holds -Xmx"),
             (json!({"name": "app", "image": "shop/orders:1", "env": [{"name": "JAVA_OPTS", "value": ""}]}), Runtime::Java, "env JAVA_OPTS"),
             (json!({"name": "app", "image": "shop/orders:1", "readinessProbe": {"httpGet": {"path": "/actuator/health/readiness"}}}), Runtime::Java, "Spring Boot actuator"),

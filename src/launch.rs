@@ -50,6 +50,7 @@ pub const PROFILES: &[Profile] = &[
     profile("activemq-classic", Some("ACTIVEMQ_OPTS"), "apache/activemq: assembly/src/release/bin/activemq (ACTIVEMQ_OPTS)"),
     profile("nexus3", Some("INSTALL4J_ADD_VM_PARAMS"), "sonatype/docker-nexus3: Dockerfile (INSTALL4J_ADD_VM_PARAMS)"),
     profile("nexus", Some("INSTALL4J_ADD_VM_PARAMS"), "sonatype/docker-nexus3: Dockerfile (INSTALL4J_ADD_VM_PARAMS)"),
+    profile("sonarqube", Some("SONAR_WEB_JAVAADDITIONALOPTS"), "SonarSource/sonarqube: sonar-application/src/main/assembly/conf/sonar.properties (sonar.web.javaAdditionalOpts, read from SONAR_WEB_JAVAADDITIONALOPTS: the web server JVM only, not its Elasticsearch)"),
     // Setting JAVA_OPTS here replaces the server's defaults (heap, jboss.modules.system.pkgs).
     profile("wildfly", None, "wildfly/wildfly-core: core-feature-pack/common/src/main/resources/content/bin/standalone.conf (JAVA_OPTS set in the environment overrides the defaults)"),
     profile("jboss/*", None, "wildfly/wildfly-core: core-feature-pack/common/src/main/resources/content/bin/standalone.conf (JAVA_OPTS set in the environment overrides the defaults)"),
