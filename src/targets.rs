@@ -397,7 +397,28 @@ fn options_env(container: &Value, settings: &Settings) -> (String, String) {
         return (settings.options_env.clone(), "spec.agent.optionsEnv".into());
     }
     let image = container.get("image").and_then(Value::as_str).unwrap_or_default();
+    let from_env_from = |var: &str| {
+        let in_env = container
+            .get("env")
+            .and_then(Value::as_array)
+            .is_some_and(|env| env.iter().any(|e| e.get("name").and_then(Value::as_str) == Some(var)));
+        let env_from = container
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty());
+        env_from && !in_env
+    };
     match launch::profile_for(image) {
+        // The chart may set the image's own variable through envFrom (Keycloak's chart
+        // puts JAVA_OPTS_APPEND in a ConfigMap): setting it in env would replace that.
+        Some(profile) if profile.options_env.is_some_and(from_env_from) => (
+            settings.options_env.clone(),
+            format!(
+                "the default, as envFrom may set {} ({})",
+                profile.options_env.unwrap_or_default(),
+                short(profile.source)
+            ),
+        ),
         Some(profile) => match profile.options_env {
             Some(var) => (
                 var.to_string(),
