@@ -151,7 +151,10 @@ fn from_env(container: &Value) -> Option<String> {
     let env = container.get("env").and_then(Value::as_array)?;
     env.iter().find_map(|entry| {
         let name = entry.get("name").and_then(Value::as_str)?;
-        let value = entry.get("value").and_then(Value::as_str).unwrap_or_default();
+        let value = entry
+            .get("value")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if name.starts_with("PINPOINT_") {
             return None;
         }
@@ -169,7 +172,11 @@ fn from_probes(container: &Value) -> Option<String> {
     ["livenessProbe", "readinessProbe", "startupProbe"]
         .iter()
         .find_map(|probe| {
-            let path = container.get(*probe)?.get("httpGet")?.get("path")?.as_str()?;
+            let path = container
+                .get(*probe)?
+                .get("httpGet")?
+                .get("path")?
+                .as_str()?;
             JVM_PROBE_PATHS
                 .iter()
                 .find(|(p, _)| path.starts_with(p))
@@ -206,7 +213,10 @@ pub fn classify(container: &Value, labels: &[&Map<String, Value>]) -> Class {
         }
         evidence.push(why);
     };
-    let image = container.get("image").and_then(Value::as_str).unwrap_or_default();
+    let image = container
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if let Some(family) = images::family(image) {
         role = family.role;
         decide(
@@ -227,7 +237,10 @@ pub fn classify(container: &Value, labels: &[&Map<String, Value>]) -> Class {
     if let Some((r, why)) = from_labels(labels) {
         decide(r, why, &mut evidence);
     }
-    let name = container.get("name").and_then(Value::as_str).unwrap_or_default();
+    let name = container
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if role == Role::Application && sidecar_by_name(name) {
         role = Role::Sidecar;
         evidence.push(format!("name {name} is a sidecar's"));
@@ -257,37 +270,80 @@ mod tests {
     #[test]
     fn each_kind_of_evidence_decides() {
         let cases = [
-            (json!({"name": "db", "image": "docker.io/bitnami/postgresql:17"}), Runtime::NotJava, "image bitnami/postgresql"),
-            (json!({"name": "app", "image": "shop/orders:1", "command": ["java", "-jar", "/app.jar"]}), Runtime::Java, "command runs java"),
-            (json!({"name": "app", "image": "shop/orders:1", "args": ["sh", "-c", "exec python /srv/app.py"]}), Runtime::NotJava, "command runs python"),
-            (json!({"name": "app", "image": "shop/orders:1", "command": ["/bin/bash", "-c", "for node in a b; do echo $node; done"]}), Runtime::Unknown, "nothing in the manifest"),
-            (json!({"name": "app", "image": "shop/orders:1", "env": [{"name": "MEM", "value": "-Xmx512m"}]}), Runtime::Java, "env MEM holds -Xmx"),
-            (json!({"name": "app", "image": "shop/orders:1", "env": [{"name": "JAVA_OPTS", "value": ""}]}), Runtime::Java, "env JAVA_OPTS"),
-            (json!({"name": "app", "image": "shop/orders:1", "readinessProbe": {"httpGet": {"path": "/actuator/health/readiness"}}}), Runtime::Java, "Spring Boot actuator"),
-            (json!({"name": "app", "image": "shop/orders:1"}), Runtime::Unknown, "nothing in the manifest"),
+            (
+                json!({"name": "db", "image": "docker.io/bitnami/postgresql:17"}),
+                Runtime::NotJava,
+                "image bitnami/postgresql",
+            ),
+            (
+                json!({"name": "app", "image": "shop/orders:1", "command": ["java", "-jar", "/app.jar"]}),
+                Runtime::Java,
+                "command runs java",
+            ),
+            (
+                json!({"name": "app", "image": "shop/orders:1", "args": ["sh", "-c", "exec python /srv/app.py"]}),
+                Runtime::NotJava,
+                "command runs python",
+            ),
+            (
+                json!({"name": "app", "image": "shop/orders:1", "command": ["/bin/bash", "-c", "for node in a b; do echo $node; done"]}),
+                Runtime::Unknown,
+                "nothing in the manifest",
+            ),
+            (
+                json!({"name": "app", "image": "shop/orders:1", "env": [{"name": "MEM", "value": "-Xmx512m"}]}),
+                Runtime::Java,
+                "env MEM holds -Xmx",
+            ),
+            (
+                json!({"name": "app", "image": "shop/orders:1", "env": [{"name": "JAVA_OPTS", "value": ""}]}),
+                Runtime::Java,
+                "env JAVA_OPTS",
+            ),
+            (
+                json!({"name": "app", "image": "shop/orders:1", "readinessProbe": {"httpGet": {"path": "/actuator/health/readiness"}}}),
+                Runtime::Java,
+                "Spring Boot actuator",
+            ),
+            (
+                json!({"name": "app", "image": "shop/orders:1"}),
+                Runtime::Unknown,
+                "nothing in the manifest",
+            ),
         ];
         for (container, runtime, evidence) in cases {
             let c = class(container.clone());
             assert_eq!(c.runtime, runtime, "{container}");
-            assert!(c.evidence[0].contains(evidence), "{container}: {:?}", c.evidence);
+            assert!(
+                c.evidence[0].contains(evidence),
+                "{container}: {:?}",
+                c.evidence
+            );
         }
     }
 
     #[test]
     fn language_labels_are_evidence() {
         let labels = json!({"aliyun.com/app-language": "golang"});
-        let c = classify(&json!({"name": "app", "image": "shop/api:1"}), &[labels.as_object().unwrap()]);
+        let c = classify(
+            &json!({"name": "app", "image": "shop/api:1"}),
+            &[labels.as_object().unwrap()],
+        );
         assert_eq!(c.runtime, Runtime::NotJava);
         assert_eq!(c.evidence, vec!["label aliyun.com/app-language=golang"]);
     }
 
     #[test]
     fn sidecars_by_image_and_by_name() {
-        let c = class(json!({"name": "grafana-sc-dashboard", "image": "quay.io/kiwigrid/k8s-sidecar:1.30"}));
+        let c = class(
+            json!({"name": "grafana-sc-dashboard", "image": "quay.io/kiwigrid/k8s-sidecar:1.30"}),
+        );
         assert_eq!((c.runtime, c.role), (Runtime::NotJava, Role::Sidecar));
         let c = class(json!({"name": "metrics-exporter", "image": "shop/exporter:1"}));
         assert_eq!((c.runtime, c.role), (Runtime::Unknown, Role::Sidecar));
-        let c = class(json!({"name": "jmx", "image": "bitnami/jmx-exporter:1", "command": ["java", "-jar", "x.jar"]}));
+        let c = class(
+            json!({"name": "jmx", "image": "bitnami/jmx-exporter:1", "command": ["java", "-jar", "x.jar"]}),
+        );
         assert_eq!((c.runtime, c.role), (Runtime::Java, Role::Tooling));
     }
 }

@@ -172,9 +172,19 @@ mod tests {
     #[test]
     fn the_application_user_is_used_and_non_root_only_when_certain() {
         let c = context(json!({"runAsUser": 1001, "runAsGroup": 1001}), json!({}));
-        assert_eq!((c["runAsUser"].clone(), c["runAsGroup"].clone(), c["runAsNonRoot"].clone()), (json!(1001), json!(1001), json!(true)));
+        assert_eq!(
+            (
+                c["runAsUser"].clone(),
+                c["runAsGroup"].clone(),
+                c["runAsNonRoot"].clone()
+            ),
+            (json!(1001), json!(1001), json!(true))
+        );
         let c = context(json!({"runAsNonRoot": true}), json!({}));
-        assert_eq!((c["runAsUser"].clone(), c["runAsNonRoot"].clone()), (json!(NON_ROOT_FALLBACK_UID), json!(true)));
+        assert_eq!(
+            (c["runAsUser"].clone(), c["runAsNonRoot"].clone()),
+            (json!(NON_ROOT_FALLBACK_UID), json!(true))
+        );
         let c = context(json!({}), json!({}));
         assert!(c.get("runAsUser").is_none() && c.get("runAsNonRoot").is_none());
     }

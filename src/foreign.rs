@@ -37,6 +37,7 @@ const fn marker(
 
 use Place::{InitContainer, JavaagentPath};
 
+#[rustfmt::skip]
 pub const MARKERS: &[Marker] = &[
     marker(InitContainer, "opentelemetry-auto-instrumentation-java", "the OpenTelemetry operator's Java agent", "open-telemetry/opentelemetry-operator: pkg/instrumentation/javaagent.go"),
     marker(JavaagentPath, "/otel-auto-instrumentation-java/", "the OpenTelemetry operator's Java agent", "open-telemetry/opentelemetry-operator: pkg/instrumentation/javaagent.go"),
@@ -59,7 +60,10 @@ pub const MARKERS: &[Marker] = &[
 /// Agents that are not tracers and live happily beside Pinpoint (`-javaagent` for
 /// metrics or memory measuring), so they do not make a container "already instrumented".
 pub const COMPATIBLE_AGENTS: &[(&str, &str)] = &[
-    ("jmx_prometheus_javaagent", "prometheus/jmx_exporter: README.md"),
+    (
+        "jmx_prometheus_javaagent",
+        "prometheus/jmx_exporter: README.md",
+    ),
     ("jolokia", "jolokia/jolokia: README.md"),
     ("jamm", "jbellis/jamm: README.txt"),
 ];
@@ -82,7 +86,11 @@ fn javaagents(container: &Value) -> Vec<String> {
         .flat_map(str::split_whitespace)
         .filter_map(|w| {
             let at = w.find("-javaagent:")?;
-            Some(w[at + "-javaagent:".len()..].trim_matches(['"', '\'']).to_string())
+            Some(
+                w[at + "-javaagent:".len()..]
+                    .trim_matches(['"', '\''])
+                    .to_string(),
+            )
         })
         .collect()
 }
@@ -99,7 +107,10 @@ pub fn detect(pod_spec: &Value, container: &Value) -> Option<String> {
         .filter_map(|c| c.get("name").and_then(Value::as_str))
         .collect();
     for path in javaagents(container) {
-        if COMPATIBLE_AGENTS.iter().any(|(name, _)| path.contains(name)) {
+        if COMPATIBLE_AGENTS
+            .iter()
+            .any(|(name, _)| path.contains(name))
+        {
             continue;
         }
         let agent = MARKERS
@@ -127,12 +138,33 @@ mod tests {
         let pod = json!({"initContainers": []});
         let with = |value: &str| json!({"env": [{"name": "JAVA_OPTS", "value": value}]});
         assert_eq!(
-            detect(&pod, &with("-Xmx1g -javaagent:/sky/agent/skywalking-agent.jar")).as_deref(),
+            detect(
+                &pod,
+                &with("-Xmx1g -javaagent:/sky/agent/skywalking-agent.jar")
+            )
+            .as_deref(),
             Some("SkyWalking (-javaagent:/sky/agent/skywalking-agent.jar)")
         );
-        assert!(detect(&pod, &with("-javaagent:/opt/jmx_prometheus_javaagent.jar=9404:/c.yml")).is_none());
-        assert!(detect(&pod, &with("-javaagent:/pinpoint-agent/pinpoint-bootstrap.jar")).unwrap().contains("hand-wired Pinpoint"));
-        assert!(detect(&pod, &with("-javaagent:/opt/x/agent.jar")).unwrap().starts_with("another Java agent"));
+        assert!(
+            detect(
+                &pod,
+                &with("-javaagent:/opt/jmx_prometheus_javaagent.jar=9404:/c.yml")
+            )
+            .is_none()
+        );
+        assert!(
+            detect(
+                &pod,
+                &with("-javaagent:/pinpoint-agent/pinpoint-bootstrap.jar")
+            )
+            .unwrap()
+            .contains("hand-wired Pinpoint")
+        );
+        assert!(
+            detect(&pod, &with("-javaagent:/opt/x/agent.jar"))
+                .unwrap()
+                .starts_with("another Java agent")
+        );
         let otel = json!({"initContainers": [{"name": "opentelemetry-auto-instrumentation-java"}]});
         assert!(detect(&otel, &json!({})).unwrap().contains("OpenTelemetry"));
     }

@@ -85,6 +85,7 @@ use Runtime::{Java, NotJava};
 
 /// First match wins: specific rows come before the generic ones (`jmx-exporter` before
 /// `*-exporter`).
+#[rustfmt::skip]
 pub const FAMILIES: &[Family] = &[
     // ---- JVM tooling beside the application (never a target) --------------------------
     row("jmx-exporter", Java, Tooling, "Prometheus JMX exporter", "bitnami/containers: bitnami/jmx-exporter/1/debian-12/Dockerfile"),
@@ -378,7 +379,10 @@ mod tests {
             ("docker.io/library/redis:alpine", "redis"),
             ("localhost:5000/team/app:1", "team/app"),
             ("busybox:1.38@sha256:fd8d", "busybox"),
-            ("quay.io/prometheus/node-exporter:v1.9.1", "prometheus/node-exporter"),
+            (
+                "quay.io/prometheus/node-exporter:v1.9.1",
+                "prometheus/node-exporter",
+            ),
         ] {
             assert_eq!(repository(image), expected, "{image}");
         }
@@ -389,13 +393,25 @@ mod tests {
         for (image, what) in [
             ("docker.io/bitnami/postgresql:17", "PostgreSQL"),
             ("bitnamilegacy/postgresql:16", "PostgreSQL"),
-            ("registry.example.com:5000/mirror/bitnami/kafka:4.0", "Apache Kafka"),
-            ("docker.io/bitnami/jmx-exporter:1", "Prometheus JMX exporter"),
-            ("quay.io/prometheus/node-exporter:v1", "a Prometheus exporter (Go)"),
+            (
+                "registry.example.com:5000/mirror/bitnami/kafka:4.0",
+                "Apache Kafka",
+            ),
+            (
+                "docker.io/bitnami/jmx-exporter:1",
+                "Prometheus JMX exporter",
+            ),
+            (
+                "quay.io/prometheus/node-exporter:v1",
+                "a Prometheus exporter (Go)",
+            ),
             ("quay.io/kiwigrid/k8s-sidecar:1.30", "k8s-sidecar (Python)"),
             ("tomcat:10-jre17", "Apache Tomcat"),
             ("docker.io/grafana/loki:3", "a Grafana Labs component (Go)"),
-            ("otel/opentelemetry-collector-contrib:0.1", "OpenTelemetry Collector (Go)"),
+            (
+                "otel/opentelemetry-collector-contrib:0.1",
+                "OpenTelemetry Collector (Go)",
+            ),
         ] {
             assert_eq!(family(image).map(|f| f.what), Some(what), "{image}");
         }
@@ -407,9 +423,7 @@ mod tests {
     fn every_row_names_its_source_and_is_reachable() {
         for (i, f) in FAMILIES.iter().enumerate() {
             assert!(f.source.contains(": "), "{}: {}", f.pattern, f.source);
-            let shadowed = FAMILIES[..i]
-                .iter()
-                .any(|g| g.pattern == f.pattern);
+            let shadowed = FAMILIES[..i].iter().any(|g| g.pattern == f.pattern);
             assert!(!shadowed, "{} appears twice", f.pattern);
         }
     }

@@ -211,7 +211,11 @@ pub fn inject(
         report.injected.push(target.container.clone());
     }
 
-    push(spec, "volumes", to_value(&copy_step::agent_volume(settings)));
+    push(
+        spec,
+        "volumes",
+        to_value(&copy_step::agent_volume(settings)),
+    );
     push(
         spec,
         "initContainers",
@@ -415,9 +419,7 @@ fn plan_container(
                 .into(),
         ));
     }
-    let existing = env
-        .iter()
-        .rposition(|e| name_of(e) == Some(options_env));
+    let existing = env.iter().rposition(|e| name_of(e) == Some(options_env));
     let mut moved_value_from = None;
     if let Some(i) = existing {
         // Shapes Kubernetes rejects: written back, part of them would be lost.
@@ -436,10 +438,7 @@ fn plan_container(
         if let Some(problem) = problem {
             return Err(conflict(
                 field,
-                format!(
-                    "{}: {problem} (Kubernetes rejects this too)",
-                    options_env
-                ),
+                format!("{}: {problem} (Kubernetes rejects this too)", options_env),
             ));
         }
     }

@@ -3,8 +3,8 @@
 
 use crate::config::{self, Settings};
 use crate::diag::{self, Diagnostic};
-use crate::report::Row;
 use crate::document::{self, Head};
+use crate::report::Row;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle};
@@ -86,7 +86,11 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
     finish(list, results, rows)
 }
 
-fn transform_items(items: &mut [Value], settings: &Settings, rows: &mut Vec<Row>) -> Vec<Diagnostic> {
+fn transform_items(
+    items: &mut [Value],
+    settings: &Settings,
+    rows: &mut Vec<Row>,
+) -> Vec<Diagnostic> {
     let mut results = Vec::new();
     for (index, item) in items.iter_mut().enumerate() {
         if let Some(problem) = Head::of(item).problem() {

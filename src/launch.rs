@@ -2,6 +2,7 @@
 //! that only the server JVM gets the agent (not every JVM the container starts, as
 //! `JAVA_TOOL_OPTIONS` would); and the commands of probes and hooks that start a JVM.
 
+use crate::config::Settings;
 use crate::images;
 use serde_json::Value;
 
@@ -32,6 +33,7 @@ const fn profile(
     }
 }
 
+#[rustfmt::skip]
 pub const PROFILES: &[Profile] = &[
     profile("tomcat", Some("CATALINA_OPTS"), "apache/tomcat: bin/catalina.sh (CATALINA_OPTS: used by start, stop and run only)"),
     profile("tomee", Some("CATALINA_OPTS"), "apache/tomee: tomee/apache-tomee/src/main/resources/bin/catalina.sh"),
@@ -62,6 +64,60 @@ pub fn profile_for(image: &str) -> Option<&'static Profile> {
     PROFILES
         .iter()
         .find(|p| images::matches(p.pattern, repository))
+}
+
+/// The variable the JVM options of one container go in, and why: the config's
+/// `agent.optionsEnv` when set, else the image's launch profile, else `JAVA_TOOL_OPTIONS`.
+pub fn options_env(container: &Value, settings: &Settings) -> (String, String) {
+    if settings.options_env_explicit {
+        return (settings.options_env.clone(), "spec.agent.optionsEnv".into());
+    }
+    let image = container
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let from_env_from = |var: &str| {
+        let in_env = container
+            .get("env")
+            .and_then(Value::as_array)
+            .is_some_and(|env| {
+                env.iter()
+                    .any(|e| e.get("name").and_then(Value::as_str) == Some(var))
+            });
+        let env_from = container
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty());
+        env_from && !in_env
+    };
+    match profile_for(image) {
+        // The chart may set the image's own variable through envFrom (Keycloak's chart
+        // puts JAVA_OPTS_APPEND in a ConfigMap): setting it in env would replace that.
+        Some(profile) if profile.options_env.is_some_and(from_env_from) => (
+            settings.options_env.clone(),
+            format!(
+                "the default, as envFrom may set {} ({})",
+                profile.options_env.unwrap_or_default(),
+                short(profile.source)
+            ),
+        ),
+        Some(profile) => match profile.options_env {
+            Some(var) => (
+                var.to_string(),
+                format!("launch profile {}", short(profile.source)),
+            ),
+            None => (
+                settings.options_env.clone(),
+                format!("the default ({})", short(profile.source)),
+            ),
+        },
+        None => (settings.options_env.clone(), "the default".into()),
+    }
+}
+
+/// A source citation without its parenthetical note.
+fn short(source: &str) -> &str {
+    source.split(" (").next().unwrap_or(source)
 }
 
 /// Commands that start a JVM when a probe or hook runs them (first word, or a script name).
@@ -144,7 +200,10 @@ mod tests {
         let var = |image| profile_for(image).and_then(|p| p.options_env);
         assert_eq!(var("docker.io/bitnami/tomcat:11"), Some("CATALINA_OPTS"));
         assert_eq!(var("cassandra:5"), Some("JVM_EXTRA_OPTS"));
-        assert_eq!(var("quay.io/keycloak/keycloak:26"), Some("JAVA_OPTS_APPEND"));
+        assert_eq!(
+            var("quay.io/keycloak/keycloak:26"),
+            Some("JAVA_OPTS_APPEND")
+        );
         assert_eq!(var("docker.io/bitnami/wildfly:37"), None);
         assert!(profile_for("docker.io/bitnami/wildfly:37").is_some());
         assert!(profile_for("eclipse-temurin:21").is_none());

@@ -32,10 +32,10 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
-    let report_json = match &cli.command {
-        Some(cli::Command::Report { json }) => Some(*json),
-        None => None,
-    };
+    let report_json = cli
+        .command
+        .as_ref()
+        .map(|cli::Command::Report { json }| *json);
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin);
     let mut first = docs.next().transpose().context("reading stdin")?;
@@ -70,7 +70,11 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             .iter()
             .filter(|r| r.severity == pinpoint_inject::diag::Severity::Error)
             .count();
-        writeln!(err, "pinpoint-inject: {}", report::summary(&output.rows, errors))?;
+        writeln!(
+            err,
+            "pinpoint-inject: {}",
+            report::summary(&output.rows, errors)
+        )?;
         out.write_all(output.yaml.as_bytes())?;
         out.flush()?;
         return Ok(exit(output.failed));
@@ -103,8 +107,8 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         print_report(&mut out, &summary.rows, json)?;
         return Ok(exit(summary.errors > 0));
     }
-    let summary = stream::run(docs, &loaded.settings, &mut out, &mut err)
-        .context("processing the stream")?;
+    let summary =
+        stream::run(docs, &loaded.settings, &mut out, &mut err).context("processing the stream")?;
     if summary.errors > 0 {
         writeln!(
             err,

@@ -31,11 +31,13 @@ pub struct NameKey {
     pub source: &'static str,
 }
 
-const ARMS_DOC: &str = "Alibaba Cloud ARMS docs: Install the ARMS agent for Java applications in ACK (issue 8)";
+const ARMS_DOC: &str =
+    "Alibaba Cloud ARMS docs: Install the ARMS agent for Java applications in ACK (issue 8)";
 const OTEL_DOC: &str = "open-telemetry/opentelemetry-operator: README.md (Opentelemetry auto-instrumentation injection)";
 const DD_DOC: &str = "DataDog/datadog-agent: pkg/clusteragent/admission/mutate/common/common.go and the unified service tagging docs";
 const SW_DOC: &str = "apache/skywalking-swck: docs/java-agent-injector.md";
 
+#[rustfmt::skip]
 pub const OPT_IN: &[OptIn] = &[
     OptIn { on: On::Both, key: "armsPilotAutoEnable", values: &["on"], source: ARMS_DOC },
     OptIn { on: On::Annotations, key: "instrumentation.opentelemetry.io/inject-java", values: &[], source: OTEL_DOC },
@@ -43,6 +45,7 @@ pub const OPT_IN: &[OptIn] = &[
     OptIn { on: On::Labels, key: "swck-java-agent-injected", values: &["true"], source: SW_DOC },
 ];
 
+#[rustfmt::skip]
 pub const NAMES: &[NameKey] = &[
     NameKey { on: On::Both, key: "armsPilotCreateAppName", source: ARMS_DOC },
     NameKey { on: On::Annotations, key: "resource.opentelemetry.io/service.name", source: OTEL_DOC },
@@ -52,7 +55,10 @@ pub const NAMES: &[NameKey] = &[
 
 /// Annotations listing the containers another APM instruments (comma-separated).
 pub const CONTAINER_KEYS: &[(&str, &str)] = &[
-    ("instrumentation.opentelemetry.io/java-container-names", OTEL_DOC),
+    (
+        "instrumentation.opentelemetry.io/java-container-names",
+        OTEL_DOC,
+    ),
     ("instrumentation.opentelemetry.io/container-names", OTEL_DOC),
 ];
 
@@ -89,16 +95,18 @@ impl<'a> Keys<'a> {
                 on.then(|| format!("{k}: \"on\""))
             })
         });
-        OPT_IN.iter().find_map(|k| {
-            let value = self.find(k.on, k.key)?;
-            let accepted = if k.values.is_empty() {
-                value != "false"
-            } else {
-                k.values.contains(&value)
-            };
-            accepted.then(|| format!("{}: {value:?}", k.key))
-        })
-        .or(per_container)
+        OPT_IN
+            .iter()
+            .find_map(|k| {
+                let value = self.find(k.on, k.key)?;
+                let accepted = if k.values.is_empty() {
+                    value != "false"
+                } else {
+                    k.values.contains(&value)
+                };
+                accepted.then(|| format!("{}: {value:?}", k.key))
+            })
+            .or(per_container)
     }
 
     /// Whether ARMS opts this one container in (`apsara.apm/container.<c>.armsPilotAutoEnable`).
@@ -124,7 +132,10 @@ impl<'a> Keys<'a> {
     /// The application name production uses for this container, with the key it came from.
     pub fn application_name(&self, container: &str) -> Option<(String, String)> {
         let per_container = format!("{ARMS_CONTAINER_PREFIX}{container}.armsPilotCreateAppName");
-        if let Some(name) = self.find(On::Annotations, &per_container).filter(|n| !n.is_empty()) {
+        if let Some(name) = self
+            .find(On::Annotations, &per_container)
+            .filter(|n| !n.is_empty())
+        {
             return Some((name.to_string(), per_container));
         }
         NAMES.iter().find_map(|k| {
@@ -182,7 +193,10 @@ mod tests {
         let k = keys(&none, &annotations);
         assert!(k.opt_in().is_some());
         assert_eq!(k.containers().unwrap().0, vec!["app", "worker"]);
-        assert_eq!(k.application_name("app").unwrap().1, "resource.opentelemetry.io/service.name");
+        assert_eq!(
+            k.application_name("app").unwrap().1,
+            "resource.opentelemetry.io/service.name"
+        );
         let disabled = json!({"instrumentation.opentelemetry.io/inject-java": "false"});
         assert!(keys(&none, &disabled).opt_in().is_none());
     }

@@ -146,7 +146,11 @@ pub fn table(rows: &[Row]) -> String {
 }
 
 fn dash(text: &str) -> String {
-    if text.is_empty() { "-".into() } else { clean(text) }
+    if text.is_empty() {
+        "-".into()
+    } else {
+        clean(text)
+    }
 }
 
 /// One line per cell: no newlines or control characters from a manifest.

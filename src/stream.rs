@@ -4,8 +4,8 @@
 
 use crate::config::Settings;
 use crate::diag::{Diagnostic, Severity};
-use crate::report::Row;
 use crate::document::{self, Head};
+use crate::report::Row;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle, YamlError};
@@ -242,10 +242,12 @@ where
         let doc = doc?;
         let processed = process_doc(&doc, settings);
         summary.documents += 1;
-        summary.rows.extend(processed.rows.iter().cloned().map(|mut row| {
-            row.document = Some(format!("document {}", doc.index));
-            row
-        }));
+        summary
+            .rows
+            .extend(processed.rows.iter().cloned().map(|mut row| {
+                row.document = Some(format!("document {}", doc.index));
+                row
+            }));
         match &processed.replacement {
             Some(bytes) => {
                 summary.changed += 1;

@@ -14,7 +14,7 @@ use crate::foreign;
 use crate::images::{self, Role, Runtime};
 use crate::inject::Target;
 use crate::launch;
-use crate::naming::{self, NameContext};
+use crate::naming;
 use crate::production::Keys;
 use crate::report::{Decision, Row};
 use crate::workload::WorkloadKind;
@@ -121,7 +121,12 @@ pub fn plan(
         .filter(|h| h.split(',').any(|h| h.trim().starts_with("test")))
     {
         for c in &candidates {
-            plan.rows.push(row(c, Decision::Skipped, "helm-test", format!("helm.sh/hook: {hook}")));
+            plan.rows.push(row(
+                c,
+                Decision::Skipped,
+                "helm-test",
+                format!("helm.sh/hook: {hook}"),
+            ));
         }
         return Ok(plan);
     }
@@ -133,7 +138,9 @@ pub fn plan(
             let choice = parse_containers(&names)
                 .map_err(|e| format!("annotation {CONTAINERS_ANNOTATION}: {e}"))?;
             if let ContainerChoice::Named(names) = &choice
-                && let Some(missing) = names.iter().find(|n| !candidates.iter().any(|c| c.name == *n))
+                && let Some(missing) = names
+                    .iter()
+                    .find(|n| !candidates.iter().any(|c| c.name == *n))
             {
                 return Err(format!(
                     "annotation {CONTAINERS_ANNOTATION} names container {missing:?}, which the pod does not have"
@@ -148,7 +155,10 @@ pub fn plan(
                 .map(|c| c.name.to_string())
                 .collect();
             if !arms.is_empty() {
-                (ContainerChoice::Named(arms), "ARMS per-container keys".to_string())
+                (
+                    ContainerChoice::Named(arms),
+                    "ARMS per-container keys".to_string(),
+                )
             } else if let Some((names, key)) = keys.containers() {
                 (ContainerChoice::Named(names), format!("annotation {key}"))
             } else {
@@ -167,20 +177,31 @@ pub fn plan(
                 "container {:?} already carries {agent}; left alone (never two agents in one JVM)",
                 c.name
             ));
-            plan.rows.push(row(c, Decision::AlreadyInstrumented, "", agent));
+            plan.rows
+                .push(row(c, Decision::AlreadyInstrumented, "", agent));
             continue;
         }
         if let ContainerChoice::Named(names) = &choice {
             if names.iter().any(|n| n == c.name) {
                 chosen.push(i);
             } else {
-                plan.rows.push(row(c, Decision::Skipped, "not-listed", format!("not in {source}")));
+                plan.rows.push(row(
+                    c,
+                    Decision::Skipped,
+                    "not-listed",
+                    format!("not in {source}"),
+                ));
             }
             continue;
         }
         match skip_reason(c, &main_names, workload, settings) {
             Some((reason, detail)) => {
-                plan.rows.push(row(c, Decision::Skipped, reason, format!("{detail}; {why}")));
+                plan.rows.push(row(
+                    c,
+                    Decision::Skipped,
+                    reason,
+                    format!("{detail}; {why}"),
+                ));
             }
             None => eligible.push(i),
         }
@@ -211,7 +232,10 @@ pub fn plan(
             } else if main_names.contains(&main.name) {
                 format!("{:?} is named like the workload", main.name)
             } else {
-                format!("{:?} comes first, and nothing shows either runtime", main.name)
+                format!(
+                    "{:?} comes first, and nothing shows either runtime",
+                    main.name
+                )
             };
             plan.rows.push(row(
                 c,
@@ -232,10 +256,11 @@ pub fn plan(
                 c.name
             ));
         }
-        let (application_name, name_from) = application_name(resource, template, workload, settings, &keys, c.name)?;
-        let (options_env, options_from) = options_env(c.container, settings);
+        let (application_name, name_from) =
+            naming::application_name(resource, template, workload, settings, &keys, c.name)?;
+        let (options_env, options_from) = launch::options_env(c.container, settings);
         let safe = naming::sanitize(&application_name, settings.max_length);
-        if let Some(note) = name_note(&application_name, &safe, settings.max_length) {
+        if let Some(note) = naming::name_note(&application_name, &safe, settings.max_length) {
             plan.warnings.push(note);
         }
         if matches!(options_env.as_str(), launch::JVM_WIDE | "JDK_JAVA_OPTIONS") {
@@ -278,7 +303,11 @@ fn split(list: &str) -> Vec<String> {
 
 /// Names that mark a container as the workload's main one: the workload's name, its
 /// `app.kubernetes.io/name` or `app` label; and the only container of the pod.
-fn main_names<'a>(resource: &'a Value, template: &'a Value, candidates: &[Candidate<'a>]) -> Vec<&'a str> {
+fn main_names<'a>(
+    resource: &'a Value,
+    template: &'a Value,
+    candidates: &[Candidate<'a>],
+) -> Vec<&'a str> {
     let mut names = vec![str_at(resource, &["metadata", "name"])];
     for source in [resource, template] {
         for key in ["app.kubernetes.io/name", "app"] {
@@ -308,7 +337,11 @@ fn skip_reason(
     settings: &Settings,
 ) -> Option<(&'static str, String)> {
     let runtime = c.class.runtime;
-    let image = c.container.get("image").and_then(Value::as_str).unwrap_or_default();
+    let image = c
+        .container
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let image_role = images::family(image).map(|f| f.role);
     let main = main_names.contains(&c.name);
     match image_role {
@@ -317,7 +350,10 @@ fn skip_reason(
             return Some(("sidecar", "a sidecar, not the application".into()));
         }
         Some(Role::Tooling) => {
-            return Some(("tooling", "exports metrics or runs tools beside the application".into()));
+            return Some((
+                "tooling",
+                "exports metrics or runs tools beside the application".into(),
+            ));
         }
         _ => {}
     }
@@ -326,126 +362,35 @@ fn skip_reason(
             Runtime::NotJava => "not-java",
             _ => "unknown-runtime",
         };
-        return Some((reason, format!("runtime {} is not in select.runtimes", runtime.name())));
+        return Some((
+            reason,
+            format!("runtime {} is not in select.runtimes", runtime.name()),
+        ));
     }
     match c.class.role {
-        Role::Sidecar if !main => {
-            Some(("sidecar", "a sidecar, not the application".to_string()))
-        }
-        Role::Tooling => Some(("tooling", "exports metrics or runs tools beside the application".to_string())),
+        Role::Sidecar if !main => Some(("sidecar", "a sidecar, not the application".to_string())),
+        Role::Tooling => Some((
+            "tooling",
+            "exports metrics or runs tools beside the application".to_string(),
+        )),
         Role::DataServer if matches!(workload, WorkloadKind::Job | WorkloadKind::CronJob) => {
-            Some(("tooling", "runs a server image's tools in a Job".to_string()))
+            Some((
+                "tooling",
+                "runs a server image's tools in a Job".to_string(),
+            ))
         }
-        Role::DataServer if !settings.select.categories.contains(&Role::DataServer) => {
-            Some(("data-server", "category data-server is not in select.categories".to_string()))
-        }
+        Role::DataServer if !settings.select.categories.contains(&Role::DataServer) => Some((
+            "data-server",
+            "category data-server is not in select.categories".to_string(),
+        )),
         Role::Application | Role::Sidecar
             if !settings.select.categories.contains(&Role::Application) =>
         {
-            Some(("category", "category application is not in select.categories".to_string()))
+            Some((
+                "category",
+                "category application is not in select.categories".to_string(),
+            ))
         }
         _ => None,
     }
-}
-
-/// The application name of one container and where it came from, in the documented
-/// order: our annotation, another APM's keys, the Job template, the template.
-fn application_name(
-    resource: &Value,
-    template: &Value,
-    workload: WorkloadKind,
-    settings: &Settings,
-    keys: &Keys,
-    container: &str,
-) -> Result<(String, String), String> {
-    if let Some(name) = annotation(resource, Some(template), APPLICATION_NAME_ANNOTATION) {
-        return Ok((name.to_string(), format!("annotation {APPLICATION_NAME_ANNOTATION}")));
-    }
-    if let Some((name, key)) = keys.application_name(container) {
-        return Ok((name, key));
-    }
-    let name = match str_at(resource, &["metadata", "name"]) {
-        "" => str_at(resource, &["metadata", "generateName"]).trim_end_matches('-'),
-        name => name,
-    };
-    let (template_used, field) = match workload {
-        WorkloadKind::Job | WorkloadKind::CronJob => {
-            (&settings.job_application_name, "spec.naming.jobApplicationName")
-        }
-        _ => (&settings.application_name, "spec.naming.applicationName"),
-    };
-    let raw = template_used.render(&NameContext {
-        name,
-        namespace: str_at(resource, &["metadata", "namespace"]),
-        kind: workload.name(),
-        container,
-        labels: keys.labels.clone(),
-        annotations: keys.annotations.clone(),
-    });
-    if raw.is_empty() {
-        return Err(format!(
-            "the application name for container {container:?} is empty; add a fallback to {field} (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
-        ));
-    }
-    Ok((raw, field.to_string()))
-}
-
-/// The options variable of one container and why: the config's `agent.optionsEnv` when
-/// set, else the image's launch profile, else `JAVA_TOOL_OPTIONS`.
-fn options_env(container: &Value, settings: &Settings) -> (String, String) {
-    if settings.options_env_explicit {
-        return (settings.options_env.clone(), "spec.agent.optionsEnv".into());
-    }
-    let image = container.get("image").and_then(Value::as_str).unwrap_or_default();
-    let from_env_from = |var: &str| {
-        let in_env = container
-            .get("env")
-            .and_then(Value::as_array)
-            .is_some_and(|env| env.iter().any(|e| e.get("name").and_then(Value::as_str) == Some(var)));
-        let env_from = container
-            .get("envFrom")
-            .and_then(Value::as_array)
-            .is_some_and(|l| !l.is_empty());
-        env_from && !in_env
-    };
-    match launch::profile_for(image) {
-        // The chart may set the image's own variable through envFrom (Keycloak's chart
-        // puts JAVA_OPTS_APPEND in a ConfigMap): setting it in env would replace that.
-        Some(profile) if profile.options_env.is_some_and(from_env_from) => (
-            settings.options_env.clone(),
-            format!(
-                "the default, as envFrom may set {} ({})",
-                profile.options_env.unwrap_or_default(),
-                short(profile.source)
-            ),
-        ),
-        Some(profile) => match profile.options_env {
-            Some(var) => (
-                var.to_string(),
-                format!("launch profile {}", short(profile.source)),
-            ),
-            None => (
-                settings.options_env.clone(),
-                format!("the default ({})", short(profile.source)),
-            ),
-        },
-        None => (settings.options_env.clone(), "the default".into()),
-    }
-}
-
-/// A source citation without its parenthetical note.
-fn short(source: &str) -> &str {
-    source.split(" (").next().unwrap_or(source)
-}
-
-fn name_note(raw: &str, safe: &naming::SafeName, max_length: usize) -> Option<String> {
-    let what = match (safe.replaced, safe.shortened) {
-        (false, false) => return None,
-        (true, true) => format!(
-            "has characters Pinpoint does not accept and is longer than {max_length}"
-        ),
-        (true, false) => "has characters Pinpoint does not accept ([a-zA-Z0-9._-] only)".to_string(),
-        _ => format!("is longer than {max_length} characters"),
-    };
-    Some(format!("application name {raw:?} {what}; using {:?}", safe.value))
 }

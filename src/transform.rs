@@ -76,7 +76,10 @@ fn transform_workload(
         outcome.rows.extend(
             container_names(workload.pod_template(resource))
                 .into_iter()
-                .map(|c| Row::new(&reference, &c, Decision::Skipped).because("not-selected", reason.clone())),
+                .map(|c| {
+                    Row::new(&reference, &c, Decision::Skipped)
+                        .because("not-selected", reason.clone())
+                }),
         );
         unwire(resource, workload, &mut outcome);
         return outcome;
@@ -91,7 +94,9 @@ fn transform_workload(
                 &path
             }
         );
-        outcome.rows.push(Row::new(&reference, "", Decision::Error).because("", message.clone()));
+        outcome
+            .rows
+            .push(Row::new(&reference, "", Decision::Error).because("", message.clone()));
         outcome
             .results
             .push(report(Diagnostic::error(message), resource));
@@ -107,7 +112,9 @@ fn transform_workload(
     let plan = match planned {
         Ok(plan) => plan,
         Err(error) => {
-            outcome.rows.push(Row::new(&reference, "", Decision::Error).because("", error.clone()));
+            outcome
+                .rows
+                .push(Row::new(&reference, "", Decision::Error).because("", error.clone()));
             outcome
                 .results
                 .push(report(Diagnostic::error(error), resource));
@@ -135,7 +142,9 @@ fn transform_workload(
         } else {
             format!("skipped: no container to instrument ({})", why.join(", "))
         };
-        outcome.results.push(report(Diagnostic::info(message), resource));
+        outcome
+            .results
+            .push(report(Diagnostic::info(message), resource));
         unwire(resource, workload, &mut outcome);
         return outcome;
     }
@@ -144,7 +153,9 @@ fn transform_workload(
     match inject::inject(&mut edited, settings, &plan.targets) {
         Err(error) => {
             let field = join_field(&workload.template_path(), &error.field);
-            outcome.rows.push(Row::new(&reference, "", Decision::Error).because("", error.message.clone()));
+            outcome
+                .rows
+                .push(Row::new(&reference, "", Decision::Error).because("", error.message.clone()));
             outcome
                 .results
                 .push(report(Diagnostic::error(error.message), resource).at_field(field));
@@ -172,7 +183,8 @@ fn transform_workload(
                 let mut row = match done.skipped.iter().find(|(c, _)| *c == target.container) {
                     Some((_, reason)) => Row::new(&reference, &target.container, Decision::Skipped)
                         .because("options", reason.clone()),
-                    None => Row::new(&reference, &target.container, decision).because("", evidence.clone()),
+                    None => Row::new(&reference, &target.container, decision)
+                        .because("", evidence.clone()),
                 };
                 row.application_name = target.application_name.clone();
                 row.options_env = target.options_env.clone();
@@ -193,7 +205,12 @@ fn transform_workload(
                 .targets
                 .iter()
                 .filter(|t| done.injected.contains(&t.container))
-                .map(|t| format!("{} as {} via {}", t.container, t.application_name, t.options_env))
+                .map(|t| {
+                    format!(
+                        "{} as {} via {}",
+                        t.container, t.application_name, t.options_env
+                    )
+                })
                 .collect();
             let verb = if unchanged {
                 "unchanged (already instrumented by an earlier run)"
@@ -222,7 +239,11 @@ fn container_names(template: Option<&Value>) -> Vec<String> {
         .flatten()
         .filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from))
         .collect();
-    if names.is_empty() { vec![String::new()] } else { names }
+    if names.is_empty() {
+        vec![String::new()]
+    } else {
+        names
+    }
 }
 
 /// Take out the wiring an earlier run left in a workload this run leaves alone (another

@@ -107,7 +107,9 @@ fn every_corpus_document_comes_out_and_workloads_are_injected() {
         );
         let summary = stderr.lines().last().unwrap_or_default();
         assert!(
-            summary.starts_with(&format!("pinpoint-inject: summary: instrumented {injected},")),
+            summary.starts_with(&format!(
+                "pinpoint-inject: summary: instrumented {injected},"
+            )),
             "{}: the run ends with its summary: {summary}",
             file.display()
         );
@@ -116,16 +118,21 @@ fn every_corpus_document_comes_out_and_workloads_are_injected() {
         let (code, again, again_stderr) = run(&["--config", config], &output);
         assert_eq!(code, 0);
         // A second run says what it did: nothing.
-        assert_eq!(again_stderr.matches("injected:").count(), 0, "{again_stderr}");
         assert_eq!(
-            again_stderr.matches("unchanged (already instrumented by an earlier run)").count(),
+            again_stderr.matches("injected:").count(),
+            0,
+            "{again_stderr}"
+        );
+        assert_eq!(
+            again_stderr
+                .matches("unchanged (already instrumented by an earlier run)")
+                .count(),
             injected,
             "{again_stderr}"
         );
         assert!(
-            again_stderr.trim_end().ends_with(&format!(
-                "errors 0"
-            )) && again_stderr.contains(&format!("instrumented 0, unchanged {injected},")),
+            again_stderr.trim_end().ends_with("errors 0")
+                && again_stderr.contains(&format!("instrumented 0, unchanged {injected},")),
             "{again_stderr}"
         );
         assert!(

@@ -117,7 +117,11 @@ fn report_decisions_are_the_runs() {
             continue;
         }
         let own = dir.join("config.yaml");
-        let config = if own.exists() { own } else { Path::new("tests/fixtures/config.yaml").to_path_buf() };
+        let config = if own.exists() {
+            own
+        } else {
+            Path::new("tests/fixtures/config.yaml").to_path_buf()
+        };
         cases.push((input, config.to_string_lossy().into_owned()));
     }
     cases.push(("tests/report/mixed-chart.yaml".into(), CONFIG.into()));
@@ -130,7 +134,12 @@ fn report_decisions_are_the_runs() {
         assert_eq!(report.code, out.code, "{}: exit codes", path.display());
         let report: Value = serde_json::from_slice(&report.stdout).unwrap();
         let wired = marked(&documents(&out.stdout));
-        assert_eq!(rows_with(&report, "instrumented"), wired, "{}", path.display());
+        assert_eq!(
+            rows_with(&report, "instrumented"),
+            wired,
+            "{}",
+            path.display()
+        );
         instrumented += wired.len();
         // The summary line counts the same.
         let summary = out.stderr.lines().last().unwrap();
@@ -140,7 +149,10 @@ fn report_decisions_are_the_runs() {
             path.display()
         );
     }
-    assert!(instrumented > 40, "{instrumented} containers instrumented in all");
+    assert!(
+        instrumented > 40,
+        "{instrumented} containers instrumented in all"
+    );
 }
 
 #[test]
@@ -152,20 +164,38 @@ fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
 
     let second = run(&["--config", CONFIG], &first.stdout);
     assert_eq!(second.stdout, first.stdout);
-    assert_eq!(second.stderr.matches(": injected: ").count(), 0, "{}", second.stderr);
     assert_eq!(
-        second.stderr.matches(": unchanged (already instrumented by an earlier run): ").count(),
+        second.stderr.matches(": injected: ").count(),
+        0,
+        "{}",
+        second.stderr
+    );
+    assert_eq!(
+        second
+            .stderr
+            .matches(": unchanged (already instrumented by an earlier run): ")
+            .count(),
         injected,
         "{}",
         second.stderr
     );
-    assert!(second.stderr.contains("summary: instrumented 0, unchanged 4,"), "{}", second.stderr);
+    assert!(
+        second
+            .stderr
+            .contains("summary: instrumented 0, unchanged 4,"),
+        "{}",
+        second.stderr
+    );
 
-    let report: Value =
-        serde_json::from_slice(&run(&["report", "--json", "--config", CONFIG], &first.stdout).stdout)
-            .unwrap();
+    let report: Value = serde_json::from_slice(
+        &run(&["report", "--json", "--config", CONFIG], &first.stdout).stdout,
+    )
+    .unwrap();
     assert!(rows_with(&report, "instrumented").is_empty());
-    assert_eq!(rows_with(&report, "unchanged"), marked(&documents(&first.stdout)));
+    assert_eq!(
+        rows_with(&report, "unchanged"),
+        marked(&documents(&first.stdout))
+    );
 
     let krm = run(&[], &resource_list(documents(&first.stdout)));
     assert_eq!(krm.code, 0, "{}", krm.stderr);
@@ -177,9 +207,15 @@ fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
         .filter_map(|r| r["message"].as_str())
         .collect();
     assert_eq!(
-        messages.iter().filter(|m| m.starts_with("unchanged (already instrumented by an earlier run): ")).count(),
+        messages
+            .iter()
+            .filter(|m| m.starts_with("unchanged (already instrumented by an earlier run): "))
+            .count(),
         injected,
         "{messages:?}"
     );
-    assert!(!messages.iter().any(|m| m.starts_with("injected:")), "{messages:?}");
+    assert!(
+        !messages.iter().any(|m| m.starts_with("injected:")),
+        "{messages:?}"
+    );
 }

@@ -42,7 +42,10 @@ fn assert_recipe_wiring(deployment: &Value) {
         ])
     );
     // Least privilege, whatever the application container's own securityContext.
-    assert_eq!(init["securityContext"]["capabilities"], json!({"drop": ["ALL"]}));
+    assert_eq!(
+        init["securityContext"]["capabilities"],
+        json!({"drop": ["ALL"]})
+    );
     assert_eq!(init["securityContext"]["allowPrivilegeEscalation"], false);
     assert_eq!(
         named(&init["volumeMounts"], "pp-agent")["mountPath"],

@@ -102,7 +102,9 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
         // The options variable is the entry right after ours (its name depends on the
         // image's launch profile, unless the config sets agent.optionsEnv).
         let opts = find(env, OPTS).expect("the agent options are set") + 1;
-        let options_env = env[opts]["name"].as_str().expect("the options variable is set");
+        let options_env = env[opts]["name"]
+            .as_str()
+            .expect("the options variable is set");
         let original_var = format!("PINPOINT_ORIGINAL_{options_env}");
         let value = env[opts]["value"].as_str().unwrap().to_string();
         if let Some(moved) = find(env, &original_var) {
