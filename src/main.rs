@@ -109,6 +109,15 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     }
     let summary =
         stream::run(docs, &loaded.settings, &mut out, &mut err).context("processing the stream")?;
+    // What the run decided, in one line (Helm shows stderr only when a run fails); a
+    // stream with no workload and no error has nothing to summarize.
+    if !summary.rows.is_empty() || summary.errors > 0 {
+        writeln!(
+            err,
+            "pinpoint-inject: {}",
+            report::summary(&summary.rows, summary.errors)
+        )?;
+    }
     if summary.errors > 0 {
         writeln!(
             err,
@@ -116,12 +125,6 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             summary.errors
         )?;
     }
-    // The last line: what the run decided (Helm shows stderr only when a run fails).
-    writeln!(
-        err,
-        "pinpoint-inject: {}",
-        report::summary(&summary.rows, summary.errors)
-    )?;
     Ok(exit(summary.errors > 0))
 }
 

@@ -250,9 +250,24 @@ pub fn application_name(
     keys: &Keys,
     container: &str,
 ) -> Result<(String, String), String> {
+    let (template_used, field) = match workload {
+        WorkloadKind::Job | WorkloadKind::CronJob => (
+            &settings.job_application_name,
+            "spec.naming.jobApplicationName",
+        ),
+        _ => (&settings.application_name, "spec.naming.applicationName"),
+    };
+    let empty = || {
+        format!(
+            "the application name for container {container:?} is empty; add a fallback to {field} (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
+        )
+    };
     if let Some(name) =
         crate::targets::annotation(resource, Some(template), APPLICATION_NAME_ANNOTATION)
     {
+        if name.is_empty() {
+            return Err(empty());
+        }
         return Ok((
             name.to_string(),
             format!("annotation {APPLICATION_NAME_ANNOTATION}"),
@@ -265,13 +280,6 @@ pub fn application_name(
         "" => crate::targets::str_at(resource, &["metadata", "generateName"]).trim_end_matches('-'),
         name => name,
     };
-    let (template_used, field) = match workload {
-        WorkloadKind::Job | WorkloadKind::CronJob => (
-            &settings.job_application_name,
-            "spec.naming.jobApplicationName",
-        ),
-        _ => (&settings.application_name, "spec.naming.applicationName"),
-    };
     let raw = template_used.render(&NameContext {
         name,
         namespace: crate::targets::str_at(resource, &["metadata", "namespace"]),
@@ -281,9 +289,7 @@ pub fn application_name(
         annotations: keys.annotations.clone(),
     });
     if raw.is_empty() {
-        return Err(format!(
-            "the application name for container {container:?} is empty; add a fallback to {field} (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
-        ));
+        return Err(empty());
     }
     Ok((raw, field.to_string()))
 }

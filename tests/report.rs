@@ -142,7 +142,11 @@ fn report_decisions_are_the_runs() {
         );
         instrumented += wired.len();
         // The summary line counts the same.
-        let summary = out.stderr.lines().last().unwrap();
+        let summary = out
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("pinpoint-inject: summary: "))
+            .unwrap_or_else(|| panic!("{}: no summary in {}", path.display(), out.stderr));
         assert!(
             summary.contains(&format!("summary: instrumented {},", wired.len())),
             "{}: {summary}",
