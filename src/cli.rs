@@ -19,8 +19,9 @@ const LONG_HELP: &str = r#"MODES (detected from stdin)
                  --post-renderer, Argo CD plugins). The config comes from --config FILE or
                  the file named by $PINPOINT_INJECT_CONFIG. Output: the same documents in
                  the same order; unchanged documents byte for byte; changed ones keep their
-                 `---` and leading `# Source:` comments. One stderr line per injected or
-                 skipped workload. Exit 1 on any error (every document is still written).
+                 `---` and leading `# Source:` comments. One stderr line per injected,
+                 unchanged or skipped workload, then a one-line summary. Exit 1 on any
+                 error (every document is still written).
 
 WHAT IT ADDS to Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
 Job, CronJob, Pod, PodTemplate (and the items of a v1 List); nothing else is touched:
@@ -82,7 +83,19 @@ CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector)
 WORKLOAD ANNOTATIONS
   pinpoint-inject.dev/inject: "false"            never instrument ("true" opts in with optIn)
   pinpoint-inject.dev/application-name: orders   the application name
-  pinpoint-inject.dev/containers: "app,worker"   the containers ("*": all non-sidecars)
+  pinpoint-inject.dev/containers: "app,worker"   the containers ("*": every eligible one)
+  ARMS, OpenTelemetry, Datadog and SkyWalking keys opt in and name the application too
+  (armsPilotAutoEnable, armsPilotCreateAppName, instrumentation.opentelemetry.io/inject-java,
+  resource.opentelemetry.io/service.name, tags.datadoghq.com/service, …); ours win.
+
+WHICH CONTAINERS
+  Each container is java, not-java or unknown, from its image (a table of JVM and other
+  images, any registry), command/args, env (JAVA_*, JVM_*, -Xmx), actuator probe paths and
+  aliyun.com/app-language. java and unknown are instrumented, never not-java; never a
+  sidecar, exporter or tool; in a pod, every Java container, else the main unknown one. A
+  container another agent (OpenTelemetry, SkyWalking, ARMS, Huawei APM, any -javaagent)
+  already instruments is left alone. Known images get the options variable their launch
+  script reads (Tomcat CATALINA_OPTS, Kafka KAFKA_OPTS, Cassandra JVM_EXTRA_OPTS, …).
 
 REPORT
   pinpoint-inject report [--json] takes the same input and config and prints one row per

@@ -98,7 +98,12 @@ fn transform_items(
             continue;
         }
         let outcome = transform::transform(item, settings);
-        rows.extend(outcome.rows);
+        // Name the file the resource came from, where kustomize or kpt says.
+        let file = Diagnostic::info("").about(item).file.map(|f| f.path);
+        rows.extend(outcome.rows.into_iter().map(|mut row| {
+            row.document = file.clone();
+            row
+        }));
         results.extend(outcome.results);
     }
     results
