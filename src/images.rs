@@ -147,6 +147,8 @@ pub const FAMILIES: &[Family] = &[
     row("ejbca", Java, App, "EJBCA (WildFly)", "bitnami/containers: bitnami/ejbca/9/debian-12/Dockerfile"),
     row("keycloak-config-cli", Java, App, "keycloak-config-cli", "adorsys/keycloak-config-cli: Dockerfile"),
     row("spring-cloud-dataflow", Java, App, "Spring Cloud Data Flow", "bitnami/containers: bitnami/spring-cloud-dataflow/2/debian-12/Dockerfile"),
+    row("inbound-agent", Java, App, "Jenkins inbound agent (remoting)", "jenkinsci/docker-agent: debian/Dockerfile"),
+    row("distroless/java*", Java, App, "distroless Java", "GoogleContainerTools/distroless: java/README.md"),
     row("eclipse-temurin", Java, App, "Eclipse Temurin JDK", "adoptium/containers: 21/jre/ubuntu/noble/Dockerfile"),
     row("openjdk", Java, App, "OpenJDK", "docker-library/openjdk: 22/jdk/bookworm/Dockerfile"),
     row("amazoncorretto", Java, App, "Amazon Corretto", "corretto/corretto-docker: 21/jdk/al2023/Dockerfile"),
@@ -311,6 +313,19 @@ pub const FAMILIES: &[Family] = &[
     row("multus-cni", NotJava, App, "Multus (Go)", "k8snetworkplumbingwg/multus-cni: images/Dockerfile"),
     row("whereabouts", NotJava, App, "Whereabouts (Go)", "k8snetworkplumbingwg/whereabouts: Dockerfile"),
     row("cadvisor", NotJava, Tooling, "cAdvisor (Go)", "google/cadvisor: deploy/Dockerfile"),
+    row("kube-webhook-certgen", NotJava, App, "kube-webhook-certgen (Go)", "kubernetes/ingress-nginx: images/kube-webhook-certgen/rootfs/Dockerfile"),
+    row("filebeat", NotJava, Sidecar, "Filebeat (Go)", "elastic/beats: filebeat/Dockerfile"),
+    row("metricbeat", NotJava, Tooling, "Metricbeat (Go)", "elastic/beats: metricbeat/Dockerfile"),
+    row("heartbeat", NotJava, Tooling, "Heartbeat (Go)", "elastic/beats: heartbeat/Dockerfile"),
+    row("elastic-agent", NotJava, Sidecar, "Elastic Agent (Go)", "elastic/elastic-agent: Dockerfile"),
+    row("apm-server", NotJava, App, "Elastic APM Server (Go)", "elastic/apm-server: packaging/docker/Dockerfile"),
+    row("eck-operator", NotJava, App, "ECK operator (Go)", "elastic/cloud-on-k8s: build/Dockerfile"),
+    row("vault-k8s", NotJava, Sidecar, "Vault agent injector (Go)", "hashicorp/vault-k8s: Dockerfile"),
+    row("kedacore/*", NotJava, App, "KEDA (Go)", "kedacore/keda: Dockerfile"),
+    row("longhornio/*", NotJava, App, "Longhorn (Go)", "longhorn/longhorn-manager: package/Dockerfile"),
+    row("calico/*", NotJava, App, "Calico (Go)", "projectcalico/calico: node/Dockerfile.amd64"),
+    row("sig-storage/*", NotJava, Sidecar, "a CSI sidecar (Go)", "kubernetes-csi/external-provisioner: Dockerfile"),
+    row("distroless/*", NotJava, App, "distroless base (static binaries)", "GoogleContainerTools/distroless: base/README.md"),
     // Online Boutique (tests/corpus/microservices-demo.yaml): each service's Dockerfile.
     row("microservices-demo/cartservice", NotJava, App, "Online Boutique cartservice (C#)", "GoogleCloudPlatform/microservices-demo: src/cartservice/src/Dockerfile"),
     row("microservices-demo/checkoutservice", NotJava, App, "Online Boutique checkoutservice (Go)", "GoogleCloudPlatform/microservices-demo: src/checkoutservice/Dockerfile"),
@@ -360,10 +375,31 @@ pub fn matches(pattern: &str, repository: &str) -> bool {
     last == pattern
 }
 
+/// Registries that hold one project's images only, all of them Go programs: the
+/// Kubernetes project's (kubernetes/k8s.io: registry.k8s.io/README.md).
+const GO_REGISTRIES: &[&str] = &["registry.k8s.io/", "k8s.gcr.io/"];
+
+/// What an image from [`GO_REGISTRIES`] is, when no row names it.
+static KUBERNETES_PROJECT: Family = row(
+    "registry.k8s.io/*",
+    NotJava,
+    Role::Application,
+    "a Kubernetes project image (Go)",
+    "kubernetes/k8s.io: registry.k8s.io/README.md",
+);
+
 /// The family of an image, if the table knows it.
 pub fn family(image: &str) -> Option<&'static Family> {
     let repository = repository(image);
-    FAMILIES.iter().find(|f| matches(f.pattern, repository))
+    FAMILIES
+        .iter()
+        .find(|f| matches(f.pattern, repository))
+        .or_else(|| {
+            GO_REGISTRIES
+                .iter()
+                .any(|r| image.starts_with(r))
+                .then_some(&KUBERNETES_PROJECT)
+        })
 }
 
 #[cfg(test)]
@@ -416,6 +452,14 @@ mod tests {
             assert_eq!(family(image).map(|f| f.what), Some(what), "{image}");
         }
         assert!(family("registry.example.com/shop/orders:1.4").is_none());
+        assert_eq!(
+            family("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2").map(|f| f.what),
+            Some("kube-state-metrics (Go)")
+        );
+        assert_eq!(
+            family("registry.k8s.io/ingress-nginx/opentelemetry:v1").map(|f| f.what),
+            Some("a Kubernetes project image (Go)")
+        );
         assert!(family("mycompany/kafkaesque-ui:1").is_none());
     }
 
