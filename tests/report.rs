@@ -3,6 +3,7 @@
 //! and a second run says `unchanged` everywhere, in the log, the KRM results and the report.
 
 mod binary;
+mod common;
 
 use binary::run;
 use pinpoint_inject::{stream, yaml};
@@ -229,4 +230,37 @@ fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
         !messages.iter().any(|m| m.starts_with("injected:")),
         "{messages:?}"
     );
+}
+
+/// Issue 12, point 7: the Helm example's migration hook Job no longer shares the web
+/// Deployment's application name (`shop`), with the example's own config unchanged.
+#[test]
+fn the_helm_examples_hook_job_gets_its_own_application_name() {
+    let rendered = std::process::Command::new(&common::tools().helm)
+        .args(["template", "shop", "examples/helm/shop"])
+        .env_remove("PINPOINT_INJECT_CONFIG")
+        .output()
+        .unwrap();
+    assert!(rendered.status.success(), "{rendered:?}");
+    let report = run(
+        &[
+            "report",
+            "--json",
+            "--config",
+            "examples/helm/pinpoint.yaml",
+        ],
+        &rendered.stdout,
+    );
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let rows: Value = serde_json::from_slice(&report.stdout).unwrap();
+    let name_of = |kind: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == kind && r["decision"] == "instrumented")
+            .map(|r| r["applicationName"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no instrumented {kind} in {rows}"))
+    };
+    assert_eq!(name_of("Deployment"), "shop");
+    assert_eq!(name_of("Job"), "shop-migrate");
 }
