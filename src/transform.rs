@@ -1,6 +1,7 @@
-//! The pure core: one resource and the settings in, the edited resource and its
-//! results out. Decides whether a workload is selected, which containers get the agent
-//! and what they are called; [`crate::inject`] does the edit.
+//! The pure core: one resource and the settings in, the edited resource, its results
+//! and its report rows out. Decides whether a workload is selected; [`crate::targets`]
+//! picks the containers, their names and options variables; [`crate::inject`] does the
+//! edit; a second run that changes nothing says `unchanged`.
 
 use crate::config::Settings;
 use crate::diag::{Diagnostic, ResourceRef};
