@@ -135,8 +135,16 @@ fn transform_workload(
         let why: Vec<String> = plan
             .rows
             .iter()
-            .filter(|r| r.decision == Decision::Skipped)
-            .map(|r| format!("{} {}", r.container, r.reason))
+            .filter(|r| {
+                matches!(
+                    r.decision,
+                    Decision::Skipped | Decision::AlreadyInstrumented
+                )
+            })
+            .map(|r| match r.decision {
+                Decision::AlreadyInstrumented => format!("{} already instrumented", r.container),
+                _ => format!("{} {}", r.container, r.reason),
+            })
             .collect();
         let message = if why.is_empty() {
             "skipped: no container to instrument".to_string()
