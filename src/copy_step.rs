@@ -28,6 +28,9 @@ pub const NON_ROOT_FALLBACK_UID: i64 = 65532;
 /// The copy step's script. The paths are not part of it: they are passed as `$0` and
 /// `$1`, so no config value or manifest text is ever read by the shell as code. The
 /// mount point itself belongs to the kubelet, so only what was copied is chmodded.
+/// The official agent image is Alpine (pinpoint-apm/pinpoint-docker:
+/// pinpoint-agent/Dockerfile), so `sh`, `cp` and `chmod` are BusyBox's; `command`
+/// replaces its `configure-agent.sh` entrypoint.
 pub const COPY_SCRIPT: &str = r#"cp -R "$0"/. "$1"/ && chmod -R a+rwX "$1"/*"#;
 
 pub fn agent_volume(settings: &Settings) -> Volume {
