@@ -149,6 +149,12 @@ pub const FAMILIES: &[Family] = &[
     row("spring-cloud-dataflow", Java, App, "Spring Cloud Data Flow", "bitnami/containers: bitnami/spring-cloud-dataflow/2/debian-12/Dockerfile"),
     row("inbound-agent", Java, App, "Jenkins inbound agent (remoting)", "jenkinsci/docker-agent: debian/Dockerfile"),
     row("distroless/java*", Java, App, "distroless Java", "GoogleContainerTools/distroless: java/README.md"),
+    row("strimzi/operator", Java, App, "Strimzi operator", "strimzi/strimzi-kafka-operator: docker-images/operator/Dockerfile"),
+    row("cp-*", Java, App, "a Confluent Platform service", "confluentinc/common-docker: base-java/Dockerfile.ubi8"),
+    row("kafka-ui", Java, App, "Kafka UI (Spring Boot)", "kafbat/kafka-ui: api/Dockerfile"),
+    row("akhq", Java, App, "AKHQ (Micronaut)", "tchiotludo/akhq: Dockerfile"),
+    row("debezium/*", Java, App, "Debezium", "debezium/container-images: connect-base/3.0/Dockerfile"),
+    row("apicurio/*", Java, App, "Apicurio Registry", "Apicurio/apicurio-registry: distro/docker/src/main/docker/Dockerfile.jvm"),
     row("eclipse-temurin", Java, App, "Eclipse Temurin JDK", "adoptium/containers: 21/jre/ubuntu/noble/Dockerfile"),
     row("openjdk", Java, App, "OpenJDK", "docker-library/openjdk: 22/jdk/bookworm/Dockerfile"),
     row("amazoncorretto", Java, App, "Amazon Corretto", "corretto/corretto-docker: 21/jdk/al2023/Dockerfile"),
@@ -313,6 +319,7 @@ pub const FAMILIES: &[Family] = &[
     row("multus-cni", NotJava, App, "Multus (Go)", "k8snetworkplumbingwg/multus-cni: images/Dockerfile"),
     row("whereabouts", NotJava, App, "Whereabouts (Go)", "k8snetworkplumbingwg/whereabouts: Dockerfile"),
     row("cadvisor", NotJava, Tooling, "cAdvisor (Go)", "google/cadvisor: deploy/Dockerfile"),
+    row("flagd", NotJava, App, "flagd (Go)", "open-feature/flagd: flagd/build.Dockerfile"),
     row("kube-webhook-certgen", NotJava, App, "kube-webhook-certgen (Go)", "kubernetes/ingress-nginx: images/kube-webhook-certgen/rootfs/Dockerfile"),
     row("filebeat", NotJava, Sidecar, "Filebeat (Go)", "elastic/beats: filebeat/Dockerfile"),
     row("metricbeat", NotJava, Tooling, "Metricbeat (Go)", "elastic/beats: metricbeat/Dockerfile"),
@@ -375,6 +382,24 @@ pub fn matches(pattern: &str, repository: &str) -> bool {
     last == pattern
 }
 
+/// Repositories that hold many services, one per tag suffix: `ghcr.io/open-telemetry/demo:2.0.2-adservice`.
+#[rustfmt::skip]
+const TAGGED: &[(&str, &str, Family)] = &[
+    ("open-telemetry/demo", "-ad", row("open-telemetry/demo:*-ad", Java, App, "OpenTelemetry demo ad service", "open-telemetry/opentelemetry-demo: src/ad/Dockerfile")),
+    ("open-telemetry/demo", "-adservice", row("open-telemetry/demo:*-adservice", Java, App, "OpenTelemetry demo ad service", "open-telemetry/opentelemetry-demo: src/ad/Dockerfile")),
+    ("open-telemetry/demo", "-fraud-detection", row("open-telemetry/demo:*-fraud-detection", Java, App, "OpenTelemetry demo fraud detection (Kotlin)", "open-telemetry/opentelemetry-demo: src/fraud-detection/Dockerfile")),
+    ("open-telemetry/demo", "-frauddetectionservice", row("open-telemetry/demo:*-frauddetectionservice", Java, App, "OpenTelemetry demo fraud detection (Kotlin)", "open-telemetry/opentelemetry-demo: src/fraud-detection/Dockerfile")),
+    ("open-telemetry/demo", "-kafka", row("open-telemetry/demo:*-kafka", Java, Data, "OpenTelemetry demo Kafka", "open-telemetry/opentelemetry-demo: src/kafka/Dockerfile")),
+    ("open-telemetry/demo", "", row("open-telemetry/demo:*", NotJava, App, "an OpenTelemetry demo service (Go, .NET, Node.js, Python, Ruby, PHP, Rust, C++)", "open-telemetry/opentelemetry-demo: src/*/Dockerfile")),
+];
+
+/// The tag of an image reference (`""` when none).
+fn tag(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or_default();
+    let last = image.rsplit('/').next().unwrap_or_default();
+    last.split_once(':').map_or("", |(_, tag)| tag)
+}
+
 /// Registries that hold one project's images only, all of them Go programs: the
 /// Kubernetes project's (kubernetes/k8s.io: registry.k8s.io/README.md).
 const GO_REGISTRIES: &[&str] = &["registry.k8s.io/", "k8s.gcr.io/"];
@@ -391,9 +416,12 @@ static KUBERNETES_PROJECT: Family = row(
 /// The family of an image, if the table knows it.
 pub fn family(image: &str) -> Option<&'static Family> {
     let repository = repository(image);
-    FAMILIES
+    let tag = tag(image);
+    TAGGED
         .iter()
-        .find(|f| matches(f.pattern, repository))
+        .find(|(repo, suffix, _)| matches(repo, repository) && tag.ends_with(suffix))
+        .map(|(_, _, family)| family)
+        .or_else(|| FAMILIES.iter().find(|f| matches(f.pattern, repository)))
         .or_else(|| {
             GO_REGISTRIES
                 .iter()
@@ -452,6 +480,19 @@ mod tests {
             assert_eq!(family(image).map(|f| f.what), Some(what), "{image}");
         }
         assert!(family("registry.example.com/shop/orders:1.4").is_none());
+        for (image, runtime) in [
+            ("ghcr.io/open-telemetry/demo:2.0.2-ad", Runtime::Java),
+            (
+                "ghcr.io/open-telemetry/demo:2.0.2-fraud-detection",
+                Runtime::Java,
+            ),
+            (
+                "ghcr.io/open-telemetry/demo:2.0.2-checkout",
+                Runtime::NotJava,
+            ),
+        ] {
+            assert_eq!(family(image).map(|f| f.runtime), Some(runtime), "{image}");
+        }
         assert_eq!(
             family("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2").map(|f| f.what),
             Some("kube-state-metrics (Go)")
