@@ -20,8 +20,14 @@
 
 use crate::config::{AgentId, AgentName, Settings};
 use crate::copy_step;
+use crate::unwire::{Marker, reference};
+use crate::value_edit::{
+    find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, same_path,
+    to_value,
+};
+
+pub use crate::unwire::strip;
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Annotation on the pod template that marks our wiring and records what we own.
@@ -32,58 +38,6 @@ pub const POD_NAME_VAR: &str = "PINPOINT_POD_NAME";
 pub const POD_IP_VAR: &str = "PINPOINT_POD_IP";
 /// Prefix of the variable an existing `valueFrom` options value is moved to.
 pub const ORIGINAL_PREFIX: &str = "PINPOINT_ORIGINAL_";
-
-fn reference(var: &str) -> String {
-    format!("$({var})")
-}
-
-/// What the marker annotation records, so a later run can undo exactly this:
-/// `containers=app,worker;volume=pinpoint-agent;initContainer=pinpoint-agent-init`
-/// (all Kubernetes names, so `,` `;` and `=` cannot occur in them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Marker {
-    containers: Vec<String>,
-    volume: String,
-    init_container: String,
-}
-
-impl Marker {
-    fn render(&self) -> String {
-        format!(
-            "containers={};volume={};initContainer={}",
-            self.containers.join(","),
-            self.volume,
-            self.init_container
-        )
-    }
-
-    fn parse(text: &str) -> Option<Marker> {
-        let mut containers = None;
-        let mut volume = None;
-        let mut init_container = None;
-        for part in text.split(';') {
-            let (key, value) = part.split_once('=')?;
-            let slot = match key.trim() {
-                "containers" => &mut containers,
-                "volume" => &mut volume,
-                "initContainer" => &mut init_container,
-                _ => return None,
-            };
-            *slot = Some(value.trim().to_string());
-        }
-        let containers: Vec<String> = containers?
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(String::from)
-            .collect();
-        let (volume, init_container) = (volume?, init_container?);
-        (!volume.is_empty() && !init_container.is_empty()).then_some(Marker {
-            containers,
-            volume,
-            init_container,
-        })
-    }
-}
 
 /// A container to instrument and the application name it reports as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +57,7 @@ pub struct InjectError {
     pub field: String,
 }
 
-fn conflict(field: impl Into<String>, message: impl Into<String>) -> InjectError {
+pub(crate) fn conflict(field: impl Into<String>, message: impl Into<String>) -> InjectError {
     InjectError {
         message: message.into(),
         field: field.into(),
@@ -237,118 +191,6 @@ pub fn inject(
     let annotations = object_entry(object_entry(template, "metadata"), "annotations");
     annotations.insert(MARKER.to_string(), Value::String(marker.render()));
     Ok(report)
-}
-
-/// Take out the wiring a previous run recorded in the marker. Returns whether there was any.
-pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
-    let Some(raw) = template
-        .get("metadata")
-        .and_then(|m| m.get("annotations"))
-        .and_then(|a| a.get(MARKER))
-    else {
-        return Ok(false);
-    };
-    let marker: Marker = raw
-        .as_str()
-        .and_then(Marker::parse)
-        .ok_or_else(|| conflict(format!("metadata.annotations[{MARKER}]"), format!("the {MARKER} annotation was edited by hand; remove it and the wiring, or restore it")))?;
-
-    if let Some(spec) = template.get_mut("spec").and_then(Value::as_object_mut) {
-        remove_named(spec, "volumes", &marker.volume);
-        remove_named(spec, "initContainers", &marker.init_container);
-        if let Some(containers) = spec.get_mut("containers").and_then(Value::as_array_mut) {
-            for container in containers.iter_mut() {
-                if name_of(container).is_some_and(|n| marker.containers.iter().any(|m| m == n))
-                    && let Some(container) = container.as_object_mut()
-                {
-                    remove_named(container, "volumeMounts", &marker.volume);
-                    strip_env(container);
-                }
-            }
-        }
-    }
-    let metadata = template
-        .get_mut("metadata")
-        .and_then(Value::as_object_mut)
-        .expect("found above");
-    let annotations = metadata
-        .get_mut("annotations")
-        .and_then(Value::as_object_mut)
-        .expect("found above");
-    annotations.shift_remove(MARKER);
-    if annotations.is_empty() {
-        metadata.shift_remove("annotations");
-    }
-    if metadata.is_empty() {
-        // `inject` adds the metadata when a template has none.
-        template
-            .as_object_mut()
-            .expect("found above")
-            .shift_remove("metadata");
-    }
-    Ok(true)
-}
-
-/// Take our variables out of one container's env, and give the options variable back
-/// its own value. Only what [`apply_container`] wrote is touched: our block always ends
-/// with `PINPOINT_AGENT_OPTS`, the options variable is the entry right after it, and a
-/// moved `valueFrom` sits right before it; a user's own `PINPOINT_ORIGINAL_*` variable
-/// or `$(PINPOINT_AGENT_OPTS)` reference elsewhere is left alone.
-fn strip_env(container: &mut Map<String, Value>) {
-    let Some(env) = container.get_mut("env").and_then(Value::as_array_mut) else {
-        return;
-    };
-    let opts_ref = reference(OPTS_VAR);
-    let mut moved_back: Option<usize> = None;
-    if let Some(at) = env.iter().position(|e| name_of(e) == Some(OPTS_VAR)) {
-        let original = at.checked_sub(1).and_then(|i| {
-            let name = name_of(&env[i]).filter(|n| n.starts_with(ORIGINAL_PREFIX))?;
-            Some((i, reference(name), env[i].get("valueFrom")?.clone()))
-        });
-        // Appended by us (last, and only `name` and `value`), rather than the user's own
-        // empty variable (which may be last too, but then keeps whatever else it has).
-        let appended = at + 2 == env.len()
-            && env[at + 1]
-                .as_object()
-                .is_some_and(|entry| entry.len() == 2);
-        if let Some(entry) = env.get_mut(at + 1).and_then(Value::as_object_mut) {
-            let value = entry
-                .get("value")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            match original {
-                Some((i, var, from)) if value == format!("{var} {opts_ref}") => {
-                    entry.remove("value");
-                    entry.insert("valueFrom".into(), from);
-                    moved_back = Some(i);
-                }
-                _ if value == opts_ref && appended => {
-                    env.remove(at + 1);
-                }
-                _ if value == opts_ref => {
-                    entry.insert("value".into(), Value::String(String::new()));
-                }
-                _ => {
-                    if let Some(user) = value.strip_suffix(&format!(" {opts_ref}")) {
-                        entry.insert("value".into(), Value::String(user.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    let before = env.len();
-    let mut index = 0;
-    env.retain(|entry| {
-        let ours = Some(index) == moved_back
-            || matches!(name_of(entry), Some(OPTS_VAR | POD_NAME_VAR | POD_IP_VAR));
-        index += 1;
-        !ours
-    });
-    // Drop the list only when it held ours alone (a user's own `env: []` stays).
-    if env.is_empty() && before > 0 {
-        container.shift_remove("env");
-    }
 }
 
 /// What to do to one container, decided before anything is changed.
@@ -625,105 +467,4 @@ fn field_env(name: &str, field_path: &str) -> EnvVar {
         }),
         ..Default::default()
     }
-}
-
-// ---- small helpers over generic values ----------------------------------------------
-
-/// Keys that come first in what we insert, in this order, as people write manifests
-/// (k8s-openapi serializes fields alphabetically: `command` before `name`).
-const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command"];
-
-/// A k8s-openapi value as a generic one, with its keys in the order people write them.
-pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
-    reorder(serde_json::to_value(value).expect("k8s-openapi types serialize"))
-}
-
-fn reorder(value: Value) -> Value {
-    match value {
-        Value::Object(mut map) => {
-            let mut ordered = Map::with_capacity(map.len());
-            for key in LEADING_KEYS {
-                if let Some(v) = map.shift_remove(*key) {
-                    ordered.insert((*key).to_string(), v);
-                }
-            }
-            ordered.extend(map.into_iter().map(|(k, v)| (k, reorder(v))));
-            Value::Object(ordered)
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(reorder).collect()),
-        other => other,
-    }
-}
-
-/// A list we add to must be a list (or absent): anything else would be overwritten.
-fn not_a_list(value: Option<&Value>, field: &str) -> Result<(), InjectError> {
-    match value {
-        None | Some(Value::Null | Value::Array(_)) => Ok(()),
-        Some(_) => Err(conflict(
-            field,
-            "it is not a list (Kubernetes rejects this too); fix the manifest",
-        )),
-    }
-}
-
-/// A map we add to must be a map (or absent): anything else would be overwritten.
-fn not_a_map(value: Option<&Value>, field: &str) -> Result<(), InjectError> {
-    match value {
-        None | Some(Value::Null | Value::Object(_)) => Ok(()),
-        Some(_) => Err(conflict(
-            field,
-            "it is not a map (Kubernetes rejects this too); fix the manifest",
-        )),
-    }
-}
-
-fn name_of(value: &Value) -> Option<&str> {
-    value.get("name").and_then(Value::as_str)
-}
-
-fn same_path(path: Option<&Value>, wanted: &str) -> bool {
-    path.and_then(Value::as_str)
-        .is_some_and(|p| p.trim_end_matches('/') == wanted.trim_end_matches('/'))
-}
-
-fn find_named<'a>(list: Option<&'a Value>, name: &str) -> Option<&'a Value> {
-    list?.as_array()?.iter().find(|v| name_of(v) == Some(name))
-}
-
-/// Remove the entry named `name` from the list at `key` (and the list, once empty),
-/// keeping the order of everything else (`shift_remove`: serde_json's `remove` swaps
-/// the last key into the gap).
-fn remove_named(map: &mut Map<String, Value>, key: &str, name: &str) {
-    if let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) {
-        let before = list.len();
-        list.retain(|v| name_of(v) != Some(name));
-        // Drop the list only when it held ours alone (a user's own `[]` stays).
-        if list.is_empty() && before > 0 {
-            map.shift_remove(key);
-        }
-    }
-}
-
-fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
-    let slot = map
-        .entry(key.to_string())
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !slot.is_object() {
-        *slot = Value::Object(Map::new());
-    }
-    slot.as_object_mut().expect("just made a map")
-}
-
-fn object_entry_array<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Vec<Value> {
-    let slot = map
-        .entry(key.to_string())
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if !slot.is_array() {
-        *slot = Value::Array(Vec::new());
-    }
-    slot.as_array_mut().expect("just made a list")
-}
-
-fn push(map: &mut Map<String, Value>, key: &str, value: Value) {
-    object_entry_array(map, key).push(value);
 }

@@ -22,5 +22,7 @@ pub mod scalars;
 pub mod stream;
 pub mod targets;
 pub mod transform;
+pub mod unwire;
+pub mod value_edit;
 pub mod workload;
 pub mod yaml;
