@@ -136,6 +136,10 @@ pub fn security_context(
             base.extend(over);
         }
         context = serde_json::from_value(merged).expect("a merge of two valid contexts");
+        // `runAsNonRoot` without a UID does not start on an image that runs as root.
+        if context.run_as_non_root == Some(true) && context.run_as_user.is_none() {
+            context.run_as_user = Some(NON_ROOT_FALLBACK_UID);
+        }
     }
     context
 }
@@ -190,5 +194,14 @@ mod tests {
         );
         let c = context(json!({}), json!({}));
         assert!(c.get("runAsUser").is_none() && c.get("runAsNonRoot").is_none());
+        // The config's own runAsNonRoot (the old reference config's) gets a UID too.
+        let mut s = settings();
+        s.init_security_context = Some(SecurityContext {
+            run_as_non_root: Some(true),
+            ..Default::default()
+        });
+        let c = serde_json::to_value(security_context(&s, None, None)).unwrap();
+        assert_eq!(c["runAsUser"], json!(NON_ROOT_FALLBACK_UID));
+        assert_eq!(c["capabilities"], json!({"drop": ["ALL"]}));
     }
 }
