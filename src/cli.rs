@@ -1,7 +1,7 @@
 //! Command-line arguments, and the help text that documents both modes and the config
 //! (`kpt fn doc` prints it).
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Environment variable naming the config file (Helm before 3.9 cannot pass arguments).
@@ -19,8 +19,9 @@ const LONG_HELP: &str = r#"MODES (detected from stdin)
                  --post-renderer, Argo CD plugins). The config comes from --config FILE or
                  the file named by $PINPOINT_INJECT_CONFIG. Output: the same documents in
                  the same order; unchanged documents byte for byte; changed ones keep their
-                 `---` and leading `# Source:` comments. One stderr line per injected or
-                 skipped workload. Exit 1 on any error (every document is still written).
+                 `---` and leading `# Source:` comments. One stderr line per injected,
+                 unchanged or skipped workload, then a one-line summary. Exit 1 on any
+                 error (every document is still written).
 
 KINDS (matched by API group too): Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob, Pod, PodTemplate (and the items of a v1 List);
@@ -53,16 +54,18 @@ CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector)
       mountPath: /pinpoint-agent           # where the app container sees them
       bootstrapJar: pinpoint-bootstrap.jar
       profile: release                     # -Dpinpoint.profiler.profiles.active
-      optionsEnv: JAVA_TOOL_OPTIONS        # or CATALINA_OPTS, JAVA_OPTS
+      optionsEnv: JAVA_TOOL_OPTIONS        # default: the image's launch profile (CATALINA_OPTS
+                                           # for Tomcat, KAFKA_OPTS, …), else JAVA_TOOL_OPTIONS
       systemProperties: {profiler.sampling.rate: "20"}
       resources: {…}                       # init container; small defaults
-      securityContext: {…}                 # init container; default: the target container's
+      securityContext: {…}                 # init container; overrides the least-privilege default
       volumeSizeLimit: 256Mi
       volumeName: pinpoint-agent
       initContainerName: pinpoint-agent-init
     naming:
       applicationName: "{label:app.kubernetes.io/name|name}"  # {name} {namespace} {kind}
                                            # {container} {label:K} {annotation:K}, | = fallback
+      jobApplicationName: "{name}"         # Jobs and CronJobs (default {name})
       maxLength: 24                        # Pinpoint's limit; longer names get prefix + hash
       agentName: podName                   # or none
       agentId: auto                        # or podIP, podName
@@ -73,7 +76,11 @@ CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector)
       matchLabels: {team: shop}
       excludeNames: [legacy-batch]
       optIn: false                         # true: only workloads annotated inject: "true"
-    containers: []                         # names; default: first non-sidecar; ["*"]: all
+                                           # (or opted in by ARMS/OTel/Datadog/SkyWalking keys)
+      runtimes: [java, unknown]            # also not-java; never by default
+      categories: [application, data-server]   # data-server: Kafka, ZooKeeper, Cassandra…
+    containers: []                         # names; default: the Java containers, else the
+                                           # main unknown one; ["*"]: every eligible one
     workloads:                             # kinds to add, with their pod template's path
     - apiVersion: example.com/v1           # exact, or example.com/* for every version
       kind: Widget
@@ -83,16 +90,37 @@ CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector)
   collectorStatPort, collectorSpanPort, agentImage, imagePullPolicy, sourcePath, mountPath,
   bootstrapJar, profile, optionsEnv, systemProperties (k=v,k=v), volumeSizeLimit,
   volumeName, initContainerName, applicationName, maxLength, agentName, agentId,
-  kinds, namespaces, excludeNames, containers (comma lists), matchLabels (k=v,k=v), optIn,
+  kinds, namespaces, excludeNames, containers, runtimes, categories (comma lists),
+  matchLabels (k=v,k=v), optIn, jobApplicationName,
   workloads (one `apiVersion kind podTemplate` per line or comma).
 
 WORKLOAD ANNOTATIONS
   pinpoint-inject.dev/inject: "false"            never instrument ("true" opts in with optIn)
   pinpoint-inject.dev/application-name: orders   the application name
-  pinpoint-inject.dev/containers: "app,worker"   the containers ("*": all non-sidecars)
+  pinpoint-inject.dev/containers: "app,worker"   the containers ("*": every eligible one)
+  ARMS, OpenTelemetry, Datadog and SkyWalking keys opt in and name the application too
+  (armsPilotAutoEnable, armsPilotCreateAppName, instrumentation.opentelemetry.io/inject-java,
+  resource.opentelemetry.io/service.name, tags.datadoghq.com/service, …); ours win.
+
+WHICH CONTAINERS
+  Each container is java, not-java or unknown, from its image (a table of JVM and other
+  images, any registry), command/args, env (JAVA_*, JVM_*, -Xmx), actuator probe paths and
+  aliyun.com/app-language. java and unknown are instrumented, never not-java; never a
+  sidecar, exporter or tool; in a pod, every Java container, else the main unknown one. A
+  container another agent (OpenTelemetry, SkyWalking, ARMS, Huawei APM, any -javaagent)
+  already instruments is left alone. Known images get the options variable their launch
+  script reads (Tomcat CATALINA_OPTS, Kafka KAFKA_OPTS, Cassandra JVM_EXTRA_OPTS, …).
+
+REPORT
+  pinpoint-inject report [--json] takes the same input and config and prints one row per
+  workload and container instead of the manifests: instrumented, unchanged, already
+  instrumented (another agent), skipped (with the reason) or error, with the evidence
+  (image family, command, env, probes, labels), the application name and the options
+  variable. A normal run ends stderr with a one-line summary of the same decisions.
 
 EXAMPLES
   helm template my-release ./chart | pinpoint-inject --config pinpoint.yaml
+  helm template my-release ./chart | pinpoint-inject report --config pinpoint.yaml
   helm install my-release ./chart --post-renderer pinpoint-inject \
       --post-renderer-args --config --post-renderer-args pinpoint.yaml
   kpt fn eval ./manifests --exec pinpoint-inject -- collectorHost=collector agentImage=agent:2.5.4
@@ -103,8 +131,22 @@ EXAMPLES
 pub struct Cli {
     /// Function config file (PinpointInjector or ConfigMap). Default: $PINPOINT_INJECT_CONFIG.
     /// In KRM mode the ResourceList's functionConfig takes precedence.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print what a run would decide, one row per workload and container (decision,
+    /// evidence, application name, options variable), instead of the manifests. Same
+    /// input and config as a run, in both modes; exit 1 when a row is an error.
+    Report {
+        /// JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Cli {

@@ -3,6 +3,7 @@
 //! the only form the core sees.
 
 use crate::diag::Diagnostic;
+use crate::images::{Role, Runtime};
 use crate::naming::{self, Template};
 use crate::workload::WorkloadKind;
 use crate::workload::configured::{self, WorkloadSpec};
@@ -97,8 +98,8 @@ struct Agent {
     bootstrap_jar: String,
     #[serde(default = "default_profile")]
     profile: String,
-    #[serde(default = "default_options_env")]
-    options_env: String,
+    #[serde(default)]
+    options_env: Option<String>,
     #[serde(default)]
     system_properties: BTreeMap<String, Scalar>,
     #[serde(default)]
@@ -122,9 +123,7 @@ fn default_bootstrap_jar() -> String {
 fn default_profile() -> String {
     "release".into()
 }
-fn default_options_env() -> String {
-    "JAVA_TOOL_OPTIONS".into()
-}
+const DEFAULT_OPTIONS_ENV: &str = crate::launch::JVM_WIDE;
 fn default_volume_name() -> String {
     "pinpoint-agent".into()
 }
@@ -137,6 +136,8 @@ fn default_init_container_name() -> String {
 struct Naming {
     #[serde(default)]
     application_name: Option<String>,
+    #[serde(default)]
+    job_application_name: Option<String>,
     #[serde(default)]
     max_length: Option<usize>,
     #[serde(default)]
@@ -158,6 +159,10 @@ struct Select {
     exclude_names: Vec<String>,
     #[serde(default)]
     opt_in: bool,
+    #[serde(default)]
+    runtimes: Option<Vec<String>>,
+    #[serde(default)]
+    categories: Option<Vec<String>>,
 }
 
 /// A scalar written as a string, number or bool (`rate: 20` and `rate: "20"` alike).
@@ -226,6 +231,10 @@ pub struct Selector {
     pub match_labels: BTreeMap<String, String>,
     pub exclude_names: Vec<String>,
     pub opt_in: bool,
+    /// Runtimes that are instrumented (default: java and unknown, never not-java).
+    pub runtimes: Vec<Runtime>,
+    /// Categories of container that are instrumented: application, data-server.
+    pub categories: Vec<Role>,
 }
 
 /// The validated config. Everything here has been checked; the core trusts it.
@@ -241,6 +250,8 @@ pub struct Settings {
     pub bootstrap_jar: String,
     pub profile: String,
     pub options_env: String,
+    /// `agent.optionsEnv` was set: it wins over the images' launch profiles.
+    pub options_env_explicit: bool,
     pub system_properties: BTreeMap<String, String>,
     pub init_resources: ResourceRequirements,
     pub init_security_context: Option<SecurityContext>,
@@ -248,6 +259,9 @@ pub struct Settings {
     pub volume_name: String,
     pub init_container_name: String,
     pub application_name: Template,
+    /// The name template of Jobs and CronJobs (default `{name}`: a migration Job is not
+    /// counted among the servers that share the chart's label).
+    pub job_application_name: Template,
     pub max_length: usize,
     pub agent_name: AgentName,
     pub agent_id: AgentId,
@@ -369,6 +383,13 @@ const FLAT_KEYS: &[(&str, &[&str], Flat)] = &[
     ("matchLabels", &["select", "matchLabels"], Flat::Pairs),
     ("excludeNames", &["select", "excludeNames"], Flat::List),
     ("optIn", &["select", "optIn"], Flat::Bool),
+    ("runtimes", &["select", "runtimes"], Flat::List),
+    ("categories", &["select", "categories"], Flat::List),
+    (
+        "jobApplicationName",
+        &["naming", "jobApplicationName"],
+        Flat::Text,
+    ),
     ("containers", &["containers"], Flat::List),
     ("workloads", &["workloads"], Flat::Workloads),
 ];
@@ -568,10 +589,15 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
             agent.profile
         )));
     }
-    if !is_env_name(&agent.options_env) || agent.options_env.starts_with("PINPOINT_") {
+    let options_env_explicit = agent.options_env.is_some();
+    let options_env = agent
+        .options_env
+        .clone()
+        .unwrap_or_else(|| DEFAULT_OPTIONS_ENV.into());
+    if !is_env_name(&options_env) || options_env.starts_with("PINPOINT_") {
         return Err(bad(format!(
             "spec.agent.optionsEnv: {:?} must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*) that does not start with PINPOINT_",
-            agent.options_env
+            options_env
         )));
     }
     if ![
@@ -580,11 +606,11 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
         "JAVA_OPTS",
         "JDK_JAVA_OPTIONS",
     ]
-    .contains(&agent.options_env.as_str())
+    .contains(&options_env.as_str())
     {
         warnings.push(Diagnostic::warning(format!(
             "spec.agent.optionsEnv {}: only the JVM reads JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS by itself; make sure the image's start script passes {} to java",
-            agent.options_env, agent.options_env
+            options_env, options_env
         )));
     }
     let mut system_properties = BTreeMap::new();
@@ -630,6 +656,9 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
 
     let application_name = Template::parse(naming.application_name.as_deref().unwrap_or("{name}"))
         .map_err(|e| bad(format!("spec.naming.applicationName: {e}")))?;
+    let job_application_name =
+        Template::parse(naming.job_application_name.as_deref().unwrap_or("{name}"))
+            .map_err(|e| bad(format!("spec.naming.jobApplicationName: {e}")))?;
     let max_length = naming.max_length.unwrap_or(24);
     if !(naming::MIN_MAX_LENGTH..=254).contains(&max_length) {
         return Err(bad(format!(
@@ -681,7 +710,8 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
         mount_path: agent.mount_path,
         bootstrap_jar: agent.bootstrap_jar,
         profile: agent.profile,
-        options_env: agent.options_env,
+        options_env,
+        options_env_explicit,
         system_properties,
         init_resources: agent.resources.unwrap_or_else(default_init_resources),
         init_security_context: agent.security_context,
@@ -689,6 +719,7 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
         volume_name: agent.volume_name,
         init_container_name: agent.init_container_name,
         application_name,
+        job_application_name,
         max_length,
         agent_name,
         agent_id,
@@ -698,6 +729,8 @@ fn validate(spec: Spec) -> Result<Loaded, ConfigError> {
             match_labels: select.match_labels,
             exclude_names: select.exclude_names,
             opt_in: select.opt_in,
+            runtimes: parse_runtimes(select.runtimes)?,
+            categories: parse_categories(select.categories)?,
         },
         containers,
         workloads,
@@ -738,6 +771,42 @@ fn select_kinds(
         }
     }
     Ok(kinds)
+}
+
+/// `select.runtimes`: default java and unknown (a company's own image rarely shows its
+/// runtime in the manifest); not-java only when a user asks for it.
+fn parse_runtimes(names: Option<Vec<String>>) -> Result<Vec<Runtime>, ConfigError> {
+    let Some(names) = names else {
+        return Ok(vec![Runtime::Java, Runtime::Unknown]);
+    };
+    names
+        .iter()
+        .map(|n| {
+            Runtime::from_name(n).ok_or_else(|| {
+                bad(format!(
+                    "spec.select.runtimes: {n:?} is not one of java, unknown, not-java"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// `select.categories`: default application and data-server (the JVM servers charts
+/// bring along: Kafka, ZooKeeper, Cassandra, Elasticsearch…).
+fn parse_categories(names: Option<Vec<String>>) -> Result<Vec<Role>, ConfigError> {
+    let Some(names) = names else {
+        return Ok(vec![Role::Application, Role::DataServer]);
+    };
+    names
+        .iter()
+        .map(|n| match n.as_str() {
+            "application" => Ok(Role::Application),
+            "data-server" => Ok(Role::DataServer),
+            _ => Err(bad(format!(
+                "spec.select.categories: {n:?} is not one of application, data-server"
+            ))),
+        })
+        .collect()
 }
 
 /// Parse a container list (`spec.containers` or the per-workload annotation).

@@ -19,10 +19,15 @@
 //! takes the old wiring out before putting the new one in: never twice, never stale.
 
 use crate::config::{AgentId, AgentName, Settings};
-use k8s_openapi::api::core::v1::{
-    Container, EmptyDirVolumeSource, EnvVar, EnvVarSource, ObjectFieldSelector, Volume, VolumeMount,
+use crate::copy_step;
+use crate::unwire::{Marker, reference};
+use crate::value_edit::{
+    find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, same_path,
+    to_value,
 };
-use serde::Serialize;
+
+pub use crate::unwire::strip;
+use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
 use serde_json::{Map, Value};
 
 /// Annotation on the pod template that marks our wiring and records what we own.
@@ -33,66 +38,14 @@ pub const POD_NAME_VAR: &str = "PINPOINT_POD_NAME";
 pub const POD_IP_VAR: &str = "PINPOINT_POD_IP";
 /// Prefix of the variable an existing `valueFrom` options value is moved to.
 pub const ORIGINAL_PREFIX: &str = "PINPOINT_ORIGINAL_";
-/// Where the copy step mounts the volume when `mountPath` would hide the agent files.
-pub const INIT_TARGET_FALLBACK: &str = "/pinpoint-agent-volume";
-
-fn reference(var: &str) -> String {
-    format!("$({var})")
-}
-
-/// What the marker annotation records, so a later run can undo exactly this:
-/// `containers=app,worker;volume=pinpoint-agent;initContainer=pinpoint-agent-init`
-/// (all Kubernetes names, so `,` `;` and `=` cannot occur in them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Marker {
-    containers: Vec<String>,
-    volume: String,
-    init_container: String,
-}
-
-impl Marker {
-    fn render(&self) -> String {
-        format!(
-            "containers={};volume={};initContainer={}",
-            self.containers.join(","),
-            self.volume,
-            self.init_container
-        )
-    }
-
-    fn parse(text: &str) -> Option<Marker> {
-        let mut containers = None;
-        let mut volume = None;
-        let mut init_container = None;
-        for part in text.split(';') {
-            let (key, value) = part.split_once('=')?;
-            let slot = match key.trim() {
-                "containers" => &mut containers,
-                "volume" => &mut volume,
-                "initContainer" => &mut init_container,
-                _ => return None,
-            };
-            *slot = Some(value.trim().to_string());
-        }
-        let containers: Vec<String> = containers?
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(String::from)
-            .collect();
-        let (volume, init_container) = (volume?, init_container?);
-        (!volume.is_empty() && !init_container.is_empty()).then_some(Marker {
-            containers,
-            volume,
-            init_container,
-        })
-    }
-}
 
 /// A container to instrument and the application name it reports as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub container: String,
     pub application_name: String,
+    /// The variable the JVM options go in (`JAVA_TOOL_OPTIONS`, or the image's own).
+    pub options_env: String,
 }
 
 /// Why a workload cannot be instrumented; the workload is left untouched.
@@ -104,7 +57,7 @@ pub struct InjectError {
     pub field: String,
 }
 
-fn conflict(field: impl Into<String>, message: impl Into<String>) -> InjectError {
+pub(crate) fn conflict(field: impl Into<String>, message: impl Into<String>) -> InjectError {
     InjectError {
         message: message.into(),
         field: field.into(),
@@ -166,6 +119,7 @@ pub fn inject(
     for list in ["volumes", "initContainers"] {
         not_a_list(spec.get(list), &format!("spec.{list}"))?;
     }
+    let pod_security = spec.get("securityContext").cloned();
     let containers = spec
         .get_mut("containers")
         .and_then(Value::as_array_mut)
@@ -185,7 +139,7 @@ pub fn inject(
             ));
         };
         let field = format!("spec.containers[{index}]");
-        match plan_container(&containers[index], settings, &field)? {
+        match plan_container(&containers[index], settings, &target.options_env, &field)? {
             Plan::Skip(reason) => report.skipped.push((target.container.clone(), reason)),
             Plan::Inject(edit) => {
                 if let Some(warning) = edit.warning.clone() {
@@ -201,28 +155,35 @@ pub fn inject(
         return Ok(report);
     }
 
-    let security_context = settings.init_security_context.clone().or_else(|| {
-        containers[edits[0].0]
-            .get("securityContext")
-            .cloned()
-            .and_then(|v| serde_json::from_value(v).ok())
-    });
+    let security_context = copy_step::security_context(
+        settings,
+        pod_security.as_ref(),
+        containers[edits[0].0].get("securityContext"),
+    );
+    let mut own_options = Vec::new();
     for (index, target, edit) in &edits {
-        apply_container(&mut containers[*index], settings, target, edit);
+        if apply_container(&mut containers[*index], settings, target, edit) {
+            own_options.push(target.container.clone());
+        }
         report.injected.push(target.container.clone());
     }
 
-    push(spec, "volumes", to_value(&agent_volume(settings)));
+    push(
+        spec,
+        "volumes",
+        to_value(&copy_step::agent_volume(settings)),
+    );
     push(
         spec,
         "initContainers",
-        to_value(&init_container(settings, security_context)),
+        to_value(&copy_step::init_container(settings, security_context)),
     );
 
     let marker = Marker {
         containers: report.injected.clone(),
         volume: settings.volume_name.clone(),
         init_container: settings.init_container_name.clone(),
+        own_options,
     };
     let template = template.as_object_mut().expect("checked above");
     if !template.contains_key("metadata") {
@@ -234,118 +195,6 @@ pub fn inject(
     let annotations = object_entry(object_entry(template, "metadata"), "annotations");
     annotations.insert(MARKER.to_string(), Value::String(marker.render()));
     Ok(report)
-}
-
-/// Take out the wiring a previous run recorded in the marker. Returns whether there was any.
-pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
-    let Some(raw) = template
-        .get("metadata")
-        .and_then(|m| m.get("annotations"))
-        .and_then(|a| a.get(MARKER))
-    else {
-        return Ok(false);
-    };
-    let marker: Marker = raw
-        .as_str()
-        .and_then(Marker::parse)
-        .ok_or_else(|| conflict(format!("metadata.annotations[{MARKER}]"), format!("the {MARKER} annotation was edited by hand; remove it and the wiring, or restore it")))?;
-
-    if let Some(spec) = template.get_mut("spec").and_then(Value::as_object_mut) {
-        remove_named(spec, "volumes", &marker.volume);
-        remove_named(spec, "initContainers", &marker.init_container);
-        if let Some(containers) = spec.get_mut("containers").and_then(Value::as_array_mut) {
-            for container in containers.iter_mut() {
-                if name_of(container).is_some_and(|n| marker.containers.iter().any(|m| m == n))
-                    && let Some(container) = container.as_object_mut()
-                {
-                    remove_named(container, "volumeMounts", &marker.volume);
-                    strip_env(container);
-                }
-            }
-        }
-    }
-    let metadata = template
-        .get_mut("metadata")
-        .and_then(Value::as_object_mut)
-        .expect("found above");
-    let annotations = metadata
-        .get_mut("annotations")
-        .and_then(Value::as_object_mut)
-        .expect("found above");
-    annotations.shift_remove(MARKER);
-    if annotations.is_empty() {
-        metadata.shift_remove("annotations");
-    }
-    if metadata.is_empty() {
-        // `inject` adds the metadata when a template has none.
-        template
-            .as_object_mut()
-            .expect("found above")
-            .shift_remove("metadata");
-    }
-    Ok(true)
-}
-
-/// Take our variables out of one container's env, and give the options variable back
-/// its own value. Only what [`apply_container`] wrote is touched: our block always ends
-/// with `PINPOINT_AGENT_OPTS`, the options variable is the entry right after it, and a
-/// moved `valueFrom` sits right before it; a user's own `PINPOINT_ORIGINAL_*` variable
-/// or `$(PINPOINT_AGENT_OPTS)` reference elsewhere is left alone.
-fn strip_env(container: &mut Map<String, Value>) {
-    let Some(env) = container.get_mut("env").and_then(Value::as_array_mut) else {
-        return;
-    };
-    let opts_ref = reference(OPTS_VAR);
-    let mut moved_back: Option<usize> = None;
-    if let Some(at) = env.iter().position(|e| name_of(e) == Some(OPTS_VAR)) {
-        let original = at.checked_sub(1).and_then(|i| {
-            let name = name_of(&env[i]).filter(|n| n.starts_with(ORIGINAL_PREFIX))?;
-            Some((i, reference(name), env[i].get("valueFrom")?.clone()))
-        });
-        // Appended by us (last, and only `name` and `value`), rather than the user's own
-        // empty variable (which may be last too, but then keeps whatever else it has).
-        let appended = at + 2 == env.len()
-            && env[at + 1]
-                .as_object()
-                .is_some_and(|entry| entry.len() == 2);
-        if let Some(entry) = env.get_mut(at + 1).and_then(Value::as_object_mut) {
-            let value = entry
-                .get("value")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            match original {
-                Some((i, var, from)) if value == format!("{var} {opts_ref}") => {
-                    entry.remove("value");
-                    entry.insert("valueFrom".into(), from);
-                    moved_back = Some(i);
-                }
-                _ if value == opts_ref && appended => {
-                    env.remove(at + 1);
-                }
-                _ if value == opts_ref => {
-                    entry.insert("value".into(), Value::String(String::new()));
-                }
-                _ => {
-                    if let Some(user) = value.strip_suffix(&format!(" {opts_ref}")) {
-                        entry.insert("value".into(), Value::String(user.to_string()));
-                    }
-                }
-            }
-        }
-    }
-    let before = env.len();
-    let mut index = 0;
-    env.retain(|entry| {
-        let ours = Some(index) == moved_back
-            || matches!(name_of(entry), Some(OPTS_VAR | POD_NAME_VAR | POD_IP_VAR));
-        index += 1;
-        !ours
-    });
-    // Drop the list only when it held ours alone (a user's own `env: []` stays).
-    if env.is_empty() && before > 0 {
-        container.shift_remove("env");
-    }
 }
 
 /// What to do to one container, decided before anything is changed.
@@ -365,6 +214,7 @@ struct Edit {
 fn plan_container(
     container: &Value,
     settings: &Settings,
+    options_env: &str,
     field: &str,
 ) -> Result<Plan, InjectError> {
     for list in ["volumeMounts", "env"] {
@@ -396,7 +246,7 @@ fn plan_container(
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let original_var = format!("{ORIGINAL_PREFIX}{}", settings.options_env);
+    let original_var = format!("{ORIGINAL_PREFIX}{}", options_env);
     for (i, entry) in env.iter().enumerate() {
         let name = name_of(entry).unwrap_or_default();
         if [OPTS_VAR, POD_NAME_VAR, POD_IP_VAR, original_var.as_str()].contains(&name) {
@@ -415,9 +265,7 @@ fn plan_container(
                 .into(),
         ));
     }
-    let existing = env
-        .iter()
-        .rposition(|e| name_of(e) == Some(settings.options_env.as_str()));
+    let existing = env.iter().rposition(|e| name_of(e) == Some(options_env));
     let mut moved_value_from = None;
     if let Some(i) = existing {
         // Shapes Kubernetes rejects: written back, part of them would be lost.
@@ -436,10 +284,7 @@ fn plan_container(
         if let Some(problem) = problem {
             return Err(conflict(
                 field,
-                format!(
-                    "{}: {problem} (Kubernetes rejects this too)",
-                    settings.options_env
-                ),
+                format!("{}: {problem} (Kubernetes rejects this too)", options_env),
             ));
         }
     }
@@ -455,7 +300,7 @@ fn plan_container(
         if optional {
             return Ok(Plan::Skip(format!(
                 "{} comes from an optional reference; if it is missing, $(…) would reach the JVM unexpanded, so the container is left alone",
-                settings.options_env
+                options_env
             )));
         }
         moved_value_from = Some(from.clone());
@@ -468,7 +313,7 @@ fn plan_container(
     .then(|| {
         format!(
             "envFrom may also supply {}; the value set here takes precedence over it",
-            settings.options_env
+            options_env
         )
     });
     Ok(Plan::Inject(Edit {
@@ -495,7 +340,14 @@ fn carries_pinpoint_agent(container: &Value) -> bool {
     env_values.chain(words).any(mentions)
 }
 
-fn apply_container(container: &mut Value, settings: &Settings, target: &Target, edit: &Edit) {
+/// Wire one container; true when its options variable was the user's own entry without
+/// a value (which the marker must record: it then looks like one we appended).
+fn apply_container(
+    container: &mut Value,
+    settings: &Settings,
+    target: &Target,
+    edit: &Edit,
+) -> bool {
     let container = container.as_object_mut().expect("containers are maps");
     push(
         container,
@@ -516,7 +368,7 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
     if settings.agent_id == AgentId::PodIp {
         ours.push(field_env(POD_IP_VAR, "status.podIP"));
     }
-    let original_var = format!("{ORIGINAL_PREFIX}{}", settings.options_env);
+    let original_var = format!("{ORIGINAL_PREFIX}{}", target.options_env);
     if let Some(from) = &edit.moved_value_from {
         ours.push(EnvVar {
             name: original_var.clone(),
@@ -541,11 +393,12 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
 
     let env = object_entry_array(container, "env");
     let opts_ref = reference(OPTS_VAR);
+    let mut own_empty = false;
     match edit.existing {
         None => {
             env.extend(ours);
             env.push(to_value(&EnvVar {
-                name: settings.options_env.clone(),
+                name: target.options_env.clone(),
                 value: Some(opts_ref),
                 ..Default::default()
             }));
@@ -564,7 +417,8 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .trim_end();
-                let value = if user.is_empty() {
+                own_empty = user.is_empty();
+                let value = if own_empty {
                     opts_ref
                 } else {
                     format!("{user} {opts_ref}")
@@ -574,6 +428,7 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
             env.splice(index..index, ours);
         }
     }
+    own_empty
 }
 
 /// Every flag we add, in a fixed order. Only validated config values and the sanitized
@@ -614,58 +469,6 @@ pub fn agent_options(settings: &Settings, application_name: &str) -> String {
     flags.join(" ")
 }
 
-fn agent_volume(settings: &Settings) -> Volume {
-    Volume {
-        name: settings.volume_name.clone(),
-        empty_dir: Some(EmptyDirVolumeSource {
-            size_limit: settings.volume_size_limit.clone(),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-/// The path the copy step writes to: `mountPath`, unless that would hide the agent files.
-pub fn init_target(settings: &Settings) -> &str {
-    let overlaps = |a: &str, b: &str| {
-        let a = a.trim_end_matches('/');
-        let b = b.trim_end_matches('/');
-        a == b || b.starts_with(&format!("{a}/")) || a.starts_with(&format!("{b}/"))
-    };
-    if overlaps(&settings.mount_path, &settings.source_path) {
-        INIT_TARGET_FALLBACK
-    } else {
-        &settings.mount_path
-    }
-}
-
-fn init_container(
-    settings: &Settings,
-    security_context: Option<k8s_openapi::api::core::v1::SecurityContext>,
-) -> Container {
-    let target = init_target(settings).to_string();
-    Container {
-        name: settings.init_container_name.clone(),
-        image: Some(settings.image.clone()),
-        image_pull_policy: settings.image_pull_policy.clone(),
-        // No shell: the paths are validated config, passed as plain arguments.
-        command: Some(vec![
-            "cp".into(),
-            "-R".into(),
-            format!("{}/.", settings.source_path.trim_end_matches('/')),
-            format!("{target}/"),
-        ]),
-        resources: Some(settings.init_resources.clone()),
-        security_context,
-        volume_mounts: Some(vec![VolumeMount {
-            name: settings.volume_name.clone(),
-            mount_path: target,
-            ..Default::default()
-        }]),
-        ..Default::default()
-    }
-}
-
 fn field_env(name: &str, field_path: &str) -> EnvVar {
     EnvVar {
         name: name.to_string(),
@@ -678,105 +481,4 @@ fn field_env(name: &str, field_path: &str) -> EnvVar {
         }),
         ..Default::default()
     }
-}
-
-// ---- small helpers over generic values ----------------------------------------------
-
-/// Keys that come first in what we insert, in this order, as people write manifests
-/// (k8s-openapi serializes fields alphabetically: `command` before `name`).
-const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command"];
-
-/// A k8s-openapi value as a generic one, with its keys in the order people write them.
-fn to_value<T: Serialize>(value: &T) -> Value {
-    reorder(serde_json::to_value(value).expect("k8s-openapi types serialize"))
-}
-
-fn reorder(value: Value) -> Value {
-    match value {
-        Value::Object(mut map) => {
-            let mut ordered = Map::with_capacity(map.len());
-            for key in LEADING_KEYS {
-                if let Some(v) = map.shift_remove(*key) {
-                    ordered.insert((*key).to_string(), v);
-                }
-            }
-            ordered.extend(map.into_iter().map(|(k, v)| (k, reorder(v))));
-            Value::Object(ordered)
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(reorder).collect()),
-        other => other,
-    }
-}
-
-/// A list we add to must be a list (or absent): anything else would be overwritten.
-fn not_a_list(value: Option<&Value>, field: &str) -> Result<(), InjectError> {
-    match value {
-        None | Some(Value::Null | Value::Array(_)) => Ok(()),
-        Some(_) => Err(conflict(
-            field,
-            "it is not a list (Kubernetes rejects this too); fix the manifest",
-        )),
-    }
-}
-
-/// A map we add to must be a map (or absent): anything else would be overwritten.
-fn not_a_map(value: Option<&Value>, field: &str) -> Result<(), InjectError> {
-    match value {
-        None | Some(Value::Null | Value::Object(_)) => Ok(()),
-        Some(_) => Err(conflict(
-            field,
-            "it is not a map (Kubernetes rejects this too); fix the manifest",
-        )),
-    }
-}
-
-fn name_of(value: &Value) -> Option<&str> {
-    value.get("name").and_then(Value::as_str)
-}
-
-fn same_path(path: Option<&Value>, wanted: &str) -> bool {
-    path.and_then(Value::as_str)
-        .is_some_and(|p| p.trim_end_matches('/') == wanted.trim_end_matches('/'))
-}
-
-fn find_named<'a>(list: Option<&'a Value>, name: &str) -> Option<&'a Value> {
-    list?.as_array()?.iter().find(|v| name_of(v) == Some(name))
-}
-
-/// Remove the entry named `name` from the list at `key` (and the list, once empty),
-/// keeping the order of everything else (`shift_remove`: serde_json's `remove` swaps
-/// the last key into the gap).
-fn remove_named(map: &mut Map<String, Value>, key: &str, name: &str) {
-    if let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) {
-        let before = list.len();
-        list.retain(|v| name_of(v) != Some(name));
-        // Drop the list only when it held ours alone (a user's own `[]` stays).
-        if list.is_empty() && before > 0 {
-            map.shift_remove(key);
-        }
-    }
-}
-
-fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
-    let slot = map
-        .entry(key.to_string())
-        .or_insert_with(|| Value::Object(Map::new()));
-    if !slot.is_object() {
-        *slot = Value::Object(Map::new());
-    }
-    slot.as_object_mut().expect("just made a map")
-}
-
-fn object_entry_array<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Vec<Value> {
-    let slot = map
-        .entry(key.to_string())
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if !slot.is_array() {
-        *slot = Value::Array(Vec::new());
-    }
-    slot.as_array_mut().expect("just made a list")
-}
-
-fn push(map: &mut Map<String, Value>, key: &str, value: Value) {
-    object_entry_array(map, key).push(value);
 }

@@ -4,6 +4,7 @@
 use crate::config::{self, Settings};
 use crate::diag::{self, Diagnostic};
 use crate::document::{self, Head};
+use crate::report::Row;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle};
@@ -24,6 +25,8 @@ pub struct Output {
     pub yaml: String,
     pub results: Vec<Diagnostic>,
     pub failed: bool,
+    /// The report's rows, one per workload container.
+    pub rows: Vec<Row>,
 }
 
 /// Process a whole ResourceList. `fallback` is the config to use when the list carries
@@ -37,10 +40,11 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
             empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
             empty.insert("kind".into(), "ResourceList".into());
             empty.insert("items".into(), Value::Array(Vec::new()));
-            return finish(empty, vec![error]);
+            return finish(empty, vec![error], Vec::new());
         }
     };
     let mut results = Vec::new();
+    let mut rows = Vec::new();
     // Every item is written back, so a scalar Kubernetes reads differently from us would
     // change meaning: say so, and fail the run.
     if let Some(e) = std::str::from_utf8(input)
@@ -77,19 +81,30 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
             .get_mut("items")
             .and_then(Value::as_array_mut)
             .expect("checked by parse");
-        results.extend(transform_items(items, &settings));
+        results.extend(transform_items(items, &settings, &mut rows));
     }
-    finish(list, results)
+    finish(list, results, rows)
 }
 
-fn transform_items(items: &mut [Value], settings: &Settings) -> Vec<Diagnostic> {
+fn transform_items(
+    items: &mut [Value],
+    settings: &Settings,
+    rows: &mut Vec<Row>,
+) -> Vec<Diagnostic> {
     let mut results = Vec::new();
     for (index, item) in items.iter_mut().enumerate() {
         if let Some(problem) = Head::of(item).problem() {
             results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(item));
             continue;
         }
-        results.extend(transform::transform(item, settings).results);
+        let outcome = transform::transform(item, settings);
+        // Name the file the resource came from, where kustomize or kpt says.
+        let file = Diagnostic::info("").about(item).file.map(|f| f.path);
+        rows.extend(outcome.rows.into_iter().map(|mut row| {
+            row.document = file.clone();
+            row
+        }));
+        results.extend(outcome.results);
     }
     results
 }
@@ -112,7 +127,7 @@ fn parse(input: &[u8]) -> Result<Map<String, Value>, String> {
     Ok(list)
 }
 
-fn finish(mut list: Map<String, Value>, results: Vec<Diagnostic>) -> Output {
+fn finish(mut list: Map<String, Value>, results: Vec<Diagnostic>, rows: Vec<Row>) -> Output {
     if !list.get("apiVersion").is_some_and(Value::is_string) {
         list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
     }
@@ -128,5 +143,6 @@ fn finish(mut list: Map<String, Value>, results: Vec<Diagnostic>) -> Output {
         yaml: yaml::to_string(&Value::Object(list), ListStyle::Compact),
         failed: diag::has_error(&results),
         results,
+        rows,
     }
 }

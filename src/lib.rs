@@ -5,14 +5,24 @@
 //! the edited resource and its results out); [`stream`] and [`krm`] are the two input
 //! shapes around it, and `main.rs` is the thin I/O shell.
 
+pub mod classify;
 pub mod config;
+pub mod copy_step;
 pub mod diag;
 pub mod document;
+pub mod foreign;
+pub mod images;
 pub mod inject;
 pub mod krm;
+pub mod launch;
 pub mod naming;
+pub mod production;
+pub mod report;
 pub mod scalars;
 pub mod stream;
+pub mod targets;
 pub mod transform;
+pub mod unwire;
+pub mod value_edit;
 pub mod workload;
 pub mod yaml;

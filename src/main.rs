@@ -4,7 +4,7 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use pinpoint_inject::{config, document, krm, stream, yaml};
+use pinpoint_inject::{config, document, krm, report, stream, yaml};
 use serde_json::Value;
 use std::io::{self, BufReader, Write};
 use std::path::Path;
@@ -32,6 +32,10 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
+    let report_json = cli
+        .command
+        .as_ref()
+        .map(|cli::Command::Report { json }| *json);
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin);
     let mut first = docs.next().transpose().context("reading stdin")?;
@@ -50,6 +54,10 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             None => None,
         };
         let output = krm::process(&input, fallback.as_ref());
+        if let Some(json) = report_json {
+            print_report(&mut out, &output.rows, json)?;
+            return Ok(exit(output.failed));
+        }
         for result in output
             .results
             .iter()
@@ -57,13 +65,19 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         {
             writeln!(err, "pinpoint-inject: {}", result.line())?;
         }
+        let errors = output
+            .results
+            .iter()
+            .filter(|r| r.severity == pinpoint_inject::diag::Severity::Error)
+            .count();
+        writeln!(
+            err,
+            "pinpoint-inject: {}",
+            report::summary(&output.rows, errors)
+        )?;
         out.write_all(output.yaml.as_bytes())?;
         out.flush()?;
-        return Ok(if output.failed {
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        });
+        return Ok(exit(output.failed));
     }
 
     let Some(path) = cli.config_path() else {
@@ -78,22 +92,59 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     for warning in &loaded.warnings {
         writeln!(err, "pinpoint-inject: {}", warning.line())?;
     }
-    let summary = stream::run(
-        first.map(Ok).into_iter().chain(docs),
-        &loaded.settings,
-        &mut out,
-        &mut err,
-    )
-    .context("processing the stream")?;
+    let docs = first.map(Ok).into_iter().chain(docs);
+    if let Some(json) = report_json {
+        // The same processing as a run; the manifests are dropped, errors still shown
+        // (a document that does not parse has no row).
+        let mut log = Vec::new();
+        let summary = stream::run(docs, &loaded.settings, &mut io::sink(), &mut log)
+            .context("processing the stream")?;
+        for line in String::from_utf8_lossy(&log).lines() {
+            if line.starts_with("pinpoint-inject: error: ") {
+                writeln!(err, "{line}")?;
+            }
+        }
+        print_report(&mut out, &summary.rows, json)?;
+        return Ok(exit(summary.errors > 0));
+    }
+    let summary =
+        stream::run(docs, &loaded.settings, &mut out, &mut err).context("processing the stream")?;
+    // What the run decided, in one line (Helm shows stderr only when a run fails); a
+    // stream with no workload and no error has nothing to summarize.
+    if !summary.rows.is_empty() || summary.errors > 0 {
+        writeln!(
+            err,
+            "pinpoint-inject: {}",
+            report::summary(&summary.rows, summary.errors)
+        )?;
+    }
     if summary.errors > 0 {
         writeln!(
             err,
             "pinpoint-inject: {} error(s); every document was written, those with errors unchanged",
             summary.errors
         )?;
-        return Ok(ExitCode::FAILURE);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit(summary.errors > 0))
+}
+
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_report(out: &mut impl Write, rows: &[report::Row], json: bool) -> anyhow::Result<()> {
+    let text = if json {
+        report::json(rows)
+    } else {
+        report::table(rows)
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Read a config file (YAML) into a generic value.

@@ -1,6 +1,12 @@
 //! Pinpoint application names: a template over the workload (`{label:app|name}`),
-//! made valid for Pinpoint by construction (`[a-zA-Z0-9._-]`, bounded length).
+//! made valid for Pinpoint by construction (`[a-zA-Z0-9._-]`, bounded length), and the
+//! order in which one container's name is resolved (our annotation, other APMs' keys,
+//! the Job template, the template).
 
+use crate::config::Settings;
+use crate::production::Keys;
+use crate::targets::APPLICATION_NAME_ANNOTATION;
+use crate::workload::WorkloadKind;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -230,6 +236,80 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+// ---- Resolving the name of one container ---------------------------------------------
+
+/// The application name of one container and where it came from, in the documented
+/// order: our annotation, another APM's keys, the Job template, the template.
+pub fn application_name(
+    resource: &Value,
+    template: &Value,
+    workload: WorkloadKind,
+    settings: &Settings,
+    keys: &Keys,
+    container: &str,
+) -> Result<(String, String), String> {
+    let (template_used, field) = if workload.runs_to_completion() {
+        (
+            &settings.job_application_name,
+            "spec.naming.jobApplicationName",
+        )
+    } else {
+        (&settings.application_name, "spec.naming.applicationName")
+    };
+    let empty = || {
+        format!(
+            "the application name for container {container:?} is empty; add a fallback to {field} (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
+        )
+    };
+    if let Some(name) =
+        crate::targets::annotation(resource, Some(template), APPLICATION_NAME_ANNOTATION)
+    {
+        if name.is_empty() {
+            return Err(empty());
+        }
+        return Ok((
+            name.to_string(),
+            format!("annotation {APPLICATION_NAME_ANNOTATION}"),
+        ));
+    }
+    if let Some((name, key)) = keys.application_name(container) {
+        return Ok((name, key));
+    }
+    let name = match crate::targets::str_at(resource, &["metadata", "name"]) {
+        "" => crate::targets::str_at(resource, &["metadata", "generateName"]).trim_end_matches('-'),
+        name => name,
+    };
+    let raw = template_used.render(&NameContext {
+        name,
+        namespace: crate::targets::str_at(resource, &["metadata", "namespace"]),
+        kind: workload.name(),
+        container,
+        labels: keys.labels.clone(),
+        annotations: keys.annotations.clone(),
+    });
+    if raw.is_empty() {
+        return Err(empty());
+    }
+    Ok((raw, field.to_string()))
+}
+
+pub fn name_note(raw: &str, safe: &SafeName, max_length: usize) -> Option<String> {
+    let what = match (safe.replaced, safe.shortened) {
+        (false, false) => return None,
+        (true, true) => {
+            format!("has characters Pinpoint does not accept and is longer than {max_length}")
+        }
+        (true, false) => {
+            "has characters Pinpoint does not accept ([a-zA-Z0-9._-] only)".to_string()
+        }
+        _ => format!("is longer than {max_length} characters"),
+    };
+    Some(format!(
+        "application name {raw:?} {what}; using {:?}",
+        safe.value
+    ))
 }
 
 #[cfg(test)]

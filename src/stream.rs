@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::diag::{Diagnostic, Severity};
 use crate::document::{self, Head};
+use crate::report::Row;
 use crate::scalars;
 use crate::transform;
 use crate::workload;
@@ -107,6 +108,8 @@ pub struct Processed {
     /// `None`: write the input bytes unchanged.
     pub replacement: Option<Vec<u8>>,
     pub results: Vec<Diagnostic>,
+    /// The report's rows for this document.
+    pub rows: Vec<Row>,
 }
 
 fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
@@ -123,6 +126,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     let unchanged = |results| Processed {
         replacement: None,
         results,
+        rows: Vec::new(),
     };
     let text = match document::utf8(&doc.bytes) {
         Ok(text) => text,
@@ -166,7 +170,10 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     }
     let outcome = transform::transform(&mut value, settings);
     if !outcome.changed {
-        return unchanged(outcome.results);
+        return Processed {
+            rows: outcome.rows,
+            ..unchanged(outcome.results)
+        };
     }
     if let Some(e) = scalars::first_divergence(text) {
         // Written back, this scalar would mean something else to Kubernetes.
@@ -178,6 +185,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     Processed {
         replacement: Some(out),
         results: outcome.results,
+        rows: outcome.rows,
     }
 }
 
@@ -223,6 +231,8 @@ pub struct Summary {
     pub documents: usize,
     pub changed: usize,
     pub errors: usize,
+    /// Every document's report rows, in order.
+    pub rows: Vec<Row>,
 }
 
 /// Run a whole stream: every document is written, in order, whatever happens to the
@@ -244,6 +254,12 @@ where
         let doc = doc?;
         let processed = process_doc(&doc, settings);
         summary.documents += 1;
+        summary
+            .rows
+            .extend(processed.rows.iter().cloned().map(|mut row| {
+                row.document = Some(format!("document {}", doc.index));
+                row
+            }));
         match &processed.replacement {
             Some(bytes) => {
                 summary.changed += 1;

@@ -1,23 +1,20 @@
-//! The pure core: one resource and the settings in, the edited resource and its
-//! results out. Decides whether a workload is selected, which containers get the agent
-//! and what they are called; [`crate::inject`] does the edit.
+//! The pure core: one resource and the settings in, the edited resource, its results
+//! and its report rows out. Decides whether a workload is selected; [`crate::targets`]
+//! picks the containers, their names and options variables; [`crate::inject`] does the
+//! edit; a second run that changes nothing says `unchanged`.
 
-use crate::config::{
-    AgentId, AgentName, ContainerChoice, Settings, WELL_KNOWN_SIDECARS, is_dns_label,
-    parse_containers,
-};
-use crate::diag::Diagnostic;
-use crate::inject::{self, Target};
-use crate::naming::{self, NameContext};
+use crate::config::{AgentId, AgentName, Settings};
+use crate::diag::{Diagnostic, ResourceRef};
+use crate::inject;
+use crate::report::{Decision, Row};
+use crate::targets::{self, annotation, map_at, str_at};
 use crate::workload::{WorkloadKind, detect, is_list};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+pub use crate::targets::{APPLICATION_NAME_ANNOTATION, CONTAINERS_ANNOTATION};
 
 /// Workload annotation: `"false"` opts out; `"true"` opts in when `select.optIn` is set.
 pub const INJECT_ANNOTATION: &str = "pinpoint-inject.dev/inject";
-/// Workload annotation overriding the application name.
-pub const APPLICATION_NAME_ANNOTATION: &str = "pinpoint-inject.dev/application-name";
-/// Workload annotation overriding the containers: `"app,worker"` or `"*"`.
-pub const CONTAINERS_ANNOTATION: &str = "pinpoint-inject.dev/containers";
 
 /// What happened to one resource.
 #[derive(Debug, Default)]
@@ -25,12 +22,15 @@ pub struct Outcome {
     /// The resource was edited (it must be written out again).
     pub changed: bool,
     pub results: Vec<Diagnostic>,
+    /// One row per container (or per workload, for an error): the report's data.
+    pub rows: Vec<Row>,
 }
 
 impl Outcome {
     fn merge(&mut self, other: Outcome) {
         self.changed |= other.changed;
         self.results.extend(other.results);
+        self.rows.extend(other.rows);
     }
 }
 
@@ -68,6 +68,7 @@ fn unknown_kind(resource: &Value) -> Outcome {
             .map(|note| Diagnostic::info(note).about(resource))
             .into_iter()
             .collect(),
+        rows: Vec::new(),
     }
 }
 
@@ -77,6 +78,7 @@ fn transform_workload(
     settings: &Settings,
 ) -> Outcome {
     let mut outcome = Outcome::default();
+    let reference = ResourceRef::of(resource);
     let report = |d: Diagnostic, r: &Value| d.about(r);
 
     if let Some(reason) = not_selected(resource, workload, settings) {
@@ -84,6 +86,14 @@ fn transform_workload(
             Diagnostic::info(format!("skipped: {reason}")),
             resource,
         ));
+        outcome.rows.extend(
+            container_names(workload.pod_template(resource))
+                .into_iter()
+                .map(|c| {
+                    Row::new(&reference, &c, Decision::Skipped)
+                        .because("not-selected", reason.clone())
+                }),
+        );
         unwire(resource, workload, &mut outcome);
         return outcome;
     }
@@ -103,6 +113,9 @@ fn transform_workload(
                 &path
             }
         );
+        outcome
+            .rows
+            .push(Row::new(&reference, "", Decision::Error).because("", message.clone()));
         outcome
             .results
             .push(report(Diagnostic::error(message), resource));
@@ -128,29 +141,67 @@ fn transform_workload(
             resource,
         ));
     }
-    let targets = match choose_targets(resource, template, workload, settings) {
-        Ok(Ok(targets)) => targets,
-        Ok(Err(skip)) => {
-            outcome.results.push(report(
-                Diagnostic::warning(format!("skipped: {skip}")),
-                resource,
-            ));
-            unwire(resource, workload, &mut outcome);
-            return outcome;
-        }
+    // Decide on the template as the user wrote it: our own wiring taken out.
+    let mut clean = template.clone();
+    let planned = match inject::strip(&mut clean) {
+        Ok(_) => targets::plan(resource, &clean, workload, settings),
+        Err(error) => Err(error.message),
+    };
+    let plan = match planned {
+        Ok(plan) => plan,
         Err(error) => {
+            outcome
+                .rows
+                .push(Row::new(&reference, "", Decision::Error).because("", error.clone()));
             outcome
                 .results
                 .push(report(Diagnostic::error(error), resource));
             return outcome;
         }
     };
-    let (targets, name_notes) = targets;
+    outcome.rows.extend(plan.rows.iter().cloned());
+    for warning in &plan.warnings {
+        outcome
+            .results
+            .push(report(Diagnostic::warning(warning.clone()), resource));
+    }
+    if plan.targets.is_empty() {
+        let order = container_names(Some(template));
+        let position = |c: &str| order.iter().position(|o| o == c);
+        outcome.rows.sort_by_key(|r| position(&r.container));
+        let why: Vec<String> = plan
+            .rows
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.decision,
+                    Decision::Skipped | Decision::AlreadyInstrumented
+                )
+            })
+            .map(|r| match r.decision {
+                Decision::AlreadyInstrumented => format!("{} already instrumented", r.container),
+                _ => format!("{} {}", r.container, r.reason),
+            })
+            .collect();
+        let message = if why.is_empty() {
+            "skipped: no container to instrument".to_string()
+        } else {
+            format!("skipped: no container to instrument ({})", why.join(", "))
+        };
+        outcome
+            .results
+            .push(report(Diagnostic::info(message), resource));
+        unwire(resource, workload, &mut outcome);
+        return outcome;
+    }
 
     let mut edited = template.clone();
-    match inject::inject(&mut edited, settings, &targets) {
+    match inject::inject(&mut edited, settings, &plan.targets) {
         Err(error) => {
             let field = join_field(&workload.template_path_in(resource), &error.field);
+            outcome
+                .rows
+                .push(Row::new(&reference, "", Decision::Error).because("", error.message.clone()));
             outcome
                 .results
                 .push(report(Diagnostic::error(error.message), resource).at_field(field));
@@ -167,6 +218,27 @@ fn transform_workload(
                     .results
                     .push(report(Diagnostic::warning(warning.clone()), resource));
             }
+            let unchanged =
+                !done.injected.is_empty() && workload.pod_template(resource) == Some(&edited);
+            let decision = if unchanged {
+                Decision::Unchanged
+            } else {
+                Decision::Instrumented
+            };
+            for (target, evidence) in plan.targets.iter().zip(&plan.evidence) {
+                let mut row = match done.skipped.iter().find(|(c, _)| *c == target.container) {
+                    Some((_, reason)) => Row::new(&reference, &target.container, Decision::Skipped)
+                        .because("options", reason.clone()),
+                    None => Row::new(&reference, &target.container, decision)
+                        .because("", evidence.clone()),
+                };
+                row.application_name = target.application_name.clone();
+                row.options_env = target.options_env.clone();
+                outcome.rows.push(row);
+            }
+            let order = container_names(Some(template));
+            let position = |c: &str| order.iter().position(|o| o == c);
+            outcome.rows.sort_by_key(|r| position(&r.container));
             if done.injected.is_empty() {
                 outcome.results.push(report(
                     Diagnostic::info("skipped: no container could be instrumented"),
@@ -182,28 +254,49 @@ fn transform_workload(
                     .results
                     .push(report(Diagnostic::warning(note), resource));
             }
-            for note in name_notes {
-                outcome
-                    .results
-                    .push(report(Diagnostic::warning(note), resource));
-            }
-            let names: Vec<String> = targets
+            let names: Vec<String> = plan
+                .targets
                 .iter()
                 .filter(|t| done.injected.contains(&t.container))
-                .map(|t| format!("{} as {}", t.container, t.application_name))
+                .map(|t| {
+                    format!(
+                        "{} as {} via {}",
+                        t.container, t.application_name, t.options_env
+                    )
+                })
                 .collect();
+            let verb = if unchanged {
+                "unchanged (already instrumented by an earlier run)"
+            } else {
+                "injected"
+            };
             outcome.results.push(report(
-                Diagnostic::info(format!("injected: {}", names.join(", "))),
+                Diagnostic::info(format!("{verb}: {}", names.join(", "))),
                 resource,
             ));
-            let slot = workload.pod_template_mut(resource).expect("found above");
-            if *slot != edited {
-                *slot = edited;
+            if !unchanged {
+                *workload.pod_template_mut(resource).expect("found above") = edited;
                 outcome.changed = true;
             }
         }
     }
     outcome
+}
+
+fn container_names(template: Option<&Value>) -> Vec<String> {
+    let names: Vec<String> = template
+        .and_then(|t| t.get("spec"))
+        .and_then(|s| s.get("containers"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from))
+        .collect();
+    if names.is_empty() {
+        vec![String::new()]
+    } else {
+        names
+    }
 }
 
 /// Take out the wiring an earlier run left in a workload this run leaves alone (another
@@ -234,33 +327,6 @@ fn join_field(prefix: &str, field: &str) -> String {
         (_, true) => prefix.to_string(),
         _ => format!("{prefix}.{field}"),
     }
-}
-
-fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
-    let mut node = value;
-    for key in path {
-        match node.get(*key) {
-            Some(next) => node = next,
-            None => return "",
-        }
-    }
-    node.as_str().unwrap_or_default()
-}
-
-fn map_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Map<String, Value>> {
-    let mut node = value;
-    for key in path {
-        node = node.get(*key)?;
-    }
-    node.as_object()
-}
-
-/// An annotation on the workload, or else on its pod template.
-fn annotation<'a>(resource: &'a Value, template: Option<&'a Value>, key: &str) -> Option<&'a str> {
-    [Some(resource), template]
-        .into_iter()
-        .flatten()
-        .find_map(|v| map_at(v, &["metadata", "annotations"])?.get(key)?.as_str())
 }
 
 /// Why a workload is left alone, or `None` when it is selected.
@@ -296,142 +362,12 @@ fn not_selected(resource: &Value, workload: WorkloadKind, settings: &Settings) -
             return Some("its labels do not match select.matchLabels".into());
         }
     }
-    if select.opt_in && flag != Some("true") {
+    // Another APM's opt-in key (ARMS, OpenTelemetry, Datadog, SkyWalking) counts too.
+    let production = template.and_then(|t| targets::keys(resource, t).opt_in());
+    if select.opt_in && flag != Some("true") && production.is_none() {
         return Some(format!(
-            "select.optIn is set and it is not annotated {INJECT_ANNOTATION}: \"true\""
+            "select.optIn is set and it is not annotated {INJECT_ANNOTATION}: \"true\" (nor opted in by another APM's key)"
         ));
     }
     None
-}
-
-type Targets = (Vec<Target>, Vec<String>);
-
-/// The containers to instrument with their application names (and warnings about the
-/// names); `Ok(Err(reason))` to skip the workload; `Err` for a workload that is wrong.
-fn choose_targets(
-    resource: &Value,
-    template: &Value,
-    workload: WorkloadKind,
-    settings: &Settings,
-) -> Result<Result<Targets, String>, String> {
-    let containers: Vec<&str> = template
-        .get("spec")
-        .and_then(|s| s.get("containers"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.get("name").and_then(Value::as_str))
-        .collect();
-    let is_app = |name: &&str| !WELL_KNOWN_SIDECARS.contains(name);
-
-    let (choice, from_annotation) =
-        match annotation(resource, Some(template), CONTAINERS_ANNOTATION) {
-            Some(list) => {
-                let names: Vec<String> = list
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect();
-                let choice = parse_containers(&names)
-                    .map_err(|e| format!("annotation {CONTAINERS_ANNOTATION}: {e}"))?;
-                (choice, true)
-            }
-            None => (settings.containers.clone(), false),
-        };
-    let chosen: Vec<&str> = match &choice {
-        ContainerChoice::FirstApp => containers.iter().copied().filter(is_app).take(1).collect(),
-        ContainerChoice::AllApps => containers.iter().copied().filter(is_app).collect(),
-        ContainerChoice::Named(names) => {
-            if from_annotation
-                && let Some(missing) = names.iter().find(|n| !containers.contains(&n.as_str()))
-            {
-                return Err(format!(
-                    "annotation {CONTAINERS_ANNOTATION} names container {missing:?}, which the pod does not have"
-                ));
-            }
-            containers
-                .iter()
-                .copied()
-                .filter(|c| names.iter().any(|n| n == c))
-                .collect()
-        }
-    };
-    if chosen.is_empty() {
-        return Ok(Err(match choice {
-            ContainerChoice::Named(names) => {
-                format!("it has none of the containers {}", names.join(", "))
-            }
-            _ => "it has no container that is not a well-known sidecar".into(),
-        }));
-    }
-    // The marker annotation lists container names; Kubernetes accepts only DNS labels.
-    if let Some(bad) = chosen.iter().find(|c| !is_dns_label(c)) {
-        return Err(format!(
-            "container name {bad:?} is not a valid Kubernetes name (a DNS-1123 label); Kubernetes rejects this pod too"
-        ));
-    }
-
-    let labels: Vec<&Map<String, Value>> = [
-        map_at(resource, &["metadata", "labels"]),
-        map_at(template, &["metadata", "labels"]),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let annotations: Vec<&Map<String, Value>> = [
-        map_at(resource, &["metadata", "annotations"]),
-        map_at(template, &["metadata", "annotations"]),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let name = match str_at(resource, &["metadata", "name"]) {
-        "" => str_at(resource, &["metadata", "generateName"]).trim_end_matches('-'),
-        name => name,
-    };
-    let override_name = annotation(resource, Some(template), APPLICATION_NAME_ANNOTATION);
-
-    let mut targets = Vec::new();
-    let mut notes = Vec::new();
-    for container in chosen {
-        let raw = match override_name {
-            Some(name) => name.to_string(),
-            None => settings.application_name.render(&NameContext {
-                name,
-                namespace: str_at(resource, &["metadata", "namespace"]),
-                kind: workload.name(),
-                container,
-                labels: labels.clone(),
-                annotations: annotations.clone(),
-            }),
-        };
-        if raw.is_empty() {
-            return Err(format!(
-                "the application name for container {container:?} is empty; add a fallback to spec.naming.applicationName (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
-            ));
-        }
-        let safe = naming::sanitize(&raw, settings.max_length);
-        if safe.replaced || safe.shortened {
-            let what = match (safe.replaced, safe.shortened) {
-                (true, true) => format!(
-                    "has characters Pinpoint does not accept and is longer than {}",
-                    settings.max_length
-                ),
-                (true, false) => {
-                    "has characters Pinpoint does not accept ([a-zA-Z0-9._-] only)".to_string()
-                }
-                _ => format!("is longer than {} characters", settings.max_length),
-            };
-            notes.push(format!(
-                "application name {raw:?} {what}; using {:?}",
-                safe.value
-            ));
-        }
-        targets.push(Target {
-            container: container.to_string(),
-            application_name: safe.value,
-        });
-    }
-    Ok(Ok((targets, notes)))
 }

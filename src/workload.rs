@@ -29,6 +29,9 @@ pub struct Row {
     source: &'static str,
     delegate: Option<Delegate>,
     note: Option<Note>,
+    /// Its pods run to completion (Jobs and what makes them): they get
+    /// `naming.jobApplicationName`, and a server image in them runs its tools.
+    runs_to_completion: bool,
 }
 
 /// A field that, set instead of a pod template, means another resource provides the
@@ -77,6 +80,11 @@ impl WorkloadKind {
     /// The kind's name as written in `kind:`.
     pub fn name(self) -> &'static str {
         self.0.kind
+    }
+
+    /// True for kinds whose pods run to completion (Job, CronJob, and the like).
+    pub fn runs_to_completion(self) -> bool {
+        self.0.runs_to_completion
     }
 
     /// The API group (the first, for a kind that lives in several: `apps` for

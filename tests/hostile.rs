@@ -474,11 +474,17 @@ fn manifest_values_cannot_smuggle_flags_commands_or_structure() {
             );
             let doc: Value = yaml::from_str(&out).unwrap();
             let spec = &doc["spec"]["template"]["spec"];
-            // The copy step: exactly the config's paths, no shell.
+            // The copy step: a constant script, the config's paths as its arguments.
             for init in spec["initContainers"].as_array().unwrap() {
                 assert_eq!(
                     init["command"],
-                    serde_json::json!(["cp", "-R", "/pinpoint-agent/.", "/pinpoint-agent-volume/"]),
+                    serde_json::json!([
+                        "sh",
+                        "-c",
+                        pinpoint_inject::copy_step::COPY_SCRIPT,
+                        "/pinpoint-agent",
+                        "/pinpoint-agent-volume"
+                    ]),
                     "{value:?}"
                 );
                 assert!(init.get("args").is_none());

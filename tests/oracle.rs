@@ -108,7 +108,10 @@ fn same_objects_for_kubectl(config: &Path) -> usize {
 fn kubectl_reads_the_same_objects_with_the_seed_config() {
     if have_kubectl() {
         let wired = same_objects_for_kubectl(&repo().join("examples/seed-tomcat/pinpoint.yaml"));
-        assert!(wired >= 25, "{wired} pod templates wired");
+        assert!(
+            wired >= 7,
+            "{wired} pod templates wired (the corpus's JVMs)"
+        );
     }
 }
 
@@ -116,7 +119,10 @@ fn kubectl_reads_the_same_objects_with_the_seed_config() {
 fn kubectl_reads_the_same_objects_with_the_default_config() {
     if have_kubectl() {
         let wired = same_objects_for_kubectl(&repo().join("tests/oracle/config-default.yaml"));
-        assert!(wired >= 25, "{wired} pod templates wired");
+        assert!(
+            wired >= 7,
+            "{wired} pod templates wired (the corpus's JVMs)"
+        );
     }
 }
 

@@ -70,7 +70,8 @@ fn inject_corpus(config: &Path) {
         std::fs::write(&output, &out.stdout).unwrap();
         outputs.push(output);
     }
-    assert!(injected >= 15, "only {injected} workloads injected");
+    // The corpus's JVMs: Tomcat, WildFly, Jenkins, Kafka, Spark's two, adservice.
+    assert!(injected >= 7, "only {injected} workloads injected");
     // The corpus is not spotless: Bitnami's spark chart renders a NetworkPolicy port as
     // `port:` (null), which kubernetes-validate rejects and the API server accepts.
     // Injection must add no error and remove none.

@@ -28,10 +28,25 @@ fn assert_recipe_wiring(deployment: &Value) {
     assert_eq!(named(&pod["volumes"], "pp-agent")["emptyDir"], json!({}));
     let init = named(&pod["initContainers"], "init-pinpoint");
     assert_eq!(init["image"], "harbor.59iedu.com/fjhb/pp_agent:2.5.4");
+    // The recipe's `cp -R /var/lib/pp_agent/. /var/init/pinpoint/`, then the copied tree
+    // made writable for the JVM's user (the agent writes its logs there); the paths are
+    // the script's arguments, never part of its text.
     assert_eq!(
         init["command"],
-        json!(["cp", "-R", "/var/lib/pp_agent/.", "/var/init/pinpoint/"])
+        json!([
+            "sh",
+            "-c",
+            pinpoint_inject::copy_step::COPY_SCRIPT,
+            "/var/lib/pp_agent",
+            "/var/init/pinpoint"
+        ])
     );
+    // Least privilege, whatever the application container's own securityContext.
+    assert_eq!(
+        init["securityContext"]["capabilities"],
+        json!({"drop": ["ALL"]})
+    );
+    assert_eq!(init["securityContext"]["allowPrivilegeEscalation"], false);
     assert_eq!(
         named(&init["volumeMounts"], "pp-agent")["mountPath"],
         "/var/init/pinpoint"

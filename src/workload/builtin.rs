@@ -23,6 +23,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_APPS,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     Row {
         kind: "StatefulSet",
@@ -31,6 +32,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_APPS,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     Row {
         kind: "DaemonSet",
@@ -39,6 +41,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_APPS,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     Row {
         kind: "ReplicaSet",
@@ -47,6 +50,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_APPS,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     Row {
         kind: "ReplicationController",
@@ -55,6 +59,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_CORE,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     Row {
         kind: "Job",
@@ -63,6 +68,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_BATCH,
         delegate: None,
         note: None,
+        runs_to_completion: true,
     },
     Row {
         kind: "CronJob",
@@ -71,6 +77,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_BATCH,
         delegate: None,
         note: None,
+        runs_to_completion: true,
     },
     Row {
         kind: "Pod",
@@ -79,6 +86,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_CORE,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     Row {
         kind: "PodTemplate",
@@ -87,6 +95,7 @@ pub(super) const TABLE: &[Row] = &[
         source: K8S_CORE,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     // RolloutSpec.Template (`template`) and RolloutSpec.WorkloadRef (`workloadRef`).
     Row {
@@ -98,6 +107,7 @@ pub(super) const TABLE: &[Row] = &[
             field: "spec.workloadRef",
         }),
         note: None,
+        runs_to_completion: false,
     },
     // CloneSetSpec.Template, in v1alpha1 and v1beta1.
     Row {
@@ -107,6 +117,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "openkruise/kruise apis/apps/v1beta1/cloneset_types.go (and v1alpha1)",
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     // Advanced StatefulSet: StatefulSetSpec.Template.
     Row {
@@ -116,6 +127,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "openkruise/kruise apis/apps/v1beta1/statefulset_types.go (and v1alpha1)",
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     // Advanced DaemonSet: DaemonSetSpec.Template.
     Row {
@@ -125,6 +137,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "openkruise/kruise apis/apps/v1beta1/daemonset_types.go (and v1alpha1)",
         delegate: None,
         note: None,
+        runs_to_completion: false,
     },
     // BroadcastJobSpec.Template.
     Row {
@@ -134,6 +147,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "openkruise/kruise apis/apps/v1beta1/broadcastjob_types.go (and v1alpha1)",
         delegate: None,
         note: None,
+        runs_to_completion: true,
     },
     // AdvancedCronJobSpec.Template is a CronJobTemplate: one of jobTemplate (a
     // batch/v1 JobTemplateSpec) or broadcastJobTemplate (a BroadcastJobTemplateSpec).
@@ -147,6 +161,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "openkruise/kruise apis/apps/v1beta1/advancedcronjob_types.go (and v1alpha1)",
         delegate: None,
         note: None,
+        runs_to_completion: true,
     },
     // ServiceSpec inlines ConfigurationSpec, whose Template is a RevisionTemplateSpec;
     // RevisionSpec inlines corev1.PodSpec.
@@ -157,6 +172,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "knative/serving pkg/apis/serving/v1/service_types.go, configuration_types.go, revision_types.go",
         delegate: None,
         note: Some(Note::KnativePodSpec),
+        runs_to_completion: false,
     },
     Row {
         kind: "Configuration",
@@ -165,6 +181,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "knative/serving pkg/apis/serving/v1/configuration_types.go, revision_types.go",
         delegate: None,
         note: Some(Note::KnativePodSpec),
+        runs_to_completion: false,
     },
     // ScaledJobSpec.JobTargetRef is a batch/v1 JobSpec, whose Template is the pod.
     Row {
@@ -174,6 +191,7 @@ pub(super) const TABLE: &[Row] = &[
         source: "kedacore/keda apis/keda/v1alpha1/scaledjob_types.go",
         delegate: None,
         note: None,
+        runs_to_completion: true,
     },
 ];
 

@@ -170,6 +170,7 @@ fn intern(spec: &WorkloadSpec) -> WorkloadKind {
         source: SOURCE,
         delegate: None,
         note: None,
+        runs_to_completion: false,
     }));
     rows.push(row);
     WorkloadKind(row)

@@ -110,7 +110,6 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
         "initContainers",
         &settings.init_container_name
     ));
-    let original_var = format!("PINPOINT_ORIGINAL_{}", settings.options_env);
     for container in spec["containers"].as_array_mut().unwrap() {
         let Some(container) = container.as_object_mut() else {
             continue; // not a container (Kubernetes rejects it); never a target
@@ -135,7 +134,13 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
             env.iter()
                 .position(|e| e.get("name").and_then(Value::as_str) == Some(name))
         };
-        let opts = find(env, &settings.options_env).expect("the options variable is set");
+        // The options variable is the entry right after ours (its name depends on the
+        // image's launch profile, unless the config sets agent.optionsEnv).
+        let opts = find(env, OPTS).expect("the agent options are set") + 1;
+        let options_env = env[opts]["name"]
+            .as_str()
+            .expect("the options variable is set");
+        let original_var = format!("PINPOINT_ORIGINAL_{options_env}");
         let value = env[opts]["value"].as_str().unwrap().to_string();
         if let Some(moved) = find(env, &original_var) {
             assert_eq!(value, format!("$({original_var}) $({OPTS})"));
@@ -144,8 +149,10 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
             entry.remove("value");
             entry.insert("valueFrom".into(), value_from);
             env.remove(moved);
+        } else if value == format!("$({OPTS})") && opts + 1 == env.len() {
+            env.remove(opts); // appended by the tool
         } else if value == format!("$({OPTS})") {
-            env.remove(opts);
+            env[opts]["value"] = Value::String(String::new()); // the user's own empty value
         } else {
             let user = value
                 .strip_suffix(&format!(" $({OPTS})"))
