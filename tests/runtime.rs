@@ -1,0 +1,489 @@
+//! Proven on a real JVM: pinpoint-inject's output, run the way a kubelet runs it, makes
+//! the real Pinpoint agent (from Maven Central) attach and report to a collector.
+//!
+//! Each case in `tests/runtime/cases/<case>/` is an input stream and a config; the real
+//! binary injects, then `runtime::pod` runs the emitted pod (emptyDir volumes, init
+//! containers in order, the application container with its user, mounts and kubelet-
+//! expanded environment, in a private mount namespace each) and a gRPC collector
+//! stand-in on 127.0.0.1 records what the agent sends. Needs root (mount namespaces),
+//! a JDK and Maven; `scripts/install-runtime.sh` installs the rest. Cases run one at a
+//! time (they share the default collector ports); every wait is bounded.
+
+mod binary;
+mod common;
+mod runtime {
+    pub mod collector;
+    pub mod expand;
+    pub mod images;
+    pub mod pod;
+    pub mod sandbox;
+}
+
+use runtime::collector::{Collector, Event};
+use runtime::images::Installed;
+use runtime::pod::{self, Pod};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+/// How long the agent may take to start, connect, or send a span.
+const WAIT: Duration = Duration::from_secs(60);
+/// What the agent prints once it is up (pinpoint-bootstrap's PinpointStarter).
+const STARTED: &str = "pinpoint agent started normally.";
+/// What the agent's bootstrap prints when it cannot load.
+const LOAD_FAILURE: &str = "Pinpoint Agent load failure";
+
+/// A case: `case.yaml` beside its inputs.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Case {
+    description: String,
+    /// Files concatenated into the input stream, relative to the case directory.
+    input: Vec<String>,
+    config: String,
+    /// The container to check.
+    container: String,
+    expect: Expect,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Expect {
+    application_name: String,
+    /// `generated` (the agent makes one), `podIP`, `podName`.
+    agent_id: String,
+    /// `podName` or `none`.
+    agent_name: String,
+    /// A web server: one request here must give a span.
+    #[serde(default)]
+    http: Option<Http>,
+    /// `case.*` system properties the plain JVM application must print.
+    #[serde(default)]
+    properties: BTreeMap<String, String>,
+    /// The user the application must run as.
+    #[serde(default)]
+    uid: Option<u32>,
+    /// Run this probe of the container (`livenessProbe`, ...): its JVM must not load the agent.
+    #[serde(default)]
+    probe: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Http {
+    port: u16,
+    path: String,
+}
+
+struct Setup {
+    installed: Installed,
+    python: PathBuf,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let script = common::repo().join("scripts/install-runtime.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{} failed:\n{log}", script.display());
+        eprint!("{log}");
+        let versions =
+            std::fs::read_to_string(common::repo().join(".tools/runtime/versions.env")).unwrap();
+        let var = |name: &str| {
+            versions
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}=")))
+                .unwrap_or_else(|| panic!("{name} is not in versions.env"))
+                .to_string()
+        };
+        let hello = Path::new(env!("CARGO_TARGET_TMPDIR")).join("runtime-hello");
+        std::fs::create_dir_all(&hello).unwrap();
+        let source = common::repo().join("tests/runtime/app/Hello.java");
+        let javac = Command::new(format!("{}/bin/javac", var("JAVA_HOME")))
+            .args(["--release", "17", "-d"])
+            .arg(&hello)
+            .arg(&source)
+            .output()
+            .unwrap();
+        assert!(
+            javac.status.success(),
+            "javac: {}",
+            String::from_utf8_lossy(&javac.stderr)
+        );
+        Setup {
+            installed: Installed {
+                agent: PathBuf::from(var("PINPOINT_AGENT_ROOTFS")).join("pinpoint-agent"),
+                tomcat: PathBuf::from(var("CATALINA_HOME")),
+                hello,
+                java_home: var("JAVA_HOME"),
+            },
+            python: PathBuf::from(var("PYTHON")),
+        }
+    })
+}
+
+/// The collector the config names: host and the four channel ports.
+struct Target {
+    host: String,
+    ports: BTreeMap<&'static str, u16>,
+}
+
+fn target(config: &Value) -> Target {
+    let c = &config["spec"]["collector"];
+    let port = |k: &str, d: u16| c[k].as_u64().map(|p| p as u16).unwrap_or(d);
+    Target {
+        host: c["host"].as_str().expect("collector.host").to_string(),
+        ports: BTreeMap::from([
+            ("agent", port("agentPort", 9991)),
+            ("metadata", port("metadataPort", 9991)),
+            ("stat", port("statPort", 9992)),
+            ("span", port("spanPort", 9993)),
+        ]),
+    }
+}
+
+/// Which channel (and so which configured port) a Pinpoint gRPC service belongs to
+/// (pinpoint-apm/pinpoint, grpc/src/main/proto/v1/Service.proto; the agent's channels in
+/// pinpoint-root.config: agent, metadata, stat, span).
+fn channel(method: &str) -> &'static str {
+    match method
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+    {
+        "v1.Agent" | "v1.ProfilerCommandService" => "agent",
+        "v1.Metadata" => "metadata",
+        "v1.Stat" => "stat",
+        "v1.Span" => "span",
+        other => panic!("the agent called an unknown service {other}"),
+    }
+}
+
+fn header<'a>(e: &'a Event, key: &str) -> Option<&'a str> {
+    e.metadata.get(key).and_then(Value::as_str)
+}
+
+/// One GET once the server listens (it opens its port after the agent has started).
+fn http_get(port: u16, path: &str) -> String {
+    let start = std::time::Instant::now();
+    let mut stream = loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(stream) => break stream,
+            Err(e) if start.elapsed() > WAIT => {
+                panic!("nothing listens on port {port} after {WAIT:?}: {e}")
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.lines().next().unwrap_or_default().to_string()
+}
+
+/// Wait until the container prints `needle` (or exits, or the time is up).
+fn wait_output(pod: &mut Pod, container: &str, needle: &str) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < WAIT {
+        let running = pod.container(container);
+        if running.output().contains(needle) {
+            return true;
+        }
+        let index = pod
+            .containers
+            .iter()
+            .position(|(n, _)| n == container)
+            .unwrap();
+        if pod.containers[index].1.exited().is_some() {
+            return pod.container(container).output().contains(needle);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+fn run_case(name: &str) {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let setup = setup();
+    let dir = common::repo().join("tests/runtime/cases").join(name);
+    let case: Case = serde_json::from_value(common::read_yaml(&dir.join("case.yaml")))
+        .unwrap_or_else(|e| panic!("{name}/case.yaml: {e}"));
+    eprintln!("runtime case {name}: {}", case.description);
+
+    // 1. The real binary, on the case's stream.
+    let stream: String = case
+        .input
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    let config_path = dir.join(&case.config);
+    let injected = binary::run(
+        &["--config", config_path.to_str().unwrap()],
+        stream.as_bytes(),
+    );
+    assert_eq!(
+        injected.code, 0,
+        "pinpoint-inject failed:\n{}",
+        injected.stderr
+    );
+    let docs = common::documents(&injected.stdout_text());
+    let target = target(&common::read_yaml(&config_path));
+
+    // 2. The collector at the config's ports; the config's host resolves to it
+    //    (the pod's /etc/hosts stands in for cluster DNS).
+    let ports: Vec<u16> = target.ports.values().copied().collect();
+    let collector = Collector::start(&setup.python, &ports);
+    let hosts = if target.host.parse::<std::net::IpAddr>().is_ok() {
+        String::new()
+    } else {
+        format!("127.0.0.1\t{}\n", target.host)
+    };
+
+    // 3. The pod.
+    let scratch = common::TempDir::new(&format!("runtime-{name}"));
+    let mut pod = pod::run(&docs, &setup.installed, scratch.path(), &hosts);
+    let c = case.container.as_str();
+    let loaded = wait_output(&mut pod, c, STARTED);
+    let output = pod.container(c).output();
+    let tail = |text: &str| {
+        text.lines()
+            .rev()
+            .take(60)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        loaded,
+        "{name}: the agent did not start within {WAIT:?}; {c} printed:\n{}",
+        tail(&output)
+    );
+    assert!(
+        !output.contains(LOAD_FAILURE),
+        "{name}: {LOAD_FAILURE}:\n{}",
+        tail(&output)
+    );
+    assert!(
+        !output.contains("$(PINPOINT_"),
+        "{name}: a $(VAR) reached the JVM unexpanded:\n{}",
+        output
+            .lines()
+            .filter(|l| l.contains("$(PINPOINT_"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+
+    // 4. Identity, as the agent reports it in its gRPC headers.
+    let expected_id = match case.expect.agent_id.as_str() {
+        "podIP" => Some(pod.facts.ip.clone()),
+        "podName" => Some(pod.facts.name.clone()),
+        "generated" => None,
+        other => Some(other.to_string()),
+    };
+    let expected_name = match case.expect.agent_name.as_str() {
+        "podName" => Some(pod.facts.name.clone()),
+        "none" => None,
+        other => Some(other.to_string()),
+    };
+    let info = |events: &[Event]| {
+        events
+            .iter()
+            .find(|e| e.kind == "call" && e.method == "/v1.Agent/RequestAgentInfo")
+            .cloned()
+    };
+    let reported = collector.wait_for(WAIT, |events| info(events).is_some());
+    assert!(
+        reported,
+        "{name}: no RequestAgentInfo within {WAIT:?}:\n{}\n--- {c}\n{}",
+        collector.summary(),
+        tail(&output)
+    );
+    let info = info(&collector.events()).unwrap();
+    assert_eq!(
+        header(&info, "applicationname"),
+        Some(case.expect.application_name.as_str()),
+        "{name}: {info:?}"
+    );
+    let agent_id = header(&info, "agentid").unwrap_or_default().to_string();
+    match &expected_id {
+        Some(id) => assert_eq!(&agent_id, id, "{name}: agent id"),
+        None => assert!(
+            !agent_id.is_empty() && agent_id != pod.facts.name && agent_id != pod.facts.ip,
+            "{name}: generated agent id {agent_id:?}"
+        ),
+    }
+    assert_eq!(
+        header(&info, "agentname").filter(|n| !n.is_empty()),
+        expected_name.as_deref(),
+        "{name}: agent name"
+    );
+
+    // 5. Every channel opened on its configured port, and nothing arrived elsewhere.
+    let channels_open = collector.wait_for(WAIT, |events| {
+        ["agent", "stat", "span"].iter().all(|ch| {
+            events
+                .iter()
+                .any(|e| e.kind == "call" && channel(&e.method) == *ch)
+        })
+    });
+    assert!(
+        channels_open,
+        "{name}: not every channel connected:\n{}",
+        collector.summary()
+    );
+    for e in collector.events() {
+        assert_eq!(
+            e.port,
+            target.ports[channel(&e.method)],
+            "{name}: {} arrived on port {}",
+            e.method,
+            e.port
+        );
+        if e.kind == "call" {
+            assert_eq!(
+                header(&e, "agentid"),
+                Some(agent_id.as_str()),
+                "{name}: {e:?}"
+            );
+        }
+    }
+
+    // 6. The agent's own log file, under its own directory in the volume.
+    let agent_dir = pod
+        .volumes
+        .values()
+        .find(|v| v.join("pinpoint-bootstrap.jar").is_file())
+        .expect("a volume holds the agent")
+        .clone();
+    let log = agent_dir.join("logs").join(&agent_id).join("pinpoint.log");
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains("Starting pinpoint Agent"),
+        "{name}: the agent wrote no log at {} (it runs as uid {}):\n{}",
+        log.display(),
+        pod.container(c).spec.uid,
+        output
+            .lines()
+            .filter(|l| l.contains("ERROR") || l.contains("Could not create"))
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+
+    // 7. The application itself.
+    for (key, value) in &case.expect.properties {
+        let line = format!("hello: property {key}={value}");
+        assert!(
+            output.contains(&line),
+            "{name}: no {line:?} in:\n{}",
+            tail(&output)
+        );
+    }
+    if let Some(uid) = case.expect.uid {
+        assert!(
+            output.contains(&format!("hello: running as uid {uid}")),
+            "{name}: not uid {uid}:\n{}",
+            tail(&output)
+        );
+    }
+
+    // 8. A web server: one request, one span.
+    if let Some(http) = &case.expect.http {
+        let spans = |events: &[Event]| {
+            events
+                .iter()
+                .filter(|e| e.kind == "message" && e.method == "/v1.Span/SendSpan")
+                .count()
+        };
+        let before = spans(&collector.events());
+        let status = http_get(http.port, &http.path);
+        assert!(status.starts_with("HTTP/1.1 "), "{name}: {status:?}");
+        let sent = collector.wait_for(WAIT, |events| spans(events) > before);
+        assert!(
+            sent,
+            "{name}: no span within {WAIT:?} after GET {} ({status}):\n{}",
+            http.path,
+            collector.summary()
+        );
+    }
+
+    // 9. An exec probe: a JVM of its own, with the container's environment; no agent.
+    if let Some(probe) = &case.expect.probe {
+        let spec = pod.container_spec(c);
+        let argv: Vec<String> = spec[probe]["exec"]["command"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{c} has no exec {probe}"))
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .collect();
+        let running = pod.container(c);
+        let wired = running
+            .spec
+            .env
+            .iter()
+            .any(|(_, v)| v.contains("-javaagent:"));
+        assert!(
+            wired,
+            "{name}: the container's environment carries no -javaagent"
+        );
+        let (code, out) = running.exec(&argv, Duration::from_secs(30));
+        assert_eq!(code, Some(0), "{name}: probe {argv:?} failed:\n{out}");
+        assert!(
+            !out.contains("Picked up") && !out.to_lowercase().contains("pinpoint"),
+            "{name}: the probe's JVM loaded the agent:\n{out}"
+        );
+    }
+    drop(pod);
+    drop(collector);
+}
+
+macro_rules! cases {
+    ($($(#[$attr:meta])* $test:ident => $dir:literal),* $(,)?) => {
+        $(
+            #[test]
+            $(#[$attr])*
+            fn $test() {
+                run_case($dir);
+            }
+        )*
+    };
+}
+
+cases! {
+    seed_recipe_tomcat_catalina_opts => "seed-tomcat",
+    java_tool_options_literal_kept => "java-tool-options-literal",
+    options_from_configmap_moved => "options-from-configmap",
+    non_default_collector_ports => "collector-ports",
+    non_root_app_security_context => "non-root-security-context",
+    /// A finding, not yet fixed: with a non-root image USER and no securityContext the
+    /// copy step runs as root, the agent's `logs/` is root's 0755, and the agent (10001)
+    /// loses its log files ("Could not create directory .../logs/<agentId>"); it still
+    /// loads and reports. `cargo test --test runtime -- --ignored` shows it.
+    #[ignore = "finding: the agent cannot write logs/ when only the image's USER is non-root"]
+    non_root_app_image_user => "non-root-image-user",
+    non_root_image_user_agent_security_context => "non-root-image-user-agent-user",
+    agent_id_from_pod_ip => "agent-id-pod-ip",
+    exec_probe_jvm_without_agent => "exec-probe-tomcat",
+}
