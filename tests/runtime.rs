@@ -5,7 +5,7 @@
 //! binary injects, then `runtime::pod` runs the emitted pod (emptyDir volumes, init
 //! containers in order, the application container with its user, mounts and kubelet-
 //! expanded environment, in a private mount namespace each) and a gRPC collector
-//! stand-in on 127.0.0.1 records what the agent sends. Needs root (mount namespaces),
+//! stand-in on loopback (127.0.0.2) records what the agent sends. Needs root (mount namespaces),
 //! a JDK and Maven; `scripts/install-runtime.sh` installs the rest. Cases run one at a
 //! time (they share the default collector ports); every wait is bounded.
 
@@ -33,6 +33,10 @@ use std::time::Duration;
 
 /// How long the agent may take to start, connect, or send a span.
 const WAIT: Duration = Duration::from_secs(60);
+/// Where the collector stand-in listens. Not 127.0.0.1: that is the collector address in
+/// the agent's own profile files (pinpoint-root.config, profiles/*/pinpoint.config), so
+/// an agent that missed our collector property would still find a stand-in there.
+const COLLECTOR_ADDRESS: &str = "127.0.0.2";
 /// What the agent prints once it is up (pinpoint-bootstrap's PinpointStarter).
 const STARTED: &str = "pinpoint agent started normally.";
 /// What the agent's bootstrap prints when it cannot load.
@@ -252,12 +256,20 @@ fn run_case(name: &str) {
     // 2. The collector at the config's ports; the config's host resolves to it
     //    (the pod's /etc/hosts stands in for cluster DNS).
     let ports: Vec<u16> = target.ports.values().copied().collect();
-    let collector = Collector::start(&setup.python, &ports);
-    let hosts = if target.host.parse::<std::net::IpAddr>().is_ok() {
-        String::new()
-    } else {
-        format!("127.0.0.1\t{}\n", target.host)
+    let (address, hosts) = match target.host.parse::<std::net::IpAddr>() {
+        Ok(ip) => {
+            assert!(
+                ip.is_loopback(),
+                "{name}: a case's collector must be on loopback"
+            );
+            (target.host.clone(), String::new())
+        }
+        Err(_) => (
+            COLLECTOR_ADDRESS.to_string(),
+            format!("{COLLECTOR_ADDRESS}\t{}\n", target.host),
+        ),
     };
+    let collector = Collector::start(&setup.python, &address, &ports);
 
     // 3. The pod.
     let scratch = common::TempDir::new(&format!("runtime-{name}"));
@@ -378,9 +390,11 @@ fn run_case(name: &str) {
         .expect("a volume holds the agent")
         .clone();
     let log = agent_dir.join("logs").join(&agent_id).join("pinpoint.log");
-    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    let logged = collector.wait_for(Duration::from_secs(10), |_| {
+        std::fs::read_to_string(&log).is_ok_and(|text| text.contains("Starting pinpoint Agent"))
+    });
     assert!(
-        logged.contains("Starting pinpoint Agent"),
+        logged,
         "{name}: the agent wrote no log at {} (it runs as uid {}):\n{}",
         log.display(),
         pod.container(c).spec.uid,
@@ -393,19 +407,23 @@ fn run_case(name: &str) {
     );
 
     // 7. The application itself.
-    for (key, value) in &case.expect.properties {
-        let line = format!("hello: property {key}={value}");
+    // (main() prints after the agent's premain: wait for each line.)
+    let mut lines: Vec<String> = case
+        .expect
+        .properties
+        .iter()
+        .map(|(key, value)| format!("hello: property {key}={value}"))
+        .collect();
+    lines.extend(
+        case.expect
+            .uid
+            .map(|uid| format!("hello: running as uid {uid}\n")),
+    );
+    for line in lines {
         assert!(
-            output.contains(&line),
+            wait_output(&mut pod, c, &line),
             "{name}: no {line:?} in:\n{}",
-            tail(&output)
-        );
-    }
-    if let Some(uid) = case.expect.uid {
-        assert!(
-            output.contains(&format!("hello: running as uid {uid}")),
-            "{name}: not uid {uid}:\n{}",
-            tail(&output)
+            tail(&pod.container(c).output())
         );
     }
 

@@ -1,4 +1,5 @@
-"""A Pinpoint collector stand-in for tests/runtime.rs: one gRPC server per port on 127.0.0.1.
+"""A Pinpoint collector stand-in for tests/runtime.rs: one gRPC server per port, on a
+loopback address (--host, 127.0.0.2 by default).
 
 Every call, to any service and method, is accepted: the server reads the request messages
 until the client half-closes and then answers with one message `08 01` (field 1 = true:
@@ -12,7 +13,7 @@ grpc/Header.java), and {"event": "message", "port", "method", "bytes"} for each 
 message. "ready" is printed once every port listens. Exits when stdin closes, or after
 --lifetime seconds at most.
 
-    python collector.py --lifetime 240 9991 9992 9993
+    python collector.py --host 127.0.0.2 --lifetime 240 9991 9992 9993
 """
 
 import argparse
@@ -63,6 +64,7 @@ class AnyMethod(grpc.GenericRpcHandler):
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.2")
     parser.add_argument("--lifetime", type=float, default=240.0)
     parser.add_argument("ports", type=int, nargs="+")
     args = parser.parse_args()
@@ -73,8 +75,8 @@ def main():
             handlers=[AnyMethod(port)],
             maximum_concurrent_rpcs=64,
         )
-        if server.add_insecure_port(f"127.0.0.1:{port}") != port:
-            sys.stderr.write(f"collector: cannot listen on 127.0.0.1:{port}\n")
+        if server.add_insecure_port(f"{args.host}:{port}") != port:
+            sys.stderr.write(f"collector: cannot listen on {args.host}:{port}\n")
             sys.exit(1)
         server.start()
         servers.append(server)

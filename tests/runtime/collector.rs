@@ -26,12 +26,12 @@ pub struct Collector {
 }
 
 impl Collector {
-    /// Listen on 127.0.0.1 at every port; returns once all of them listen.
-    pub fn start(python: &Path, ports: &[u16]) -> Collector {
+    /// Listen on `host` (a loopback address) at every port; returns once all of them listen.
+    pub fn start(python: &Path, host: &str, ports: &[u16]) -> Collector {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/runtime/collector.py");
         let mut child = Command::new(python)
             .arg(script)
-            .args(["--lifetime", "240"])
+            .args(["--host", host, "--lifetime", "240"])
             .args(ports.iter().map(u16::to_string))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
