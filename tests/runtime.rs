@@ -12,23 +12,20 @@
 mod binary;
 mod common;
 mod runtime {
+    pub mod case;
     pub mod collector;
     pub mod expand;
     pub mod images;
     pub mod pod;
     pub mod sandbox;
+    pub mod volumes;
 }
 
+use runtime::case::{Case, channel, header, setup, target};
 use runtime::collector::{Collector, Event};
-use runtime::images::Installed;
 use runtime::pod::{self, Pod};
-use serde::Deserialize;
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How long the agent may take to start, connect, or send a span.
@@ -41,142 +38,6 @@ const COLLECTOR_ADDRESS: &str = "127.0.0.2";
 const STARTED: &str = "pinpoint agent started normally.";
 /// What the agent's bootstrap prints when it cannot load.
 const LOAD_FAILURE: &str = "Pinpoint Agent load failure";
-
-/// A case: `case.yaml` beside its inputs.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Case {
-    description: String,
-    /// Files concatenated into the input stream, relative to the case directory.
-    input: Vec<String>,
-    config: String,
-    /// The container to check.
-    container: String,
-    expect: Expect,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Expect {
-    application_name: String,
-    /// `generated` (the agent makes one), `podIP`, `podName`.
-    agent_id: String,
-    /// `podName` or `none`.
-    agent_name: String,
-    /// A web server: one request here must give a span.
-    #[serde(default)]
-    http: Option<Http>,
-    /// `case.*` system properties the plain JVM application must print.
-    #[serde(default)]
-    properties: BTreeMap<String, String>,
-    /// The user the application must run as.
-    #[serde(default)]
-    uid: Option<u32>,
-    /// Run this probe of the container (`livenessProbe`, ...): its JVM must not load the agent.
-    #[serde(default)]
-    probe: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Http {
-    port: u16,
-    path: String,
-}
-
-struct Setup {
-    installed: Installed,
-    python: PathBuf,
-}
-
-fn setup() -> &'static Setup {
-    static SETUP: OnceLock<Setup> = OnceLock::new();
-    SETUP.get_or_init(|| {
-        let script = common::repo().join("scripts/install-runtime.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        let log = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{} failed:\n{log}", script.display());
-        eprint!("{log}");
-        let versions =
-            std::fs::read_to_string(common::repo().join(".tools/runtime/versions.env")).unwrap();
-        let var = |name: &str| {
-            versions
-                .lines()
-                .find_map(|l| l.strip_prefix(&format!("{name}=")))
-                .unwrap_or_else(|| panic!("{name} is not in versions.env"))
-                .to_string()
-        };
-        let hello = Path::new(env!("CARGO_TARGET_TMPDIR")).join("runtime-hello");
-        std::fs::create_dir_all(&hello).unwrap();
-        let source = common::repo().join("tests/runtime/app/Hello.java");
-        let javac = Command::new(format!("{}/bin/javac", var("JAVA_HOME")))
-            .args(["--release", "17", "-d"])
-            .arg(&hello)
-            .arg(&source)
-            .output()
-            .unwrap();
-        assert!(
-            javac.status.success(),
-            "javac: {}",
-            String::from_utf8_lossy(&javac.stderr)
-        );
-        Setup {
-            installed: Installed {
-                agent: PathBuf::from(var("PINPOINT_AGENT_ROOTFS")).join("pinpoint-agent"),
-                tomcat: PathBuf::from(var("CATALINA_HOME")),
-                hello,
-                java_home: var("JAVA_HOME"),
-            },
-            python: PathBuf::from(var("PYTHON")),
-        }
-    })
-}
-
-/// The collector the config names: host and the four channel ports.
-struct Target {
-    host: String,
-    ports: BTreeMap<&'static str, u16>,
-}
-
-fn target(config: &Value) -> Target {
-    let c = &config["spec"]["collector"];
-    let port = |k: &str, d: u16| c[k].as_u64().map(|p| p as u16).unwrap_or(d);
-    Target {
-        host: c["host"].as_str().expect("collector.host").to_string(),
-        ports: BTreeMap::from([
-            ("agent", port("agentPort", 9991)),
-            ("metadata", port("metadataPort", 9991)),
-            ("stat", port("statPort", 9992)),
-            ("span", port("spanPort", 9993)),
-        ]),
-    }
-}
-
-/// Which channel (and so which configured port) a Pinpoint gRPC service belongs to
-/// (pinpoint-apm/pinpoint, grpc/src/main/proto/v1/Service.proto; the agent's channels in
-/// pinpoint-root.config: agent, metadata, stat, span).
-fn channel(method: &str) -> &'static str {
-    match method
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or_default()
-    {
-        "v1.Agent" | "v1.ProfilerCommandService" => "agent",
-        "v1.Metadata" => "metadata",
-        "v1.Stat" => "stat",
-        "v1.Span" => "span",
-        other => panic!("the agent called an unknown service {other}"),
-    }
-}
-
-fn header<'a>(e: &'a Event, key: &str) -> Option<&'a str> {
-    e.metadata.get(key).and_then(Value::as_str)
-}
 
 /// One GET once the server listens (it opens its port after the agent has started).
 fn http_get(port: u16, path: &str) -> String {
