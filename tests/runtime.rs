@@ -268,6 +268,18 @@ fn run_case(name: &str) {
     );
 
     // 7. The application itself.
+    if let Some(prefix) = &case.expect.picked_up {
+        let line = format!("Picked up JAVA_TOOL_OPTIONS: {prefix}");
+        assert!(
+            output.lines().any(|l| l.starts_with(&line)),
+            "{name}: no line starting {line:?}:\n{}",
+            output
+                .lines()
+                .filter(|l| l.starts_with("Picked up"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
     // (main() prints after the agent's premain: wait for each line.)
     let mut lines: Vec<String> = case
         .expect

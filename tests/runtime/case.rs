@@ -37,6 +37,10 @@ pub struct Expect {
     /// `case.*` system properties the plain JVM application must print.
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// The JVM's `Picked up JAVA_TOOL_OPTIONS: ...` line must start with this (what the
+    /// kubelet's expansion handed the JVM, in order).
+    #[serde(default)]
+    pub picked_up: Option<String>,
     /// The user the application must run as.
     #[serde(default)]
     pub uid: Option<u32>,
