@@ -348,6 +348,13 @@ fn run_case(name: &str) {
     }
     drop(pod);
     drop(collector);
+    // Every mount lived in the containers' own namespaces: none is left on this side.
+    let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let scratch_path = scratch.path().display().to_string();
+    assert!(
+        !mounts.contains(&scratch_path),
+        "{name}: mounts left under {scratch_path}:\n{mounts}"
+    );
 }
 
 macro_rules! cases {
