@@ -1,0 +1,160 @@
+//! A case of tests/runtime.rs as data (`tests/runtime/cases/<case>/case.yaml`), what
+//! `scripts/install-runtime.sh` installed, and the collector a config names.
+
+use super::collector::Event;
+use super::images::Installed;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// A case: `case.yaml` beside its inputs.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Case {
+    pub description: String,
+    /// Files concatenated into the input stream, relative to the case directory.
+    pub input: Vec<String>,
+    pub config: String,
+    /// The container to check.
+    pub container: String,
+    pub expect: Expect,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Expect {
+    pub application_name: String,
+    /// `generated` (the agent makes one), `podIP`, `podName`.
+    pub agent_id: String,
+    /// `podName` or `none`.
+    pub agent_name: String,
+    /// A web server: one request here must give a span.
+    #[serde(default)]
+    pub http: Option<Http>,
+    /// `case.*` system properties the plain JVM application must print.
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+    /// The JVM's `Picked up JAVA_TOOL_OPTIONS: ...` line must start with this (what the
+    /// kubelet's expansion handed the JVM, in order).
+    #[serde(default)]
+    pub picked_up: Option<String>,
+    /// The user the application must run as.
+    #[serde(default)]
+    pub uid: Option<u32>,
+    /// Run this probe of the container (`livenessProbe`, ...): its JVM must not load the agent.
+    #[serde(default)]
+    pub probe: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    pub port: u16,
+    pub path: String,
+}
+
+pub struct Setup {
+    pub installed: Installed,
+    pub python: PathBuf,
+}
+
+pub fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let uid = Command::new("id").arg("-u").output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&uid.stdout).trim(),
+            "0",
+            "tests/runtime.rs needs root (mount namespaces, chroot, other users); CI runs as root"
+        );
+        let script = crate::common::repo().join("scripts/install-runtime.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{} failed:\n{log}", script.display());
+        eprint!("{log}");
+        let versions =
+            std::fs::read_to_string(crate::common::repo().join(".tools/runtime/versions.env"))
+                .unwrap();
+        let var = |name: &str| {
+            versions
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}=")))
+                .unwrap_or_else(|| panic!("{name} is not in versions.env"))
+                .to_string()
+        };
+        let hello = Path::new(env!("CARGO_TARGET_TMPDIR")).join("runtime-hello");
+        std::fs::create_dir_all(&hello).unwrap();
+        let source = crate::common::repo().join("tests/runtime/app/Hello.java");
+        let javac = Command::new(format!("{}/bin/javac", var("JAVA_HOME")))
+            .args(["--release", "17", "-d"])
+            .arg(&hello)
+            .arg(&source)
+            .output()
+            .unwrap();
+        assert!(
+            javac.status.success(),
+            "javac: {}",
+            String::from_utf8_lossy(&javac.stderr)
+        );
+        Setup {
+            installed: Installed {
+                agent: PathBuf::from(var("PINPOINT_AGENT_ROOTFS")).join("pinpoint-agent"),
+                tomcat: PathBuf::from(var("CATALINA_HOME")),
+                hello,
+                java_home: var("JAVA_HOME"),
+            },
+            python: PathBuf::from(var("PYTHON")),
+        }
+    })
+}
+
+/// The collector the config names: host and the four channel ports.
+pub struct Target {
+    pub host: String,
+    pub ports: BTreeMap<&'static str, u16>,
+}
+
+pub fn target(config: &Value) -> Target {
+    let c = &config["spec"]["collector"];
+    let port = |k: &str, d: u16| c[k].as_u64().map(|p| p as u16).unwrap_or(d);
+    Target {
+        host: c["host"].as_str().expect("collector.host").to_string(),
+        ports: BTreeMap::from([
+            ("agent", port("agentPort", 9991)),
+            ("metadata", port("metadataPort", 9991)),
+            ("stat", port("statPort", 9992)),
+            ("span", port("spanPort", 9993)),
+        ]),
+    }
+}
+
+/// Which channel (and so which configured port) a Pinpoint gRPC service belongs to: the
+/// channels of the agent's pinpoint-root.config (agent, metadata, stat, span) and the
+/// services agent 3.0.1 was seen to call (/v1.Agent/RequestAgentInfo and PingSession,
+/// /v1.ProfilerCommandService/HandleCommandV2, /v1.Metadata/Request*,
+/// /v1.Stat/SendAgentStat, /v1.Span/SendSpan).
+pub fn channel(method: &str) -> &'static str {
+    match method
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default()
+    {
+        "v1.Agent" | "v1.ProfilerCommandService" => "agent",
+        "v1.Metadata" => "metadata",
+        "v1.Stat" => "stat",
+        "v1.Span" => "span",
+        other => panic!("the agent called an unknown service {other}"),
+    }
+}
+
+pub fn header<'a>(e: &'a Event, key: &str) -> Option<&'a str> {
+    e.metadata.get(key).and_then(Value::as_str)
+}
