@@ -375,11 +375,9 @@ cases! {
     options_from_configmap_moved => "options-from-configmap",
     non_default_collector_ports => "collector-ports",
     non_root_app_security_context => "non-root-security-context",
-    /// A finding, not yet fixed: with a non-root image USER and no securityContext the
-    /// copy step runs as root, the agent's `logs/` is root's 0755, and the agent (10001)
-    /// loses its log files ("Could not create directory .../logs/<agentId>"); it still
-    /// loads and reports. `cargo test --test runtime -- --ignored` shows it.
-    #[ignore = "finding: the agent cannot write logs/ when only the image's USER is non-root"]
+    /// A non-root image USER and no securityContext: the copy step runs as root (the
+    /// agent image's user), so it must leave the copied tree writable for every user, or
+    /// the agent (10001) loses its log files ("Could not create directory …/logs/<id>").
     non_root_app_image_user => "non-root-image-user",
     non_root_image_user_agent_security_context => "non-root-image-user-agent-user",
     agent_id_from_pod_ip => "agent-id-pod-ip",
