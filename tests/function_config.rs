@@ -229,3 +229,30 @@ fn schema_defaults_are_the_defaults() {
     expected_sorted.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(found, expected_sorted);
 }
+
+/// A report run with a ConfigMap config names the ConfigMap's keys in its evidence
+/// (`data.runtimes`), not the PinpointInjector's (`select.runtimes`).
+#[test]
+fn a_config_map_configs_report_names_its_keys() {
+    let case = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/configmap-config-names-data-keys"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
+        .args([
+            "report",
+            "--json",
+            "--config",
+            &format!("{case}/config.yaml"),
+        ])
+        .stdin(std::fs::File::open(format!("{case}/input.yaml")).unwrap())
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("runtime not-java is not in data.runtimes"),
+        "{report}"
+    );
+    assert!(report.contains("data.applicationName"), "{report}");
+    assert!(!report.contains("select.runtimes"), "{report}");
+}

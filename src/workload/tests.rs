@@ -412,7 +412,7 @@ fn the_config_map_form_loads_configured_kinds() {
         "collectorHost": "collector", "agentImage": "agent:1", "kinds": "Widget"}});
     let error = crate::config::load(&unknown).unwrap_err().to_string();
     assert!(
-        error.contains("spec.select.kinds: \"Widget\" is not one of"),
+        error.contains("data.kinds: \"Widget\" is not one of"),
         "{error}"
     );
 }

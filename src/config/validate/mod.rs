@@ -56,11 +56,11 @@ pub(super) fn validate(spec: Spec, form: Form) -> Result<Loaded, ConfigError> {
     Ok(Loaded { settings, warnings })
 }
 
+/// `(channel, port)` for every collector port that is not Pinpoint's default.
+type Ports = Vec<(&'static str, u16)>;
+
 /// `collector`: the host, and every port that is not Pinpoint's default.
-fn collector(
-    collector: Collector,
-    form: Form,
-) -> Result<(String, Vec<(&'static str, u16)>), ConfigError> {
+fn collector(collector: Collector, form: Form) -> Result<(String, Ports), ConfigError> {
     checks::host(&form.field("collector.host"), &collector.host)?;
     let mut ports = Vec::new();
     for (channel, port, default) in [
