@@ -42,11 +42,15 @@ WHAT IT ADDS to each selected pod template; nothing else is touched:
   - the annotation pinpoint-inject.dev/injected on the pod template.
 Running it again changes nothing; running it with another config replaces the wiring.
 
-CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector)
+CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector; a field with a
+default shows it, the others an example)
   spec:
     collector:
       host: pinpoint-collector.pinpoint    # required, hostname or IP
-      agentPort: 9991                      # also metadataPort 9991, statPort 9992, spanPort 9993
+      agentPort: 9991                      # the gRPC ports, passed only when not the default
+      metadataPort: 9991
+      statPort: 9992
+      spanPort: 9993
     agent:
       image: pinpointdocker/pinpoint-agent:2.5.4   # required; :latest or no tag warns
       imagePullPolicy: IfNotPresent        # optional
@@ -63,9 +67,10 @@ CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector)
       volumeName: pinpoint-agent
       initContainerName: pinpoint-agent-init
     naming:
-      applicationName: "{label:app.kubernetes.io/name|name}"  # {name} {namespace} {kind}
-                                           # {container} {label:K} {annotation:K}, | = fallback
-      jobApplicationName: "{name}"         # Jobs and CronJobs (default {name})
+      applicationName: "{name}"            # over {name} {namespace} {kind} {container} {label:K}
+                                           # {annotation:K}, | = fallback: a chart's label else
+                                           # the name is "{label:app.kubernetes.io/name|name}"
+      jobApplicationName: "{name}"         # the same for Jobs and CronJobs
       maxLength: 24                        # Pinpoint's limit; longer names get prefix + hash
       agentName: podName                   # or none
       agentId: auto                        # or podIP, podName

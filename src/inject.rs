@@ -99,8 +99,9 @@ pub fn inject(
         return Err(conflict(
             "spec.volumes",
             format!(
-                "a volume named {:?} already exists and is not ours; set spec.agent.volumeName to another name",
-                settings.volume_name
+                "a volume named {:?} already exists and is not ours; set {} to another name",
+                settings.volume_name,
+                settings.field("agent.volumeName")
             ),
         ));
     }
@@ -109,8 +110,9 @@ pub fn inject(
             return Err(conflict(
                 format!("spec.{list}"),
                 format!(
-                    "a container named {:?} already exists and is not ours; set spec.agent.initContainerName to another name",
-                    settings.init_container_name
+                    "a container named {:?} already exists and is not ours; set {} to another name",
+                    settings.init_container_name,
+                    settings.field("agent.initContainerName")
                 ),
             ));
         }
@@ -234,10 +236,12 @@ fn plan_container(
         return Err(conflict(
             format!("{field}.volumeMounts[{i}]"),
             format!(
-                "container {:?} already mounts something at {} or a volume named {:?}; set spec.agent.mountPath or volumeName to free ones",
+                "container {:?} already mounts something at {} or a volume named {:?}; set {} or {} to free ones",
                 name_of(container).unwrap_or_default(),
                 settings.mount_path,
-                settings.volume_name
+                settings.volume_name,
+                settings.field("agent.mountPath"),
+                settings.field("agent.volumeName")
             ),
         ));
     }

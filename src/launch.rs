@@ -70,7 +70,10 @@ pub fn profile_for(image: &str) -> Option<&'static Profile> {
 /// `agent.optionsEnv` when set, else the image's launch profile, else `JAVA_TOOL_OPTIONS`.
 pub fn options_env(container: &Value, settings: &Settings) -> (String, String) {
     if settings.options_env_explicit {
-        return (settings.options_env.clone(), "spec.agent.optionsEnv".into());
+        return (
+            settings.options_env.clone(),
+            settings.field("agent.optionsEnv"),
+        );
     }
     let image = container
         .get("image")

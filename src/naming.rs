@@ -253,10 +253,13 @@ pub fn application_name(
     let (template_used, field) = if workload.runs_to_completion() {
         (
             &settings.job_application_name,
-            "spec.naming.jobApplicationName",
+            settings.field("naming.jobApplicationName"),
         )
     } else {
-        (&settings.application_name, "spec.naming.applicationName")
+        (
+            &settings.application_name,
+            settings.field("naming.applicationName"),
+        )
     };
     let empty = || {
         format!(
@@ -292,7 +295,7 @@ pub fn application_name(
     if raw.is_empty() {
         return Err(empty());
     }
-    Ok((raw, field.to_string()))
+    Ok((raw, field))
 }
 
 pub fn name_note(raw: &str, safe: &SafeName, max_length: usize) -> Option<String> {

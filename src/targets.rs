@@ -162,7 +162,7 @@ pub fn plan(
             } else if let Some((names, key)) = keys.containers() {
                 (ContainerChoice::Named(names), format!("annotation {key}"))
             } else {
-                (settings.containers.clone(), "spec.containers".to_string())
+                (settings.containers.clone(), settings.field("containers"))
             }
         }
     };
@@ -267,10 +267,11 @@ pub fn plan(
             let probes = launch::jvm_probes(c.container);
             if !probes.is_empty() {
                 plan.warnings.push(format!(
-                    "container {:?}: {options_env} reaches every JVM in the container, and {} start{} one, so each run boots a Pinpoint agent (and may exceed its timeout); set spec.agent.optionsEnv to the variable the image's launch script reads",
+                    "container {:?}: {options_env} reaches every JVM in the container, and {} start{} one, so each run boots a Pinpoint agent (and may exceed its timeout); set {} to the variable the image's launch script reads",
                     c.name,
                     probes.join(", "),
-                    if probes.len() == 1 { "s" } else { "" }
+                    if probes.len() == 1 { "s" } else { "" },
+                    settings.field("agent.optionsEnv")
                 ));
             }
         }
@@ -364,7 +365,11 @@ fn skip_reason(
         };
         return Some((
             reason,
-            format!("runtime {} is not in select.runtimes", runtime.name()),
+            format!(
+                "runtime {} is not in {}",
+                runtime.name(),
+                settings.form.short_field("select.runtimes")
+            ),
         ));
     }
     match c.class.role {
@@ -379,14 +384,20 @@ fn skip_reason(
         )),
         Role::DataServer if !settings.select.categories.contains(&Role::DataServer) => Some((
             "data-server",
-            "category data-server is not in select.categories".to_string(),
+            format!(
+                "category data-server is not in {}",
+                settings.form.short_field("select.categories")
+            ),
         )),
         Role::Application | Role::Sidecar
             if !settings.select.categories.contains(&Role::Application) =>
         {
             Some((
                 "category",
-                "category application is not in select.categories".to_string(),
+                format!(
+                    "category application is not in {}",
+                    settings.form.short_field("select.categories")
+                ),
             ))
         }
         _ => None,

@@ -3,7 +3,7 @@
 //! picks the containers, their names and options variables; [`crate::inject`] does the
 //! edit; a second run that changes nothing says `unchanged`.
 
-use crate::config::{AgentId, AgentName, Settings};
+use crate::config::{AgentId, AgentName, Form, Settings};
 use crate::diag::{Diagnostic, ResourceRef};
 use crate::inject;
 use crate::report::{Decision, Row};
@@ -56,15 +56,15 @@ pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
     }
     match WorkloadKind::lookup(api_version, kind, &settings.workloads) {
         Some(workload) => transform_workload(resource, workload, settings),
-        None => unknown_kind(resource),
+        None => unknown_kind(resource, settings.form),
     }
 }
 
 /// A resource outside the kind table: untouched, and named when it carries a pod.
-fn unknown_kind(resource: &Value) -> Outcome {
+fn unknown_kind(resource: &Value, form: Form) -> Outcome {
     Outcome {
         changed: false,
-        results: detect::unknown_kind_note(resource)
+        results: detect::unknown_kind_note(resource, form)
             .map(|note| Diagnostic::info(note).about(resource))
             .into_iter()
             .collect(),
@@ -249,7 +249,7 @@ fn transform_workload(
             }
             let uses_field_refs =
                 settings.agent_name == AgentName::PodName || settings.agent_id != AgentId::Auto;
-            if let Some(note) = workload.note(uses_field_refs) {
+            if let Some(note) = workload.note(uses_field_refs, settings.form) {
                 outcome
                     .results
                     .push(report(Diagnostic::warning(note), resource));

@@ -237,9 +237,10 @@ impl WorkloadKind {
     }
 
     /// The warning every wired resource of this kind gets, if any.
-    pub fn note(self, uses_field_refs: bool) -> Option<String> {
+    /// Fields it names are spelled in the config's `form`.
+    pub fn note(self, uses_field_refs: bool, form: crate::config::Form) -> Option<String> {
         match self.0.note? {
-            Note::KnativePodSpec => Some(builtin::knative_note(uses_field_refs)),
+            Note::KnativePodSpec => Some(builtin::knative_note(uses_field_refs, form)),
         }
     }
 }

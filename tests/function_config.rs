@@ -1,5 +1,7 @@
-//! The shipped function configs load, and the JSON Schema describes exactly the fields
-//! the code accepts (every field of reference.yaml is in the schema and back).
+//! The shipped function configs load, the JSON Schema describes exactly the fields the
+//! code accepts (every field of reference.yaml is in the schema and back), and every
+//! default the docs state (README table, `--help`, reference.yaml, schema) is the one
+//! in `config::DEFAULTS`.
 
 use pinpoint_inject::{config, yaml};
 use serde_json::Value;
@@ -88,4 +90,169 @@ fn schema_names_every_built_in_kind() {
     }
     names.push("StatefulSet.apps.kruise.io".into());
     assert_eq!(examples, &serde_json::json!(names));
+}
+
+// ---- One truth for defaults: config::DEFAULTS ---------------------------------------
+
+/// The value at a dot path under `spec` of a parsed config.
+fn at_spec<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(doc.get("spec")?, |node, key| node.get(key))
+}
+
+/// reference.yaml shows every field with its default as the value, where it has one.
+#[test]
+fn reference_yaml_shows_each_default() {
+    let reference = read("reference.yaml");
+    for (path, text) in config::DEFAULTS {
+        assert_eq!(
+            at_spec(&reference, path),
+            Some(&config::default_value(text)),
+            "reference.yaml spec.{path}: the default is {text}"
+        );
+    }
+}
+
+/// The CONFIG block of `--help` (a YAML document, indented by two) shows every default
+/// as the value of its field.
+#[test]
+fn help_shows_each_default() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    let block: String = help
+        .lines()
+        .skip_while(|l| !l.starts_with("CONFIG ("))
+        .skip_while(|l| l.trim_end() != "  spec:")
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l)))
+        .collect();
+    let config_block: Value = yaml::from_str(&block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+    for (path, text) in config::DEFAULTS {
+        assert_eq!(
+            at_spec(&config_block, path),
+            Some(&config::default_value(text)),
+            "--help spec.{path}: the default is {text}"
+        );
+    }
+}
+
+/// The rows of the README's config table: each field (abbreviated ones, like
+/// `metadataPort` after `collector.agentPort`, get the section of the first) with its
+/// default cell (split at `, ` when the cell has one part per field).
+fn readme_defaults() -> Vec<(String, String)> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut rows = Vec::new();
+    let table = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| field | default |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'));
+    for line in table {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let fields: Vec<String> = cells[0].split(", ").map(|f| f.replace('`', "")).collect();
+        let section = fields[0].split_once('.').map(|(s, _)| s.to_string());
+        let parts: Vec<&str> = cells[1].split(", ").collect();
+        for (i, field) in fields.iter().enumerate() {
+            let field = match (&section, field.contains('.')) {
+                (Some(section), false) => format!("{section}.{field}"),
+                _ => field.clone(),
+            };
+            let default = if parts.len() == fields.len() {
+                parts[i]
+            } else {
+                cells[1]
+            };
+            rows.push((field, default.replace('`', "")));
+        }
+    }
+    rows
+}
+
+/// The README table states each default as it is, and states no literal default the
+/// code does not have.
+#[test]
+fn readme_table_shows_each_default() {
+    let rows = readme_defaults();
+    assert!(
+        rows.len() > 20,
+        "the README config table was not found: {rows:?}"
+    );
+    for (path, text) in config::DEFAULTS {
+        let row = rows.iter().find(|(field, _)| field == path);
+        assert_eq!(row.map(|(_, d)| d.as_str()), Some(*text), "README: {path}");
+    }
+    for (field, default) in &rows {
+        let literal =
+            default.parse::<u64>().is_ok() || ["true", "false"].contains(&default.as_str());
+        if literal {
+            assert!(
+                config::DEFAULTS.iter().any(|(path, _)| path == field),
+                "README: {field} states the default {default}, which config::DEFAULTS does not have"
+            );
+        }
+    }
+}
+
+/// The JSON Schema's `default`s are config::DEFAULTS, no more and no fewer.
+#[test]
+fn schema_defaults_are_the_defaults() {
+    fn walk(schema: &Value, path: &str, out: &mut Vec<(String, Value)>) {
+        if let Some(default) = schema.get("default") {
+            out.push((path.to_string(), default.clone()));
+        }
+        if let Some(Value::Object(props)) = schema.get("properties") {
+            for (key, child) in props {
+                let path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                walk(child, &path, out);
+            }
+        }
+    }
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/schema.json")).unwrap())
+            .unwrap();
+    let mut found = Vec::new();
+    walk(&schema["properties"]["spec"], "", &mut found);
+    let expected: Vec<(String, Value)> = config::DEFAULTS
+        .iter()
+        .map(|(path, text)| (path.to_string(), config::default_value(text)))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(found, expected_sorted);
+}
+
+/// A report run with a ConfigMap config names the ConfigMap's keys in its evidence
+/// (`data.runtimes`), not the PinpointInjector's (`select.runtimes`).
+#[test]
+fn a_config_map_configs_report_names_its_keys() {
+    let case = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/configmap-config-names-data-keys"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pinpoint-inject"))
+        .args([
+            "report",
+            "--json",
+            "--config",
+            &format!("{case}/config.yaml"),
+        ])
+        .stdin(std::fs::File::open(format!("{case}/input.yaml")).unwrap())
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        report.contains("runtime not-java is not in data.runtimes"),
+        "{report}"
+    );
+    assert!(report.contains("data.applicationName"), "{report}");
+    assert!(!report.contains("select.runtimes"), "{report}");
 }

@@ -7,6 +7,7 @@
 //! `spec`; the empty path is the resource itself (a Pod).
 
 use super::{Delegate, Note, Row};
+use crate::config::Form;
 
 const TEMPLATE: &[&str] = &["spec.template"];
 
@@ -200,15 +201,17 @@ pub(super) const TABLE: &[Row] = &[
 /// from knative/serving config/core/configmaps/features.yaml, pkg/apis/config/features.go
 /// and pkg/apis/serving/k8s_validation.go (init containers and fieldRef are off by
 /// default; emptyDir has been on by default since knative/serving#13405, 2022).
-pub(super) fn knative_note(uses_field_refs: bool) -> String {
+pub(super) fn knative_note(uses_field_refs: bool, form: Form) -> String {
     let mut flags = vec![
-        "kubernetes.podspec-init-containers (off by default)",
-        "kubernetes.podspec-volumes-emptydir (on by default since 2022)",
+        "kubernetes.podspec-init-containers (off by default)".to_string(),
+        "kubernetes.podspec-volumes-emptydir (on by default since 2022)".to_string(),
     ];
     if uses_field_refs {
-        flags.push(
-            "kubernetes.podspec-fieldref (off by default; the agent flags read the pod name or IP through it, unless spec.naming.agentName is none and agentId auto)",
-        );
+        flags.push(format!(
+            "kubernetes.podspec-fieldref (off by default; the agent flags read the pod name or IP through it, unless {} is none and {} auto)",
+            form.field("naming.agentName"),
+            form.field("naming.agentId")
+        ));
     }
     let last = flags.pop().expect("two flags at least");
     format!(

@@ -8,6 +8,7 @@
 //! OpenKruise's SidecarSet) is not a pod template and is not reported.
 
 use super::group_of;
+use crate::config::Form;
 use serde_json::Value;
 
 /// How deep to look for a pod template.
@@ -57,7 +58,8 @@ fn walk(node: &Value, path: String, depth: usize, found: &mut Vec<String>) {
 }
 
 /// The info line for a resource outside the table that carries a pod template.
-pub fn unknown_kind_note(resource: &Value) -> Option<String> {
+/// The entry to add is spelled the way the config's `form` writes one.
+pub fn unknown_kind_note(resource: &Value, form: Form) -> Option<String> {
     let paths = pod_template_paths(resource);
     let first = paths.first()?;
     let text = |key: &str| resource.get(key).and_then(Value::as_str).unwrap_or("");
@@ -66,16 +68,24 @@ pub fn unknown_kind_note(resource: &Value) -> Option<String> {
         format!("a pod template at {first}")
     } else {
         format!(
-            "pod templates at {} (spec.workloads takes one path per kind)",
-            paths.join(", ")
+            "pod templates at {} ({} takes one path per kind)",
+            paths.join(", "),
+            form.field("workloads")
         )
     };
     let group = match group_of(api_version) {
         "" => String::new(),
         group => format!(" (or {group}/* for every version)"),
     };
+    let entry = match form {
+        Form::Injector => {
+            format!("{{apiVersion: {api_version}, kind: {kind}, podTemplate: {first}}}")
+        }
+        Form::ConfigMap => format!("the line `{api_version} {kind} {first}`"),
+    };
     Some(format!(
-        "left unchanged: kind {kind} of {api_version} is not one pinpoint-inject knows, but it carries {what}; to instrument it, add {{apiVersion: {api_version}, kind: {kind}, podTemplate: {first}}} to spec.workloads{group}"
+        "left unchanged: kind {kind} of {api_version} is not one pinpoint-inject knows, but it carries {what}; to instrument it, add {entry} to {}{group}",
+        form.field("workloads")
     ))
 }
 

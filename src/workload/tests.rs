@@ -3,6 +3,7 @@
 use super::configured::{WorkloadSpec, parse_flat, validate};
 use super::detect::{pod_template_paths, unknown_kind_note};
 use super::*;
+use crate::config::Form;
 use serde_json::json;
 
 /// The kind is found from apiVersion and kind, and its pod template is where the
@@ -365,18 +366,26 @@ fn unknown_kinds_with_a_pod_template_are_found() {
             "spec.jobs.jobTemplate.spec.template"
         ]
     );
-    let note = unknown_kind_note(&widget).unwrap();
+    let note = unknown_kind_note(&widget, Form::Injector).unwrap();
     assert!(
         note.contains(
             "{apiVersion: example.com/v1, kind: Widget, podTemplate: spec.runner.template}"
         ),
         "{note}"
     );
+    // A ConfigMap config is told the line its own workloads key takes.
+    let note = unknown_kind_note(&widget, Form::ConfigMap).unwrap();
+    assert!(
+        note.contains(
+            "add the line `example.com/v1 Widget spec.runner.template` to data.workloads"
+        ) && note.contains("(data.workloads takes one path per kind)"),
+        "{note}"
+    );
     // A SidecarSet's top-level containers are not a pod template; a ConfigMap has none.
     let sidecar_set = json!({"apiVersion": "apps.kruise.io/v1alpha1", "kind": "SidecarSet", "spec": {"containers": [{"name": "log"}]}});
-    assert_eq!(unknown_kind_note(&sidecar_set), None);
+    assert_eq!(unknown_kind_note(&sidecar_set, Form::Injector), None);
     let config_map = json!({"apiVersion": "v1", "kind": "ConfigMap", "data": {"containers": "x"}});
-    assert_eq!(unknown_kind_note(&config_map), None);
+    assert_eq!(unknown_kind_note(&config_map, Form::Injector), None);
 }
 
 #[test]
@@ -384,7 +393,7 @@ fn out_of_scope_shapes_are_as_the_readme_says() {
     // Argo Workflows: one container per template, in a list: nothing to name.
     let workflow = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
         "spec": {"templates": [{"name": "main", "container": {"image": "x"}}]}});
-    assert_eq!(unknown_kind_note(&workflow), None);
+    assert_eq!(unknown_kind_note(&workflow, Form::Injector), None);
     // Flink: a whole Pod where a template would be; it has metadata and spec, so it is named.
     let flink = json!({"apiVersion": "flink.apache.org/v1beta1", "kind": "FlinkDeployment",
         "spec": {"podTemplate": {"apiVersion": "v1", "kind": "Pod",
@@ -412,7 +421,7 @@ fn the_config_map_form_loads_configured_kinds() {
         "collectorHost": "collector", "agentImage": "agent:1", "kinds": "Widget"}});
     let error = crate::config::load(&unknown).unwrap_err().to_string();
     assert!(
-        error.contains("spec.select.kinds: \"Widget\" is not one of"),
+        error.contains("data.kinds: \"Widget\" is not one of"),
         "{error}"
     );
 }
@@ -430,4 +439,18 @@ fn only_documents_that_mention_containers_are_looked_at() {
         Some("CustomResourceDefinition"),
         "spec:\n  containers:\n    type: array\n"
     ));
+}
+
+#[test]
+fn the_knative_note_names_the_naming_fields_in_the_configs_form() {
+    let injector = builtin::knative_note(true, Form::Injector);
+    assert!(
+        injector.contains("unless spec.naming.agentName is none and spec.naming.agentId auto"),
+        "{injector}"
+    );
+    let config_map = builtin::knative_note(true, Form::ConfigMap);
+    assert!(
+        config_map.contains("unless data.agentName is none and data.agentId auto"),
+        "{config_map}"
+    );
 }

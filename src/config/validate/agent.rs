@@ -1,0 +1,219 @@
+//! Validation of `spec.agent`: the image, the paths and names the wiring uses, and
+//! every value that becomes part of a JVM flag (none may add a flag of its own).
+
+use super::checks;
+use crate::config::spec::{Agent, Scalar};
+use crate::config::{ConfigError, Form, bad, defaults};
+use crate::diag::Diagnostic;
+use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use std::collections::BTreeMap;
+
+/// The options variables the JVM or the common launch scripts read by themselves.
+const KNOWN_OPTIONS_ENVS: &[&str] = &[
+    "JAVA_TOOL_OPTIONS",
+    "CATALINA_OPTS",
+    "JAVA_OPTS",
+    "JDK_JAVA_OPTIONS",
+];
+
+/// What `agent` decides.
+pub(super) struct AgentSettings {
+    pub image: String,
+    pub image_pull_policy: Option<String>,
+    pub source_path: String,
+    pub mount_path: String,
+    pub bootstrap_jar: String,
+    pub profile: String,
+    pub options_env: String,
+    pub options_env_explicit: bool,
+    pub system_properties: BTreeMap<String, String>,
+    pub init_resources: ResourceRequirements,
+    pub init_security_context: Option<SecurityContext>,
+    pub volume_size_limit: Option<Quantity>,
+    pub volume_name: String,
+    pub init_container_name: String,
+}
+
+pub(super) fn validate(
+    agent: Agent,
+    form: Form,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<AgentSettings, ConfigError> {
+    let at = |field: &str| form.field(&format!("agent.{field}"));
+    checks::image(&at("image"), &agent.image, warnings)?;
+    if let Some(policy) = &agent.image_pull_policy
+        && !["Always", "IfNotPresent", "Never"].contains(&policy.as_str())
+    {
+        return Err(bad(format!(
+            "{}: {policy:?} is not one of Always, IfNotPresent, Never",
+            at("imagePullPolicy")
+        )));
+    }
+    checks::path(&at("sourcePath"), &agent.source_path)?;
+    checks::path(&at("mountPath"), &agent.mount_path)?;
+    if agent.mount_path.trim_end_matches('/').is_empty() {
+        return Err(bad(format!(
+            "{}: mounting over / would hide the whole image",
+            at("mountPath")
+        )));
+    }
+    if agent.bootstrap_jar.is_empty()
+        || !agent.bootstrap_jar.chars().all(checks::is_token_char)
+        || agent.bootstrap_jar.contains('/')
+    {
+        return Err(bad(format!(
+            "{}: {:?} must be a file name of [a-zA-Z0-9._-]",
+            at("bootstrapJar"),
+            agent.bootstrap_jar
+        )));
+    }
+    if agent.profile.is_empty() || !agent.profile.chars().all(checks::is_token_char) {
+        return Err(bad(format!(
+            "{}: {:?} must be [a-zA-Z0-9._-]",
+            at("profile"),
+            agent.profile
+        )));
+    }
+    let options_env_explicit = agent.options_env.is_some();
+    let options_env = options_env(agent.options_env, &at("optionsEnv"), warnings)?;
+    let system_properties = system_properties(agent.system_properties, form)?;
+    for (field, name) in [
+        ("volumeName", &agent.volume_name),
+        ("initContainerName", &agent.init_container_name),
+    ] {
+        if !checks::is_dns_label(name) {
+            return Err(bad(format!(
+                "{}: {name:?} is not a valid Kubernetes name (a DNS-1123 label)",
+                at(field)
+            )));
+        }
+    }
+    let volume_size_limit = agent
+        .volume_size_limit
+        .map(|Scalar(q)| {
+            if checks::is_quantity(&q) {
+                Ok(Quantity(q))
+            } else {
+                Err(bad(format!(
+                    "{}: {q:?} is not a Kubernetes quantity (e.g. 256Mi)",
+                    at("volumeSizeLimit")
+                )))
+            }
+        })
+        .transpose()?;
+    Ok(AgentSettings {
+        image: agent.image,
+        image_pull_policy: agent.image_pull_policy,
+        source_path: agent.source_path,
+        mount_path: agent.mount_path,
+        bootstrap_jar: agent.bootstrap_jar,
+        profile: agent.profile,
+        options_env,
+        options_env_explicit,
+        system_properties,
+        init_resources: agent.resources.unwrap_or_else(defaults::init_resources),
+        init_security_context: agent.security_context,
+        volume_size_limit,
+        volume_name: agent.volume_name,
+        init_container_name: agent.init_container_name,
+    })
+}
+
+/// `agent.optionsEnv`: a variable name, not one of ours; a warning when only a launch
+/// script that may not exist would read it.
+fn options_env(
+    configured: Option<String>,
+    field: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<String, ConfigError> {
+    let name = configured.unwrap_or_else(|| defaults::OPTIONS_ENV.into());
+    if !checks::is_env_name(&name) || name.starts_with("PINPOINT_") {
+        return Err(bad(format!(
+            "{field}: {name:?} must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*) that does not start with PINPOINT_"
+        )));
+    }
+    if !KNOWN_OPTIONS_ENVS.contains(&name.as_str()) {
+        warnings.push(Diagnostic::warning(format!(
+            "{field} {name}: only the JVM reads JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS by itself; make sure the image's start script passes {name} to java"
+        )));
+    }
+    Ok(name)
+}
+
+/// `agent.systemProperties`: each entry is one `-Dkey=value` flag, so neither part may
+/// hold a space or a quote.
+fn system_properties(
+    properties: BTreeMap<String, Scalar>,
+    form: Form,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let mut out = BTreeMap::new();
+    for (key, Scalar(value)) in properties {
+        if key.is_empty() || !key.chars().all(checks::is_token_char) {
+            return Err(bad(format!(
+                "{}: key {key:?} must be [a-zA-Z0-9._-]",
+                form.field("agent.systemProperties")
+            )));
+        }
+        if value.is_empty()
+            || value
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\'')
+        {
+            return Err(bad(format!(
+                "{}: {value:?} must be non-empty, without spaces or quotes (each property is one JVM flag)",
+                form.field(&format!("agent.systemProperties.{key}"))
+            )));
+        }
+        out.insert(key, value);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::load;
+    use serde_json::{Value, json};
+
+    fn minimal() -> Value {
+        json!({
+            "apiVersion": crate::config::API_VERSION, "kind": crate::config::KIND,
+            "spec": {"collector": {"host": "c"}, "agent": {"image": "pinpointdocker/pinpoint-agent:2.5.4"}}
+        })
+    }
+
+    #[test]
+    fn values_that_could_smuggle_flags_are_rejected() {
+        for (path, value) in [
+            (&["collector", "host"][..], json!("collector -Dx=y")),
+            (&["agent", "mountPath"][..], json!("/a b")),
+            (&["agent", "bootstrapJar"][..], json!("x.jar -Dy")),
+            (&["agent", "profile"][..], json!("release -Dz")),
+            (&["agent", "optionsEnv"][..], json!("JAVA OPTS")),
+        ] {
+            let mut doc = minimal();
+            doc["spec"][path[0]][path[1]] = value;
+            assert!(load(&doc).is_err(), "{path:?}");
+        }
+        let mut doc = minimal();
+        doc["spec"]["agent"]["systemProperties"] = json!({"a": "1 -Dinjected=1"});
+        assert!(load(&doc).is_err());
+    }
+
+    #[test]
+    fn latest_and_untagged_images_warn_and_digests_do_not() {
+        for (image, warns) in [
+            ("reg:5000/agent", true),
+            ("agent:latest", true),
+            ("agent:2.5.4", false),
+            (
+                "agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                false,
+            ),
+        ] {
+            let mut doc = minimal();
+            doc["spec"]["agent"]["image"] = json!(image);
+            assert_eq!(!load(&doc).unwrap().warnings.is_empty(), warns, "{image}");
+        }
+    }
+}
