@@ -20,8 +20,9 @@ const LONG_HELP: &str = r#"MODES (detected from stdin)
                  the file named by $PINPOINT_INJECT_CONFIG. Output: the same documents in
                  the same order; unchanged documents byte for byte; changed ones keep their
                  `---` and leading `# Source:` comments. One stderr line per injected,
-                 unchanged or skipped workload, then a one-line summary. Exit 1 on any
-                 error (every document is still written).
+                 unchanged or skipped workload, then a one-line summary. Exit 1 on a
+                 document error (every document is still written, the broken ones
+                 unchanged) and on a config error (then nothing is written).
 
 KINDS (matched by API group too): Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob, Pod, PodTemplate (and the items of a v1 List);
