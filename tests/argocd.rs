@@ -181,7 +181,7 @@ fn failing_injection_fails_generate_with_no_output() {
     let out = app.generate(&[("PINPOINT_COLLECTOR_HOST", "pinpoint collector"), AGENT]);
     assert_failed_without_output(
         &out,
-        r#"spec.collector.host: "pinpoint collector" is not a hostname"#,
+        r#"data.collectorHost: "pinpoint collector" is not a hostname"#,
     );
 }
 
