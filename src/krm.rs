@@ -4,6 +4,7 @@
 use crate::config::{self, Settings};
 use crate::diag::{self, Diagnostic};
 use crate::document::{self, Head};
+use crate::patch;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle};
@@ -29,26 +30,18 @@ pub struct Output {
 /// Process a whole ResourceList. `fallback` is the config to use when the list carries
 /// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
 pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
-    let mut list = match parse(input) {
-        Ok(list) => list,
+    let (text, mut list) = match parse(input) {
+        Ok(parsed) => parsed,
         Err(message) => {
             let error = Diagnostic::error(message);
             let mut empty = Map::new();
             empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
             empty.insert("kind".into(), "ResourceList".into());
             empty.insert("items".into(), Value::Array(Vec::new()));
-            return finish(empty, vec![error]);
+            return finish(None, empty, vec![error]);
         }
     };
     let mut results = Vec::new();
-    // Every item is written back, so a scalar Kubernetes reads differently from us would
-    // change meaning: say so, and fail the run.
-    if let Some(e) = std::str::from_utf8(input)
-        .ok()
-        .and_then(scalars::first_divergence)
-    {
-        results.push(Diagnostic::error(format!("ResourceList: {e}")));
-    }
     let settings = match list
         .get("functionConfig")
         .filter(|v| !v.is_null())
@@ -72,14 +65,19 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
             }
         },
     };
+    let original = Value::Object(list.clone());
     if let Some(settings) = settings {
+        if list.get("items").is_some_and(Value::is_null) {
+            // `items: null` or `items:` (nothing to do) is how an empty list is often written.
+            list.insert("items".into(), Value::Array(Vec::new()));
+        }
         let items = list
             .get_mut("items")
             .and_then(Value::as_array_mut)
             .expect("checked by parse");
         results.extend(transform_items(items, &settings));
     }
-    finish(list, results)
+    finish(Some((text, &original)), list, results)
 }
 
 fn transform_items(items: &mut [Value], settings: &Settings) -> Vec<Diagnostic> {
@@ -94,38 +92,68 @@ fn transform_items(items: &mut [Value], settings: &Settings) -> Vec<Diagnostic> 
     results
 }
 
-fn parse(input: &[u8]) -> Result<Map<String, Value>, String> {
+/// The input's text and its top-level mapping, with `items` a list (or null).
+fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
     let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
     let value: Value = yaml::from_str(text).map_err(|e| format!("ResourceList: {e}"))?;
-    let Value::Object(mut list) = value else {
+    let Value::Object(list) = value else {
         return Err("ResourceList: the input is not a mapping".to_string());
     };
     match list.get("items") {
-        Some(Value::Array(_)) => {}
-        // `items: null` or `items:` (nothing to do) is how an empty list is often written.
-        Some(Value::Null) => {
-            list.insert("items".into(), Value::Array(Vec::new()));
-        }
+        Some(Value::Array(_) | Value::Null) => {}
         None => return Err("ResourceList: it has no items list".to_string()),
         Some(_) => return Err("ResourceList: items is not a list".to_string()),
     }
-    Ok(list)
+    Ok((text, list))
 }
 
-fn finish(mut list: Map<String, Value>, results: Vec<Diagnostic>) -> Output {
+/// Write the list: into the input's own text where there is one (items we did not
+/// change come out as they came in), or in full.
+fn finish(
+    input: Option<(&str, &Value)>,
+    mut list: Map<String, Value>,
+    mut results: Vec<Diagnostic>,
+) -> Output {
     if !list.get("apiVersion").is_some_and(Value::is_string) {
         list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
     }
-    if results.is_empty() {
-        list.remove("results");
-    } else {
-        list.insert(
-            "results".into(),
-            serde_json::to_value(&results).expect("results serialize"),
-        );
-    }
+    let with_results = |list: &mut Map<String, Value>, results: &[Diagnostic]| {
+        if results.is_empty() {
+            list.remove("results");
+        } else {
+            list.insert(
+                "results".into(),
+                serde_json::to_value(results).expect("results serialize"),
+            );
+        }
+    };
+    with_results(&mut list, &results);
+    let new = Value::Object(list);
+    let yaml = match input.map(|(text, old)| (text, patch::rewrite(text, old, &new))) {
+        Some((_, Ok(edited))) => edited,
+        Some((text, Err(reason))) => {
+            let Value::Object(mut list) = new else {
+                unreachable!("built as a mapping")
+            };
+            // Written out in full, a scalar Kubernetes reads differently would change meaning.
+            if let Some(e) = scalars::first_divergence(text) {
+                results.push(Diagnostic::error(format!(
+                    "ResourceList: {e} (the change cannot be made in place, {}, so the list would be written out in full)",
+                    reason.0
+                )));
+            } else {
+                results.push(Diagnostic::info(format!(
+                    "ResourceList: written out in full, its formatting not kept: {}",
+                    reason.0
+                )));
+            }
+            with_results(&mut list, &results);
+            yaml::to_string(&Value::Object(list), ListStyle::Compact)
+        }
+        None => yaml::to_string(&new, ListStyle::Compact),
+    };
     Output {
-        yaml: yaml::to_string(&Value::Object(list), ListStyle::Compact),
+        yaml,
         failed: diag::has_error(&results),
         results,
     }

@@ -7,11 +7,14 @@
 
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod document;
 pub mod inject;
 pub mod krm;
 pub mod naming;
+pub mod patch;
 pub mod scalars;
+pub mod spans;
 pub mod stream;
 pub mod transform;
 pub mod workload;

@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::diag::{Diagnostic, Severity};
 use crate::document::{self, Head};
+use crate::patch;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle, YamlError};
@@ -152,17 +153,36 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     if let Some(problem) = Head::of(&value).problem() {
         return unchanged(vec![Diagnostic::error(problem)]);
     }
-    let outcome = transform::transform(&mut value, settings);
+    let original = value.clone();
+    let mut outcome = transform::transform(&mut value, settings);
     if !outcome.changed {
         return unchanged(outcome.results);
     }
+    // The edit goes into the document's own text; only where it cannot be placed there
+    // (an anchor or alias in the way) is the document written out in full.
+    let reason = match patch::rewrite(text, &original, &value) {
+        Ok(edited) => {
+            return Processed {
+                replacement: Some(edited.into_bytes()),
+                results: outcome.results,
+            };
+        }
+        Err(reason) => reason.0,
+    };
     if let Some(e) = scalars::first_divergence(text) {
-        // Written back, this scalar would mean something else to Kubernetes.
-        return unchanged(vec![error_at(doc, e)]);
+        // Written out in full, this scalar would mean something else to Kubernetes.
+        let e = error_at(doc, e);
+        return unchanged(vec![Diagnostic::error(format!(
+            "{} (the change cannot be made in place, {reason}, so the document would be written out in full)",
+            e.message
+        ))]);
     }
     let (prefix, body) = leading_lines(text);
     let mut out = prefix.into_bytes();
     out.extend_from_slice(yaml::to_string(&value, ListStyle::detect(body)).as_bytes());
+    outcome.results.push(Diagnostic::info(format!(
+        "written out in full, its formatting not kept: {reason}"
+    )));
     Processed {
         replacement: Some(out),
         results: outcome.results,
