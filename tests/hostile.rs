@@ -397,7 +397,9 @@ fn broken_resource_lists_still_give_a_resource_list_with_an_error() {
     );
     // Items are written back as their own text: a scalar Kubernetes reads otherwise
     // (`on:` is the key "true" to it) no longer fails the run, and comes out as it came in.
-    let input = format!("{head}{FUNCTION_CONFIG}items:\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c}}, data: {{on: x}}}}\n");
+    let input = format!(
+        "{head}{FUNCTION_CONFIG}items:\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c}}, data: {{on: x}}}}\n"
+    );
     let run = run_bin(&[], input.as_bytes(), Limits::default());
     sane(&run, "on: as a key");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
