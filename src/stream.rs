@@ -225,6 +225,63 @@ fn leading_lines(text: &str) -> (String, &str) {
     (prefix, rest)
 }
 
+/// How messages name a document: `document N`, counting only the documents with
+/// content (Helm's comment-only documents for disabled templates are not counted), and
+/// the template Helm's `# Source:` comment names.
+#[derive(Debug, Default)]
+pub struct Label {
+    number: usize,
+    has_content: bool,
+    source: Option<String>,
+}
+
+impl Label {
+    /// Move on to the document `bytes`.
+    pub fn next(&mut self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let content = |line: &&str| {
+            let t = line.trim();
+            !(t.is_empty() || t.starts_with('#') || is_marker(t))
+        };
+        self.has_content = text.lines().any(|l| content(&l));
+        if self.has_content {
+            self.number += 1;
+        }
+        self.source = text
+            .lines()
+            .take_while(|l| !content(l))
+            .find_map(|l| l.trim().strip_prefix("# Source:"))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+    }
+}
+
+/// A `---` or `...` line with nothing after it but a comment.
+fn is_marker(line: &str) -> bool {
+    ["---", "..."].iter().any(|m| {
+        line.strip_prefix(m)
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    })
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.has_content {
+            write!(f, "document {}", self.number)?;
+        } else {
+            write!(
+                f,
+                "the comment-only document after document {}",
+                self.number
+            )?;
+        }
+        match &self.source {
+            Some(source) => write!(f, " ({source})"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What a whole stream run produced.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -248,8 +305,10 @@ where
     E: Write,
 {
     let mut summary = Summary::default();
+    let mut label = Label::default();
     for doc in docs {
         let doc = doc?;
+        label.next(&doc.bytes);
         let processed = process_doc(&doc, settings);
         summary.documents += 1;
         match &processed.replacement {
@@ -266,7 +325,7 @@ where
             writeln!(
                 diagnostics,
                 "pinpoint-inject: {}",
-                result.line_in(Some(doc.index))
+                result.line_in(Some(&label.to_string()))
             )?;
         }
     }
@@ -313,6 +372,26 @@ mod tests {
         );
         let docs = split("a: 1\n---\nb: 2\n");
         assert_eq!(docs[1].2, 2);
+    }
+
+    #[test]
+    fn documents_are_named_as_a_user_counts_them() {
+        let mut label = Label::default();
+        let mut names = Vec::new();
+        for doc in split(
+            "---\n# Source: shop/templates/a.yaml\n---\n# Source: shop/templates/b.yaml\na: 1\n---\nb: 2\n",
+        ) {
+            label.next(doc.0.as_bytes());
+            names.push(label.to_string());
+        }
+        assert_eq!(
+            names,
+            [
+                "the comment-only document after document 0 (shop/templates/a.yaml)",
+                "document 1 (shop/templates/b.yaml)",
+                "document 2"
+            ]
+        );
     }
 
     #[test]
