@@ -14,41 +14,41 @@ use serde_saphyr::granit_parser::ScalarStyle;
 pub enum Edit<'a> {
     /// A new `key: value` entry in `map`, after entry `after` (`None`: first).
     InsertEntry {
-        map: &'a Node,
+        map: &'a Node<'a>,
         after: Option<usize>,
         key: String,
         value: Value,
     },
     /// A new item in `seq`, before item `before` (`None`: at the end).
     InsertItem {
-        seq: &'a Node,
+        seq: &'a Node<'a>,
         before: Option<usize>,
         value: Value,
     },
     /// A new value for entry `entry` of `map`.
     ReplaceValue {
-        map: &'a Node,
+        map: &'a Node<'a>,
         entry: usize,
         value: Value,
     },
     /// A new value for item `index` of `seq`.
     ReplaceItem {
-        seq: &'a Node,
+        seq: &'a Node<'a>,
         index: usize,
         value: Value,
     },
     RemoveEntry {
-        map: &'a Node,
+        map: &'a Node<'a>,
         entry: usize,
     },
     RemoveItem {
-        seq: &'a Node,
+        seq: &'a Node<'a>,
         index: usize,
     },
     /// Text added at the end of a `|-` or `>-` block scalar's last line (the options
     /// variable's reference after the user's own folded value).
     AppendToScalar {
-        scalar: &'a Node,
+        scalar: &'a Node<'a>,
         text: String,
     },
 }
@@ -58,7 +58,7 @@ pub enum Edit<'a> {
 pub struct Unlocated(pub String);
 
 /// The edits that turn `old` (read from the text `root` describes) into `new`.
-pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node) -> Result<Vec<Edit<'a>>, Unlocated> {
+pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node<'a>) -> Result<Vec<Edit<'a>>, Unlocated> {
     let mut edits = Vec::new();
     if !diff_node(old, new, root, &mut edits)? {
         return Err(Unlocated("the whole document changed".into()));
@@ -71,7 +71,7 @@ pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node) -> Result<Vec<Edit<'a>
 fn diff_node<'a>(
     old: &Value,
     new: &Value,
-    node: &'a Node,
+    node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<bool, Unlocated> {
     if old == new {
@@ -110,7 +110,7 @@ fn diff_node<'a>(
     }
 }
 
-fn entry_index(node: &Node, key: &str) -> Result<usize, Unlocated> {
+fn entry_index(node: &Node<'_>, key: &str) -> Result<usize, Unlocated> {
     node.entries()
         .iter()
         .position(|e| e.key == key)
@@ -120,7 +120,7 @@ fn entry_index(node: &Node, key: &str) -> Result<usize, Unlocated> {
 fn diff_map<'a>(
     old: &Map<String, Value>,
     new: &Map<String, Value>,
-    node: &'a Node,
+    node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<(), Unlocated> {
     if node.entries().len() != old.len() {
@@ -245,7 +245,7 @@ fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
 fn diff_seq<'a>(
     old: &[Value],
     new: &[Value],
-    node: &'a Node,
+    node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<(), Unlocated> {
     if node.items().len() != old.len() {

@@ -3,12 +3,13 @@
 //! [`crate::diff`] to locate an edit and [`crate::patch`] to apply it to the bytes.
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use std::borrow::Cow;
 
 /// One node of the document and the bytes it covers (`start..end`, content only: an
 /// anchor or tag in front of it is outside).
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub kind: Kind,
+pub struct Node<'t> {
+    pub kind: Kind<'t>,
     pub start: usize,
     pub end: usize,
     /// 0-based column of `start`, in characters.
@@ -21,23 +22,23 @@ pub struct Node {
 }
 
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub enum Kind<'t> {
     Scalar { style: ScalarStyle, empty: bool },
-    Map { flow: bool, entries: Vec<Entry> },
-    Seq { flow: bool, items: Vec<Node> },
+    Map { flow: bool, entries: Vec<Entry<'t>> },
+    Seq { flow: bool, items: Vec<Node<'t>> },
     Alias,
 }
 
 /// One `key: value` pair of a mapping; `key` is the key's text value (empty for a key
 /// that is not a scalar, which makes the mapping special).
 #[derive(Debug, Clone)]
-pub struct Entry {
-    pub key: String,
-    pub key_node: Node,
-    pub value: Node,
+pub struct Entry<'t> {
+    pub key: Cow<'t, str>,
+    pub key_node: Node<'t>,
+    pub value: Node<'t>,
 }
 
-impl Node {
+impl<'t> Node<'t> {
     pub fn is_flow(&self) -> bool {
         matches!(
             self.kind,
@@ -45,14 +46,14 @@ impl Node {
         )
     }
 
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &[Entry<'t>] {
         match &self.kind {
             Kind::Map { entries, .. } => entries,
             _ => &[],
         }
     }
 
-    pub fn items(&self) -> &[Node] {
+    pub fn items(&self) -> &[Node<'t>] {
         match &self.kind {
             Kind::Seq { items, .. } => items,
             _ => &[],
@@ -64,15 +65,15 @@ impl Node {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoSpans(pub String);
 
-enum Frame {
+enum Frame<'t> {
     Map {
-        node: Node,
-        entries: Vec<Entry>,
-        key: Option<Node>,
+        node: Node<'t>,
+        entries: Vec<Entry<'t>>,
+        key: Option<Node<'t>>,
     },
     Seq {
-        node: Node,
-        items: Vec<Node>,
+        node: Node<'t>,
+        items: Vec<Node<'t>>,
     },
 }
 
@@ -82,7 +83,7 @@ fn marker_offset(m: &serde_saphyr::granit_parser::Marker) -> Result<usize, NoSpa
 }
 
 /// Build the span tree of the one document in `text` (which serde-saphyr already read).
-pub fn parse(text: &str) -> Result<Node, NoSpans> {
+pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     for event in Parser::new_from_str(text) {
@@ -194,7 +195,7 @@ pub fn parse(text: &str) -> Result<Node, NoSpans> {
     root.ok_or_else(|| NoSpans("an empty document".into()))
 }
 
-fn close(frame: Frame, end_event_end: usize) -> Result<Node, NoSpans> {
+fn close(frame: Frame<'_>, end_event_end: usize) -> Result<Node<'_>, NoSpans> {
     Ok(match frame {
         Frame::Map {
             mut node,
@@ -236,26 +237,82 @@ fn close(frame: Frame, end_event_end: usize) -> Result<Node, NoSpans> {
 
 /// The text value of a scalar key as serde-saphyr reads it (plain and quoted keys alike);
 /// empty for anything but a scalar.
-fn key_text(text: &str, key: &Node) -> String {
-    match key.kind {
-        Kind::Scalar { style, .. } => {
-            let raw = &text[key.start..key.end];
-            match style {
-                ScalarStyle::Plain => raw.to_string(),
-                ScalarStyle::SingleQuoted => raw
-                    .strip_prefix('\'')
-                    .and_then(|r| r.strip_suffix('\''))
-                    .map(|r| r.replace("''", "'"))
-                    .unwrap_or_default(),
-                ScalarStyle::DoubleQuoted => serde_json::from_str::<String>(raw)
-                    .ok()
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            }
-        }
-        _ => String::new(),
+fn key_text<'t>(text: &'t str, key: &Node<'_>) -> Cow<'t, str> {
+    let Kind::Scalar { style, .. } = key.kind else {
+        return Cow::Borrowed("");
+    };
+    let raw = &text[key.start..key.end];
+    match style {
+        ScalarStyle::Plain => Cow::Borrowed(raw),
+        ScalarStyle::SingleQuoted => raw
+            .strip_prefix('\'')
+            .and_then(|r| r.strip_suffix('\''))
+            .map_or(Cow::Borrowed(""), |r| Cow::Owned(r.replace("''", "'"))),
+        ScalarStyle::DoubleQuoted => match serde_json::from_str::<String>(raw) {
+            Ok(key) => Cow::Owned(key),
+            Err(_) => Cow::Borrowed(""),
+        },
+        _ => Cow::Borrowed(""),
     }
+}
+
+/// Check that `text` is one well-formed YAML document with no duplicate key in any
+/// mapping (and, unless `aliases`, no alias: expanding one is the full parser's job, with
+/// its budget), and count the entries of its top-level mapping (`None` when the top is
+/// not a mapping): a parser pass that keeps only the keys of the open mappings.
+pub fn top_level_entries(text: &str, aliases: bool) -> Result<Option<usize>, NoSpans> {
+    // One frame per open collection: for a mapping, its keys so far and whether the
+    // next node is a key; the key lists are reused as mappings close and open.
+    let mut frames: Vec<(bool, Vec<Cow<'_, str>>, bool)> = Vec::new();
+    let mut spare: Vec<Vec<Cow<'_, str>>> = Vec::new();
+    let (mut documents, mut top) = (0usize, None);
+    for event in Parser::new_from_str(text) {
+        let (event, _) = event.map_err(|e| NoSpans(e.to_string()))?;
+        // Whether this node is a mapping key (and move its mapping on to the next node).
+        let mut is_key = || match frames.last_mut() {
+            Some((true, _, next_is_key)) => {
+                let key = *next_is_key;
+                *next_is_key = !key;
+                key
+            }
+            _ => false,
+        };
+        match event {
+            Event::DocumentStart(..) => documents += 1,
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                is_key();
+                let map = matches!(event, Event::MappingStart(..));
+                let mut keys = spare.pop().unwrap_or_default();
+                keys.clear();
+                frames.push((map, keys, true));
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let (map, keys, _) = frames.pop().ok_or_else(|| NoSpans("unbalanced".into()))?;
+                if frames.is_empty() {
+                    top = map.then_some(keys.len());
+                }
+                spare.push(keys);
+            }
+            Event::Alias(_) if !aliases => return Err(NoSpans("an alias".into())),
+            Event::Alias(_) => {
+                is_key();
+            }
+            Event::Scalar(value, ..) => {
+                if is_key() {
+                    let keys = &mut frames.last_mut().expect("a mapping is open").1;
+                    if keys.contains(&value) {
+                        return Err(NoSpans(format!("the key {value:?} twice")));
+                    }
+                    keys.push(value);
+                }
+            }
+            _ => {}
+        }
+    }
+    if documents != 1 {
+        return Err(NoSpans(format!("{documents} documents")));
+    }
+    Ok(top)
 }
 
 /// The offset where the line holding `pos` starts.
@@ -334,5 +391,19 @@ mod tests {
             Kind::Scalar { empty: true, .. }
         ));
         assert_eq!(colon_after(text, root.entries()[0].key_node.end), Some(4));
+    }
+
+    #[test]
+    fn well_formed_documents_and_their_top_level() {
+        assert_eq!(
+            top_level_entries("a: 1\nb: [x]\nc: {d: e}\n", false),
+            Ok(Some(3))
+        );
+        assert!(top_level_entries("a: 1\nb: 2\na: 3\n", true).is_err());
+        assert!(top_level_entries("a: &x 1\nb: *x\n", false).is_err());
+        assert_eq!(top_level_entries("a: &x 1\nb: *x\n", true), Ok(Some(2)));
+        assert_eq!(top_level_entries("- a\n", false), Ok(None));
+        assert!(top_level_entries("a: \"open\n", false).is_err());
+        assert!(top_level_entries("a: 1\n---\nb: 2\n", false).is_err());
     }
 }

@@ -128,6 +128,11 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
     };
+    if plainly_not_a_workload(text) {
+        // Its top-level `kind:` and `apiVersion:` lines say it is no workload, and one
+        // parser pass that builds nothing finds it well formed: copied as it is.
+        return unchanged(Vec::new());
+    }
     if !document::may_be_workload(text) {
         // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
         // on, unless it is a workload after all (JSON, flow style, an indented mapping).
@@ -187,6 +192,21 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
         replacement: Some(out),
         results: outcome.results,
     }
+}
+
+/// True for a document whose top-level lines name a kind that is no workload (nor a
+/// List) and an apiVersion, and that is one well-formed YAML mapping. Anything else (a
+/// syntax error included, so that its message is the usual one) takes the full path.
+fn plainly_not_a_workload(text: &str) -> bool {
+    let named = |key: &str| {
+        text.lines()
+            .any(|l| l.strip_prefix(key).is_some_and(|v| !v.trim().is_empty()))
+    };
+    document::kind_from_text(text).is_some_and(|kind| {
+        !kind.is_empty() && !crate::workload::may_be_workload_text(kind) && kind != "List"
+    }) && named("apiVersion:")
+        && named("kind:")
+        && crate::spans::top_level_entries(text, false).is_ok_and(|n| n.is_some())
 }
 
 /// Split a document into the lines we keep when it changes (its `---` line and the
