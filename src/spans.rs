@@ -297,14 +297,13 @@ pub fn top_level_entries(text: &str, aliases: bool) -> Result<Option<usize>, NoS
             Event::Alias(_) => {
                 is_key();
             }
-            Event::Scalar(value, ..) => {
-                if is_key() {
-                    let keys = &mut frames.last_mut().expect("a mapping is open").1;
-                    if keys.contains(&value) {
-                        return Err(NoSpans(format!("the key {value:?} twice")));
-                    }
-                    keys.push(value);
+            // A guard with an effect: `is_key` moves the mapping on for every scalar.
+            Event::Scalar(value, ..) if is_key() => {
+                let keys = &mut frames.last_mut().expect("a mapping is open").1;
+                if keys.contains(&value) {
+                    return Err(NoSpans(format!("the key {value:?} twice")));
                 }
+                keys.push(value);
             }
             _ => {}
         }
