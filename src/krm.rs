@@ -8,6 +8,7 @@ use crate::patch;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle};
+use crate::{outline, spans};
 use serde_json::{Map, Value};
 
 /// The apiVersion we answer with when the input gave us none we could read.
@@ -30,6 +31,165 @@ pub struct Output {
 /// Process a whole ResourceList. `fallback` is the config to use when the list carries
 /// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
 pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
+    if let Ok(text) = std::str::from_utf8(input)
+        && let Ok(outline) = outline::read(text)
+        && let Some(output) = by_item(text, &outline, fallback)
+    {
+        return output;
+    }
+    process_whole(input, fallback)
+}
+
+/// The usual ResourceList (a block mapping with a block `items` list): one item parsed
+/// at a time, each changed one edited in its own text, everything else copied.
+/// `None` when it has to be read whole after all.
+fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> Option<Output> {
+    let entry = |key: &str| outline.entries.iter().find(|e| e.key == key);
+    let api_version = entry("apiVersion").filter(|e| e.inline)?;
+    let items = entry("items")?;
+    if items.inline && text[items.value.start..items.value.end].trim() != "" {
+        return None; // `items: something` that is not a block list (`items:` is fine)
+    }
+    let parse_value = |e: &outline::TopEntry| -> Option<Value> {
+        let slice = if e.inline {
+            text[e.value.start..e.value.end].to_string()
+        } else {
+            outline::block_slice(text, e.value, false).ok()?.0
+        };
+        yaml::from_str(&slice).ok()
+    };
+    if !parse_value(api_version)?.is_string() {
+        return None;
+    }
+    let function_config = match entry("functionConfig") {
+        Some(e) => Some(parse_value(e)?).filter(|v| !v.is_null()),
+        None => None,
+    };
+    let (settings, mut results) = settings_of(function_config.as_ref().or(fallback));
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut copied = 0;
+    if let Some(settings) = &settings {
+        for (index, range) in outline.items.iter().enumerate() {
+            let (slice, from) = outline::block_slice(text, *range, true).ok()?;
+            let edited = match item(&slice, index, range.line, settings, &mut results) {
+                Some(edited) => edited,
+                None => continue,
+            };
+            // The item's `- ` goes back where it was; nothing was written before it.
+            let dash = spans::dash_of(text, range.start)? - from;
+            if edited.as_bytes().get(..=dash) != slice.as_bytes().get(..=dash) {
+                return None;
+            }
+            out.push_str(&text[copied..from]);
+            out.push_str(&edited[..dash]);
+            out.push('-');
+            out.push_str(&edited[dash + 1..]);
+            copied = from + slice.len();
+        }
+    }
+    // Results: in place of the ones the list came with, or at its end.
+    let (rest_end, after) = match entry("results") {
+        Some(old) => (
+            spans::line_start(text, old.key_start),
+            &text[spans::line_end(text, old.value.end)..],
+        ),
+        None => (text.len(), ""),
+    };
+    out.push_str(&text[copied..rest_end]);
+    if !results.is_empty() {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        let mut block = Map::new();
+        block.insert(
+            "results".into(),
+            serde_json::to_value(&results).expect("results serialize"),
+        );
+        out.push_str(&yaml::to_string(
+            &Value::Object(block),
+            ListStyle::detect(text),
+        ));
+    }
+    out.push_str(after);
+    Some(Output {
+        yaml: out,
+        failed: diag::has_error(&results),
+        results,
+    })
+}
+
+/// One item: parsed, checked, transformed; its new text when it changed.
+fn item(
+    slice: &str,
+    index: usize,
+    line: usize,
+    settings: &Settings,
+    results: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let mut value: Value = match yaml::from_str(slice) {
+        Ok(value) => value,
+        Err(e) => {
+            // Lines counted in the whole list, from the item's own first line.
+            let first = line
+                - slice[..slice.len() - slice.trim_start().len()]
+                    .matches('\n')
+                    .count();
+            let e = e.offset_lines(first as u64 - 1);
+            results.push(Diagnostic::error(format!("items[{index}]: {e}")));
+            return None;
+        }
+    };
+    if let Some(problem) = Head::of(&value).problem() {
+        results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(&value));
+        return None;
+    }
+    let original = value.clone();
+    let outcome = transform::transform(&mut value, settings);
+    results.extend(outcome.results);
+    if !outcome.changed {
+        return None;
+    }
+    match patch::rewrite(slice, &original, &value) {
+        Ok(edited) => Some(edited),
+        Err(reason) => {
+            let col = slice.len() - slice.trim_start_matches(' ').len();
+            if let Some(e) = scalars::first_divergence(slice) {
+                results.push(Diagnostic::error(format!("items[{index}]: {e} (the change cannot be made in place, {}, so the item would be written out in full)", reason.0)).about(&value));
+                return None;
+            }
+            results.push(
+                Diagnostic::info(format!(
+                    "items[{index}]: written out in full, its formatting not kept: {}",
+                    reason.0
+                ))
+                .about(&value),
+            );
+            let body = yaml::to_string(&value, ListStyle::detect(slice));
+            let pad = " ".repeat(col);
+            Some(body.lines().map(|l| format!("{pad}{l}\n")).collect())
+        }
+    }
+}
+
+/// The settings from the function config (or the fallback), and what loading said.
+fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>) {
+    match config_doc {
+        None => (
+            None,
+            vec![Diagnostic::error(format!(
+                "no function config: give the ResourceList a functionConfig (kind {} or ConfigMap), or pass --config (or set PINPOINT_INJECT_CONFIG)",
+                config::KIND
+            ))],
+        ),
+        Some(config_doc) => match config::load(config_doc) {
+            Ok(loaded) => (Some(loaded.settings), loaded.warnings),
+            Err(e) => (None, vec![Diagnostic::error(e.to_string())]),
+        },
+    }
+}
+
+/// Any other ResourceList: read whole, written back through the same text edits.
+fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output {
     let (text, mut list) = match parse(input) {
         Ok(parsed) => parsed,
         Err(message) => {

@@ -12,6 +12,7 @@ pub mod document;
 pub mod inject;
 pub mod krm;
 pub mod naming;
+pub mod outline;
 pub mod patch;
 pub mod scalars;
 pub mod spans;
