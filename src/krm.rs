@@ -8,7 +8,7 @@ use crate::patch;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle};
-use crate::{outline, spans};
+use crate::{outline, spans, workload};
 use serde_json::{Map, Value};
 
 /// The apiVersion we answer with when the input gave us none we could read.
@@ -70,6 +70,12 @@ fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> 
     let mut copied = 0;
     if let Some(settings) = &settings {
         for (index, range) in outline.items.iter().enumerate() {
+            if let (Some(api_version), Some(kind)) = &outline.heads[index]
+                && !workload::may_be_workload_text(kind)
+                && !workload::is_list(api_version, kind)
+            {
+                continue; // a resource that is no workload: its text is copied unparsed
+            }
             let (slice, from) = outline::block_slice(text, *range, true).ok()?;
             let edited = match item(&slice, index, range.line, settings, &mut results) {
                 Some(edited) => edited,

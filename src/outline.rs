@@ -27,6 +27,8 @@ pub struct Outline {
     pub entries: Vec<TopEntry>,
     /// The items of `items`, when it is a block sequence.
     pub items: Vec<Range>,
+    /// Each item's top-level `apiVersion` and `kind`, when they are plain scalars.
+    pub heads: Vec<(Option<String>, Option<String>)>,
 }
 
 /// Why the outline path does not apply (the caller reads the list whole instead).
@@ -48,6 +50,12 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     let mut in_items = false;
     // Whether each open collection is flow: only a flow collection's end is its own text.
     let mut flows: Vec<bool> = Vec::new();
+    // The keys of every open mapping (a duplicate anywhere goes the whole way, for its
+    // error), whether its next node is a key, and the key just read.
+    let mut keys: Vec<Option<(Vec<String>, bool)>> = Vec::new();
+    let mut last_key: Option<String> = None;
+    let mut heads = Vec::new();
+    let mut head: (Option<String>, Option<String>) = (None, None);
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| NoSpans(e.to_string()))?;
         let (start, end) = (
@@ -88,6 +96,30 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         };
         if special {
             return unsupported("an anchor or tag");
+        }
+        // Key bookkeeping for the mapping this node is in.
+        let node = opens.is_some() || matches!(event, Event::Scalar(..));
+        if node && let Some(Some((seen, next_is_key))) = keys.last_mut() {
+            if *next_is_key {
+                let Event::Scalar(name, ..) = &event else {
+                    return unsupported("a key that is not a scalar");
+                };
+                if seen.iter().any(|k| k == name) {
+                    return unsupported("a duplicate key");
+                }
+                seen.push(name.to_string());
+                last_key = Some(name.to_string());
+            } else if depth == 3
+                && in_items
+                && let Event::Scalar(value, ScalarStyle::Plain, ..) = &event
+            {
+                match last_key.as_deref() {
+                    Some("apiVersion") => head.0 = Some(value.to_string()),
+                    Some("kind") => head.1 = Some(value.to_string()),
+                    _ => {}
+                }
+            }
+            *next_is_key = !*next_is_key;
         }
         // A node starts at `depth`: its role there.
         if opens.is_some() || matches!(event, Event::Scalar(..)) {
@@ -143,15 +175,18 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         }
         if let Some(flow) = opens {
             flows.push(flow);
+            keys.push(matches!(event, Event::MappingStart(..)).then(|| (Vec::new(), true)));
             depth += 1;
         }
         if closes {
+            keys.pop();
             depth -= 1;
         }
         // A node ended at `depth`: close what it completes.
         let ended = closes || matches!(event, Event::Scalar(..));
         if ended && depth == 2 && in_items {
             items.extend(item.take());
+            heads.push(std::mem::take(&mut head));
         }
         if ended && depth == 1 {
             if next_is_key {
@@ -170,7 +205,11 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
             }
         }
     }
-    Ok(Outline { entries, items })
+    Ok(Outline {
+        entries,
+        items,
+        heads,
+    })
 }
 
 /// The text of a block node that starts at `start` as a document of its own: its
@@ -208,6 +247,14 @@ mod tests {
         let (slice, from) = block_slice(text, outline.items[0], true).unwrap();
         assert_eq!((slice.as_str(), from), ("  a: 1\n  b: |\n    x\n", 41));
         assert!(outline.entries[3].inline);
+        assert_eq!(outline.heads, [(None, None), (None, None)]);
+        let outline =
+            read("items:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {kind: x}\n").unwrap();
+        assert_eq!(
+            outline.heads,
+            [(Some("v1".into()), Some("ConfigMap".into()))]
+        );
+        assert!(read("items:\n- a: 1\n  a: 2\n").is_err());
     }
 
     #[test]
