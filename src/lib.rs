@@ -14,6 +14,7 @@ pub mod krm;
 pub mod naming;
 pub mod outline;
 pub mod patch;
+pub mod render;
 pub mod scalars;
 pub mod spans;
 pub mod stream;
