@@ -1,6 +1,7 @@
 //! pinpoint-inject as an exec KRM function of the real kpt (1.0.0-beta), on copies of
 //! `examples/kpt/` (kpt edits packages in place): `kpt fn eval` with a config file and
-//! with `key=value` arguments, and `kpt fn render` of the Kptfile pipeline.
+//! with `key=value` arguments, `kpt fn render` of the Kptfile pipeline, and the same
+//! package through `cat` (an identity function) for comparison: only the wiring differs.
 
 mod common;
 
