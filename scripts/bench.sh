@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark pinpoint-inject (release build) against a parse-and-emit floor, kubectl
-# kustomize with the equivalent patch, and cat, on generated Helm-style streams and
-# ResourceLists. See BENCHMARKS.md for the latest numbers.
+# Benchmark pinpoint-inject (release build) side by side with the release before
+# format-preserving edits (--baseline, built from that commit into its own target dir),
+# a parse-and-emit floor with our YAML library, rapidyaml's parse-and-emit (C++, PyPI
+# `rapidyaml` in a venv: the practical limit), kubectl kustomize with the equivalent
+# patch, and cat, on generated Helm-style streams and ResourceLists. See BENCHMARKS.md.
 #
 #   scripts/bench.sh                   # sizes 10, 1000 and 5000 services + the small chart
 #                                      # (about 4 minutes after the release build)
@@ -9,6 +11,8 @@
 #   scripts/bench.sh --sizes "10 100"  # other sizes (a size is n services = 3n documents)
 #   scripts/bench.sh --kustomize-max N # time kustomize up to n = N (default 1000; at
 #                                      # n = 5000 it takes about 20 minutes)
+#   scripts/bench.sh --baseline REV    # the release to compare with (default 3d58889,
+#                                      # the last commit that re-emitted changed documents)
 #
 # Each size runs in stream mode (`--config`, one `---` document at a time) and in KRM mode
 # (one ResourceList with a functionConfig). For every input: wall time (hyperfine median,
@@ -29,13 +33,15 @@ SIZES="10 1000 5000"
 SMALL=6            # services in the small chart: 18 documents
 RUNS=5             # minimum hyperfine runs per command
 KUSTOMIZE_MAX=1000
+BASELINE=3d58889
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) SIZES="10 1000"; RUNS=3 ;;
     --sizes) SIZES="$2"; shift ;;
     --kustomize-max) KUSTOMIZE_MAX="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --baseline) BASELINE="$2"; shift ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -73,6 +79,24 @@ BIN="$ROOT/target/release/pinpoint-inject"
 FLOOR="$(cd "$ROOT" && cargo bench --quiet --bench floor --no-run --message-format=json 2>/dev/null |
   sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
 [ -x "$FLOOR" ] || die "could not build the floor benchmark (cargo bench --bench floor --no-run)"
+# The baseline release, from its own commit, in its own target dir (built once per commit).
+BASE_SRC="$OUT/baseline-src" BASE_TARGET="$OUT/baseline-target"
+BASE_REV="$(cd "$ROOT" && git rev-parse --verify "$BASELINE^{commit}")" || die "no commit $BASELINE"
+if [ "$(cat "$BASE_SRC/.rev" 2>/dev/null)" != "$BASE_REV" ]; then
+  rm -rf "$BASE_SRC"; mkdir -p "$BASE_SRC"
+  (cd "$ROOT" && git archive "$BASE_REV") | tar -x -C "$BASE_SRC"
+  echo "$BASE_REV" > "$BASE_SRC/.rev"
+fi
+log "building the baseline release ${BASE_REV:0:7} (release)"
+(cd "$BASE_SRC" && CARGO_TARGET_DIR="$BASE_TARGET" cargo build --release --quiet --bin pinpoint-inject)
+RELEASE="$BASE_TARGET/release/pinpoint-inject"
+# rapidyaml in a venv of its own (PyPI).
+VENV="$OUT/venv"
+if ! "$VENV/bin/python" -c 'import ryml' 2>/dev/null; then
+  log "installing rapidyaml into $VENV"
+  python3 -m venv "$VENV" && "$VENV/bin/pip" install -q rapidyaml || die "pip install rapidyaml failed"
+fi
+RYML="$VENV/bin/python $ROOT/benches/ryml_floor.py"
 
 # --- inputs -----------------------------------------------------------------------
 mkdir -p "$OUT/inputs"
@@ -185,11 +209,15 @@ bench_size() { # n label
   [ "$injected" = "$n" ] || die "ResourceList $n: $injected of $n Deployments injected"
   measure "$label stream" "$sb" \
     ours "$BIN --config $CONFIG < $stream" \
+    release "$RELEASE --config $CONFIG < $stream" \
     floor "$FLOOR < $stream" \
+    rapidyaml "$RYML < $stream" \
     cat "cat $stream"
   measure "$label krm" "$kb" \
     ours "$BIN < $krm" \
+    release "$RELEASE < $krm" \
     floor "$FLOOR < $krm" \
+    rapidyaml "$RYML < $krm" \
     cat "cat $krm"
   if [ "$KUBECTL" = 1 ] && [ "$n" -le "$KUSTOMIZE_MAX" ]; then
     kustomization "$n" "$kdir"
@@ -213,23 +241,25 @@ awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
     if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
   }
   END {
-    print "| input | size | tool | wall (median ± σ) | MB/s | peak RSS | ours ÷ floor | kustomize ÷ ours |"
-    print "|---|---:|---|---:|---:|---:|---:|---:|"
+    print "| input | size | tool | wall (median ± σ) | MB/s | peak RSS | release ÷ ours | ours ÷ rapidyaml | ours ÷ floor | kustomize ÷ ours |"
+    print "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= n; i++) {
       label = order[i]
       kz = label; sub(/ krm$/, " stream", kz)   # kustomize ran once per size, on the stream
-      split("ours floor kustomize cat", tools, " ")
-      for (j = 1; j <= 4; j++) {
+      split("ours release floor rapidyaml kustomize cat", tools, " ")
+      for (j = 1; j <= 6; j++) {
         key = label SUBSEP tools[j]
         if (!(key in t)) continue
-        r1 = r2 = ""
+        r0 = r3 = r1 = r2 = ""
         if (tools[j] == "ours") {
+          r0 = ratio(t[label SUBSEP "release"], t[key])
+          r3 = ratio(t[key], t[label SUBSEP "rapidyaml"])
           r1 = ratio(t[key], t[label SUBSEP "floor"])
           if ((kz SUBSEP "kustomize") in t) r2 = ratio(t[kz SUBSEP "kustomize"], t[key])
         }
-        printf "| %s | %s | %s | %s%s | %s | %.1f MiB | %s | %s |\n", label, size(bytes[label]), tools[j],
+        printf "| %s | %s | %s | %s%s | %s | %.1f MiB | %s | %s | %s | %s |\n", label, size(bytes[label]), tools[j],
           ms(t[key]), (sd[key] > 0 ? sprintf(" ± %s", ms(sd[key])) : ""),
-          mbps(bytes[label], t[key]), rss[key] / 1024, r1, r2
+          mbps(bytes[label], t[key]), rss[key] / 1024, r0, r3, r1, r2
       }
     }
     print ""
@@ -239,8 +269,10 @@ awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
     for (i = 1; i <= n; i++) {
       label = order[i]
       if (label !~ /^n=1000 /) continue
-      o = t[label SUBSEP "ours"]; f = t[label SUBSEP "floor"]
-      printf "- %s within 1.5x of the floor: %sx (%s)\n", label, ratio(o, f), check(o / f <= 1.5)
+      o = t[label SUBSEP "ours"]; r = t[label SUBSEP "release"]
+      if (label ~ /stream$/) printf "- %s at least 3x the release: %sx (%s)\n", label, ratio(r, o), check(r / o >= 3)
+      else printf "- %s: %sx the release\n", label, ratio(r, o)
+      if (label ~ /krm$/) printf "- %s peak RSS at most 3x the ResourceList (%s): %.1f MiB (%s)\n", label, size(bytes[label]), rss[label SUBSEP "ours"] / 1024, check(rss[label SUBSEP "ours"] * 1024 <= 3 * bytes[label])
       kz = "n=1000 stream" SUBSEP "kustomize"
       if (kz in t) printf "- %s at least 50x faster than kustomize: %sx (%s)\n", label, ratio(t[kz], o), check(t[kz] / o >= 50)
     }

@@ -18,11 +18,15 @@ const LONG_HELP: &str = r#"MODES (detected from stdin)
   Stream         stdin is a multi-document YAML stream (helm template / helm install
                  --post-renderer, Argo CD plugins). The config comes from --config FILE or
                  the file named by $PINPOINT_INJECT_CONFIG. Output: the same documents in
-                 the same order; unchanged documents byte for byte; changed ones keep their
-                 `---` and leading `# Source:` comments. One stderr line per injected,
-                 unchanged or skipped workload, then a one-line summary. Exit 1 on a
-                 document error (every document is still written, the broken ones
-                 unchanged) and on a config error (then nothing is written).
+                 the same order; unchanged documents byte for byte; changed ones edited in
+                 place (only the wiring differs). One stderr line per injected, unchanged
+                 or skipped workload, then a one-line summary. Exit 1 on a document error
+                 (every document is still written, the broken ones unchanged) and on a
+                 config error (then nothing is written).
+                 Messages name a document as "document N (chart/templates/x.yaml)": N counts
+                 the documents with content, from 1 (comment-only ones, which Helm emits for
+                 disabled templates, are not counted), and the template is the one Helm's
+                 `# Source:` comment names. In KRM mode they name config.kubernetes.io/path.
 
 KINDS (matched by API group too): Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob, Pod, PodTemplate (and the items of a v1 List);

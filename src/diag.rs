@@ -135,14 +135,20 @@ impl Diagnostic {
         self.line_in(None)
     }
 
-    /// One line for stderr, naming the document of a stream: `error: document 3: …`.
-    pub fn line_in(&self, document: Option<usize>) -> String {
+    /// One line for stderr, naming the document of a stream (`error: document 3
+    /// (shop/templates/web.yaml): …`, see [`crate::stream::Label`]) or, in KRM mode, the
+    /// file kustomize or kpt read the resource from (`Deployment web (deploy/web.yaml): …`).
+    pub fn line_in(&self, document: Option<&str>) -> String {
         let mut out = format!("{}: ", self.severity);
-        if let Some(index) = document {
-            out.push_str(&format!("document {index}: "));
+        if let Some(label) = document {
+            out.push_str(label);
+            out.push_str(": ");
         }
         if let Some(r) = &self.resource_ref {
             out.push_str(&r.to_string());
+            if let (None, Some(file)) = (document, &self.file) {
+                out.push_str(&format!(" ({})", file.path));
+            }
             out.push_str(": ");
         }
         out.push_str(&self.message);

@@ -4,10 +4,12 @@
 use crate::config::{self, Settings};
 use crate::diag::{self, Diagnostic};
 use crate::document::{self, Head};
+use crate::patch;
 use crate::report::Row;
 use crate::scalars;
 use crate::transform;
 use crate::yaml::{self, ListStyle};
+use crate::{outline, spans, workload};
 use serde_json::{Map, Value};
 
 /// The apiVersion we answer with when the input gave us none we could read.
@@ -32,27 +34,195 @@ pub struct Output {
 /// Process a whole ResourceList. `fallback` is the config to use when the list carries
 /// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
 pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
-    let mut list = match parse(input) {
-        Ok(list) => list,
+    if let Ok(text) = std::str::from_utf8(input)
+        && let Ok(outline) = outline::read(text)
+        && let Some(output) = by_item(text, &outline, fallback)
+    {
+        return output;
+    }
+    process_whole(input, fallback)
+}
+
+/// The usual ResourceList (a block mapping with a block `items` list): one item parsed
+/// at a time, each changed one edited in its own text, everything else copied.
+/// `None` when it has to be read whole after all.
+fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> Option<Output> {
+    let entry = |key: &str| outline.entries.iter().find(|e| e.key == key);
+    let api_version = entry("apiVersion").filter(|e| e.inline)?;
+    let items = entry("items")?;
+    if items.inline && text[items.value.start..items.value.end].trim() != "" {
+        return None; // `items: something` that is not a block list (`items:` is fine)
+    }
+    let parse_value = |e: &outline::TopEntry| -> Option<Value> {
+        let slice = if e.inline {
+            text[e.value.start..e.value.end].to_string()
+        } else {
+            outline::block_slice(text, e.value, false).ok()?.0
+        };
+        yaml::from_str(&slice).ok()
+    };
+    if !parse_value(api_version)?.is_string() {
+        return None;
+    }
+    let function_config = match entry("functionConfig") {
+        Some(e) => Some(parse_value(e)?).filter(|v| !v.is_null()),
+        None => None,
+    };
+    let (settings, mut results) = settings_of(function_config.as_ref().or(fallback));
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut copied = 0;
+    let mut rows = Vec::new();
+    if let Some(settings) = &settings {
+        for (index, range) in outline.items.iter().enumerate() {
+            let (slice, from) = outline::block_slice(text, *range, true).ok()?;
+            if let (Some(api_version), Some(kind)) = &outline.heads[index]
+                && !workload::may_be_workload_text(kind)
+                && !workload::is_list(api_version, kind)
+                && !settings.workloads.iter().any(|w| w.name() == kind)
+                && !workload::detect::may_carry_pods(Some(kind), &slice)
+            {
+                continue; // a resource that is no workload: its text is copied unparsed
+            }
+            let edited = match item(&slice, index, range.line, settings, &mut results, &mut rows) {
+                Some(edited) => edited,
+                None => continue,
+            };
+            // The item's `- ` goes back where it was; nothing was written before it.
+            let dash = spans::dash_of(text, range.start)? - from;
+            if edited.as_bytes().get(..=dash) != slice.as_bytes().get(..=dash) {
+                return None;
+            }
+            out.push_str(&text[copied..from]);
+            out.push_str(&edited[..dash]);
+            out.push('-');
+            out.push_str(&edited[dash + 1..]);
+            copied = from + slice.len();
+        }
+    }
+    // Results: in place of the ones the list came with, or at its end.
+    let (rest_end, after) = match entry("results") {
+        Some(old) => (
+            spans::line_start(text, old.key_start),
+            &text[spans::line_end(text, old.value.end)..],
+        ),
+        None => (text.len(), ""),
+    };
+    out.push_str(&text[copied..rest_end]);
+    if !results.is_empty() {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        let mut block = Map::new();
+        block.insert(
+            "results".into(),
+            serde_json::to_value(&results).expect("results serialize"),
+        );
+        out.push_str(&yaml::to_string(
+            &Value::Object(block),
+            ListStyle::detect(text),
+        ));
+    }
+    out.push_str(after);
+    Some(Output {
+        yaml: out,
+        failed: diag::has_error(&results),
+        results,
+        rows,
+    })
+}
+
+/// One item: parsed, checked, transformed; its new text when it changed.
+fn item(
+    slice: &str,
+    index: usize,
+    line: usize,
+    settings: &Settings,
+    results: &mut Vec<Diagnostic>,
+    rows: &mut Vec<Row>,
+) -> Option<String> {
+    let mut value: Value = match yaml::from_str(slice) {
+        Ok(value) => value,
+        Err(e) => {
+            // Lines counted in the whole list, from the item's own first line.
+            let first = line
+                - slice[..slice.len() - slice.trim_start().len()]
+                    .matches('\n')
+                    .count();
+            let e = e.offset_lines(first as u64 - 1);
+            results.push(Diagnostic::error(format!("items[{index}]: {e}")));
+            return None;
+        }
+    };
+    if let Some(problem) = Head::of(&value).problem() {
+        results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(&value));
+        return None;
+    }
+    let original = value.clone();
+    let outcome = transform::transform(&mut value, settings);
+    results.extend(outcome.results);
+    // Name the file the resource came from, where kustomize or kpt says.
+    let file = Diagnostic::info("").about(&value).file.map(|f| f.path);
+    rows.extend(outcome.rows.into_iter().map(|mut row| {
+        row.document = file.clone();
+        row
+    }));
+    if !outcome.changed {
+        return None;
+    }
+    match patch::rewrite(slice, &original, &value) {
+        Ok(edited) => Some(edited),
+        Err(reason) => {
+            let col = slice.len() - slice.trim_start_matches(' ').len();
+            if let Some(e) = scalars::first_divergence(slice) {
+                results.push(Diagnostic::error(format!("items[{index}]: {e} (the change cannot be made in place, {}, so the item would be written out in full)", reason.0)).about(&value));
+                return None;
+            }
+            results.push(
+                Diagnostic::info(format!(
+                    "items[{index}]: written out in full, its formatting not kept: {}",
+                    reason.0
+                ))
+                .about(&value),
+            );
+            let body = yaml::to_string(&value, ListStyle::detect(slice));
+            let pad = " ".repeat(col);
+            Some(body.lines().map(|l| format!("{pad}{l}\n")).collect())
+        }
+    }
+}
+
+/// The settings from the function config (or the fallback), and what loading said.
+fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>) {
+    match config_doc {
+        None => (
+            None,
+            vec![Diagnostic::error(format!(
+                "no function config: give the ResourceList a functionConfig (kind {} or ConfigMap), or pass --config (or set PINPOINT_INJECT_CONFIG)",
+                config::KIND
+            ))],
+        ),
+        Some(config_doc) => match config::load(config_doc) {
+            Ok(loaded) => (Some(loaded.settings), loaded.warnings),
+            Err(e) => (None, vec![Diagnostic::error(e.to_string())]),
+        },
+    }
+}
+
+/// Any other ResourceList: read whole, written back through the same text edits.
+fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output {
+    let (text, mut list) = match parse(input) {
+        Ok(parsed) => parsed,
         Err(message) => {
             let error = Diagnostic::error(message);
             let mut empty = Map::new();
             empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
             empty.insert("kind".into(), "ResourceList".into());
             empty.insert("items".into(), Value::Array(Vec::new()));
-            return finish(empty, vec![error], Vec::new());
+            return finish(None, empty, vec![error], Vec::new());
         }
     };
     let mut results = Vec::new();
     let mut rows = Vec::new();
-    // Every item is written back, so a scalar Kubernetes reads differently from us would
-    // change meaning: say so, and fail the run.
-    if let Some(e) = std::str::from_utf8(input)
-        .ok()
-        .and_then(scalars::first_divergence)
-    {
-        results.push(Diagnostic::error(format!("ResourceList: {e}")));
-    }
     let settings = match list
         .get("functionConfig")
         .filter(|v| !v.is_null())
@@ -76,14 +246,19 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
             }
         },
     };
+    let original = Value::Object(list.clone());
     if let Some(settings) = settings {
+        if list.get("items").is_some_and(Value::is_null) {
+            // `items: null` or `items:` (nothing to do) is how an empty list is often written.
+            list.insert("items".into(), Value::Array(Vec::new()));
+        }
         let items = list
             .get_mut("items")
             .and_then(Value::as_array_mut)
             .expect("checked by parse");
         results.extend(transform_items(items, &settings, &mut rows));
     }
-    finish(list, results, rows)
+    finish(Some((text, &original)), list, results, rows)
 }
 
 fn transform_items(
@@ -109,38 +284,69 @@ fn transform_items(
     results
 }
 
-fn parse(input: &[u8]) -> Result<Map<String, Value>, String> {
+/// The input's text and its top-level mapping, with `items` a list (or null).
+fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
     let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
     let value: Value = yaml::from_str(text).map_err(|e| format!("ResourceList: {e}"))?;
-    let Value::Object(mut list) = value else {
+    let Value::Object(list) = value else {
         return Err("ResourceList: the input is not a mapping".to_string());
     };
     match list.get("items") {
-        Some(Value::Array(_)) => {}
-        // `items: null` or `items:` (nothing to do) is how an empty list is often written.
-        Some(Value::Null) => {
-            list.insert("items".into(), Value::Array(Vec::new()));
-        }
+        Some(Value::Array(_) | Value::Null) => {}
         None => return Err("ResourceList: it has no items list".to_string()),
         Some(_) => return Err("ResourceList: items is not a list".to_string()),
     }
-    Ok(list)
+    Ok((text, list))
 }
 
-fn finish(mut list: Map<String, Value>, results: Vec<Diagnostic>, rows: Vec<Row>) -> Output {
+/// Write the list: into the input's own text where there is one (items we did not
+/// change come out as they came in), or in full.
+fn finish(
+    input: Option<(&str, &Value)>,
+    mut list: Map<String, Value>,
+    mut results: Vec<Diagnostic>,
+    rows: Vec<Row>,
+) -> Output {
     if !list.get("apiVersion").is_some_and(Value::is_string) {
         list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
     }
-    if results.is_empty() {
-        list.remove("results");
-    } else {
-        list.insert(
-            "results".into(),
-            serde_json::to_value(&results).expect("results serialize"),
-        );
-    }
+    let with_results = |list: &mut Map<String, Value>, results: &[Diagnostic]| {
+        if results.is_empty() {
+            list.remove("results");
+        } else {
+            list.insert(
+                "results".into(),
+                serde_json::to_value(results).expect("results serialize"),
+            );
+        }
+    };
+    with_results(&mut list, &results);
+    let new = Value::Object(list);
+    let yaml = match input.map(|(text, old)| (text, patch::rewrite(text, old, &new))) {
+        Some((_, Ok(edited))) => edited,
+        Some((text, Err(reason))) => {
+            let Value::Object(mut list) = new else {
+                unreachable!("built as a mapping")
+            };
+            // Written out in full, a scalar Kubernetes reads differently would change meaning.
+            if let Some(e) = scalars::first_divergence(text) {
+                results.push(Diagnostic::error(format!(
+                    "ResourceList: {e} (the change cannot be made in place, {}, so the list would be written out in full)",
+                    reason.0
+                )));
+            } else {
+                results.push(Diagnostic::info(format!(
+                    "ResourceList: written out in full, its formatting not kept: {}",
+                    reason.0
+                )));
+            }
+            with_results(&mut list, &results);
+            yaml::to_string(&Value::Object(list), ListStyle::Compact)
+        }
+        None => yaml::to_string(&new, ListStyle::Compact),
+    };
     Output {
-        yaml: yaml::to_string(&Value::Object(list), ListStyle::Compact),
+        yaml,
         failed: diag::has_error(&results),
         results,
         rows,

@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::diag::{Diagnostic, Severity};
 use crate::document::{self, Head};
+use crate::patch;
 use crate::report::Row;
 use crate::scalars;
 use crate::transform;
@@ -132,6 +133,12 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
     };
+    if plainly_not_a_workload(text, settings) {
+        // Its top-level `kind:` and `apiVersion:` lines say it is no workload and cannot
+        // carry a pod, and one parser pass that builds nothing finds it well formed:
+        // copied as it is.
+        return unchanged(Vec::new());
+    }
     // Another kind that may carry a pod is parsed only to say so (never an error).
     let mut other_kind = false;
     if !document::may_be_workload(text) {
@@ -168,25 +175,63 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     if let Some(problem) = Head::of(&value).problem() {
         return unchanged(vec![Diagnostic::error(problem)]);
     }
-    let outcome = transform::transform(&mut value, settings);
+    let original = value.clone();
+    let mut outcome = transform::transform(&mut value, settings);
     if !outcome.changed {
         return Processed {
             rows: outcome.rows,
             ..unchanged(outcome.results)
         };
     }
+    // The edit goes into the document's own text; only where it cannot be placed there
+    // (an anchor or alias in the way) is the document written out in full.
+    let reason = match patch::rewrite(text, &original, &value) {
+        Ok(edited) => {
+            return Processed {
+                replacement: Some(edited.into_bytes()),
+                results: outcome.results,
+                rows: outcome.rows,
+            };
+        }
+        Err(reason) => reason.0,
+    };
     if let Some(e) = scalars::first_divergence(text) {
-        // Written back, this scalar would mean something else to Kubernetes.
-        return unchanged(vec![error_at(doc, e)]);
+        // Written out in full, this scalar would mean something else to Kubernetes.
+        let e = error_at(doc, e);
+        return unchanged(vec![Diagnostic::error(format!(
+            "{} (the change cannot be made in place, {reason}, so the document would be written out in full)",
+            e.message
+        ))]);
     }
     let (prefix, body) = leading_lines(text);
     let mut out = prefix.into_bytes();
     out.extend_from_slice(yaml::to_string(&value, ListStyle::detect(body)).as_bytes());
+    outcome.results.push(Diagnostic::info(format!(
+        "written out in full, its formatting not kept: {reason}"
+    )));
     Processed {
         replacement: Some(out),
         results: outcome.results,
         rows: outcome.rows,
     }
+}
+
+/// True for a document whose top-level lines name a kind that is no workload (nor a
+/// List) and an apiVersion, and that is one well-formed YAML mapping. Anything else (a
+/// syntax error included, so that its message is the usual one) takes the full path.
+fn plainly_not_a_workload(text: &str, settings: &Settings) -> bool {
+    let named = |key: &str| {
+        text.lines()
+            .any(|l| l.strip_prefix(key).is_some_and(|v| !v.trim().is_empty()))
+    };
+    document::kind_from_text(text).is_some_and(|kind| {
+        !kind.is_empty()
+            && !workload::may_be_workload_text(kind)
+            && !settings.workloads.iter().any(|w| w.name() == kind)
+            && !workload::detect::may_carry_pods(Some(kind), text)
+    }) && named("apiVersion:")
+        && named("kind:")
+        && crate::spans::top_level_entries(text, false).is_ok_and(|n| n.is_some())
 }
 
 /// Split a document into the lines we keep when it changes (its `---` line and the
@@ -225,6 +270,63 @@ fn leading_lines(text: &str) -> (String, &str) {
     (prefix, rest)
 }
 
+/// How messages name a document: `document N`, counting only the documents with
+/// content (Helm's comment-only documents for disabled templates are not counted), and
+/// the template Helm's `# Source:` comment names.
+#[derive(Debug, Default)]
+pub struct Label {
+    number: usize,
+    has_content: bool,
+    source: Option<String>,
+}
+
+impl Label {
+    /// Move on to the document `bytes`.
+    pub fn next(&mut self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let content = |line: &&str| {
+            let t = line.trim();
+            !(t.is_empty() || t.starts_with('#') || is_marker(t))
+        };
+        self.has_content = text.lines().any(|l| content(&l));
+        if self.has_content {
+            self.number += 1;
+        }
+        self.source = text
+            .lines()
+            .take_while(|l| !content(l))
+            .find_map(|l| l.trim().strip_prefix("# Source:"))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+    }
+}
+
+/// A `---` or `...` line with nothing after it but a comment.
+fn is_marker(line: &str) -> bool {
+    ["---", "..."].iter().any(|m| {
+        line.strip_prefix(m)
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    })
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.has_content {
+            write!(f, "document {}", self.number)?;
+        } else {
+            write!(
+                f,
+                "the comment-only document after document {}",
+                self.number
+            )?;
+        }
+        match &self.source {
+            Some(source) => write!(f, " ({source})"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What a whole stream run produced.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -250,8 +352,10 @@ where
     E: Write,
 {
     let mut summary = Summary::default();
+    let mut label = Label::default();
     for doc in docs {
         let doc = doc?;
+        label.next(&doc.bytes);
         let processed = process_doc(&doc, settings);
         summary.documents += 1;
         summary
@@ -274,7 +378,7 @@ where
             writeln!(
                 diagnostics,
                 "pinpoint-inject: {}",
-                result.line_in(Some(doc.index))
+                result.line_in(Some(&label.to_string()))
             )?;
         }
     }
@@ -321,6 +425,26 @@ mod tests {
         );
         let docs = split("a: 1\n---\nb: 2\n");
         assert_eq!(docs[1].2, 2);
+    }
+
+    #[test]
+    fn documents_are_named_as_a_user_counts_them() {
+        let mut label = Label::default();
+        let mut names = Vec::new();
+        for doc in split(
+            "---\n# Source: shop/templates/a.yaml\n---\n# Source: shop/templates/b.yaml\na: 1\n---\nb: 2\n",
+        ) {
+            label.next(doc.0.as_bytes());
+            names.push(label.to_string());
+        }
+        assert_eq!(
+            names,
+            [
+                "the comment-only document after document 0 (shop/templates/a.yaml)",
+                "document 1 (shop/templates/b.yaml)",
+                "document 2"
+            ]
+        );
     }
 
     #[test]

@@ -154,9 +154,13 @@ pub enum ListStyle {
 }
 
 impl ListStyle {
-    /// Guess the style from the first block sequence entry that follows a mapping key.
+    /// Guess the style from the block sequences that follow a mapping key: the one most
+    /// of them use (a ResourceList's `items:` may be indented while its items' own lists
+    /// are compact), the first one seen on a tie.
     pub fn detect(text: &str) -> Self {
         let mut previous: Option<&str> = None;
+        let (mut compact, mut indented) = (0usize, 0usize);
+        let mut first = None;
         for line in text.lines() {
             let trimmed = line.trim_start();
             if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -165,21 +169,26 @@ impl ListStyle {
             if (trimmed.starts_with("- ") || trimmed == "-")
                 && let Some(prev) = previous
                 && prev.trim_end().ends_with(':')
+                && !prev.trim_start().starts_with("- ")
             {
                 let prev_indent = prev.len() - prev.trim_start().len();
                 let indent = line.len() - trimmed.len();
-                let prev_is_item = prev.trim_start().starts_with("- ");
-                if !prev_is_item {
-                    return if indent > prev_indent {
-                        ListStyle::Indented
-                    } else {
-                        ListStyle::Compact
-                    };
-                }
+                let style = if indent > prev_indent {
+                    indented += 1;
+                    ListStyle::Indented
+                } else {
+                    compact += 1;
+                    ListStyle::Compact
+                };
+                first.get_or_insert(style);
             }
             previous = Some(line);
         }
-        ListStyle::Compact
+        match compact.cmp(&indented) {
+            std::cmp::Ordering::Greater => ListStyle::Compact,
+            std::cmp::Ordering::Less => ListStyle::Indented,
+            std::cmp::Ordering::Equal => first.unwrap_or_default(),
+        }
     }
 }
 

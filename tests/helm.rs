@@ -79,7 +79,7 @@ fn post_renderer_args_config_injects_the_chart_and_keeps_every_resource() {
     assert_wired(web, "web", "JAVA_TOOL_OPTIONS");
     assert!(
         out.stdout
-            .contains("value: -XX:MaxRAMPercentage=75 $(PINPOINT_AGENT_OPTS)"),
+            .contains("value: \"-XX:MaxRAMPercentage=75 $(PINPOINT_AGENT_OPTS)\""),
         "{out}"
     );
     assert!(

@@ -395,11 +395,15 @@ fn broken_resource_lists_still_give_a_resource_list_with_an_error() {
         format!("{head}items: []\nfunctionConfig: {{apiVersion: v1, kind: ConfigMap, data: {{colectorHost: c}}}}\n").as_bytes(),
         "unknown key `colectorHost`",
     );
-    // Every item is written back in KRM mode: a scalar Kubernetes reads otherwise fails the run.
-    krm_fails(
-        format!("{head}{FUNCTION_CONFIG}items:\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c}}, data: {{on: x}}}}\n").as_bytes(),
-        "ResourceList: line 5, column 65: Kubernetes reads the unquoted key `on` as the key `true`",
+    // Items are written back as their own text: a scalar Kubernetes reads otherwise
+    // (`on:` is the key "true" to it) no longer fails the run, and comes out as it came in.
+    let input = format!(
+        "{head}{FUNCTION_CONFIG}items:\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c}}, data: {{on: x}}}}\n"
     );
+    let run = run_bin(&[], input.as_bytes(), Limits::default());
+    sane(&run, "on: as a key");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(String::from_utf8(run.stdout).unwrap(), input);
     let bomb = billion_laughs("ConfigMap").replace('\n', "\n  ");
     krm_fails(
         format!("{head}{FUNCTION_CONFIG}items:\n- {bomb}\n").as_bytes(),

@@ -1,6 +1,7 @@
 //! pinpoint-inject as an exec KRM function of the real kpt (1.0.0-beta), on copies of
 //! `examples/kpt/` (kpt edits packages in place): `kpt fn eval` with a config file and
-//! with `key=value` arguments, and `kpt fn render` of the Kptfile pipeline.
+//! with `key=value` arguments, `kpt fn render` of the Kptfile pipeline, and the same
+//! package through `cat` (an identity function) for comparison: only the wiring differs.
 
 mod common;
 
@@ -234,4 +235,64 @@ fn render_without_function_config_reads_pinpoint_inject_config() {
         "orders",
         "JAVA_TOOL_OPTIONS",
     );
+}
+
+/// The issue-11 promise with kpt writing files back: a package with comments, flow
+/// style and quoted look-alike strings, run through pinpoint-inject and through `cat`
+/// (an identity function), differs only by the wiring: every file we do not change is
+/// what `cat` leaves, and every line of a changed file is still there.
+#[test]
+fn eval_differs_from_an_identity_function_only_by_the_wiring() {
+    let write = |pkg: &Package| {
+        std::fs::write(
+            pkg.pkg().join("extra.yaml"),
+            "# shop services\napiVersion: v1\nkind: Service # keep\nmetadata: {name: orders, labels: {app: orders, tier: \"on\"}}\nspec:\n  ports: [{port: 80, targetPort: \"8080\"}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web # the front end\n  labels: {app: web, version: \"1.10\"}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: app # JVM\n        image: 'registry.example.com/web:1'\n        env: [{name: MODE, value: \"yes\"}]\n",
+        )
+        .unwrap();
+    };
+    let ours = Package::new();
+    write(&ours);
+    let config = ours.pkg().join("pinpoint.yaml");
+    let r = ours.eval(&["--fn-config", config.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let identity = Package::new();
+    write(&identity);
+    let pkg = identity.pkg();
+    let r = identity.kpt(
+        identity.dir.path(),
+        &["fn", "eval", pkg.to_str().unwrap(), "--exec", "cat"],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let (ours, theirs) = (ours.files(), identity.files());
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>()
+    );
+    let mut changed = 0;
+    for (name, text) in &ours {
+        let cat = &theirs[name];
+        if text == cat {
+            continue;
+        }
+        changed += 1;
+        // Kept, or grown where a flow collection got our entries (`{labels: {...}}`).
+        let grew = |short: &str, long: &str| {
+            let mut rest = long.chars();
+            long.len() > short.len() && short.chars().all(|c| rest.any(|d| d == c))
+        };
+        for line in cat.lines() {
+            assert!(
+                text.lines().any(|l| l == line || grew(line, l)),
+                "{name}: the line {line:?} kpt kept with cat is gone\n{text}"
+            );
+        }
+    }
+    assert!(
+        changed >= 2,
+        "the example and the extra Deployment are injected"
+    );
+    assert!(ours["extra.yaml"].contains(
+        "kind: Service # keep\nmetadata: {name: orders, labels: {app: orders, tier: \"on\"}}"
+    ));
 }

@@ -9,7 +9,7 @@
 //! `tests/oracle/yaml11-traps.yaml` (octal modes, `"on"`, `0x1F`, `1_000`, block scalars,
 //! merge keys, `!!binary`, big numbers, timestamps, JSON and flow style…), each under
 //! three configs. Then every plain scalar spelling we could think of, as a value and as
-//! a key: read as kubectl reads it, or refused with an error. And what kubectl and the
+//! a key: kept as written, so kubectl reads it as before. And what kubectl and the
 //! tool each do with broken input, recorded.
 //!
 //! Needs kubectl on PATH (skipped with a note otherwise; `PINPOINT_REQUIRE_KUBECTL=1`
@@ -171,67 +171,47 @@ fn pod_with(body: &str) -> String {
     )
 }
 
-/// Split spellings into those the tool writes back (`Ok`) and those it refuses, with
-/// an error that names the line and column of the scalar (`Err`).
-fn accepted(make: impl Fn(&str) -> String, line: u64) -> (Vec<String>, Vec<String>) {
+/// Inject `doc` and check that the output keeps every line of the input: the scalars
+/// are never written again, so they cannot change. Only a document our YAML library
+/// cannot read at all (`1e309`, a number past every float) is refused, with its place.
+fn injected_in_place(doc: &str) -> bool {
     let settings = support::settings(&repo().join("tests/oracle/config-default.yaml"));
-    let (mut ok, mut refused) = (Vec::new(), Vec::new());
-    for spelling in spellings() {
-        let doc = make(&spelling);
-        let run = transform_stream(doc.as_bytes(), &settings);
-        if run.errors == 0 {
-            ok.push(spelling);
-        } else {
-            assert!(
-                run.diagnostics.contains(&format!("line {line}, column")),
-                "{spelling:?}: {}",
-                run.diagnostics
-            );
-            assert_eq!(
-                run.output,
-                doc.as_bytes(),
-                "a refused document is unchanged"
-            );
-            refused.push(spelling);
-        }
+    let run = transform_stream(doc.as_bytes(), &settings);
+    if pinpoint_inject::yaml::from_str::<Value>(doc).is_err() {
+        assert_eq!(run.errors, 1, "{}", run.diagnostics);
+        assert!(run.diagnostics.contains(", column "), "{}", run.diagnostics);
+        assert_eq!(run.output, doc.as_bytes());
+        return false;
     }
-    (ok, refused)
+    assert_eq!(run.errors, 0, "{}", run.diagnostics);
+    assert_eq!(run.changed, 1, "{}", run.diagnostics);
+    let output = String::from_utf8(run.output).unwrap();
+    support::invariants::check_lines(doc, &output, &settings);
+    true
 }
 
 #[test]
-fn every_plain_value_is_read_as_kubectl_reads_it_or_refused() {
-    let (ok, refused) = accepted(|s| pod_with("") + &format!("    args:\n    - {s}\n"), 10);
-    for must in ["tRue", "yEs", "0X1F", "1__000", "0.1_2", ".inf", "1e309"] {
-        assert!(refused.contains(&must.to_string()), "{must} is not refused");
+fn every_plain_value_is_kept_as_kubectl_reads_it() {
+    // Once refused (`tRue`, `0X1F`, `1__000`…: read differently by kubectl and by
+    // serde-saphyr); now written back as they were, so kubectl reads the same.
+    let one = |s: &str| pod_with("") + &format!("    args:\n    - {s}\n");
+    let readable: Vec<String> = spellings()
+        .into_iter()
+        .filter(|s| injected_in_place(&one(s)))
+        .collect();
+    assert!(!readable.iter().any(|s| s == "1e309"));
+    for must in ["tRue", "yEs", "0X1F", "1__000", "0.1_2", "on", "0644"] {
+        assert!(readable.iter().any(|s| s == must), "{must} is refused");
     }
-    for must in [
-        "on",
-        "NO",
-        "y",
-        "0644",
-        "0x1F",
-        "1_000",
-        "1e3",
-        "0o17",
-        "2001-12-14",
-    ] {
-        assert!(ok.contains(&must.to_string()), "{must} is refused");
-    }
+    let list: Vec<String> = readable.iter().map(|s| format!("    - {s}\n")).collect();
+    let doc = pod_with("") + "    args:\n" + &list.concat();
+    assert!(injected_in_place(&doc));
     if !have_kubectl() {
         return;
     }
-    // All the accepted ones in one workload: kubectl reads the same list before and after.
-    let list: Vec<String> = ok.iter().map(|s| format!("    - {s}\n")).collect();
-    let doc = pod_with("") + "    args:\n" + &list.concat();
     let (before, after) = inject_and_read(&doc);
     let args = |objects: &[Value]| objects[0]["spec"]["containers"][0]["args"].clone();
-    let (before, after) = (args(&before), args(&after));
-    for (i, spelling) in ok.iter().enumerate() {
-        assert_eq!(
-            before[i], after[i],
-            "{spelling:?} reads differently after a round trip"
-        );
-    }
+    assert_eq!(args(&before), args(&after));
 }
 
 /// Inject `doc` with the default oracle config (it must be injected) and read input and
@@ -252,28 +232,45 @@ fn inject_and_read(doc: &str) -> (Vec<Value>, Vec<Value>) {
 }
 
 #[test]
-fn every_plain_key_is_read_as_kubectl_reads_it_or_refused() {
-    let (ok, refused) = accepted(|s| pod_with(&format!("  labels:\n    {s}: x\n")), 6);
-    for must in [
-        "on", "y", "NO", "0644", "0x1F", "1_000", "1e3", ".5", "+12", "~",
-    ] {
-        assert!(
-            refused.contains(&must.to_string()),
-            "{must} is not refused as a key"
-        );
-    }
-    for must in ["tRue", "nULL", "1", "12", "1.5", "2001-12-14"] {
-        assert!(ok.contains(&must.to_string()), "{must} is refused as a key");
-    }
+fn every_plain_key_is_kept_as_kubectl_reads_it() {
+    // `on:` is the key "true" to kubectl and "on" to serde-saphyr: once refused, now
+    // kept as written (so kubectl reads the same), since that text is never re-emitted.
+    let docs: Vec<String> = spellings()
+        .iter()
+        .map(|s| pod_with(&format!("  labels:\n    {s}: x\n")))
+        .filter(|doc| injected_in_place(doc))
+        .collect();
+    assert!(docs.iter().any(|d| d.contains("\n    on: x\n")));
     if !have_kubectl() {
         return;
     }
-    let labels: Vec<String> = ok.iter().map(|s| format!("    {s}: x\n")).collect();
-    let doc = pod_with(&format!("  labels:\n{}", labels.concat()));
-    let (before, after) = inject_and_read(&doc);
-    assert_eq!(
-        before[0]["metadata"]["labels"],
-        after[0]["metadata"]["labels"]
+    // kubectl reads the labels of each input and its output the same (where it reads the
+    // input at all: a null key or a number past 64 bits is an error to it).
+    let stream = docs.join("---\n");
+    let config = repo().join("tests/oracle/config-default.yaml");
+    let run = run_bin(
+        &["--config", config.to_str().unwrap()],
+        stream.as_bytes(),
+        Limits::default(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let outs = support::invariants::split(&run.stdout);
+    let mut compared = 0;
+    for (doc, out) in docs.iter().zip(&outs) {
+        let Ok(before) = kubectl_read(doc.as_bytes()) else {
+            continue;
+        };
+        let after = kubectl_read(out).expect("kubectl reads what it read before");
+        assert_eq!(
+            before[0]["metadata"]["labels"],
+            after[0]["metadata"]["labels"]
+        );
+        compared += 1;
+    }
+    assert!(
+        compared > docs.len() / 2,
+        "kubectl read {compared} of {}",
+        docs.len()
     );
 }
 

@@ -676,7 +676,9 @@ fn user_variables_that_look_like_ours_survive_a_second_run() {
     let run = check_stream(input.as_bytes(), &default_settings());
     let out = String::from_utf8(run.output).unwrap();
     assert!(
-        out.contains("value: keep") && out.contains("value: x $(PINPOINT_AGENT_OPTS)"),
+        // Kept as the user wrote them (flow entries, quotes and all).
+        out.contains("{name: PINPOINT_ORIGINAL_X, value: keep}")
+            && out.contains("{name: OTHER, value: \"x $(PINPOINT_AGENT_OPTS)\"}"),
         "{out}"
     );
 }

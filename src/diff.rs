@@ -1,0 +1,343 @@
+//! What changed between a document's parsed value and the value the core made of it,
+//! as a short list of [`Edit`]s located in the document's span tree: insert a mapping
+//! entry or a sequence item, replace a value, remove an entry or an item. Mappings are
+//! compared by key; sequences keep the elements that are equal (in order), pair the
+//! rest by their `name` field (Kubernetes' merge key for containers, env, volumes and
+//! mounts) and insert or remove what is left.
+
+use crate::spans::{Kind, Node};
+use serde_json::{Map, Value};
+use serde_saphyr::granit_parser::ScalarStyle;
+
+/// One change to the text, located by the node it applies to.
+#[derive(Debug, Clone)]
+pub enum Edit<'a> {
+    /// A new `key: value` entry in `map`, after entry `after` (`None`: first).
+    InsertEntry {
+        map: &'a Node<'a>,
+        after: Option<usize>,
+        key: String,
+        value: Value,
+    },
+    /// A new item in `seq`, before item `before` (`None`: at the end).
+    InsertItem {
+        seq: &'a Node<'a>,
+        before: Option<usize>,
+        value: Value,
+    },
+    /// A new value for entry `entry` of `map`.
+    ReplaceValue {
+        map: &'a Node<'a>,
+        entry: usize,
+        value: Value,
+    },
+    /// A new value for item `index` of `seq`.
+    ReplaceItem {
+        seq: &'a Node<'a>,
+        index: usize,
+        value: Value,
+    },
+    RemoveEntry {
+        map: &'a Node<'a>,
+        entry: usize,
+    },
+    RemoveItem {
+        seq: &'a Node<'a>,
+        index: usize,
+    },
+    /// Text added at the end of a `|-` or `>-` block scalar's last line (the options
+    /// variable's reference after the user's own folded value).
+    AppendToScalar {
+        scalar: &'a Node<'a>,
+        text: String,
+    },
+}
+
+/// Why a change cannot be located in the text (the caller re-emits instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlocated(pub String);
+
+/// The edits that turn `old` (read from the text `root` describes) into `new`.
+pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node<'a>) -> Result<Vec<Edit<'a>>, Unlocated> {
+    let mut edits = Vec::new();
+    if !diff_node(old, new, root, &mut edits)? {
+        return Err(Unlocated("the whole document changed".into()));
+    }
+    Ok(edits)
+}
+
+/// Diff inside `node`; `Ok(false)` when the node must be replaced as a whole (its type
+/// changed, a scalar changed, or a collection became empty).
+fn diff_node<'a>(
+    old: &Value,
+    new: &Value,
+    node: &'a Node<'a>,
+    edits: &mut Vec<Edit<'a>>,
+) -> Result<bool, Unlocated> {
+    if old == new {
+        return Ok(true);
+    }
+    if node.special {
+        return Err(Unlocated(format!(
+            "line {}: an anchor, alias, tag or merge key is where the change goes",
+            node.line
+        )));
+    }
+    match (old, new, &node.kind) {
+        (Value::Object(o), Value::Object(n), Kind::Map { .. }) if !n.is_empty() => {
+            diff_map(o, n, node, edits)?;
+            Ok(true)
+        }
+        (Value::Array(o), Value::Array(n), Kind::Seq { .. }) if !n.is_empty() => {
+            diff_seq(o, n, node, edits)?;
+            Ok(true)
+        }
+        (Value::String(o), Value::String(n), Kind::Scalar { style, .. })
+            if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                && n.starts_with(o.as_str())
+                && !o.is_empty()
+                && !o.ends_with('\n')
+                && !n[o.len()..].contains('\n')
+                && n[o.len()..].starts_with(' ') =>
+        {
+            edits.push(Edit::AppendToScalar {
+                scalar: node,
+                text: n[o.len()..].to_string(),
+            });
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+fn entry_index(node: &Node<'_>, key: &str) -> Result<usize, Unlocated> {
+    node.entries()
+        .iter()
+        .position(|e| e.key == key)
+        .ok_or_else(|| Unlocated(format!("line {}: key {key:?} not found", node.line)))
+}
+
+fn diff_map<'a>(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    node: &'a Node<'a>,
+    edits: &mut Vec<Edit<'a>>,
+) -> Result<(), Unlocated> {
+    if node.entries().len() != old.len() {
+        return Err(Unlocated(format!(
+            "line {}: the mapping's text and value differ",
+            node.line
+        )));
+    }
+    for key in old.keys().filter(|k| !new.contains_key(*k)) {
+        edits.push(Edit::RemoveEntry {
+            map: node,
+            entry: entry_index(node, key)?,
+        });
+    }
+    let mut after = None;
+    for (key, value) in new {
+        match old.get(key) {
+            Some(before) => {
+                let entry = entry_index(node, key)?;
+                let child = &node.entries()[entry].value;
+                if !diff_node(before, value, child, edits)? {
+                    edits.push(Edit::ReplaceValue {
+                        map: node,
+                        entry,
+                        value: value.clone(),
+                    });
+                }
+                after = Some(entry);
+            }
+            None => edits.push(Edit::InsertEntry {
+                map: node,
+                after,
+                key: key.clone(),
+                value: value.clone(),
+            }),
+        }
+    }
+    Ok(())
+}
+
+fn name_of(value: &Value) -> Option<&str> {
+    value.get("name").and_then(Value::as_str)
+}
+
+/// For each new element, the old element it continues (equal, or the same `name`).
+fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
+    // Longest common subsequence of equal elements (lists in a pod spec are short).
+    let (m, n) = (old.len(), new.len());
+    let mut table = vec![0u32; (m + 1) * (n + 1)];
+    let at = |i: usize, j: usize| i * (n + 1) + j;
+    for i in (0..m).rev() {
+        for j in (0..n).rev() {
+            table[at(i, j)] = if old[i] == new[j] {
+                table[at(i + 1, j + 1)] + 1
+            } else {
+                table[at(i + 1, j)].max(table[at(i, j + 1)])
+            };
+        }
+    }
+    let mut pairs = vec![None; n];
+    let mut taken = vec![false; m];
+    let (mut i, mut j) = (0, 0);
+    while i < m && j < n {
+        if old[i] == new[j] {
+            pairs[j] = Some(i);
+            taken[i] = true;
+            i += 1;
+            j += 1;
+        } else if table[at(i + 1, j)] >= table[at(i, j + 1)] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    // The rest pair up by name (the same container, variable or volume, edited), where
+    // that keeps the order: between the equal neighbours before and after it.
+    let mut low: Option<usize> = None;
+    for j in 0..n {
+        if let Some(i) = pairs[j] {
+            low = Some(i);
+            continue;
+        }
+        let Some(name) = name_of(&new[j]) else {
+            continue;
+        };
+        let high = pairs[j + 1..].iter().flatten().next().copied().unwrap_or(m);
+        let from = low.map_or(0, |l| l + 1);
+        if let Some(i) = (from..high).find(|&i| !taken[i] && name_of(&old[i]) == Some(name)) {
+            pairs[j] = Some(i);
+            taken[i] = true;
+            low = Some(i);
+        }
+    }
+    // Between two kept elements, as many old as new ones left: the same ones, edited
+    // (a ResourceList's items, which have no `name`).
+    let mut j = 0;
+    while j < n {
+        if pairs[j].is_some() {
+            j += 1;
+            continue;
+        }
+        let gap_end = (j..n).find(|&k| pairs[k].is_some()).unwrap_or(n);
+        let low = pairs[..j].iter().flatten().last().map_or(0, |i| i + 1);
+        let high = pairs[gap_end..]
+            .iter()
+            .flatten()
+            .next()
+            .copied()
+            .unwrap_or(m);
+        let olds: Vec<usize> = (low..high).filter(|&i| !taken[i]).collect();
+        if olds.len() == gap_end - j {
+            for (k, i) in (j..gap_end).zip(olds) {
+                pairs[k] = Some(i);
+                taken[i] = true;
+            }
+        }
+        j = gap_end;
+    }
+    pairs
+}
+
+fn diff_seq<'a>(
+    old: &[Value],
+    new: &[Value],
+    node: &'a Node<'a>,
+    edits: &mut Vec<Edit<'a>>,
+) -> Result<(), Unlocated> {
+    if node.items().len() != old.len() {
+        return Err(Unlocated(format!(
+            "line {}: the sequence's text and value differ",
+            node.line
+        )));
+    }
+    let pairs = align(old, new);
+    let kept: Vec<usize> = pairs.iter().flatten().copied().collect();
+    if kept.windows(2).any(|w| w[0] > w[1]) {
+        return Err(Unlocated(format!(
+            "line {}: the sequence was reordered",
+            node.line
+        )));
+    }
+    for index in (0..old.len()).filter(|i| !kept.contains(i)) {
+        edits.push(Edit::RemoveItem { seq: node, index });
+    }
+    for (j, value) in new.iter().enumerate() {
+        match pairs[j] {
+            Some(index) => {
+                if !diff_node(&old[index], value, &node.items()[index], edits)? {
+                    edits.push(Edit::ReplaceItem {
+                        seq: node,
+                        index,
+                        value: value.clone(),
+                    });
+                }
+            }
+            None => edits.push(Edit::InsertItem {
+                seq: node,
+                before: pairs[j + 1..].iter().flatten().next().copied(),
+                value: value.clone(),
+            }),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spans;
+    use serde_json::json;
+
+    fn summary(text: &str, new: Value) -> Vec<String> {
+        let old: Value = crate::yaml::from_str(text).unwrap();
+        let root = spans::parse(text).unwrap();
+        diff(&old, &new, &root)
+            .unwrap()
+            .iter()
+            .map(|e| match e {
+                Edit::InsertEntry { after, key, .. } => format!("insert {key} after {after:?}"),
+                Edit::InsertItem { before, value, .. } => format!("item {value} before {before:?}"),
+                Edit::ReplaceValue { entry, value, .. } => format!("entry {entry} = {value}"),
+                Edit::ReplaceItem { index, value, .. } => format!("item {index} = {value}"),
+                Edit::RemoveEntry { entry, .. } => format!("remove entry {entry}"),
+                Edit::RemoveItem { index, .. } => format!("remove item {index}"),
+                Edit::AppendToScalar { text, .. } => format!("append {text:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn env_gets_entries_in_front_and_a_new_value() {
+        let text = "env:\n- name: J\n  value: x\n- name: K\n  value: z\n";
+        let new = json!({"env": [{"name": "P", "value": "p"}, {"name": "J", "value": "x $(P)"}, {"name": "K", "value": "z"}]});
+        assert_eq!(
+            summary(text, new),
+            [
+                "item {\"name\":\"P\",\"value\":\"p\"} before Some(0)",
+                "entry 1 = \"x $(P)\""
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_are_added_removed_and_replaced() {
+        let text = "a: 1\nb: {c: 2}\nd: [1]\n";
+        let new = json!({"a": 1, "b": {}, "e": 3});
+        assert_eq!(
+            summary(text, new),
+            ["remove entry 2", "entry 1 = {}", "insert e after Some(1)"]
+        );
+    }
+
+    #[test]
+    fn aliases_are_not_edited() {
+        let text = "a: &x {b: 1}\nc: *x\n";
+        let old: Value = crate::yaml::from_str(text).unwrap();
+        let root = spans::parse(text).unwrap();
+        assert!(diff(&old, &json!({"a": {"b": 1}, "c": {"b": 2}}), &root).is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! The YAML text of what we insert: block lines at a given indentation, or one line of
+//! flow style. Block text comes from [`crate::yaml::to_string`], which quotes every string
+//! go-yaml would read as something else; flow text writes a string plain only when that
+//! emitter would too, and double-quoted (JSON) otherwise, so both are YAML 1.1-safe.
+
+use crate::yaml::{self, ListStyle};
+use serde_json::Value;
+
+/// A value as block YAML lines, every line indented by `col` spaces.
+pub fn block(value: &Value, col: usize, style: ListStyle) -> String {
+    let rendered = yaml::to_string(value, style);
+    let pad = " ".repeat(col);
+    let mut out = String::with_capacity(rendered.len() + 8 * col);
+    for line in rendered.split_inclusive('\n') {
+        if line != "\n" {
+            out.push_str(&pad);
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The block lines of a non-empty collection that becomes the value of a key at
+/// column `key_col` (without the final newline); `None` for a scalar or empty one.
+pub fn block_body(value: &Value, key_col: usize, style: ListStyle) -> Option<String> {
+    let col = match value {
+        Value::Object(o) if !o.is_empty() => key_col + 2,
+        Value::Array(a) if !a.is_empty() => match style {
+            ListStyle::Compact => key_col,
+            ListStyle::Indented => key_col + 2,
+        },
+        _ => return None,
+    };
+    Some(block(value, col, style).trim_end_matches('\n').to_string())
+}
+
+/// A scalar as the block emitter writes it, when that fits on one line.
+pub fn block_scalar(value: &Value) -> Option<String> {
+    let rendered = yaml::to_string(value, ListStyle::Compact);
+    let line = rendered.strip_suffix('\n')?;
+    (!line.contains('\n') && !line.starts_with(['|', '>'])).then(|| line.to_string())
+}
+
+/// A string as a flow scalar: plain when it is made of safe characters and the block
+/// emitter would write it plain too (so YAML 1.1 reads it as a string), else quoted.
+pub fn flow_scalar(s: &str) -> String {
+    let safe_char = |c: char| c.is_ascii_alphanumeric() || "._/-$()=;@+~%".contains(c);
+    let plain = !s.is_empty()
+        && s.chars().all(|c| safe_char(c) || c == ' ')
+        && !s.starts_with([' ', '-', '~', '%', '@'])
+        && !s.ends_with(' ')
+        && block_scalar(&Value::String(s.to_string())).as_deref() == Some(s);
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).expect("a string serializes")
+    }
+}
+
+/// A value in flow style, on one line.
+pub fn flow(value: &Value) -> String {
+    match value {
+        Value::String(s) => flow_scalar(s),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", flow_scalar(k), flow(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
