@@ -153,7 +153,7 @@ fn eval_with_key_value_arguments_configures_through_a_config_map() {
     assert!(out.stderr.contains("[PASS]"), "{out}");
     // Our warnings reach kpt's results too.
     assert!(
-        out.stderr.contains("[warning]: spec.naming.agentId podIP"),
+        out.stderr.contains("[warning]: data.agentId podIP"),
         "{out}"
     );
     assert_injected_in_place(&pkg, "JAVA_OPTS");
@@ -171,7 +171,7 @@ fn eval_config_error_fails_with_our_message_and_leaves_files_alone() {
     assert!(out.stderr.contains("[FAIL]"), "{out}");
     assert!(
         out.stderr.contains(
-            r#"[error]: invalid function config: spec.collector.host: "bad host" is not a hostname or an IP address"#
+            r#"[error]: invalid function config: data.collectorHost: "bad host" is not a hostname or an IP address"#
         ),
         "{out}"
     );
