@@ -47,5 +47,6 @@ fn every_changed_document_keeps_its_lines() {
             check_lines(before, after, &config);
         }
     }
-    assert!(changed >= 30, "{changed} documents changed");
+    // The corpus's JVM workloads (7) and the two examples' workloads at least.
+    assert!(changed >= 9, "{changed} documents changed");
 }
