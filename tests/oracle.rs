@@ -1,7 +1,7 @@
 //! kubectl as the oracle: Kubernetes' own YAML reader (`kubectl annotate --local -o json`
 //! prints every object of a file as the API server would decode it) must see exactly
 //! the same objects in our output as in our input, once what the injection adds is taken
-//! out again by `support::uninject` (written from the documented wiring, not from
+//! out again by `common::uninject` (written from the documented wiring, not from
 //! `src/inject.rs`).
 //!
 //! Inputs: the real manifests of `tests/corpus/`, the seed example,
@@ -15,14 +15,14 @@
 //! Needs kubectl on PATH (skipped with a note otherwise; `PINPOINT_REQUIRE_KUBECTL=1`
 //! makes its absence a failure).
 
-mod support;
+mod common;
 
+use common::invariants::transform_stream;
+use common::uninject::{normalize, uninject};
+use common::{Limits, have_kubectl, kubectl_read, repo, run_bin};
 use pinpoint_inject::config::Settings;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use support::invariants::transform_stream;
-use support::uninject::{normalize, uninject};
-use support::{Limits, have_kubectl, kubectl_read, repo, run_bin};
 
 fn inputs() -> Vec<PathBuf> {
     let corpus = repo().join("tests/corpus");
@@ -68,7 +68,7 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 /// Run the binary on every input with `config`; kubectl must read the same objects
 /// before and after, once the wiring is out. Returns how many pod templates were wired.
 fn same_objects_for_kubectl(config: &Path) -> usize {
-    let settings: Settings = support::settings(config);
+    let settings: Settings = common::settings(config);
     let config = config.to_str().unwrap();
     let mut wired = 0;
     for input in inputs() {
@@ -174,7 +174,7 @@ fn pod_with(body: &str) -> String {
 /// Split spellings into those the tool writes back (`Ok`) and those it refuses, with
 /// an error that names the line and column of the scalar (`Err`).
 fn accepted(make: impl Fn(&str) -> String, line: u64) -> (Vec<String>, Vec<String>) {
-    let settings = support::settings(&repo().join("tests/oracle/config-default.yaml"));
+    let settings = common::settings(&repo().join("tests/oracle/config-default.yaml"));
     let (mut ok, mut refused) = (Vec::new(), Vec::new());
     for spelling in spellings() {
         let doc = make(&spelling);
