@@ -73,7 +73,7 @@ fn generate_renders_the_chart_and_injects_hooks_too() {
     let app = App::new();
     let out = app.generate(&[COLLECTOR, AGENT]);
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     assert_eq!(
         common::inventory(&docs),
         [
@@ -99,7 +99,7 @@ fn generate_renders_the_chart_and_injects_hooks_too() {
         out.stdout_text()
             .contains("-Dprofiler.transport.grpc.collector.ip=pinpoint-collector.pinpoint.svc")
     );
-    assert_valid("argocd-generate", &out.stdout_text());
+    assert_valid("argocd-generate", out.stdout_text());
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn generate_takes_values_files_and_the_application_name() {
         ("HELM_VALUES", "values.yaml values-prod.yaml"),
     ]);
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     let web = find(&docs, "Deployment", "shop-web");
     assert_eq!(web["spec"]["replicas"], 5);
     assert!(
@@ -137,7 +137,7 @@ fn generate_reads_a_config_file_from_the_repository() {
         ("PINPOINT_COLLECTOR_HOST", "ignored"),
     ]);
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     let web = find(&docs, "Deployment", "shop-web");
     let env = web["spec"]["template"]["spec"]["containers"][0]["env"]
         .as_array()
@@ -325,8 +325,8 @@ spec:
         b"",
     );
     out.ok();
-    assert_valid("argocd-repo-server", &out.stdout_text());
-    let patched = common::parse(&out.stdout_text());
+    assert_valid("argocd-repo-server", out.stdout_text());
+    let patched = common::parse(out.stdout_text());
     let spec = &patched["spec"]["template"]["spec"];
     let sidecar = spec["containers"]
         .as_array()

@@ -59,7 +59,7 @@ fn assert_same_resources(chart: &str, rendered: &[Value]) {
     plain.ok();
     assert_eq!(
         inventory(rendered),
-        inventory(&documents(&plain.stdout_text()))
+        inventory(&documents(plain.stdout_text()))
     );
 }
 
@@ -67,7 +67,7 @@ fn assert_same_resources(chart: &str, rendered: &[Value]) {
 fn post_renderer_args_config_injects_the_chart_and_keeps_every_resource() {
     let out = with_post_renderer_args("shop");
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     assert_eq!(
         inventory(&docs),
         [
@@ -96,7 +96,7 @@ fn post_renderer_args_config_injects_the_chart_and_keeps_every_resource() {
             .contains("---\n# Source: shop/templates/deployment.yaml\napiVersion: apps/v1\n"),
         "{out}"
     );
-    assert_valid("helm3-shop", &out.stdout_text());
+    assert_valid("helm3-shop", out.stdout_text());
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn helm3_does_not_post_render_hooks() {
     // to instrument hooks.
     let out = with_post_renderer_args("shop");
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     let job = find(&docs, "Job", "demo-migrate");
     assert!(!common::is_injected(job), "{job}");
     let plain = helm_template("shop", &[], &[]);
@@ -127,7 +127,7 @@ fn pinpoint_inject_config_variable_replaces_the_arguments() {
         &[("PINPOINT_INJECT_CONFIG", config())],
     );
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     assert_same_resources("shop", &docs);
     assert_wired(
         find(&docs, "Deployment", "demo-web"),
@@ -144,7 +144,7 @@ fn pinpoint_inject_config_variable_replaces_the_arguments() {
 fn subchart_workloads_are_injected_and_the_sidecar_is_not() {
     let out = with_post_renderer_args("umbrella");
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     assert_eq!(
         inventory(&docs),
         [
@@ -174,7 +174,7 @@ fn subchart_workloads_are_injected_and_the_sidecar_is_not() {
             .contains("-Dpinpoint.applicationName=payments "),
         "{out}"
     );
-    assert_valid("helm3-umbrella", &out.stdout_text());
+    assert_valid("helm3-umbrella", out.stdout_text());
 }
 
 #[test]
@@ -252,14 +252,14 @@ fn readme_recipe_injects_the_release_by_arguments_and_by_environment_not_hooks()
     let helm = Helm3::new();
     let template = helm.sh(&readme_command(SECTION, "helm template"));
     template.ok();
-    let docs = documents(&template.stdout_text());
+    let docs = documents(template.stdout_text());
     assert_wired(
         find(&docs, "Deployment", "shop-web"),
         "web",
         "JAVA_TOOL_OPTIONS",
     );
     assert!(!common::is_injected(find(&docs, "Job", "shop-migrate")));
-    assert_valid("helm3-readme", &template.stdout_text());
+    assert_valid("helm3-readme", template.stdout_text());
 
     let by_env = helm.sh(&readme_command(SECTION, "PINPOINT_INJECT_CONFIG="));
     by_env.ok();
@@ -319,7 +319,7 @@ fn helm3_cannot_install_the_helm4_plugin_and_keeps_its_link() {
         "{template}"
     );
     assert!(common::is_injected(find(
-        &documents(&template.stdout_text()),
+        &documents(template.stdout_text()),
         "Deployment",
         "shop-web"
     )));

@@ -155,11 +155,11 @@ fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
     helm.install();
     let out = helm.readme("helm template");
     out.ok();
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     let before = plain(&helm);
     assert_eq!(
         common::inventory(&docs),
-        common::inventory(&documents(&before.stdout_text()))
+        common::inventory(&documents(before.stdout_text()))
     );
     let job = find(&docs, "Job", "shop-migrate");
     assert_wired(job, "migrate", "JAVA_TOOL_OPTIONS");
@@ -174,7 +174,7 @@ fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
     );
     // pinpoint-inject kept the filename annotation: Helm sorted every document back
     // into its chart file (otherwise `generated-by-postrender-N.yaml`) and removed it.
-    assert_eq!(sources(&out.stdout_text()), sources(&before.stdout_text()));
+    assert_eq!(sources(out.stdout_text()), sources(before.stdout_text()));
     assert!(
         !out.stdout_text().contains("generated-by-postrender"),
         "{out}"
@@ -183,7 +183,7 @@ fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
         !out.stdout_text().contains(HELM4_FILENAME_ANNOTATION),
         "{out}"
     );
-    common::assert_valid("helm4-template", &out.stdout_text());
+    common::assert_valid("helm4-template", out.stdout_text());
 }
 
 #[test]
@@ -252,7 +252,7 @@ fn the_plugins_own_bin_is_used_when_path_has_none() {
     ]);
     out.ok();
     assert_wired(
-        find(&documents(&out.stdout_text()), "Deployment", "shop-web"),
+        find(&documents(out.stdout_text()), "Deployment", "shop-web"),
         "web",
         "JAVA_TOOL_OPTIONS",
     );

@@ -219,7 +219,7 @@ functionConfig:
 "#;
     let out = run_in_image(&root, &[], list);
     out.ok();
-    let output = common::parse(&out.stdout_text());
+    let output = common::parse(out.stdout_text());
     assert_eq!(output["kind"], "ResourceList");
     assert_eq!(
         output["results"][0]["message"], "injected: orders as orders",
@@ -242,7 +242,7 @@ functionConfig:
         "{out}"
     );
     assert_eq!(
-        common::parse(&out.stdout_text())["results"][0]["severity"],
+        common::parse(out.stdout_text())["results"][0]["severity"],
         "error"
     );
 }

@@ -18,14 +18,14 @@ fn krm_fixtures() {
         let (code, stdout) = (first.code, first.stdout_text());
 
         // Whatever happened, the output is one valid ResourceList.
-        let out: Value = yaml::from_str(&stdout).expect("the output is YAML");
+        let out: Value = yaml::from_str(stdout).expect("the output is YAML");
         assert_eq!(out["kind"], "ResourceList");
         assert!(out["items"].is_array());
 
         // Feeding the output back in changes no item.
         let again_run = common::inject(&[], stdout.as_bytes());
         let (again_code, again) = (again_run.code, again_run.stdout_text());
-        let again: Value = yaml::from_str(&again).unwrap();
+        let again: Value = yaml::from_str(again).unwrap();
         assert_eq!(
             again["items"],
             out["items"],

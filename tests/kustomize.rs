@@ -66,7 +66,7 @@ exit 125
 /// What both overlays must produce: every workload wired, the user's options kept,
 /// kustomize's namespace set, no bookkeeping annotation left, the config not emitted.
 fn assert_overlay_output(out: &Run) {
-    let docs = documents(&out.stdout_text());
+    let docs = documents(out.stdout_text());
     assert_eq!(
         common::inventory(&docs),
         [
@@ -105,7 +105,7 @@ fn assert_overlay_output(out: &Run) {
     }
     // The function config is local: it is not part of the output.
     assert!(!out.stdout_text().contains("PinpointInjector"));
-    assert_valid("kustomize", &out.stdout_text());
+    assert_valid("kustomize", out.stdout_text());
 }
 
 #[test]
@@ -250,7 +250,7 @@ fn readme_exec_function_runs_in_standalone_kustomize() {
     let container = docker.kustomize(&example("overlays/container"));
     container.ok();
     let parse = |run: &Run| -> Vec<Value> {
-        let mut docs = documents(&run.stdout_text());
+        let mut docs = documents(run.stdout_text());
         docs.sort_by_key(|d| format!("{:?}", common::kind_and_name(d)));
         docs
     };

@@ -31,7 +31,7 @@ fn readme_before_and_after_match_the_tool() {
         before.as_bytes(),
     );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let produced: Value = yaml::from_str(&out.stdout_text()).unwrap();
+    let produced: Value = yaml::from_str(out.stdout_text()).unwrap();
     assert_eq!(produced, after);
 }
 

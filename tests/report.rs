@@ -210,7 +210,7 @@ fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
 
     let krm = inject(&[], &resource_list(documents(&first.stdout)));
     assert_eq!(krm.code, Some(0), "{}", krm.stderr);
-    let out: Value = yaml::from_str(&krm.stdout_text()).unwrap();
+    let out: Value = yaml::from_str(krm.stdout_text()).unwrap();
     let messages: Vec<&str> = out["results"]
         .as_array()
         .unwrap()

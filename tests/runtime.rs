@@ -111,7 +111,7 @@ fn run_case(name: &str) {
         "pinpoint-inject failed:\n{}",
         injected.stderr
     );
-    let docs = common::documents(&injected.stdout_text());
+    let docs = common::documents(injected.stdout_text());
     let target = target(&common::read_yaml(&config_path));
 
     // 2. The collector at the config's ports; the config's host resolves to it

@@ -58,7 +58,7 @@ fn inject_corpus(config: &Path) {
             &std::fs::read(&input).unwrap(),
         );
         out.ok();
-        injected += documents(&out.stdout_text())
+        injected += documents(out.stdout_text())
             .iter()
             .filter(|d| is_injected(d))
             .count();
