@@ -73,7 +73,7 @@ fn generate_renders_the_chart_and_injects_hooks_too() {
     let app = App::new();
     let out = app.generate(&[COLLECTOR, AGENT]);
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     assert_eq!(
         common::inventory(&docs),
         [
@@ -96,10 +96,10 @@ fn generate_renders_the_chart_and_injects_hooks_too() {
         "JAVA_TOOL_OPTIONS",
     );
     assert!(
-        out.stdout
+        out.stdout_text()
             .contains("-Dprofiler.transport.grpc.collector.ip=pinpoint-collector.pinpoint.svc")
     );
-    assert_valid("argocd-generate", &out.stdout);
+    assert_valid("argocd-generate", out.stdout_text());
 }
 
 #[test]
@@ -113,11 +113,11 @@ fn generate_takes_values_files_and_the_application_name() {
         ("HELM_VALUES", "values.yaml values-prod.yaml"),
     ]);
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     let web = find(&docs, "Deployment", "shop-web");
     assert_eq!(web["spec"]["replicas"], 5);
     assert!(
-        out.stdout
+        out.stdout_text()
             .contains("-Dpinpoint.applicationName=prod-shop-web "),
         "{out}"
     );
@@ -137,7 +137,7 @@ fn generate_reads_a_config_file_from_the_repository() {
         ("PINPOINT_COLLECTOR_HOST", "ignored"),
     ]);
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     let web = find(&docs, "Deployment", "shop-web");
     let env = web["spec"]["template"]["spec"]["containers"][0]["env"]
         .as_array()
@@ -149,7 +149,10 @@ fn generate_reads_a_config_file_from_the_repository() {
 /// receive a partial set of manifests.
 fn assert_failed_without_output(out: &Run, message: &str) {
     out.failed();
-    assert!(out.stdout.is_empty(), "output reached Argo CD: {out}");
+    assert!(
+        out.stdout_text().is_empty(),
+        "output reached Argo CD: {out}"
+    );
     assert!(out.stderr.contains(message), "{out}");
 }
 
@@ -322,8 +325,8 @@ spec:
         b"",
     );
     out.ok();
-    assert_valid("argocd-repo-server", &out.stdout);
-    let patched = common::parse(&out.stdout);
+    assert_valid("argocd-repo-server", out.stdout_text());
+    let patched = common::parse(out.stdout_text());
     let spec = &patched["spec"]["template"]["spec"];
     let sidecar = spec["containers"]
         .as_array()

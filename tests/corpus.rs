@@ -3,7 +3,7 @@
 //! changed byte for byte; the workloads injected; a second run changes nothing; KRM
 //! mode gives the same items.
 
-mod binary;
+mod common;
 
 use pinpoint_inject::{stream, yaml};
 use serde_json::{Value, json};
@@ -16,8 +16,8 @@ fn corpus_dir() -> PathBuf {
 }
 
 fn run(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
-    let r = binary::run(args, stdin);
-    (r.code, r.stdout, r.stderr)
+    let r = common::inject(args, stdin);
+    (r.exit_code(), r.stdout, r.stderr)
 }
 
 fn raw_docs(bytes: &[u8]) -> Vec<Vec<u8>> {

@@ -4,9 +4,9 @@
 //! stdout. Every case is then run again on its own output (nothing may change) and in
 //! KRM mode (the same items must come out).
 
-mod binary;
+mod common;
 
-use binary::run;
+use common::inject;
 use pinpoint_inject::{stream, yaml};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -44,14 +44,14 @@ fn stream_fixtures() {
         let config = config_for(case);
         let config_arg = config.to_str().unwrap();
         let input = std::fs::read(path).unwrap();
-        let first = run(&["--config", config_arg], &input);
+        let first = inject(&["--config", config_arg], &input);
         let stdout = first.stdout_text();
-        insta::with_settings!({ description => binary::description(&input), omit_expression => true }, {
+        insta::with_settings!({ description => common::description(&input), omit_expression => true }, {
             insta::assert_snapshot!(first.transcript());
         });
 
         // Idempotence: the tool's own output goes through unchanged, byte for byte.
-        let second = run(&["--config", config_arg], &first.stdout);
+        let second = inject(&["--config", config_arg], &first.stdout);
         assert_eq!(
             String::from_utf8_lossy(&second.stdout),
             stdout,
@@ -69,7 +69,7 @@ fn stream_fixtures() {
         let (Some(inputs), Some(outputs)) = (documents(&input), documents(&first.stdout)) else {
             return; // a case about unparseable documents has no ResourceList form
         };
-        if first.code != 0 && first.stdout.is_empty() {
+        if first.code != Some(0) && first.stdout.is_empty() {
             return; // a config error stops the stream before any output
         }
         let config_doc: Value = yaml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
@@ -79,7 +79,7 @@ fn stream_fixtures() {
             "items": inputs,
             "functionConfig": config_doc,
         });
-        let krm = run(
+        let krm = inject(
             &[],
             yaml::to_string(&list, yaml::ListStyle::Compact).as_bytes(),
         );

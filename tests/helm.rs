@@ -57,14 +57,17 @@ fn with_post_renderer_args(chart: &str) -> Run {
 fn assert_same_resources(chart: &str, rendered: &[Value]) {
     let plain = helm_template(chart, &[], &[]);
     plain.ok();
-    assert_eq!(inventory(rendered), inventory(&documents(&plain.stdout)));
+    assert_eq!(
+        inventory(rendered),
+        inventory(&documents(plain.stdout_text()))
+    );
 }
 
 #[test]
 fn post_renderer_args_config_injects_the_chart_and_keeps_every_resource() {
     let out = with_post_renderer_args("shop");
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     assert_eq!(
         inventory(&docs),
         [
@@ -78,21 +81,22 @@ fn post_renderer_args_config_injects_the_chart_and_keeps_every_resource() {
     let web = find(&docs, "Deployment", "demo-web");
     assert_wired(web, "web", "JAVA_TOOL_OPTIONS");
     assert!(
-        out.stdout
+        out.stdout_text()
             .contains("value: \"-XX:MaxRAMPercentage=75 $(PINPOINT_AGENT_OPTS)\""),
         "{out}"
     );
     assert!(
-        out.stdout.contains("-Dpinpoint.applicationName=shop "),
+        out.stdout_text()
+            .contains("-Dpinpoint.applicationName=shop "),
         "{out}"
     );
     // Helm's `# Source:` comments survive on the edited document.
     assert!(
-        out.stdout
+        out.stdout_text()
             .contains("---\n# Source: shop/templates/deployment.yaml\napiVersion: apps/v1\n"),
         "{out}"
     );
-    assert_valid("helm3-shop", &out.stdout);
+    assert_valid("helm3-shop", out.stdout_text());
 }
 
 #[test]
@@ -103,16 +107,16 @@ fn helm3_does_not_post_render_hooks() {
     // to instrument hooks.
     let out = with_post_renderer_args("shop");
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     let job = find(&docs, "Job", "demo-migrate");
     assert!(!common::is_injected(job), "{job}");
     let plain = helm_template("shop", &[], &[]);
     let plain_job = plain
-        .stdout
+        .stdout_text()
         .split("---\n")
         .find(|d| d.contains("kind: Job"))
         .unwrap();
-    assert!(out.stdout.ends_with(plain_job), "{out}");
+    assert!(out.stdout_text().ends_with(plain_job), "{out}");
 }
 
 #[test]
@@ -123,21 +127,24 @@ fn pinpoint_inject_config_variable_replaces_the_arguments() {
         &[("PINPOINT_INJECT_CONFIG", config())],
     );
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     assert_same_resources("shop", &docs);
     assert_wired(
         find(&docs, "Deployment", "demo-web"),
         "web",
         "JAVA_TOOL_OPTIONS",
     );
-    assert_eq!(out.stdout, with_post_renderer_args("shop").stdout);
+    assert_eq!(
+        out.stdout_text(),
+        with_post_renderer_args("shop").stdout_text()
+    );
 }
 
 #[test]
 fn subchart_workloads_are_injected_and_the_sidecar_is_not() {
     let out = with_post_renderer_args("umbrella");
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     assert_eq!(
         inventory(&docs),
         [
@@ -163,10 +170,11 @@ fn subchart_workloads_are_injected_and_the_sidecar_is_not() {
         "{envoy}"
     );
     assert!(
-        out.stdout.contains("-Dpinpoint.applicationName=payments "),
+        out.stdout_text()
+            .contains("-Dpinpoint.applicationName=payments "),
         "{out}"
     );
-    assert_valid("helm3-umbrella", &out.stdout);
+    assert_valid("helm3-umbrella", out.stdout_text());
 }
 
 #[test]
@@ -199,7 +207,7 @@ fn bad_config_fails_helm_template_with_our_message() {
         ),
         "{out}"
     );
-    assert!(out.stdout.is_empty(), "{out}");
+    assert!(out.stdout_text().is_empty(), "{out}");
 }
 
 #[test]
@@ -218,7 +226,7 @@ fn a_document_it_refuses_fails_helm_template_with_our_message() {
         ),
         "{out}"
     );
-    assert!(out.stdout.is_empty(), "{out}");
+    assert!(out.stdout_text().is_empty(), "{out}");
 }
 
 /// Helm 3 as `helm` on PATH, with pinpoint-inject on PATH too, in a home of its own.
@@ -244,18 +252,18 @@ fn readme_recipe_injects_the_release_by_arguments_and_by_environment_not_hooks()
     let helm = Helm3::new();
     let template = helm.sh(&readme_command(SECTION, "helm template"));
     template.ok();
-    let docs = documents(&template.stdout);
+    let docs = documents(template.stdout_text());
     assert_wired(
         find(&docs, "Deployment", "shop-web"),
         "web",
         "JAVA_TOOL_OPTIONS",
     );
     assert!(!common::is_injected(find(&docs, "Job", "shop-migrate")));
-    assert_valid("helm3-readme", &template.stdout);
+    assert_valid("helm3-readme", template.stdout_text());
 
     let by_env = helm.sh(&readme_command(SECTION, "PINPOINT_INJECT_CONFIG="));
     by_env.ok();
-    assert_eq!(by_env.stdout, template.stdout);
+    assert_eq!(by_env.stdout_text(), template.stdout_text());
 
     // "Helm 3 contacts the cluster even with --dry-run=client": pinned with a
     // kubeconfig whose server is a closed loopback port.
@@ -311,7 +319,7 @@ fn helm3_cannot_install_the_helm4_plugin_and_keeps_its_link() {
         "{template}"
     );
     assert!(common::is_injected(find(
-        &documents(&template.stdout),
+        &documents(template.stdout_text()),
         "Deployment",
         "shop-web"
     )));
@@ -323,5 +331,5 @@ fn helm3_cannot_install_the_helm4_plugin_and_keeps_its_link() {
     let clean = helm.sh(&readme_command(SECTION, "helm template"));
     clean.ok();
     assert!(clean.stderr.is_empty(), "{clean}");
-    assert_eq!(clean.stdout, template.stdout);
+    assert_eq!(clean.stdout_text(), template.stdout_text());
 }

@@ -55,9 +55,11 @@ impl Helm4 {
         let out = self.readme("helm plugin install");
         out.ok();
         assert!(
-            out.stdout
+            out.stdout_text()
                 .contains("Installing plugin from local directory (development mode)")
-                && out.stdout.contains("Installed plugin: pinpoint-inject"),
+                && out
+                    .stdout_text()
+                    .contains("Installed plugin: pinpoint-inject"),
             "{out}"
         );
     }
@@ -121,7 +123,7 @@ fn readme_install_links_the_directory_and_helm_lists_the_plugin() {
     let list = helm.sh("helm plugin list");
     list.ok();
     let row = list
-        .stdout
+        .stdout_text()
         .lines()
         .find(|l| l.starts_with("pinpoint-inject"))
         .unwrap_or_else(|| panic!("not listed: {list}"));
@@ -132,7 +134,10 @@ fn readme_install_links_the_directory_and_helm_lists_the_plugin() {
     );
     // `helm env HELM_PLUGINS` is where the README says the link is.
     let env = helm.sh("helm env HELM_PLUGINS");
-    assert_eq!(env.stdout.trim(), helm.home.plugins().to_str().unwrap());
+    assert_eq!(
+        env.stdout_text().trim(),
+        helm.home.plugins().to_str().unwrap()
+    );
     // Installing twice is refused, and leaves the first install working.
     let again = helm.readme("helm plugin install");
     assert_eq!(again.code, Some(1), "{again}");
@@ -150,11 +155,11 @@ fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
     helm.install();
     let out = helm.readme("helm template");
     out.ok();
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     let before = plain(&helm);
     assert_eq!(
         common::inventory(&docs),
-        common::inventory(&documents(&before.stdout))
+        common::inventory(&documents(before.stdout_text()))
     );
     let job = find(&docs, "Job", "shop-migrate");
     assert_wired(job, "migrate", "JAVA_TOOL_OPTIONS");
@@ -169,10 +174,16 @@ fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
     );
     // pinpoint-inject kept the filename annotation: Helm sorted every document back
     // into its chart file (otherwise `generated-by-postrender-N.yaml`) and removed it.
-    assert_eq!(sources(&out.stdout), sources(&before.stdout));
-    assert!(!out.stdout.contains("generated-by-postrender"), "{out}");
-    assert!(!out.stdout.contains(HELM4_FILENAME_ANNOTATION), "{out}");
-    common::assert_valid("helm4-template", &out.stdout);
+    assert_eq!(sources(out.stdout_text()), sources(before.stdout_text()));
+    assert!(
+        !out.stdout_text().contains("generated-by-postrender"),
+        "{out}"
+    );
+    assert!(
+        !out.stdout_text().contains(HELM4_FILENAME_ANNOTATION),
+        "{out}"
+    );
+    common::assert_valid("helm4-template", out.stdout_text());
 }
 
 #[test]
@@ -181,8 +192,14 @@ fn readme_install_dry_run_instruments_the_hook_and_the_release() {
     helm.install();
     let out = helm.readme("helm install");
     out.ok();
-    assert!(out.stdout.contains("STATUS: pending-install"), "{out}");
-    let (hooks, manifest) = out.stdout.split_once("\nMANIFEST:\n").expect("a manifest");
+    assert!(
+        out.stdout_text().contains("STATUS: pending-install"),
+        "{out}"
+    );
+    let (hooks, manifest) = out
+        .stdout_text()
+        .split_once("\nMANIFEST:\n")
+        .expect("a manifest");
     let (_, hooks) = hooks.split_once("\nHOOKS:\n").expect("hooks");
     let hooks = documents(hooks);
     assert_eq!(common::inventory(&hooks), ["Job/shop-migrate"]);
@@ -212,7 +229,7 @@ fn config_from_the_environment_replaces_the_arguments() {
     let by_env = helm.sh("PINPOINT_INJECT_CONFIG=examples/helm/pinpoint.yaml \
          helm template shop ./examples/helm/shop --post-renderer pinpoint-inject");
     by_env.ok();
-    assert_eq!(by_env.stdout, by_args.stdout);
+    assert_eq!(by_env.stdout_text(), by_args.stdout_text());
 }
 
 #[test]
@@ -235,7 +252,7 @@ fn the_plugins_own_bin_is_used_when_path_has_none() {
     ]);
     out.ok();
     assert_wired(
-        find(&documents(&out.stdout), "Deployment", "shop-web"),
+        find(&documents(out.stdout_text()), "Deployment", "shop-web"),
         "web",
         "JAVA_TOOL_OPTIONS",
     );
@@ -337,7 +354,7 @@ fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
             let out = case.run(debug);
             let what = case.what;
             assert_eq!(out.code, Some(1), "{what}: {out}");
-            assert!(out.stdout.trim().is_empty(), "{what}: {out}");
+            assert!(out.stdout_text().trim().is_empty(), "{what}: {out}");
             assert!(out.stderr.contains(HELM_ERROR), "{what}: {out}");
             assert!(
                 !out.stderr.contains("pinpoint-inject: error"),

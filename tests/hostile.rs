@@ -5,12 +5,12 @@
 //! Then values from a manifest that try to smuggle a JVM flag, a shell command or YAML
 //! structure into the output.
 
-mod support;
+mod common;
 
+use common::{Limits, Run, repo, run_bin};
 use pinpoint_inject::yaml;
 use serde_json::Value;
 use std::time::Duration;
-use support::{Limits, Run, repo, run_bin};
 
 fn config() -> String {
     repo()
@@ -280,12 +280,12 @@ fn empty_input_is_valid_and_gives_empty_output() {
 #[test]
 fn config_files_that_cannot_be_used_are_named_in_one_line() {
     let dir = std::env::temp_dir();
-    let misspelt = support::TempFile::new(
+    let misspelt = common::TempFile::new(
         "misspelt.yaml",
         b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nspec:\n  collector: {host: c}\n  agent: {image: \"a:1\", mountPth: /x}\n",
     );
-    let broken = support::TempFile::new("broken.yaml", b"spec: [\n");
-    let binary = support::TempFile::new("binary.yaml", b"\xff\xfe\n");
+    let broken = common::TempFile::new("broken.yaml", b"spec: [\n");
+    let binary = common::TempFile::new("binary.yaml", b"\xff\xfe\n");
     let missing = dir.join("pinpoint-inject-no-such-config.yaml");
     let cases: Vec<(String, &str)> = vec![
         (
@@ -439,7 +439,7 @@ fn manifest_values_cannot_smuggle_flags_commands_or_structure() {
         "a,b",
         "containers=x",
     ];
-    let config = support::TempFile::new(
+    let config = common::TempFile::new(
         "smuggle.yaml",
         b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nspec:\n  collector: {host: collector.apm}\n  agent: {image: \"agent:2.5.4\"}\n  naming: {applicationName: \"{label:app}-{container}-{annotation:team}\", maxLength: 200}\n  containers: [\"*\"]\n",
     );
@@ -472,7 +472,7 @@ fn manifest_values_cannot_smuggle_flags_commands_or_structure() {
             assert_eq!(again.code, Some(0), "{value:?}: {}", again.stderr);
             let out = String::from_utf8(run.stdout).unwrap();
             assert_eq!(
-                support::invariants::split(out.as_bytes()).len(),
+                common::invariants::split(out.as_bytes()).len(),
                 1,
                 "{value:?}: one document\n{out}"
             );

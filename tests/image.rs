@@ -122,7 +122,7 @@ fn image_root() -> TempDir {
 
 /// `docker run --rm -i --network none --user nobody IMAGE ARGS`, without Docker.
 fn run_in_image(root: &TempDir, args: &[&str], stdin: &str) -> Run {
-    let is_root = run(Command::new("id").arg("-u"), b"").stdout.trim() == "0";
+    let is_root = run(Command::new("id").arg("-u"), b"").stdout_text().trim() == "0";
     assert!(
         is_root,
         "this test needs root (for unshare --net and chroot)"
@@ -219,7 +219,7 @@ functionConfig:
 "#;
     let out = run_in_image(&root, &[], list);
     out.ok();
-    let output = common::parse(&out.stdout);
+    let output = common::parse(out.stdout_text());
     assert_eq!(output["kind"], "ResourceList");
     assert_eq!(
         output["results"][0]["message"], "injected: orders as orders",
@@ -242,7 +242,7 @@ functionConfig:
         "{out}"
     );
     assert_eq!(
-        common::parse(&out.stdout)["results"][0]["severity"],
+        common::parse(out.stdout_text())["results"][0]["severity"],
         "error"
     );
 }
@@ -253,6 +253,12 @@ fn image_prints_its_help_for_kpt_fn_doc() {
     let root = image_root();
     let out = run_in_image(&root, &["--help"], "");
     out.ok();
-    assert!(out.stdout.contains("MODES (detected from stdin)"), "{out}");
-    assert!(out.stdout.contains("kind: PinpointInjector"), "{out}");
+    assert!(
+        out.stdout_text().contains("MODES (detected from stdin)"),
+        "{out}"
+    );
+    assert!(
+        out.stdout_text().contains("kind: PinpointInjector"),
+        "{out}"
+    );
 }

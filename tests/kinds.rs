@@ -1,7 +1,7 @@
 //! The kind table as the user reads it: `--help` and the README name every built-in kind
 //! and its pod-template path, and show `spec.workloads` (issue 9).
 
-mod binary;
+mod common;
 
 use pinpoint_inject::config;
 use pinpoint_inject::workload::WorkloadKind;
@@ -48,8 +48,8 @@ fn readme_names_every_built_in_kind_with_its_path_and_shows_workloads() {
 
 #[test]
 fn help_names_every_built_in_kind_workloads_and_every_flat_key() {
-    let help = binary::run(&["--help"], b"");
-    assert_eq!(help.code, 0);
+    let help = common::inject(&["--help"], b"");
+    assert_eq!(help.code, Some(0));
     let text = help.stdout_text();
     for kind in WorkloadKind::all() {
         assert!(text.contains(kind.name()), "--help lacks {}", kind.name());
@@ -79,8 +79,8 @@ fn a_huge_document_of_another_kind_passes_through_without_an_error() {
         doc.push_str(&line.replace("k0", &format!("k{}", doc.len())));
     }
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/config.yaml");
-    let out = binary::run(&["--config", config], doc.as_bytes());
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = common::inject(&["--config", config], doc.as_bytes());
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     assert!(out.stdout == doc.as_bytes(), "the document changed");
 }
@@ -98,8 +98,8 @@ fn a_configured_kind_in_flow_style_is_wired_in_stream_mode() {
     )
     .unwrap();
     let input = b"{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {t: {spec: {containers: [{name: app, image: app:1}]}}}}\n";
-    let out = binary::run(&["--config", config.to_str().unwrap()], input);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = common::inject(&["--config", config.to_str().unwrap()], input);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
         out.stderr.contains("Widget w: injected: app as w"),
         "{}",
@@ -109,9 +109,9 @@ fn a_configured_kind_in_flow_style_is_wired_in_stream_mode() {
     // Without a pod template (and without the word that makes any document worth a look)
     // it is an error, as for a built-in kind and as in KRM mode.
     let input = b"{apiVersion: example.com/v1, kind: Widget, metadata: {name: w}, spec: {}}\n";
-    let out = binary::run(&["--config", config.to_str().unwrap()], input);
+    let out = common::inject(&["--config", config.to_str().unwrap()], input);
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(
         out.stderr
             .contains("Widget w: has no pod template at spec.t"),

@@ -66,7 +66,7 @@ exit 125
 /// What both overlays must produce: every workload wired, the user's options kept,
 /// kustomize's namespace set, no bookkeeping annotation left, the config not emitted.
 fn assert_overlay_output(out: &Run) {
-    let docs = documents(&out.stdout);
+    let docs = documents(out.stdout_text());
     assert_eq!(
         common::inventory(&docs),
         [
@@ -99,13 +99,13 @@ fn assert_overlay_output(out: &Run) {
     // went to the function and back, and kustomize removed them all.
     for bookkeeping in ["config.kubernetes.io/", "config.k8s.io/"] {
         assert!(
-            !out.stdout.contains(bookkeeping),
+            !out.stdout_text().contains(bookkeeping),
             "{bookkeeping} leaked: {out}"
         );
     }
     // The function config is local: it is not part of the output.
-    assert!(!out.stdout.contains("PinpointInjector"));
-    assert_valid("kustomize", &out.stdout);
+    assert!(!out.stdout_text().contains("PinpointInjector"));
+    assert_valid("kustomize", out.stdout_text());
 }
 
 #[test]
@@ -168,7 +168,7 @@ fn misspelt_config_fails_the_build_with_our_message() {
             .contains("pinpoint-inject: error: invalid function config: spec.colector: unknown field `colector`"),
         "{out}"
     );
-    assert!(out.stdout.is_empty(), "{out}");
+    assert!(out.stdout_text().is_empty(), "{out}");
 }
 
 #[test]
@@ -183,7 +183,11 @@ fn kubectl_kustomize_silently_skips_exec_functions() {
     out.ok();
     let base = docker.kustomize(&example("base"));
     base.ok();
-    assert_eq!(out.stdout, base.stdout, "the exec function ran");
+    assert_eq!(
+        out.stdout_text(),
+        base.stdout_text(),
+        "the exec function ran"
+    );
     assert!(!docker.dir.join("argv").exists(), "docker was called");
 }
 
@@ -246,7 +250,7 @@ fn readme_exec_function_runs_in_standalone_kustomize() {
     let container = docker.kustomize(&example("overlays/container"));
     container.ok();
     let parse = |run: &Run| -> Vec<Value> {
-        let mut docs = documents(&run.stdout);
+        let mut docs = documents(run.stdout_text());
         docs.sort_by_key(|d| format!("{:?}", common::kind_and_name(d)));
         docs
     };
@@ -294,7 +298,7 @@ fn exec_function_run_again_on_its_output_changes_nothing() {
     );
     second.ok();
     assert_eq!(std::fs::read_to_string(&runs).unwrap(), "run\n");
-    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(second.stdout_text(), first.stdout_text());
 }
 
 #[test]
@@ -312,7 +316,11 @@ fn without_enable_exec_standalone_kustomize_also_skips_the_function() {
         "kustomize build examples/kustomize/base",
     );
     base.ok();
-    assert_eq!(out.stdout, base.stdout, "the exec function ran");
+    assert_eq!(
+        out.stdout_text(),
+        base.stdout_text(),
+        "the exec function ran"
+    );
     // Without --enable-alpha-plugins the build fails instead.
     let line = readme_exec_build().replace(" --enable-alpha-plugins --enable-exec", "");
     let out = sh(common::repo(), &path, &line);
@@ -345,7 +353,7 @@ fn exec_function_failures_fail_the_build_with_the_message() {
         ) && out.stderr.contains("couldn't execute function"),
         "{out}"
     );
-    assert!(out.stdout.is_empty(), "{out}");
+    assert!(out.stdout_text().is_empty(), "{out}");
 
     // No pinpoint-inject on PATH: kustomize says so.
     let out = sh(
@@ -360,5 +368,5 @@ fn exec_function_failures_fail_the_build_with_the_message() {
         ),
         "{out}"
     );
-    assert!(out.stdout.is_empty(), "{out}");
+    assert!(out.stdout_text().is_empty(), "{out}");
 }

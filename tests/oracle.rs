@@ -1,7 +1,7 @@
 //! kubectl as the oracle: Kubernetes' own YAML reader (`kubectl annotate --local -o json`
 //! prints every object of a file as the API server would decode it) must see exactly
 //! the same objects in our output as in our input, once what the injection adds is taken
-//! out again by `support::uninject` (written from the documented wiring, not from
+//! out again by `common::uninject` (written from the documented wiring, not from
 //! `src/inject.rs`).
 //!
 //! Inputs: the real manifests of `tests/corpus/`, the seed example,
@@ -15,14 +15,14 @@
 //! Needs kubectl on PATH (skipped with a note otherwise; `PINPOINT_REQUIRE_KUBECTL=1`
 //! makes its absence a failure).
 
-mod support;
+mod common;
 
+use common::invariants::transform_stream;
+use common::uninject::{normalize, uninject};
+use common::{Limits, have_kubectl, kubectl_read, repo, run_bin};
 use pinpoint_inject::config::Settings;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use support::invariants::transform_stream;
-use support::uninject::{normalize, uninject};
-use support::{Limits, have_kubectl, kubectl_read, repo, run_bin};
 
 fn inputs() -> Vec<PathBuf> {
     let corpus = repo().join("tests/corpus");
@@ -68,7 +68,7 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 /// Run the binary on every input with `config`; kubectl must read the same objects
 /// before and after, once the wiring is out. Returns how many pod templates were wired.
 fn same_objects_for_kubectl(config: &Path) -> usize {
-    let settings: Settings = support::settings(config);
+    let settings: Settings = common::settings(config);
     let config = config.to_str().unwrap();
     let mut wired = 0;
     for input in inputs() {
@@ -175,7 +175,7 @@ fn pod_with(body: &str) -> String {
 /// are never written again, so they cannot change. Only a document our YAML library
 /// cannot read at all (`1e309`, a number past every float) is refused, with its place.
 fn injected_in_place(doc: &str) -> bool {
-    let settings = support::settings(&repo().join("tests/oracle/config-default.yaml"));
+    let settings = common::settings(&repo().join("tests/oracle/config-default.yaml"));
     let run = transform_stream(doc.as_bytes(), &settings);
     if pinpoint_inject::yaml::from_str::<Value>(doc).is_err() {
         assert_eq!(run.errors, 1, "{}", run.diagnostics);
@@ -186,7 +186,7 @@ fn injected_in_place(doc: &str) -> bool {
     assert_eq!(run.errors, 0, "{}", run.diagnostics);
     assert_eq!(run.changed, 1, "{}", run.diagnostics);
     let output = String::from_utf8(run.output).unwrap();
-    support::invariants::check_lines(doc, &output, &settings);
+    common::invariants::check_lines(doc, &output, &settings);
     true
 }
 
@@ -254,7 +254,7 @@ fn every_plain_key_is_kept_as_kubectl_reads_it() {
         Limits::default(),
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let outs = support::invariants::split(&run.stdout);
+    let outs = common::invariants::split(&run.stdout);
     let mut compared = 0;
     for (doc, out) in docs.iter().zip(&outs) {
         let Ok(before) = kubectl_read(doc.as_bytes()) else {

@@ -4,18 +4,18 @@
 //! Pinpoint; every `$(PINPOINT_…)` reference resolves; the user's options value is kept.
 //!
 //! The shared invariants (count, order, bytes, un-inject, idempotence) are in
-//! `support/invariants.rs`, which the fuzz target checks too. Case counts are small so
+//! `common/invariants.rs`, which the fuzz target checks too. Case counts are small so
 //! the suite stays fast; `PROPTEST_CASES=5000 cargo test --test properties` digs deeper.
 
-mod support;
+mod common;
 
+use common::invariants::{check_stream, split, transform_stream};
 use pinpoint_inject::config::{self, Settings};
 use pinpoint_inject::naming::{self, Template};
 use pinpoint_inject::yaml::{self, ListStyle};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{Map, Value, json};
-use support::invariants::{check_stream, split, transform_stream};
 
 // ---- generators --------------------------------------------------------------------
 
@@ -408,7 +408,7 @@ fn stream() -> impl Strategy<Value = (String, Vec<Doc>)> {
 }
 
 fn default_settings() -> Settings {
-    support::settings(&support::repo().join("tests/oracle/config-default.yaml"))
+    common::settings(&common::repo().join("tests/oracle/config-default.yaml"))
 }
 
 // ---- the properties -----------------------------------------------------------------
@@ -557,7 +557,7 @@ fn templates(resource: &mut Value) -> Vec<&mut Value> {
             .flat_map(templates)
             .collect();
     }
-    support::uninject::pod_template_mut(resource)
+    common::uninject::pod_template_mut(resource)
         .into_iter()
         .collect()
 }
@@ -702,10 +702,10 @@ fn json_and_flow_style_workloads_are_injected() {
 /// config, as in `fuzz/fuzz_targets/stream.rs`.
 #[test]
 fn fuzz_seeds_and_regressions_hold_the_invariants() {
-    let settings = support::invariants::fuzz_settings();
+    let settings = common::invariants::fuzz_settings();
     let mut replayed = 0;
     for dir in ["fuzz/seeds/stream", "fuzz/regressions/stream"] {
-        let Ok(entries) = std::fs::read_dir(support::repo().join(dir)) else {
+        let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
             continue;
         };
         for entry in entries {

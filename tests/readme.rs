@@ -1,7 +1,7 @@
 //! The README's before/after example is what the tool really does, and its first
 //! command works.
 
-mod binary;
+mod common;
 
 use pinpoint_inject::yaml;
 use serde_json::Value;
@@ -23,22 +23,22 @@ fn block_after(marker: &str) -> &'static str {
 fn readme_before_and_after_match_the_tool() {
     let before = block_after("Before:");
     let after: Value = yaml::from_str(block_after("After `pinpoint-inject")).unwrap();
-    let out = binary::run(
+    let out = common::inject(
         &[
             "--config",
             concat!(env!("CARGO_MANIFEST_DIR"), "/function-config/example.yaml"),
         ],
         before.as_bytes(),
     );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let produced: Value = yaml::from_str(&out.stdout_text()).unwrap();
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let produced: Value = yaml::from_str(out.stdout_text()).unwrap();
     assert_eq!(produced, after);
 }
 
 #[test]
 fn help_documents_both_modes_and_the_config_and_version_works() {
-    let help = binary::run(&["--help"], b"");
-    assert_eq!(help.code, 0);
+    let help = common::inject(&["--help"], b"");
+    assert_eq!(help.code, Some(0));
     let text = help.stdout_text();
     for needle in [
         "KRM function",
@@ -50,7 +50,7 @@ fn help_documents_both_modes_and_the_config_and_version_works() {
     ] {
         assert!(text.contains(needle), "--help lacks {needle:?}");
     }
-    let version = binary::run(&["--version"], b"");
+    let version = common::inject(&["--version"], b"");
     assert_eq!(
         version.stdout_text().trim(),
         format!("pinpoint-inject {}", env!("CARGO_PKG_VERSION"))

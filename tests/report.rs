@@ -2,10 +2,9 @@
 //! in both modes; its decisions are the run's (the same containers carry the marker);
 //! and a second run says `unchanged` everywhere, in the log, the KRM results and the report.
 
-mod binary;
 mod common;
 
-use binary::run;
+use common::inject;
 use pinpoint_inject::{stream, yaml};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -75,24 +74,24 @@ fn marked(docs: &[Value]) -> BTreeSet<(String, String, String)> {
 
 #[test]
 fn the_report_as_a_table_and_as_json_in_stream_mode() {
-    let table = run(&["report", "--config", CONFIG], &input());
-    assert_eq!(table.code, 0, "{}", table.stderr);
+    let table = inject(&["report", "--config", CONFIG], &input());
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
     assert_eq!(table.stderr, "", "the report is on stdout only");
     insta::assert_snapshot!("report_stream_table", table.stdout_text());
-    let json = run(&["report", "--json", "--config", CONFIG], &input());
-    assert_eq!(json.code, 0, "{}", json.stderr);
+    let json = inject(&["report", "--json", "--config", CONFIG], &input());
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
     insta::assert_snapshot!("report_stream_json", json.stdout_text());
 }
 
 #[test]
 fn the_report_in_krm_mode_has_the_stream_modes_rows() {
     let list = resource_list(documents(&input()));
-    let table = run(&["report"], &list);
-    assert_eq!(table.code, 0, "{}", table.stderr);
+    let table = inject(&["report"], &list);
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
     insta::assert_snapshot!("report_krm_table", table.stdout_text());
-    let krm: Value = serde_json::from_slice(&run(&["report", "--json"], &list).stdout).unwrap();
+    let krm: Value = serde_json::from_slice(&inject(&["report", "--json"], &list).stdout).unwrap();
     let mut stream: Value =
-        serde_json::from_slice(&run(&["report", "--json", "--config", CONFIG], &input()).stdout)
+        serde_json::from_slice(&inject(&["report", "--json", "--config", CONFIG], &input()).stdout)
             .unwrap();
     for row in stream.as_array_mut().unwrap() {
         row.as_object_mut().unwrap().remove("document");
@@ -130,8 +129,8 @@ fn report_decisions_are_the_runs() {
     let mut instrumented = 0;
     for (path, config) in &cases {
         let input = std::fs::read(path).unwrap();
-        let out = run(&["--config", config], &input);
-        let report = run(&["report", "--json", "--config", config], &input);
+        let out = inject(&["--config", config], &input);
+        let report = inject(&["report", "--json", "--config", config], &input);
         assert_eq!(report.code, out.code, "{}: exit codes", path.display());
         let report: Value = serde_json::from_slice(&report.stdout).unwrap();
         let wired = marked(&documents(&out.stdout));
@@ -169,12 +168,12 @@ fn report_decisions_are_the_runs() {
 
 #[test]
 fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
-    let first = run(&["--config", CONFIG], &input());
-    assert_eq!(first.code, 0, "{}", first.stderr);
+    let first = inject(&["--config", CONFIG], &input());
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
     let injected = first.stderr.matches(": injected: ").count();
     assert_eq!(injected, 4, "{}", first.stderr);
 
-    let second = run(&["--config", CONFIG], &first.stdout);
+    let second = inject(&["--config", CONFIG], &first.stdout);
     assert_eq!(second.stdout, first.stdout);
     assert_eq!(
         second.stderr.matches(": injected: ").count(),
@@ -200,7 +199,7 @@ fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
     );
 
     let report: Value = serde_json::from_slice(
-        &run(&["report", "--json", "--config", CONFIG], &first.stdout).stdout,
+        &inject(&["report", "--json", "--config", CONFIG], &first.stdout).stdout,
     )
     .unwrap();
     assert!(rows_with(&report, "instrumented").is_empty());
@@ -209,9 +208,9 @@ fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
         marked(&documents(&first.stdout))
     );
 
-    let krm = run(&[], &resource_list(documents(&first.stdout)));
-    assert_eq!(krm.code, 0, "{}", krm.stderr);
-    let out: Value = yaml::from_str(&krm.stdout_text()).unwrap();
+    let krm = inject(&[], &resource_list(documents(&first.stdout)));
+    assert_eq!(krm.code, Some(0), "{}", krm.stderr);
+    let out: Value = yaml::from_str(krm.stdout_text()).unwrap();
     let messages: Vec<&str> = out["results"]
         .as_array()
         .unwrap()
@@ -236,13 +235,14 @@ fn a_second_run_says_unchanged_in_the_log_the_krm_results_and_the_report() {
 /// Deployment's application name (`shop`), with the example's own config unchanged.
 #[test]
 fn the_helm_examples_hook_job_gets_its_own_application_name() {
-    let rendered = std::process::Command::new(&common::tools().helm)
-        .args(["template", "shop", "examples/helm/shop"])
-        .env_remove("PINPOINT_INJECT_CONFIG")
-        .output()
-        .unwrap();
-    assert!(rendered.status.success(), "{rendered:?}");
-    let report = run(
+    let rendered = common::run(
+        std::process::Command::new(&common::tools().helm)
+            .args(["template", "shop", "examples/helm/shop"])
+            .env_remove("PINPOINT_INJECT_CONFIG"),
+        b"",
+    );
+    rendered.ok();
+    let report = inject(
         &[
             "report",
             "--json",
@@ -251,7 +251,7 @@ fn the_helm_examples_hook_job_gets_its_own_application_name() {
         ],
         &rendered.stdout,
     );
-    assert_eq!(report.code, 0, "{}", report.stderr);
+    assert_eq!(report.code, Some(0), "{}", report.stderr);
     let rows: Value = serde_json::from_slice(&report.stdout).unwrap();
     let name_of = |kind: &str| {
         rows.as_array()

@@ -9,7 +9,6 @@
 //! a JDK and Maven; `scripts/install-runtime.sh` installs the rest. Cases run one at a
 //! time (they share the default collector ports); every wait is bounded.
 
-mod binary;
 mod common;
 mod runtime {
     pub mod case;
@@ -102,16 +101,17 @@ fn run_case(name: &str) {
         .collect::<Vec<_>>()
         .join("\n---\n");
     let config_path = dir.join(&case.config);
-    let injected = binary::run(
+    let injected = common::inject(
         &["--config", config_path.to_str().unwrap()],
         stream.as_bytes(),
     );
     assert_eq!(
-        injected.code, 0,
+        injected.code,
+        Some(0),
         "pinpoint-inject failed:\n{}",
         injected.stderr
     );
-    let docs = common::documents(&injected.stdout_text());
+    let docs = common::documents(injected.stdout_text());
     let target = target(&common::read_yaml(&config_path));
 
     // 2. The collector at the config's ports; the config's host resolves to it

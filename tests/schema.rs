@@ -6,10 +6,9 @@
 
 mod common;
 
-use common::{TempDir, documents, is_injected, run};
+use common::{TempDir, documents, is_injected};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 fn corpus() -> Vec<PathBuf> {
@@ -32,7 +31,7 @@ fn errors(files: &[PathBuf]) -> BTreeSet<String> {
         "kubernetes-validate broke: {out}"
     );
     let errors: BTreeSet<String> = out
-        .stdout
+        .stdout_text()
         .lines()
         .filter(|l| l.starts_with("ERROR"))
         .map(|l| {
@@ -54,15 +53,12 @@ fn inject_corpus(config: &Path) {
     let mut outputs = Vec::new();
     let mut injected = 0;
     for input in corpus() {
-        let out = run(
-            Command::new(common::bin())
-                .arg("--config")
-                .arg(config)
-                .env_remove("PINPOINT_INJECT_CONFIG"),
+        let out = common::inject(
+            &["--config", config.to_str().unwrap()],
             &std::fs::read(&input).unwrap(),
         );
         out.ok();
-        injected += documents(&out.stdout)
+        injected += documents(out.stdout_text())
             .iter()
             .filter(|d| is_injected(d))
             .count();
@@ -117,9 +113,12 @@ fn example_manifests_are_valid() {
         }
     }
     let out = common::kubernetes_validate(&files);
-    assert!(out.success() && !out.stdout.contains("ERROR"), "{out}");
     assert!(
-        !out.stdout.contains("WARN"),
+        out.success() && !out.stdout_text().contains("ERROR"),
+        "{out}"
+    );
+    assert!(
+        !out.stdout_text().contains("WARN"),
         "an example has a kind without a schema: {out}"
     );
 }

@@ -2,7 +2,7 @@
 //! modes the Deployment gets the wiring the recipe wrote by hand, and nothing else of
 //! it changes.
 
-mod binary;
+mod common;
 
 use pinpoint_inject::yaml;
 use serde_json::{Value, json};
@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed-tomcat");
 
 fn run(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
-    let r = binary::run(args, stdin);
-    (r.code, r.stdout_text(), r.stderr)
+    let r = common::inject(args, stdin);
+    (r.exit_code(), r.stdout_text().to_string(), r.stderr)
 }
 
 fn named<'a>(list: &'a Value, name: &str) -> &'a Value {

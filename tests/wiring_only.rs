@@ -3,10 +3,10 @@
 //! deletes or rewrites none but the options variable's value line) and the documents
 //! left alone come out byte for byte.
 
-mod support;
+mod common;
 
-use support::invariants::{check_lines, split, transform_stream};
-use support::{repo, settings};
+use common::invariants::{check_lines, split, transform_stream};
+use common::{repo, settings};
 
 fn yaml_files(dir: &str) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(repo().join(dir))

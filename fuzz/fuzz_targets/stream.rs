@@ -9,10 +9,10 @@
 
 #![no_main]
 
-#[path = "../../tests/support/uninject.rs"]
+#[path = "../../tests/common/uninject.rs"]
 mod uninject;
 
-#[path = "../../tests/support/invariants.rs"]
+#[path = "../../tests/common/invariants.rs"]
 mod invariants;
 
 use libfuzzer_sys::fuzz_target;
