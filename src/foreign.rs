@@ -69,8 +69,9 @@ pub const COMPATIBLE_AGENTS: &[(&str, &str)] = &[
     ("jamm", "jbellis/jamm: README.txt"),
 ];
 
-/// The `-javaagent:` paths a container's env values, command and args mention.
-fn javaagents(container: &Value) -> Vec<String> {
+/// The texts a container's JVM flags can come from: its env values (literal ones), then
+/// every entry of its command and args.
+pub(crate) fn launch_texts(container: &Value) -> impl Iterator<Item = &str> {
     let env_values = container
         .get("env")
         .and_then(Value::as_array)
@@ -82,8 +83,12 @@ fn javaagents(container: &Value) -> Vec<String> {
         .filter_map(|k| container.get(*k).and_then(Value::as_array))
         .flatten()
         .filter_map(Value::as_str);
-    env_values
-        .chain(words)
+    env_values.chain(words)
+}
+
+/// The `-javaagent:` paths a container's env values, command and args mention.
+fn javaagents(container: &Value) -> Vec<String> {
+    launch_texts(container)
         .flat_map(str::split_whitespace)
         .filter_map(|w| {
             let at = w.find("-javaagent:")?;

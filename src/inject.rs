@@ -20,12 +20,14 @@
 
 use crate::config::{AgentId, AgentName, Settings};
 use crate::copy_step;
+use crate::foreign;
 use crate::unwire::{Marker, reference};
 use crate::value_edit::{
     find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, same_path,
     to_value,
 };
 
+pub use crate::flags::agent_options;
 pub use crate::unwire::strip;
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
 use serde_json::{Map, Value};
@@ -330,18 +332,7 @@ fn plan_container(
 /// A container whose options, command or args already name Pinpoint's bootstrap jar.
 fn carries_pinpoint_agent(container: &Value) -> bool {
     let mentions = |s: &str| s.contains("-javaagent:") && s.contains("pinpoint-bootstrap");
-    let env_values = container
-        .get("env")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.get("value").and_then(Value::as_str));
-    let words = ["command", "args"]
-        .iter()
-        .filter_map(|k| container.get(*k).and_then(Value::as_array))
-        .flatten()
-        .filter_map(Value::as_str);
-    env_values.chain(words).any(mentions)
+    foreign::launch_texts(container).any(mentions)
 }
 
 /// Wire one container; true when its options variable was the user's own entry without
@@ -433,44 +424,6 @@ fn apply_container(
         }
     }
     own_empty
-}
-
-/// Every flag we add, in a fixed order. Only validated config values and the sanitized
-/// application name go in, so nothing from a manifest can add a flag of its own.
-pub fn agent_options(settings: &Settings, application_name: &str) -> String {
-    let mut flags = vec![
-        format!(
-            "-javaagent:{}/{}",
-            settings.mount_path.trim_end_matches('/'),
-            settings.bootstrap_jar
-        ),
-        format!("-Dpinpoint.applicationName={application_name}"),
-    ];
-    match settings.agent_id {
-        AgentId::Auto => {}
-        AgentId::PodIp => flags.push(format!("-Dpinpoint.agentId={}", reference(POD_IP_VAR))),
-        AgentId::PodName => flags.push(format!("-Dpinpoint.agentId={}", reference(POD_NAME_VAR))),
-    }
-    if settings.agent_name == AgentName::PodName {
-        flags.push(format!("-Dpinpoint.agentName={}", reference(POD_NAME_VAR)));
-    }
-    flags.push(format!(
-        "-Dpinpoint.profiler.profiles.active={}",
-        settings.profile
-    ));
-    flags.push(format!(
-        "-Dprofiler.transport.grpc.collector.ip={}",
-        settings.collector_host
-    ));
-    for (channel, port) in &settings.collector_ports {
-        flags.push(format!(
-            "-Dprofiler.transport.grpc.{channel}.collector.port={port}"
-        ));
-    }
-    for (key, value) in &settings.system_properties {
-        flags.push(format!("-D{key}={value}"));
-    }
-    flags.join(" ")
 }
 
 fn field_env(name: &str, field_path: &str) -> EnvVar {

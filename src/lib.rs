@@ -11,6 +11,7 @@ pub mod copy_step;
 pub mod diag;
 pub mod diff;
 pub mod document;
+pub mod flags;
 pub mod foreign;
 pub mod images;
 pub mod inject;

@@ -12,96 +12,12 @@ use crate::transform;
 use crate::workload;
 use crate::yaml::{self, ListStyle, YamlError};
 use serde_json::Value;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 
-/// One document of the stream, exactly as it came in (its `---` line included).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawDoc {
-    pub bytes: Vec<u8>,
-    /// 1-based position in the stream.
-    pub index: usize,
-    /// 1-based line of the stream on which the document's first byte is.
-    pub first_line: u64,
-}
+mod split;
 
-/// A `---` line: the start of a new document (YAML forbids it inside content).
-fn is_separator(line: &[u8]) -> bool {
-    line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
-}
-
-/// Splits a stream into [`RawDoc`]s, reading one line at a time: memory stays bounded
-/// by the largest document, not the stream.
-pub struct Splitter<R> {
-    reader: R,
-    /// The separator line that starts the next document, already read.
-    pending: Option<Vec<u8>>,
-    line: u64,
-    index: usize,
-    done: bool,
-}
-
-impl<R: BufRead> Splitter<R> {
-    pub fn new(reader: R) -> Self {
-        Splitter {
-            reader,
-            pending: None,
-            line: 1,
-            index: 0,
-            done: false,
-        }
-    }
-
-    fn read_doc(&mut self) -> io::Result<Option<RawDoc>> {
-        if self.done {
-            return Ok(None);
-        }
-        let first_line = self.line;
-        let mut bytes = self.pending.take().unwrap_or_default();
-        let started_with_separator = !bytes.is_empty();
-        if started_with_separator {
-            self.line += 1;
-        }
-        loop {
-            // Read straight into the document: no buffer per line (this loop sees every byte).
-            let start = bytes.len();
-            let n = self.reader.read_until(b'\n', &mut bytes)?;
-            if n == 0 {
-                self.done = true;
-                break;
-            }
-            let line = &bytes[start..];
-            if is_separator(line) {
-                if started_with_separator || start > 0 || self.index > 0 {
-                    self.pending = Some(line.to_vec());
-                    bytes.truncate(start);
-                    break;
-                }
-                // The stream starts with `---`: no empty prefix document.
-                self.line += 1;
-                continue;
-            }
-            if line.ends_with(b"\n") {
-                self.line += 1;
-            }
-        }
-        if bytes.is_empty() {
-            return Ok(None);
-        }
-        self.index += 1;
-        Ok(Some(RawDoc {
-            bytes,
-            index: self.index,
-            first_line,
-        }))
-    }
-}
-
-impl<R: BufRead> Iterator for Splitter<R> {
-    type Item = io::Result<RawDoc>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.read_doc().transpose()
-    }
-}
+use split::is_separator;
+pub use split::{RawDoc, Splitter};
 
 /// A document after processing: what to write and what to say.
 #[derive(Debug)]
@@ -390,51 +306,13 @@ where
 mod tests {
     use super::*;
 
-    fn split(input: &str) -> Vec<(String, usize, u64)> {
-        Splitter::new(input.as_bytes())
-            .map(|d| d.unwrap())
-            .map(|d| (String::from_utf8(d.bytes).unwrap(), d.index, d.first_line))
-            .collect()
-    }
-
-    #[test]
-    fn splitting_keeps_every_byte() {
-        for input in [
-            "",
-            "a: 1\n",
-            "---\na: 1\n",
-            "# head\n---\n# Source: x\na: 1\n---\n---\nb: 2",
-            "a: 1\n--- # c\nb: 2\n---\n",
-            "x: |\n  ---not a separator\n----\n",
-        ] {
-            let docs = split(input);
-            let joined: String = docs.iter().map(|d| d.0.as_str()).collect();
-            assert_eq!(joined, input);
-        }
-    }
-
-    #[test]
-    fn documents_know_their_index_and_first_line() {
-        let docs = split("---\n# Source: a\na: 1\n---\nb: 2\n");
-        assert_eq!(
-            docs,
-            vec![
-                ("---\n# Source: a\na: 1\n".into(), 1, 1),
-                ("---\nb: 2\n".into(), 2, 4)
-            ]
-        );
-        let docs = split("a: 1\n---\nb: 2\n");
-        assert_eq!(docs[1].2, 2);
-    }
-
     #[test]
     fn documents_are_named_as_a_user_counts_them() {
         let mut label = Label::default();
         let mut names = Vec::new();
-        for doc in split(
-            "---\n# Source: shop/templates/a.yaml\n---\n# Source: shop/templates/b.yaml\na: 1\n---\nb: 2\n",
-        ) {
-            label.next(doc.0.as_bytes());
+        let input = "---\n# Source: shop/templates/a.yaml\n---\n# Source: shop/templates/b.yaml\na: 1\n---\nb: 2\n";
+        for doc in Splitter::new(input.as_bytes()) {
+            label.next(&doc.unwrap().bytes);
             names.push(label.to_string());
         }
         assert_eq!(

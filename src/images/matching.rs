@@ -1,0 +1,166 @@
+//! Matching an image reference to its family: the repository path without registry,
+//! tag or digest, the table's patterns, and the images named by their tag or registry.
+
+use super::Role::{Application as App, DataServer as Data};
+use super::Runtime::{Java, NotJava};
+use super::{FAMILIES, Family, Role, row};
+
+/// The repository path of an image reference without registry, tag or digest:
+/// `docker.io/bitnami/postgresql:17@sha256:…` → `bitnami/postgresql`; `library/` dropped.
+pub fn repository(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or_default();
+    let mut path = image;
+    if let Some((first, rest)) = image.split_once('/')
+        && (first.contains('.') || first.contains(':') || first == "localhost")
+    {
+        path = rest;
+    }
+    let last_slash = path.rfind('/').map_or(0, |i| i + 1);
+    if let Some(colon) = path[last_slash..].find(':') {
+        path = &path[..last_slash + colon];
+    }
+    path.strip_prefix("library/").unwrap_or(path)
+}
+
+/// Whether a pattern of [`Family::pattern`] matches a repository path.
+pub fn matches(pattern: &str, repository: &str) -> bool {
+    let segments: Vec<&str> = repository.split('/').collect();
+    let last = segments.last().copied().unwrap_or_default();
+    if let Some(org) = pattern.strip_suffix("/*") {
+        return segments[..segments.len().saturating_sub(1)].contains(&org);
+    }
+    if pattern.contains('/') {
+        return repository == pattern || repository.ends_with(&format!("/{pattern}"));
+    }
+    if let Some(suffix) = pattern.strip_prefix('*') {
+        return last.ends_with(suffix) && last.len() > suffix.len();
+    }
+    if let Some(prefix) = pattern.strip_suffix('*') {
+        return last.starts_with(prefix);
+    }
+    last == pattern
+}
+
+/// Repositories that hold many services, one per tag suffix: `ghcr.io/open-telemetry/demo:2.0.2-adservice`.
+#[rustfmt::skip]
+const TAGGED: &[(&str, &str, Family)] = &[
+    ("open-telemetry/demo", "-ad", row("open-telemetry/demo:*-ad", Java, App, "OpenTelemetry demo ad service", "open-telemetry/opentelemetry-demo: src/ad/Dockerfile")),
+    ("open-telemetry/demo", "-adservice", row("open-telemetry/demo:*-adservice", Java, App, "OpenTelemetry demo ad service", "open-telemetry/opentelemetry-demo: src/ad/Dockerfile")),
+    ("open-telemetry/demo", "-fraud-detection", row("open-telemetry/demo:*-fraud-detection", Java, App, "OpenTelemetry demo fraud detection (Kotlin)", "open-telemetry/opentelemetry-demo: src/fraud-detection/Dockerfile")),
+    ("open-telemetry/demo", "-frauddetectionservice", row("open-telemetry/demo:*-frauddetectionservice", Java, App, "OpenTelemetry demo fraud detection (Kotlin)", "open-telemetry/opentelemetry-demo: src/fraud-detection/Dockerfile")),
+    ("open-telemetry/demo", "-kafka", row("open-telemetry/demo:*-kafka", Java, Data, "OpenTelemetry demo Kafka", "open-telemetry/opentelemetry-demo: src/kafka/Dockerfile")),
+    ("open-telemetry/demo", "", row("open-telemetry/demo:*", NotJava, App, "an OpenTelemetry demo service (Go, .NET, Node.js, Python, Ruby, PHP, Rust, C++)", "open-telemetry/opentelemetry-demo: src/*/Dockerfile")),
+];
+
+/// The tag of an image reference (`""` when none).
+fn tag(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or_default();
+    let last = image.rsplit('/').next().unwrap_or_default();
+    last.split_once(':').map_or("", |(_, tag)| tag)
+}
+
+/// Registries that hold one project's images only, all of them Go programs: the
+/// Kubernetes project's (kubernetes/k8s.io: registry.k8s.io/README.md).
+const GO_REGISTRIES: &[&str] = &["registry.k8s.io/", "k8s.gcr.io/"];
+
+/// What an image from [`GO_REGISTRIES`] is, when no row names it.
+static KUBERNETES_PROJECT: Family = row(
+    "registry.k8s.io/*",
+    NotJava,
+    Role::Application,
+    "a Kubernetes project image (Go)",
+    "kubernetes/k8s.io: registry.k8s.io/README.md",
+);
+
+/// The family of an image, if the table knows it.
+pub fn family(image: &str) -> Option<&'static Family> {
+    let repository = repository(image);
+    let tag = tag(image);
+    TAGGED
+        .iter()
+        .find(|(repo, suffix, _)| matches(repo, repository) && tag.ends_with(suffix))
+        .map(|(_, _, family)| family)
+        .or_else(|| FAMILIES.iter().find(|f| matches(f.pattern, repository)))
+        .or_else(|| {
+            GO_REGISTRIES
+                .iter()
+                .any(|r| image.starts_with(r))
+                .then_some(&KUBERNETES_PROJECT)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::images::Runtime;
+
+    #[test]
+    fn repositories_ignore_registry_tag_and_digest() {
+        for (image, expected) in [
+            ("docker.io/bitnami/postgresql:17.6.0", "bitnami/postgresql"),
+            ("bitnamilegacy/postgresql", "bitnamilegacy/postgresql"),
+            ("postgres:17", "postgres"),
+            ("docker.io/library/redis:alpine", "redis"),
+            ("localhost:5000/team/app:1", "team/app"),
+            ("busybox:1.38@sha256:fd8d", "busybox"),
+            (
+                "quay.io/prometheus/node-exporter:v1.9.1",
+                "prometheus/node-exporter",
+            ),
+        ] {
+            assert_eq!(repository(image), expected, "{image}");
+        }
+    }
+
+    #[test]
+    fn families_match_whatever_the_registry() {
+        for (image, what) in [
+            ("docker.io/bitnami/postgresql:17", "PostgreSQL"),
+            ("bitnamilegacy/postgresql:16", "PostgreSQL"),
+            (
+                "registry.example.com:5000/mirror/bitnami/kafka:4.0",
+                "Apache Kafka",
+            ),
+            (
+                "docker.io/bitnami/jmx-exporter:1",
+                "Prometheus JMX exporter",
+            ),
+            (
+                "quay.io/prometheus/node-exporter:v1",
+                "a Prometheus exporter (Go)",
+            ),
+            ("quay.io/kiwigrid/k8s-sidecar:1.30", "k8s-sidecar (Python)"),
+            ("tomcat:10-jre17", "Apache Tomcat"),
+            ("docker.io/grafana/loki:3", "a Grafana Labs component (Go)"),
+            (
+                "otel/opentelemetry-collector-contrib:0.1",
+                "OpenTelemetry Collector (Go)",
+            ),
+        ] {
+            assert_eq!(family(image).map(|f| f.what), Some(what), "{image}");
+        }
+        assert!(family("registry.example.com/shop/orders:1.4").is_none());
+        for (image, runtime) in [
+            ("ghcr.io/open-telemetry/demo:2.0.2-ad", Runtime::Java),
+            (
+                "ghcr.io/open-telemetry/demo:2.0.2-fraud-detection",
+                Runtime::Java,
+            ),
+            (
+                "ghcr.io/open-telemetry/demo:2.0.2-checkout",
+                Runtime::NotJava,
+            ),
+        ] {
+            assert_eq!(family(image).map(|f| f.runtime), Some(runtime), "{image}");
+        }
+        assert_eq!(
+            family("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2").map(|f| f.what),
+            Some("kube-state-metrics (Go)")
+        );
+        assert_eq!(
+            family("registry.k8s.io/ingress-nginx/opentelemetry:v1").map(|f| f.what),
+            Some("a Kubernetes project image (Go)")
+        );
+        assert!(family("mycompany/kafkaesque-ui:1").is_none());
+    }
+}
