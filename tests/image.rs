@@ -222,7 +222,7 @@ functionConfig:
     let output = common::parse(out.stdout_text());
     assert_eq!(output["kind"], "ResourceList");
     assert_eq!(
-        output["results"][0]["message"], "injected: orders as orders",
+        output["results"][0]["message"], "injected: orders as orders via JAVA_TOOL_OPTIONS",
         "{out}"
     );
     let orders = &output["items"][0];
