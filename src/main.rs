@@ -58,11 +58,10 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
         }
-        for result in output
-            .results
-            .iter()
-            .filter(|r| r.severity != pinpoint_inject::diag::Severity::Info)
-        {
+        for result in output.results.iter().filter(|r| {
+            r.severity != pinpoint_inject::diag::Severity::Info
+                || pinpoint_inject::workload::detect::is_unknown_kind_note(&r.message)
+        }) {
             writeln!(err, "pinpoint-inject: {}", result.line())?;
         }
         let errors = output

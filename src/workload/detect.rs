@@ -57,6 +57,15 @@ fn walk(node: &Value, path: String, depth: usize, found: &mut Vec<String>) {
     }
 }
 
+/// How the unknown-kind note starts: KRM mode prints it on stderr too (kustomize shows
+/// a function's stderr, never its info results), so no pod-bearing kind is missed silently.
+pub const UNKNOWN_KIND_NOTE: &str = "left unchanged: kind ";
+
+/// True for the message [`unknown_kind_note`] writes.
+pub fn is_unknown_kind_note(message: &str) -> bool {
+    message.starts_with(UNKNOWN_KIND_NOTE)
+}
+
 /// The info line for a resource outside the table that carries a pod template.
 /// The entry to add is spelled the way the config's `form` writes one.
 pub fn unknown_kind_note(resource: &Value, form: Form) -> Option<String> {
@@ -84,7 +93,7 @@ pub fn unknown_kind_note(resource: &Value, form: Form) -> Option<String> {
         Form::ConfigMap => format!("the line `{api_version} {kind} {first}`"),
     };
     Some(format!(
-        "left unchanged: kind {kind} of {api_version} is not one pinpoint-inject knows, but it carries {what}; to instrument it, add {entry} to {}{group}",
+        "{UNKNOWN_KIND_NOTE}{kind} of {api_version} is not one pinpoint-inject knows, but it carries {what}; to instrument it, add {entry} to {}{group}",
         form.field("workloads")
     ))
 }
