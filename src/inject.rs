@@ -26,7 +26,7 @@ use crate::value_edit::{
 };
 
 pub use crate::flags::agent_options;
-pub use crate::unwire::strip;
+pub use crate::unwire::{is_wired, strip};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
 use plan::{Edit, Plan, plan_container};
 use serde_json::{Map, Value};

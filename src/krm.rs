@@ -11,6 +11,8 @@ use crate::transform;
 use crate::yaml::{self, ListStyle};
 use crate::{outline, spans, workload};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// The apiVersion we answer with when the input gave us none we could read.
 pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
@@ -23,17 +25,29 @@ pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
 }
 
 /// The result of a KRM run: the ResourceList to print and whether it carries an error.
-pub struct Output {
-    pub yaml: String,
+pub struct Output<'t> {
+    /// The ResourceList, in pieces to write one after the other: the input's own text
+    /// where it is unchanged (borrowed, never copied), the new text of each edited item,
+    /// the results. Built whole, the output would be one more copy of the list in memory.
+    pub yaml: Vec<Cow<'t, str>>,
     pub results: Vec<Diagnostic>,
     pub failed: bool,
     /// The report's rows, one per workload container.
     pub rows: Vec<Row>,
 }
 
+impl Output<'_> {
+    /// Write the ResourceList, piece by piece.
+    pub fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
+        self.yaml
+            .iter()
+            .try_for_each(|piece| out.write_all(piece.as_bytes()))
+    }
+}
+
 /// Process a whole ResourceList. `fallback` is the config to use when the list carries
 /// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
-pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
+pub fn process<'t>(input: &'t [u8], fallback: Option<&Value>) -> Output<'t> {
     if let Ok(text) = std::str::from_utf8(input)
         && let Ok(outline) = outline::read(text)
         && let Some(output) = by_item(text, &outline, fallback)
@@ -46,7 +60,11 @@ pub fn process(input: &[u8], fallback: Option<&Value>) -> Output {
 /// The usual ResourceList (a block mapping with a block `items` list): one item parsed
 /// at a time, each changed one edited in its own text, everything else copied.
 /// `None` when it has to be read whole after all.
-fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> Option<Output> {
+fn by_item<'t>(
+    text: &'t str,
+    outline: &outline::Outline,
+    fallback: Option<&Value>,
+) -> Option<Output<'t>> {
     let entry = |key: &str| outline.entries.iter().find(|e| e.key == key);
     let api_version = entry("apiVersion").filter(|e| e.inline)?;
     let items = entry("items")?;
@@ -69,7 +87,7 @@ fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> 
         None => None,
     };
     let (settings, mut results) = settings_of(function_config.as_ref().or(fallback));
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut out: Vec<Cow<'t, str>> = Vec::new();
     let mut copied = 0;
     let mut rows = Vec::new();
     if let Some(settings) = &settings {
@@ -83,19 +101,37 @@ fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> 
             {
                 continue; // a resource that is no workload: its text is copied unparsed
             }
-            let edited = match item(&slice, index, range.line, settings, &mut results, &mut rows) {
-                Some(edited) => edited,
-                None => continue,
-            };
+            let (mut edited, splices) =
+                match item(&slice, index, range.line, settings, &mut results, &mut rows) {
+                    Some(edited) => edited,
+                    None => continue,
+                };
             // The item's `- ` goes back where it was; nothing was written before it.
             let dash = spans::dash_of(text, range.start)? - from;
             if edited.as_bytes().get(..=dash) != slice.as_bytes().get(..=dash) {
                 return None;
             }
-            out.push_str(&text[copied..from]);
-            out.push_str(&edited[..dash]);
-            out.push('-');
-            out.push_str(&edited[dash + 1..]);
+            out.push(Cow::Borrowed(&text[copied..from]));
+            match splices {
+                // Edits after the `- ` only: the input's own bytes (its `-` included)
+                // between the new texts, instead of a copy of the whole item.
+                Some(splices) if splices.first().is_some_and(|s| s.start > dash) => {
+                    drop(edited);
+                    let mut at = from;
+                    for s in splices {
+                        out.push(Cow::Borrowed(&text[at..from + s.start]));
+                        let mut new_text = s.text;
+                        new_text.shrink_to_fit(); // kept to the end: no slack
+                        out.push(Cow::Owned(new_text));
+                        at = from + s.end;
+                    }
+                    out.push(Cow::Borrowed(&text[at..from + slice.len()]));
+                }
+                _ => {
+                    edited.replace_range(dash..=dash, "-"); // a blank, as in the slice
+                    out.push(Cow::Owned(edited));
+                }
+            }
             copied = from + slice.len();
         }
     }
@@ -107,22 +143,23 @@ fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> 
         ),
         None => (text.len(), ""),
     };
-    out.push_str(&text[copied..rest_end]);
+    out.push(Cow::Borrowed(&text[copied..rest_end]));
     if !results.is_empty() {
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
+        let last = out.iter().rev().find(|p| !p.is_empty());
+        if last.is_some_and(|p| !p.ends_with('\n')) {
+            out.push(Cow::Borrowed("\n"));
         }
-        let mut block = Map::new();
-        block.insert(
-            "results".into(),
-            serde_json::to_value(&results).expect("results serialize"),
-        );
-        out.push_str(&yaml::to_string(
-            &Value::Object(block),
+        // Serialized as they are (no `serde_json::Value` copy of them first).
+        #[derive(serde::Serialize)]
+        struct Block<'r> {
+            results: &'r [Diagnostic],
+        }
+        out.push(Cow::Owned(yaml::to_string(
+            &Block { results: &results },
             ListStyle::detect(text),
-        ));
+        )));
     }
-    out.push_str(after);
+    out.push(Cow::Borrowed(after));
     Some(Output {
         yaml: out,
         failed: diag::has_error(&results),
@@ -131,7 +168,8 @@ fn by_item(text: &str, outline: &outline::Outline, fallback: Option<&Value>) -> 
     })
 }
 
-/// One item: parsed, checked, transformed; its new text when it changed.
+/// One item: parsed, checked, transformed; its new text when it changed, with the
+/// splices that make it out of `slice` when it was edited in place.
 fn item(
     slice: &str,
     index: usize,
@@ -139,7 +177,7 @@ fn item(
     settings: &Settings,
     results: &mut Vec<Diagnostic>,
     rows: &mut Vec<Row>,
-) -> Option<String> {
+) -> Option<(String, Option<Vec<patch::Splice>>)> {
     let mut value: Value = match yaml::from_str(slice) {
         Ok(value) => value,
         Err(e) => {
@@ -169,8 +207,8 @@ fn item(
     if !outcome.changed {
         return None;
     }
-    match patch::rewrite(slice, &original, &value) {
-        Ok(edited) => Some(edited),
+    match patch::rewrite_splices(slice, &original, &value) {
+        Ok((edited, splices)) => Some((edited, Some(splices))),
         Err(reason) => {
             let col = slice.len() - slice.trim_start_matches(' ').len();
             if let Some(e) = scalars::first_divergence(slice) {
@@ -186,7 +224,7 @@ fn item(
             );
             let body = yaml::to_string(&value, ListStyle::detect(slice));
             let pad = " ".repeat(col);
-            Some(body.lines().map(|l| format!("{pad}{l}\n")).collect())
+            Some((body.lines().map(|l| format!("{pad}{l}\n")).collect(), None))
         }
     }
 }
@@ -209,7 +247,7 @@ fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>
 }
 
 /// Any other ResourceList: read whole, written back through the same text edits.
-fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output {
+fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output<'static> {
     let (text, mut list) = match parse(input) {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -306,7 +344,7 @@ fn finish(
     mut list: Map<String, Value>,
     mut results: Vec<Diagnostic>,
     rows: Vec<Row>,
-) -> Output {
+) -> Output<'static> {
     if !list.get("apiVersion").is_some_and(Value::is_string) {
         list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
     }
@@ -346,7 +384,7 @@ fn finish(
         None => yaml::to_string(&new, ListStyle::Compact),
     };
     Output {
-        yaml,
+        yaml: vec![Cow::Owned(yaml)],
         failed: diag::has_error(&results),
         results,
         rows,

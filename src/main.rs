@@ -37,7 +37,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         .as_ref()
         .map(|cli::Command::Report { json }| *json);
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
-    let mut docs = stream::Splitter::new(stdin);
+    let mut docs = stream::Splitter::new(stdin).first_capacity(stdin_file_size());
     let mut first = docs.next().transpose().context("reading stdin")?;
     let stdout = io::stdout().lock();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout);
@@ -74,7 +74,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             "pinpoint-inject: {}",
             report::summary(&output.rows, errors)
         )?;
-        out.write_all(output.yaml.as_bytes())?;
+        output.write_to(&mut out)?;
         out.flush()?;
         return Ok(exit(output.failed));
     }
@@ -126,6 +126,24 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     }
     Ok(exit(summary.errors > 0))
 }
+
+/// The size of stdin when it is a regular file (`< file`), else 0 (a pipe: unknown).
+fn stdin_file_size() -> usize {
+    use std::os::fd::AsFd;
+    io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|file| file.metadata())
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map_or(0, |m| {
+            usize::try_from(m.len()).unwrap_or(0).min(MAX_RESERVED)
+        })
+}
+
+/// The most reserved up front for stdin (larger files grow the buffer as they are read).
+const MAX_RESERVED: usize = 1 << 30;
 
 fn exit(failed: bool) -> ExitCode {
     if failed {

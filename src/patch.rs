@@ -25,11 +25,23 @@ pub struct Splice {
 /// where the two differ. The result is checked (see [`check`]); when a check fails, the
 /// caller gets the reason and falls back to writing the document in full.
 pub fn rewrite(text: &str, old: &Value, new: &Value) -> Result<String, Unlocated> {
+    rewrite_splices(text, old, new).map(|(out, _)| out)
+}
+
+/// [`rewrite`], also giving the splices that make the edited text out of `text` (in
+/// order, none overlapping): a caller that keeps many edited documents can keep these
+/// instead of the texts.
+pub fn rewrite_splices(
+    text: &str,
+    old: &Value,
+    new: &Value,
+) -> Result<(String, Vec<Splice>), Unlocated> {
     let root = spans::parse(text).map_err(|e| Unlocated(e.0))?;
     let edits = crate::diff::diff(old, new, &root)?;
-    let out = apply(text, &edits, ListStyle::detect(text))?;
+    let splices = splices(text, &edits, ListStyle::detect(text))?;
+    let out = render(text, &splices);
     check(&out, new)?;
-    Ok(out)
+    Ok((out, splices))
 }
 
 /// Debug builds (every test, the fuzzer) parse the edited text in full and require it to
@@ -54,29 +66,45 @@ fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
 
 /// Apply `edits` to `text` (the document they were computed on).
 pub fn apply(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<String, Unlocated> {
+    Ok(render(text, &splices(text, edits, style)?))
+}
+
+/// The splices of `edits`, sorted, checked not to overlap, with the `, ` between two
+/// insertions into one empty flow collection already in the second one's text.
+fn splices(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<Vec<Splice>, Unlocated> {
     let mut splices = edits
         .iter()
         .map(|e| splice(text, e, style))
         .collect::<Result<Vec<_>, _>>()?;
     splices.sort_by_key(|s| (s.start, s.end));
-    let mut out =
-        String::with_capacity(text.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
     let mut copied = 0;
-    let mut previous: Option<&Splice> = None;
-    for s in &splices {
+    let mut previous_join: Option<usize> = None;
+    for s in &mut splices {
         if s.start < copied {
             return Err(Unlocated(format!("two edits overlap at byte {}", s.start)));
         }
-        out.push_str(&text[copied..s.start]);
-        if s.joins && previous.is_some_and(|p| p.joins && p.start == s.start) {
-            out.push_str(", ");
+        let joins = s.joins;
+        if joins && previous_join == Some(s.start) {
+            s.text.insert_str(0, ", ");
         }
+        previous_join = joins.then_some(s.start);
+        copied = s.end;
+    }
+    Ok(splices)
+}
+
+/// `text` with `splices` (from [`splices`]) applied.
+pub fn render(text: &str, splices: &[Splice]) -> String {
+    let mut out =
+        String::with_capacity(text.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
+    let mut copied = 0;
+    for s in splices {
+        out.push_str(&text[copied..s.start]);
         out.push_str(&s.text);
         copied = s.end;
-        previous = Some(s);
     }
     out.push_str(&text[copied..]);
-    Ok(out)
+    out
 }
 
 fn unlocated(node: &Node<'_>, what: &str) -> Unlocated {

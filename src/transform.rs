@@ -142,10 +142,15 @@ fn transform_workload(
         ));
     }
     // Decide on the template as the user wrote it: our own wiring taken out.
-    let mut clean = template.clone();
-    let planned = match inject::strip(&mut clean) {
-        Ok(_) => targets::plan(resource, &clean, workload, settings),
-        Err(error) => Err(error.message),
+    // (A template without the marker is its own clean self: no copy.)
+    let planned = if inject::is_wired(template) {
+        let mut clean = template.clone();
+        match inject::strip(&mut clean) {
+            Ok(_) => targets::plan(resource, &clean, workload, settings),
+            Err(error) => Err(error.message),
+        }
+    } else {
+        targets::plan(resource, template, workload, settings)
     };
     let plan = match planned {
         Ok(plan) => plan,
@@ -305,6 +310,9 @@ fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
     let Some(template) = workload.pod_template_mut(resource) else {
         return;
     };
+    if !inject::is_wired(template) {
+        return; // nothing an earlier run left: strip would change nothing
+    }
     let mut edited = template.clone();
     let result = match inject::strip(&mut edited) {
         Ok(false) => return,

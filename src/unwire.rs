@@ -73,13 +73,19 @@ impl Marker {
     }
 }
 
+/// True when a pod template carries the marker of an earlier run: without it,
+/// [`strip`] changes nothing (so callers need no copy to strip).
+pub fn is_wired(template: &Value) -> bool {
+    marker_value(template).is_some()
+}
+
+fn marker_value(template: &Value) -> Option<&Value> {
+    template.get("metadata")?.get("annotations")?.get(MARKER)
+}
+
 /// Take out the wiring a previous run recorded in the marker. Returns whether there was any.
 pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
-    let Some(raw) = template
-        .get("metadata")
-        .and_then(|m| m.get("annotations"))
-        .and_then(|a| a.get(MARKER))
-    else {
+    let Some(raw) = marker_value(template) else {
         return Ok(false);
     };
     let marker: Marker = raw

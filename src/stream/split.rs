@@ -27,6 +27,8 @@ pub struct Splitter<R> {
     line: u64,
     index: usize,
     done: bool,
+    /// Bytes to reserve, once, for the first document (see [`Splitter::first_capacity`]).
+    first_capacity: usize,
 }
 
 impl<R: BufRead> Splitter<R> {
@@ -37,7 +39,17 @@ impl<R: BufRead> Splitter<R> {
             line: 1,
             index: 0,
             done: false,
+            first_capacity: 0,
         }
+    }
+
+    /// Reserve `bytes` for the first document before reading it: the size of the input
+    /// when it is a file, so that a ResourceList (one document, the whole input) is read
+    /// into a buffer sized once instead of one that grows by doubling and copying. What
+    /// is reserved and never read is never touched, so it costs no memory.
+    pub fn first_capacity(mut self, bytes: usize) -> Self {
+        self.first_capacity = bytes;
+        self
     }
 
     fn read_doc(&mut self) -> io::Result<Option<RawDoc>> {
@@ -46,6 +58,9 @@ impl<R: BufRead> Splitter<R> {
         }
         let first_line = self.line;
         let mut bytes = self.pending.take().unwrap_or_default();
+        if self.index == 0 {
+            bytes.reserve_exact(std::mem::take(&mut self.first_capacity));
+        }
         let started_with_separator = !bytes.is_empty();
         if started_with_separator {
             self.line += 1;
