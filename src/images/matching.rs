@@ -24,13 +24,19 @@ pub fn repository(image: &str) -> &str {
 
 /// Whether a pattern of [`Family::pattern`] matches a repository path.
 pub fn matches(pattern: &str, repository: &str) -> bool {
-    let segments: Vec<&str> = repository.split('/').collect();
-    let last = segments.last().copied().unwrap_or_default();
+    // Called for every row of the table on every container: no allocation here.
+    let (dirs, last) = match repository.rfind('/') {
+        Some(i) => (Some(&repository[..i]), &repository[i + 1..]),
+        None => (None, repository),
+    };
     if let Some(org) = pattern.strip_suffix("/*") {
-        return segments[..segments.len().saturating_sub(1)].contains(&org);
+        return dirs.is_some_and(|d| d.split('/').any(|segment| segment == org));
     }
     if pattern.contains('/') {
-        return repository == pattern || repository.ends_with(&format!("/{pattern}"));
+        return repository == pattern
+            || repository
+                .strip_suffix(pattern)
+                .is_some_and(|head| head.ends_with('/'));
     }
     if let Some(suffix) = pattern.strip_prefix('*') {
         return last.ends_with(suffix) && last.len() > suffix.len();
