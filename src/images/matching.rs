@@ -169,4 +169,29 @@ mod tests {
         );
         assert!(family("mycompany/kafkaesque-ui:1").is_none());
     }
+
+    #[test]
+    fn patterns_match_whole_path_segments() {
+        for (pattern, repository, expected) in [
+            ("bitnami/tomcat", "bitnami/tomcat", true),
+            ("bitnami/tomcat", "mirror/bitnami/tomcat", true),
+            ("bitnami/tomcat", "notbitnami/tomcat", false),
+            ("bitnami/*", "bitnami/tomcat", true),
+            ("bitnami/*", "mirror/bitnami/tomcat", true),
+            ("bitnami/*", "bitnami", false),
+            ("bitnami/*", "tomcat/bitnami", false),
+            ("*-api", "team/orders-api", true),
+            ("*-api", "team/-api", false),
+            ("tomcat*", "library/tomcat-native", true),
+            ("tomcat", "tomcat", true),
+            ("tomcat", "tomcats", false),
+            ("tomcat", "", false),
+        ] {
+            assert_eq!(
+                matches(pattern, repository),
+                expected,
+                "{pattern} {repository}"
+            );
+        }
+    }
 }
