@@ -142,8 +142,10 @@ fn stdin_file_size() -> usize {
         })
 }
 
-/// The most reserved up front for stdin (larger files grow the buffer as they are read).
-const MAX_RESERVED: usize = 1 << 30;
+/// The most reserved up front for stdin (larger files grow the buffer as they are read):
+/// a reservation is address space even when untouched, and a memory limit on address
+/// space (`ulimit -v`) must not fail a run that reading by growth would have passed.
+const MAX_RESERVED: usize = 64 << 20;
 
 fn exit(failed: bool) -> ExitCode {
     if failed {
