@@ -74,7 +74,7 @@ fn diff_node<'a>(
     node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<bool, Unlocated> {
-    if old == new {
+    if same(old, new) {
         return Ok(true);
     }
     if node.special {
@@ -107,6 +107,31 @@ fn diff_node<'a>(
             Ok(true)
         }
         _ => Ok(false),
+    }
+}
+
+/// `a == b`, without hashing while both mappings keep their keys in one order (as the
+/// core's edits do): `serde_json`'s map equality looks every key up by its hash.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            if x.len() != y.len() {
+                return false;
+            }
+            for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
+                if k1 != k2 {
+                    return a == b; // another order: compare as maps
+                }
+                if !same(v1, v2) {
+                    return false;
+                }
+            }
+            true
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        _ => a == b,
     }
 }
 
@@ -173,7 +198,7 @@ fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
     let at = |i: usize, j: usize| i * (n + 1) + j;
     for i in (0..m).rev() {
         for j in (0..n).rev() {
-            table[at(i, j)] = if old[i] == new[j] {
+            table[at(i, j)] = if same(&old[i], &new[j]) {
                 table[at(i + 1, j + 1)] + 1
             } else {
                 table[at(i + 1, j)].max(table[at(i, j + 1)])
@@ -184,7 +209,7 @@ fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
     let mut taken = vec![false; m];
     let (mut i, mut j) = (0, 0);
     while i < m && j < n {
-        if old[i] == new[j] {
+        if same(&old[i], &new[j]) {
             pairs[j] = Some(i);
             taken[i] = true;
             i += 1;

@@ -49,7 +49,7 @@ impl Output<'_> {
 /// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
 pub fn process<'t>(input: &'t [u8], fallback: Option<&Value>) -> Output<'t> {
     if let Ok(text) = std::str::from_utf8(input)
-        && let Ok(outline) = outline::read(text)
+        && let Some(outline) = crate::quick::outline(text).or_else(|| outline::read(text).ok())
         && let Some(output) = by_item(text, &outline, fallback)
     {
         return output;
@@ -178,18 +178,21 @@ fn item(
     results: &mut Vec<Diagnostic>,
     rows: &mut Vec<Row>,
 ) -> Option<(String, Option<Vec<patch::Splice>>)> {
-    let mut value: Value = match yaml::from_str(slice) {
-        Ok(value) => value,
-        Err(e) => {
-            // Lines counted in the whole list, from the item's own first line.
-            let first = line
-                - slice[..slice.len() - slice.trim_start().len()]
-                    .matches('\n')
-                    .count();
-            let e = e.offset_lines(first as u64 - 1);
-            results.push(Diagnostic::error(format!("items[{index}]: {e}")));
-            return None;
-        }
+    let (mut value, root) = match crate::quick::load(slice) {
+        Some(loaded) => (loaded.value, Some(loaded.root)),
+        None => match yaml::from_str(slice) {
+            Ok(value) => (value, None),
+            Err(e) => {
+                // Lines counted in the whole list, from the item's own first line.
+                let first = line
+                    - slice[..slice.len() - slice.trim_start().len()]
+                        .matches('\n')
+                        .count();
+                let e = e.offset_lines(first as u64 - 1);
+                results.push(Diagnostic::error(format!("items[{index}]: {e}")));
+                return None;
+            }
+        },
     };
     if let Some(problem) = Head::of(&value).problem() {
         results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(&value));
@@ -207,7 +210,7 @@ fn item(
     if !outcome.changed {
         return None;
     }
-    match patch::rewrite_splices(slice, &original, &value) {
+    match patch::rewrite_splices(slice, root, &original, &value) {
         Ok((edited, splices)) => Some((edited, Some(splices))),
         Err(reason) => {
             let col = slice.len() - slice.trim_start_matches(' ').len();

@@ -21,6 +21,7 @@ pub mod naming;
 pub mod outline;
 pub mod patch;
 pub mod production;
+pub mod quick;
 pub mod render;
 pub mod report;
 pub mod scalars;

@@ -25,18 +25,25 @@ pub struct Splice {
 /// where the two differ. The result is checked (see [`check`]); when a check fails, the
 /// caller gets the reason and falls back to writing the document in full.
 pub fn rewrite(text: &str, old: &Value, new: &Value) -> Result<String, Unlocated> {
-    rewrite_splices(text, old, new).map(|(out, _)| out)
+    rewrite_splices(text, None, old, new).map(|(out, _)| out)
 }
 
 /// [`rewrite`], also giving the splices that make the edited text out of `text` (in
 /// order, none overlapping): a caller that keeps many edited documents can keep these
 /// instead of the texts.
-pub fn rewrite_splices(
-    text: &str,
+///
+/// `root` is the span tree of `text` when the caller has it already (from
+/// [`crate::quick::load`]); otherwise it is built here.
+pub fn rewrite_splices<'t>(
+    text: &'t str,
+    root: Option<Node<'t>>,
     old: &Value,
     new: &Value,
 ) -> Result<(String, Vec<Splice>), Unlocated> {
-    let root = spans::parse(text).map_err(|e| Unlocated(e.0))?;
+    let root = match root {
+        Some(root) => root,
+        None => spans::parse(text).map_err(|e| Unlocated(e.0))?,
+    };
     let edits = crate::diff::diff(old, new, &root)?;
     let splices = splices(text, &edits, ListStyle::detect(text))?;
     let out = render(text, &splices);
@@ -56,8 +63,11 @@ fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
             Err(e) => Err(Unlocated(format!("the edited text does not parse: {e}"))),
         };
     }
-    let entries = spans::top_level_entries(out, true)
-        .map_err(|e| Unlocated(format!("the edited text does not parse: {}", e.0)))?;
+    let entries = match crate::quick::check(out) {
+        Some(n) => Some(n),
+        None => spans::top_level_entries(out, true)
+            .map_err(|e| Unlocated(format!("the edited text does not parse: {}", e.0)))?,
+    };
     match (entries, new) {
         (Some(n), Value::Object(map)) if n == map.len() => Ok(()),
         _ => Err(Unlocated("the edited text has another shape".into())),

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 /// One node of the document and the bytes it covers (`start..end`, content only: an
 /// anchor or tag in front of it is outside).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node<'t> {
     pub kind: Kind<'t>,
     pub start: usize,
@@ -21,7 +21,7 @@ pub struct Node<'t> {
     pub special: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Kind<'t> {
     Scalar { style: ScalarStyle, empty: bool },
     Map { flow: bool, entries: Vec<Entry<'t>> },
@@ -31,7 +31,7 @@ pub enum Kind<'t> {
 
 /// One `key: value` pair of a mapping; `key` is the key's text value (empty for a key
 /// that is not a scalar, which makes the mapping special).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry<'t> {
     pub key: Cow<'t, str>,
     pub key_node: Node<'t>,

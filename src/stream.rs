@@ -11,7 +11,6 @@ use crate::scalars;
 use crate::transform;
 use crate::workload;
 use crate::yaml::{self, ListStyle, YamlError};
-use serde_json::Value;
 use std::io::{self, Write};
 
 mod split;
@@ -83,10 +82,15 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
             MAX_PARSED_DOCUMENT >> 20
         ))]);
     }
-    let mut value: Value = match yaml::from_str(text) {
-        Ok(value) => value,
-        Err(_) if other_kind => return unchanged(Vec::new()),
-        Err(e) => return unchanged(vec![error_at(doc, e)]),
+    // The fast path reads the value and the spans in one pass; the full parser reads
+    // the rest (and says what is wrong with a document that does not parse).
+    let (mut value, root) = match crate::quick::load(text) {
+        Some(loaded) => (loaded.value, Some(loaded.root)),
+        None => match yaml::from_str(text) {
+            Ok(value) => (value, None),
+            Err(_) if other_kind => return unchanged(Vec::new()),
+            Err(e) => return unchanged(vec![error_at(doc, e)]),
+        },
     };
     if let Some(problem) = Head::of(&value).problem() {
         return unchanged(vec![Diagnostic::error(problem)]);
@@ -101,8 +105,8 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     }
     // The edit goes into the document's own text; only where it cannot be placed there
     // (an anchor or alias in the way) is the document written out in full.
-    let reason = match patch::rewrite(text, &original, &value) {
-        Ok(edited) => {
+    let reason = match patch::rewrite_splices(text, root, &original, &value) {
+        Ok((edited, _)) => {
             return Processed {
                 replacement: Some(edited.into_bytes()),
                 results: outcome.results,
@@ -147,7 +151,8 @@ fn plainly_not_a_workload(text: &str, settings: &Settings) -> bool {
             && !workload::detect::may_carry_pods(Some(kind), text)
     }) && named("apiVersion:")
         && named("kind:")
-        && crate::spans::top_level_entries(text, false).is_ok_and(|n| n.is_some())
+        && (crate::quick::check(text).is_some()
+            || crate::spans::top_level_entries(text, false).is_ok_and(|n| n.is_some()))
 }
 
 /// Split a document into the lines we keep when it changes (its `---` line and the

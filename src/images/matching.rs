@@ -24,27 +24,47 @@ pub fn repository(image: &str) -> &str {
 
 /// Whether a pattern of [`Family::pattern`] matches a repository path.
 pub fn matches(pattern: &str, repository: &str) -> bool {
+    Repository::new(repository).matches(pattern)
+}
+
+/// A repository path split once, for matching against every row of the table.
+struct Repository<'a> {
+    path: &'a str,
+    /// The segments before the last one, and the last one.
+    dirs: Option<&'a str>,
+    last: &'a str,
+}
+
+impl<'a> Repository<'a> {
+    fn new(path: &'a str) -> Self {
+        let (dirs, last) = match path.rfind('/') {
+            Some(i) => (Some(&path[..i]), &path[i + 1..]),
+            None => (None, path),
+        };
+        Repository { path, dirs, last }
+    }
+
     // Called for every row of the table on every container: no allocation here.
-    let (dirs, last) = match repository.rfind('/') {
-        Some(i) => (Some(&repository[..i]), &repository[i + 1..]),
-        None => (None, repository),
-    };
-    if let Some(org) = pattern.strip_suffix("/*") {
-        return dirs.is_some_and(|d| d.split('/').any(|segment| segment == org));
+    fn matches(&self, pattern: &str) -> bool {
+        let (dirs, last) = (self.dirs, self.last);
+        if let Some(org) = pattern.strip_suffix("/*") {
+            return dirs.is_some_and(|d| d.split('/').any(|segment| segment == org));
+        }
+        if pattern.contains('/') {
+            return self.path == pattern
+                || self
+                    .path
+                    .strip_suffix(pattern)
+                    .is_some_and(|head| head.ends_with('/'));
+        }
+        if let Some(suffix) = pattern.strip_prefix('*') {
+            return last.ends_with(suffix) && last.len() > suffix.len();
+        }
+        if let Some(prefix) = pattern.strip_suffix('*') {
+            return last.starts_with(prefix);
+        }
+        last == pattern
     }
-    if pattern.contains('/') {
-        return repository == pattern
-            || repository
-                .strip_suffix(pattern)
-                .is_some_and(|head| head.ends_with('/'));
-    }
-    if let Some(suffix) = pattern.strip_prefix('*') {
-        return last.ends_with(suffix) && last.len() > suffix.len();
-    }
-    if let Some(prefix) = pattern.strip_suffix('*') {
-        return last.starts_with(prefix);
-    }
-    last == pattern
 }
 
 /// Repositories that hold many services, one per tag suffix: `ghcr.io/open-telemetry/demo:2.0.2-adservice`.
@@ -80,13 +100,13 @@ static KUBERNETES_PROJECT: Family = row(
 
 /// The family of an image, if the table knows it.
 pub fn family(image: &str) -> Option<&'static Family> {
-    let repository = repository(image);
+    let repository = Repository::new(repository(image));
     let tag = tag(image);
     TAGGED
         .iter()
-        .find(|(repo, suffix, _)| matches(repo, repository) && tag.ends_with(suffix))
+        .find(|(repo, suffix, _)| repository.matches(repo) && tag.ends_with(suffix))
         .map(|(_, _, family)| family)
-        .or_else(|| FAMILIES.iter().find(|f| matches(f.pattern, repository)))
+        .or_else(|| FAMILIES.iter().find(|f| repository.matches(f.pattern)))
         .or_else(|| {
             GO_REGISTRIES
                 .iter()
