@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// A value as block YAML lines, every line indented by `col` spaces.
 pub fn block(value: &Value, col: usize, style: ListStyle) -> String {
-    let rendered = yaml::to_string(value, style);
+    let rendered = emitted(value, style);
     let pad = " ".repeat(col);
     let mut out = String::with_capacity(rendered.len() + 8 * col);
     for line in rendered.split_inclusive('\n') {
@@ -18,6 +18,28 @@ pub fn block(value: &Value, col: usize, style: ListStyle) -> String {
         out.push_str(line);
     }
     out
+}
+
+/// [`yaml::to_string`], remembered: the same init container, volume and env entries go
+/// into every workload of a render, and comparing a value costs a fraction of emitting it.
+fn emitted(value: &Value, style: ListStyle) -> String {
+    use std::cell::RefCell;
+    const KEPT: usize = 32;
+    thread_local! {
+        static EMITTED: RefCell<Vec<(ListStyle, Value, String)>> = const { RefCell::new(Vec::new()) };
+    }
+    EMITTED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if let Some((_, _, text)) = kept.iter().find(|(s, v, _)| *s == style && v == value) {
+            return text.clone();
+        }
+        let text = yaml::to_string(value, style);
+        if kept.len() == KEPT {
+            kept.remove(0);
+        }
+        kept.push((style, value.clone(), text.clone()));
+        text
+    })
 }
 
 /// The block lines of a non-empty collection that becomes the value of a key at

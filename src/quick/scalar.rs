@@ -13,6 +13,17 @@ const SPECIAL_WORDS: &[&str] = &[
     "y", "yes", "n", "no", "true", "false", "on", "off", "null", "nan", "inf", "infinity",
 ];
 
+/// Whether `s` is one of [`SPECIAL_WORDS`] (called for every plain key and value: the
+/// length picks the few words to compare).
+fn special_word(s: &str) -> bool {
+    if !matches!(s.len(), 1..=5 | 8) {
+        return false;
+    }
+    SPECIAL_WORDS
+        .iter()
+        .any(|w| w.len() == s.len() && w.eq_ignore_ascii_case(s))
+}
+
 /// What a plain scalar means.
 pub enum Plain {
     /// A string for every resolver: its text is its value.
@@ -45,7 +56,7 @@ pub fn classify(s: &str) -> Plain {
         _ => {}
     }
     if !matches!(first, b'0'..=b'9' | b'+' | b'-' | b'.' | b'~') {
-        if s.len() <= 8 && SPECIAL_WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
+        if special_word(s) {
             return Plain::Ask;
         }
         return Plain::Str;
