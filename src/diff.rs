@@ -220,25 +220,14 @@ fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
             j += 1;
         }
     }
-    // The rest pair up by name (the same container, variable or volume, edited), where
-    // that keeps the order: between the equal neighbours before and after it.
-    let mut low: Option<usize> = None;
-    for j in 0..n {
-        if let Some(i) = pairs[j] {
-            low = Some(i);
-            continue;
-        }
-        let Some(name) = name_of(&new[j]) else {
-            continue;
-        };
-        let high = pairs[j + 1..].iter().flatten().next().copied().unwrap_or(m);
-        let from = low.map_or(0, |l| l + 1);
-        if let Some(i) = (from..high).find(|&i| !taken[i] && name_of(&old[i]) == Some(name)) {
-            pairs[j] = Some(i);
-            taken[i] = true;
-            low = Some(i);
-        }
-    }
+    // Then an element renamed and otherwise equal (an options variable's ConfigMap
+    // source moved to a variable of its own keeps its lines, only its name changes),
+    // then the rest by name (the same container, variable or volume, edited); each where
+    // that keeps the order: between the paired neighbours before and after it.
+    pair_where(old, new, &mut pairs, &mut taken, renamed);
+    pair_where(old, new, &mut pairs, &mut taken, |o, n| {
+        name_of(n).is_some() && name_of(o) == name_of(n)
+    });
     // Between two kept elements, as many old as new ones left: the same ones, edited
     // (a ResourceList's items, which have no `name`).
     let mut j = 0;
@@ -265,6 +254,50 @@ fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
         j = gap_end;
     }
     pairs
+}
+
+/// Pair each new element still unpaired with the first unpaired old one that `fits`,
+/// between the paired neighbours before and after it.
+fn pair_where(
+    old: &[Value],
+    new: &[Value],
+    pairs: &mut [Option<usize>],
+    taken: &mut [bool],
+    fits: impl Fn(&Value, &Value) -> bool,
+) {
+    let mut low: Option<usize> = None;
+    for j in 0..new.len() {
+        if let Some(i) = pairs[j] {
+            low = Some(i);
+            continue;
+        }
+        let high = pairs[j + 1..]
+            .iter()
+            .flatten()
+            .next()
+            .copied()
+            .unwrap_or(old.len());
+        let from = low.map_or(0, |l| l + 1);
+        if let Some(i) = (from..high).find(|&i| !taken[i] && fits(&old[i], &new[j])) {
+            pairs[j] = Some(i);
+            taken[i] = true;
+            low = Some(i);
+        }
+    }
+}
+
+/// Two mappings with other names and everything else equal (and something else).
+fn renamed(old: &Value, new: &Value) -> bool {
+    let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else {
+        return false;
+    };
+    o.len() == n.len()
+        && o.len() > 1
+        && name_of(old).is_some()
+        && name_of(new).is_some()
+        && name_of(old) != name_of(new)
+        && o.iter()
+            .all(|(k, v)| k == "name" || n.get(k).is_some_and(|w| same(v, w)))
 }
 
 fn diff_seq<'a>(
@@ -333,6 +366,23 @@ mod tests {
                 Edit::AppendToScalar { text, .. } => format!("append {text:?}"),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_moved_configmap_source_keeps_its_lines_under_a_new_name() {
+        let text = "env:\n- name: J\n  valueFrom:\n    configMapKeyRef: {name: jvm, key: o}\n";
+        let from = json!({"configMapKeyRef": {"name": "jvm", "key": "o"}});
+        let new = json!({"env": [
+            {"name": "ORIGINAL_J", "valueFrom": from},
+            {"name": "J", "value": "$(ORIGINAL_J) -javaagent"}
+        ]});
+        assert_eq!(
+            summary(text, new),
+            [
+                "entry 0 = \"ORIGINAL_J\"",
+                r#"item {"name":"J","value":"$(ORIGINAL_J) -javaagent"} before None"#
+            ]
+        );
     }
 
     #[test]

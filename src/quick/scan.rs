@@ -26,7 +26,10 @@ impl<'t> Scanner<'t> {
 
     /// The document: its root (a block mapping) and the root's number of entries.
     pub(super) fn document(&mut self) -> R<(Out<'t>, usize)> {
-        if self.b.iter().fold(false, |bad, &b| bad | unsupported_byte(b))
+        if self
+            .b
+            .iter()
+            .fold(false, |bad, &b| bad | unsupported_byte(b))
             || (!self.text.is_ascii() && self.text.chars().any(unsupported_char))
         {
             return Err(Bail);
