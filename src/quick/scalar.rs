@@ -98,6 +98,17 @@ pub fn resolve(s: &str) -> Result<Value, Bail> {
 /// decoded string and the offset just past the closing quote. Escapes beyond the common
 /// ones, and a scalar that goes on to another line, are left to the full parser.
 pub fn double_quoted(text: &str, start: usize) -> Result<(String, usize), Bail> {
+    one_line(text, start, b'"')
+}
+
+/// The text of a single-quoted scalar on one line (`''` is a quote), and the offset just
+/// past its closing quote.
+pub fn single_quoted(text: &str, start: usize) -> Result<(String, usize), Bail> {
+    one_line(text, start, b'\'')
+}
+
+/// A quoted scalar that ends on its line: `\` escapes in double quotes, `''` in single.
+fn one_line(text: &str, start: usize, quote: u8) -> Result<(String, usize), Bail> {
     let b = text.as_bytes();
     let mut out = String::new();
     let mut i = start + 1;
@@ -105,11 +116,16 @@ pub fn double_quoted(text: &str, start: usize) -> Result<(String, usize), Bail> 
     loop {
         match b.get(i) {
             None | Some(b'\n') => return Err(Bail),
-            Some(b'"') => {
+            Some(&c) if c == quote && quote == b'\'' && b.get(i + 1) == Some(&b'\'') => {
+                out.push_str(&text[run..=i]);
+                i += 2;
+                run = i;
+            }
+            Some(&c) if c == quote => {
                 out.push_str(&text[run..i]);
                 return Ok((out, i + 1));
             }
-            Some(b'\\') => {
+            Some(b'\\') if quote == b'"' => {
                 out.push_str(&text[run..i]);
                 let (c, len) = escape(&b[i + 1..])?;
                 out.push(c);
@@ -145,30 +161,6 @@ fn escape(rest: &[u8]) -> Result<(char, usize), Bail> {
         b'u' => hex(4)?,
         _ => return Err(Bail),
     })
-}
-
-/// The text of a single-quoted scalar on one line (`''` is a quote), and the offset just
-/// past its closing quote.
-pub fn single_quoted(text: &str, start: usize) -> Result<(String, usize), Bail> {
-    let b = text.as_bytes();
-    let mut out = String::new();
-    let mut i = start + 1;
-    let mut run = i;
-    loop {
-        match b.get(i) {
-            None | Some(b'\n') => return Err(Bail),
-            Some(b'\'') if b.get(i + 1) == Some(&b'\'') => {
-                out.push_str(&text[run..=i]);
-                i += 2;
-                run = i;
-            }
-            Some(b'\'') => {
-                out.push_str(&text[run..i]);
-                return Ok((out, i + 1));
-            }
-            Some(_) => i += 1,
-        }
-    }
 }
 
 /// Chomping of a block scalar (`|`, `|-`, `|+`).
