@@ -38,8 +38,8 @@ fn is_injected(doc: &Value) -> bool {
 
 /// How many workloads of each corpus file get the agent.
 /// How many workloads of each corpus file get the agent: the application JVMs only
-/// (Tomcat, WildFly, Jenkins, the Kafka broker, Spark's master and worker, and the one
-/// Java service of the Online Boutique); never a database, cache or Go/Python/Ruby app.
+/// (Tomcat, WildFly, Jenkins, the Kafka broker, Spark's master and worker, Elasticsearch,
+/// Logstash, and the one Java service of the Online Boutique); never a database, cache or Go/Python/Ruby app.
 const EXPECTED_INJECTED: &[(&str, usize)] = &[
     ("helm-bitnami-gitea.yaml", 0),
     ("helm-bitnami-jenkins.yaml", 1),
@@ -51,6 +51,8 @@ const EXPECTED_INJECTED: &[(&str, usize)] = &[
     ("helm-bitnami-tomcat.yaml", 1),
     ("helm-bitnami-valkey.yaml", 0),
     ("helm-bitnami-wildfly.yaml", 1),
+    ("helm-elastic-elasticsearch.yaml", 1),
+    ("helm-elastic-logstash.yaml", 1),
     ("microservices-demo.yaml", 1),
 ];
 

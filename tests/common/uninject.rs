@@ -178,7 +178,8 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
 /// value means the same as none; a list the wiring adds to that was `null`
 /// (`initContainers:` with nothing after it, as Helm templates leave) becomes a list, and
 /// taking the wiring out leaves none (null and absent are the same to Kubernetes); the
-/// same for a pod template's `metadata`.
+/// same for a pod template's `metadata` and its `annotations` (Elastic's charts render
+/// `annotations:` with nothing after it).
 pub fn normalize(object: &mut Value, settings: &Settings) {
     if object.get("kind").and_then(Value::as_str) == Some("List")
         && let Some(items) = object.get_mut("items").and_then(Value::as_array_mut)
@@ -188,17 +189,20 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
     let Some(template) = pod_template_mut(object) else {
         return;
     };
+    let drop_null = |map: &mut Value, keys: &[&str]| {
+        if let Some(map) = map.as_object_mut() {
+            map.retain(|k, v| !(v.is_null() && keys.contains(&k.as_str())));
+        }
+    };
+    if let Some(metadata) = template.get_mut("metadata") {
+        drop_null(metadata, &["annotations"]);
+    }
     if template
         .get("metadata")
         .is_some_and(|m| m.is_null() || m.as_object().is_some_and(Map::is_empty))
     {
         template.as_object_mut().unwrap().remove("metadata");
     }
-    let drop_null = |map: &mut Value, keys: &[&str]| {
-        if let Some(map) = map.as_object_mut() {
-            map.retain(|k, v| !(v.is_null() && keys.contains(&k.as_str())));
-        }
-    };
     if let Some(spec) = template.get_mut("spec") {
         drop_null(spec, &["volumes", "initContainers"]);
     }
