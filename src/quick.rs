@@ -1,6 +1,7 @@
 //! The fast path for the block YAML that Helm, kustomize and kpt write: one pass over a
 //! document that builds both the value the core decides on and the span tree the edits
-//! are placed with ([`load`]), or only checks it is well formed ([`check`]).
+//! are placed with ([`load`]), or only checks it is well formed ([`check`]), or outlines a
+//! ResourceList ([`outline`]).
 //!
 //! It reads a subset, and reads it exactly: block mappings and sequences indented with
 //! spaces, plain and one-line quoted scalars, literal block scalars, one-line flow
@@ -68,8 +69,8 @@ pub fn check(text: &str) -> Option<usize> {
 }
 
 /// The outline of a ResourceList ([`crate::outline::read`]'s answer) from one pass that
-/// keeps the spans of the list's top-level entries, its items and their top-level
-/// entries only.
+/// keeps the spans of the list's top-level entries and of its items only (each item's
+/// `apiVersion` and `kind` taken as it is read), so memory stays bounded by the items.
 pub fn outline(text: &str) -> Option<crate::outline::Outline> {
     let mut s = Scanner::new(text, false);
     s.keep = 3;

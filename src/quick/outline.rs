@@ -5,6 +5,8 @@ use crate::outline::{Outline, Range, TopEntry};
 use crate::spans::{Kind, Node};
 use serde_saphyr::granit_parser::ScalarStyle;
 
+/// The outline from the kept span tree and the items' heads; `None` where the full
+/// parser would place a node elsewhere (the caller then asks it).
 pub(super) fn outline_of(
     root: &Node<'_>,
     heads: Vec<Option<(Option<String>, Option<String>)>>,
