@@ -30,7 +30,10 @@ fn emitted(value: &Value, style: ListStyle) -> String {
     }
     EMITTED.with(|kept| {
         let mut kept = kept.borrow_mut();
-        if let Some((_, _, text)) = kept.iter().find(|(s, v, _)| *s == style && v == value) {
+        if let Some((_, _, text)) = kept
+            .iter()
+            .find(|(s, v, _)| *s == style && identical(v, value))
+        {
             return text.clone();
         }
         let text = yaml::to_string(value, style);
@@ -40,6 +43,23 @@ fn emitted(value: &Value, style: ListStyle) -> String {
         kept.push((style, value.clone(), text.clone()));
         text
     })
+}
+
+/// Equal and written alike: mappings compare in key order (`==` ignores it, and the
+/// order is what the emitter writes).
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k, v), (l, w))| k == l && identical(v, w))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| identical(v, w))
+        }
+        _ => a == b,
+    }
 }
 
 /// The block lines of a non-empty collection that becomes the value of a key at
@@ -95,5 +115,23 @@ pub fn flow(value: &Value) -> String {
             format!("{{{}}}", entries.join(", "))
         }
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_remembered_value_is_written_in_its_own_key_order() {
+        let first = block(&json!({"name": "a", "image": "b"}), 0, ListStyle::Compact);
+        let second = block(&json!({"image": "b", "name": "a"}), 0, ListStyle::Compact);
+        assert_eq!(first, "name: a\nimage: b\n");
+        assert_eq!(second, "image: b\nname: a\n");
+        assert_eq!(
+            block(&json!({"name": "a", "image": "b"}), 2, ListStyle::Compact),
+            "  name: a\n  image: b\n"
+        );
     }
 }
