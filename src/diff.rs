@@ -68,7 +68,7 @@ pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node<'a>) -> Result<Vec<Edit
 
 /// Diff inside `node`; `Ok(false)` when the node must be replaced as a whole (its type
 /// changed, a scalar changed, or a collection became empty).
-fn diff_node<'a>(
+pub(crate) fn diff_node<'a>(
     old: &Value,
     new: &Value,
     node: &'a Node<'a>,

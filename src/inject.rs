@@ -23,6 +23,7 @@ use crate::copy_step;
 use crate::unwire::{Marker, reference};
 use crate::value_edit::{
     find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, to_value,
+    to_value_again,
 };
 
 pub use crate::flags::agent_options;
@@ -176,12 +177,12 @@ pub fn inject(
     push(
         spec,
         "volumes",
-        to_value(&copy_step::agent_volume(settings)),
+        to_value_again(&copy_step::agent_volume(settings)),
     );
     push(
         spec,
         "initContainers",
-        to_value(&copy_step::init_container(settings, security_context)),
+        to_value_again(&copy_step::init_container(settings, security_context)),
     );
 
     let marker = Marker {

@@ -198,7 +198,6 @@ fn item(
         results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(&value));
         return None;
     }
-    let original = value.clone();
     let outcome = transform::transform(&mut value, settings);
     results.extend(outcome.results);
     // Name the file the resource came from, where kustomize or kpt says.
@@ -210,7 +209,7 @@ fn item(
     if !outcome.changed {
         return None;
     }
-    match patch::rewrite_splices(slice, root, &original, &value) {
+    match patch::rewrite_splices(slice, root, patch::Before::Parts(&outcome.replaced), &value) {
         Ok((edited, splices)) => Some((edited, Some(splices))),
         Err(reason) => {
             let col = slice.len() - slice.trim_start_matches(' ').len();

@@ -23,6 +23,7 @@ pub mod patch;
 pub mod production;
 pub mod quick;
 pub mod render;
+pub mod replaced;
 pub mod report;
 pub mod scalars;
 pub mod spans;

@@ -91,12 +91,13 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     for warning in &loaded.warnings {
         writeln!(err, "pinpoint-inject: {}", warning.line())?;
     }
+    let threads = stream::Threads::from_env().map_err(anyhow::Error::msg)?;
     let docs = first.map(Ok).into_iter().chain(docs);
     if let Some(json) = report_json {
         // The same processing as a run; the manifests are dropped, errors still shown
         // (a document that does not parse has no row).
         let mut log = Vec::new();
-        let summary = stream::run(docs, &loaded.settings, &mut io::sink(), &mut log)
+        let summary = stream::run_with(docs, &loaded.settings, &mut io::sink(), &mut log, threads)
             .context("processing the stream")?;
         for line in String::from_utf8_lossy(&log).lines() {
             if line.starts_with("pinpoint-inject: error: ") {
@@ -106,8 +107,8 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         print_report(&mut out, &summary.rows, json)?;
         return Ok(exit(summary.errors > 0));
     }
-    let summary =
-        stream::run(docs, &loaded.settings, &mut out, &mut err).context("processing the stream")?;
+    let summary = stream::run_with(docs, &loaded.settings, &mut out, &mut err, threads)
+        .context("processing the stream")?;
     // What the run decided, in one line (Helm shows stderr only when a run fails); a
     // stream with no workload and no error has nothing to summarize.
     if !summary.rows.is_empty() || summary.errors > 0 {

@@ -6,6 +6,7 @@
 
 use crate::diff::{Edit, Unlocated};
 use crate::render::{block, block_body, block_scalar, flow, flow_scalar};
+use crate::replaced::Replaced;
 use crate::spans::{self, Kind, Node};
 use crate::yaml::{self, ListStyle};
 use serde_json::Value;
@@ -25,7 +26,16 @@ pub struct Splice {
 /// where the two differ. The result is checked (see [`check`]); when a check fails, the
 /// caller gets the reason and falls back to writing the document in full.
 pub fn rewrite(text: &str, old: &Value, new: &Value) -> Result<String, Unlocated> {
-    rewrite_splices(text, None, old, new).map(|(out, _)| out)
+    rewrite_splices(text, None, Before::Whole(old), new).map(|(out, _)| out)
+}
+
+/// What the text read as before the change.
+#[derive(Debug, Clone, Copy)]
+pub enum Before<'v> {
+    /// The whole document.
+    Whole(&'v Value),
+    /// The parts the core replaced; the rest is as `new` has it.
+    Parts(&'v [Replaced]),
 }
 
 /// [`rewrite`], also giving the splices that make the edited text out of `text` (in
@@ -37,14 +47,17 @@ pub fn rewrite(text: &str, old: &Value, new: &Value) -> Result<String, Unlocated
 pub fn rewrite_splices<'t>(
     text: &'t str,
     root: Option<Node<'t>>,
-    old: &Value,
+    before: Before<'_>,
     new: &Value,
 ) -> Result<(String, Vec<Splice>), Unlocated> {
     let root = match root {
         Some(root) => root,
         None => spans::parse(text).map_err(|e| Unlocated(e.0))?,
     };
-    let edits = crate::diff::diff(old, new, &root)?;
+    let edits = match before {
+        Before::Whole(old) => crate::diff::diff(old, new, &root)?,
+        Before::Parts(parts) => crate::replaced::diff(new, &root, parts)?,
+    };
     let splices = splices(text, &edits, ListStyle::detect(text))?;
     let out = render(text, &splices);
     check(&out, new)?;

@@ -3,7 +3,7 @@
 //! document that did not change back byte for byte.
 
 use crate::config::Settings;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::document::{self, Head};
 use crate::patch;
 use crate::report::Row;
@@ -13,8 +13,10 @@ use crate::workload;
 use crate::yaml::{self, ListStyle, YamlError};
 use std::io::{self, Write};
 
+mod run;
 mod split;
 
+pub use run::{THREADS_ENV, Threads, run_with};
 use split::is_separator;
 pub use split::{RawDoc, Splitter};
 
@@ -95,7 +97,6 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     if let Some(problem) = Head::of(&value).problem() {
         return unchanged(vec![Diagnostic::error(problem)]);
     }
-    let original = value.clone();
     let mut outcome = transform::transform(&mut value, settings);
     if !outcome.changed {
         return Processed {
@@ -105,16 +106,17 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     }
     // The edit goes into the document's own text; only where it cannot be placed there
     // (an anchor or alias in the way) is the document written out in full.
-    let reason = match patch::rewrite_splices(text, root, &original, &value) {
-        Ok((edited, _)) => {
-            return Processed {
-                replacement: Some(edited.into_bytes()),
-                results: outcome.results,
-                rows: outcome.rows,
-            };
-        }
-        Err(reason) => reason.0,
-    };
+    let reason =
+        match patch::rewrite_splices(text, root, patch::Before::Parts(&outcome.replaced), &value) {
+            Ok((edited, _)) => {
+                return Processed {
+                    replacement: Some(edited.into_bytes()),
+                    results: outcome.results,
+                    rows: outcome.rows,
+                };
+            }
+            Err(reason) => reason.0,
+        };
     if let Some(e) = scalars::first_divergence(text) {
         // Written out in full, this scalar would mean something else to Kubernetes.
         let e = error_at(doc, e);
@@ -204,21 +206,29 @@ pub struct Label {
 impl Label {
     /// Move on to the document `bytes`.
     pub fn next(&mut self, bytes: &[u8]) {
-        let text = String::from_utf8_lossy(bytes);
-        let content = |line: &&str| {
+        let content = |line: &str| {
             let t = line.trim();
             !(t.is_empty() || t.starts_with('#') || is_marker(t))
         };
-        self.has_content = text.lines().any(|l| content(&l));
-        if self.has_content {
-            self.number += 1;
+        // Only the lines up to the first with content are read.
+        // The first `# Source:` comment names the template (when it names one).
+        self.has_content = false;
+        let mut source = None;
+        for line in bytes.split(|&b| b == b'\n') {
+            let line = String::from_utf8_lossy(line);
+            if content(&line) {
+                self.has_content = true;
+                self.number += 1;
+                break;
+            }
+            if source.is_none() {
+                source = line
+                    .trim()
+                    .strip_prefix("# Source:")
+                    .map(|s| s.trim().to_string());
+            }
         }
-        self.source = text
-            .lines()
-            .take_while(|l| !content(l))
-            .find_map(|l| l.trim().strip_prefix("# Source:"))
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
+        self.source = source.filter(|s| !s.is_empty());
     }
 }
 
@@ -258,9 +268,9 @@ pub struct Summary {
     pub rows: Vec<Row>,
 }
 
-/// Run a whole stream: every document is written, in order, whatever happens to the
-/// others (a document with an error is written unchanged); results go to `diagnostics`
-/// as one line each.
+/// Run a whole stream on the calling thread ([`run_with`] spreads it over threads):
+/// every document is written, in order, whatever happens to the others (a document with
+/// an error is written unchanged); results go to `diagnostics` as one line each.
 pub fn run<I, W, E>(
     docs: I,
     settings: &Settings,
@@ -272,39 +282,7 @@ where
     W: Write,
     E: Write,
 {
-    let mut summary = Summary::default();
-    let mut label = Label::default();
-    for doc in docs {
-        let doc = doc?;
-        label.next(&doc.bytes);
-        let processed = process_doc(&doc, settings);
-        summary.documents += 1;
-        summary
-            .rows
-            .extend(processed.rows.iter().cloned().map(|mut row| {
-                row.document = Some(format!("document {}", doc.index));
-                row
-            }));
-        match &processed.replacement {
-            Some(bytes) => {
-                summary.changed += 1;
-                out.write_all(bytes)?;
-            }
-            None => out.write_all(&doc.bytes)?,
-        }
-        for result in &processed.results {
-            if result.severity == Severity::Error {
-                summary.errors += 1;
-            }
-            writeln!(
-                diagnostics,
-                "pinpoint-inject: {}",
-                result.line_in(Some(&label.to_string()))
-            )?;
-        }
-    }
-    out.flush()?;
-    Ok(summary)
+    run_with(docs, settings, out, diagnostics, Threads::ONE)
 }
 
 #[cfg(test)]

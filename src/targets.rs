@@ -96,7 +96,7 @@ pub fn plan(
 ) -> Result<Plan, String> {
     let reference = ResourceRef::of(resource);
     let keys = keys(resource, template);
-    let spec = template.get("spec").cloned().unwrap_or(Value::Null);
+    let spec = template.get("spec").unwrap_or(&Value::Null);
     let candidates: Vec<Candidate> = template
         .get("spec")
         .and_then(|s| s.get("containers"))
@@ -172,7 +172,7 @@ pub fn plan(
     let mut eligible: Vec<usize> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
         let why = c.class.evidence.join("; ");
-        if let Some(agent) = foreign::detect(&spec, c.container) {
+        if let Some(agent) = foreign::detect(spec, c.container) {
             plan.warnings.push(format!(
                 "container {:?} already carries {agent}; left alone (never two agents in one JVM)",
                 c.name

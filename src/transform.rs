@@ -6,6 +6,7 @@
 use crate::config::{AgentId, AgentName, Form, Settings};
 use crate::diag::{Diagnostic, ResourceRef};
 use crate::inject;
+use crate::replaced::Replaced;
 use crate::report::{Decision, Row};
 use crate::targets::{self, annotation, map_at, str_at};
 use crate::workload::{WorkloadKind, detect, is_list};
@@ -21,6 +22,8 @@ pub const INJECT_ANNOTATION: &str = "pinpoint-inject.dev/inject";
 pub struct Outcome {
     /// The resource was edited (it must be written out again).
     pub changed: bool,
+    /// The pod templates the edit replaced, as they were (empty unless `changed`).
+    pub replaced: Vec<Replaced>,
     pub results: Vec<Diagnostic>,
     /// One row per container (or per workload, for an error): the report's data.
     pub rows: Vec<Row>,
@@ -29,6 +32,7 @@ pub struct Outcome {
 impl Outcome {
     fn merge(&mut self, other: Outcome) {
         self.changed |= other.changed;
+        self.replaced.extend(other.replaced);
         self.results.extend(other.results);
         self.rows.extend(other.rows);
     }
@@ -48,8 +52,10 @@ pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
     if is_list(api_version, kind) {
         let mut outcome = Outcome::default();
         if let Some(items) = resource.get_mut("items").and_then(Value::as_array_mut) {
-            for item in items {
-                outcome.merge(transform(item, settings));
+            for (index, item) in items.iter_mut().enumerate() {
+                let mut one = transform(item, settings);
+                one.replaced = one.replaced.into_iter().map(|r| r.in_item(index)).collect();
+                outcome.merge(one);
             }
         }
         return outcome;
@@ -64,6 +70,7 @@ pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
 fn unknown_kind(resource: &Value, form: Form) -> Outcome {
     Outcome {
         changed: false,
+        replaced: Vec::new(),
         results: detect::unknown_kind_note(resource, form)
             .map(|note| Diagnostic::info(note).about(resource))
             .into_iter()
@@ -280,8 +287,7 @@ fn transform_workload(
                 resource,
             ));
             if !unchanged {
-                *workload.pod_template_mut(resource).expect("found above") = edited;
-                outcome.changed = true;
+                replace(resource, workload, edited, &mut outcome);
             }
         }
     }
@@ -307,7 +313,7 @@ fn container_names(template: Option<&Value>) -> Vec<String> {
 /// Take out the wiring an earlier run left in a workload this run leaves alone (another
 /// config, an opt-out annotation), so the agent never stays behind stale.
 fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
-    let Some(template) = workload.pod_template_mut(resource) else {
+    let Some(template) = workload.pod_template(resource) else {
         return;
     };
     if !inject::is_wired(template) {
@@ -317,8 +323,7 @@ fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
     let result = match inject::strip(&mut edited) {
         Ok(false) => return,
         Ok(true) => {
-            *template = edited;
-            outcome.changed = true;
+            replace(resource, workload, edited, outcome);
             Diagnostic::info("removed the wiring an earlier run added")
         }
         Err(error) => Diagnostic::error(error.message).at_field(join_field(
@@ -327,6 +332,16 @@ fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
         )),
     };
     outcome.results.push(result.about(resource));
+}
+
+/// Put `edited` in place of the pod template, keeping the old one for the diff.
+fn replace(resource: &mut Value, workload: WorkloadKind, edited: Value, outcome: &mut Outcome) {
+    let (path, template) = workload
+        .pod_template_at_mut(resource)
+        .expect("the caller found the template");
+    let old = std::mem::replace(template, edited);
+    outcome.replaced.push(Replaced::at_path(path, old));
+    outcome.changed = true;
 }
 
 fn join_field(prefix: &str, field: &str) -> String {

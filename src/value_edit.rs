@@ -15,6 +15,29 @@ pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
     reorder(serde_json::to_value(value).expect("k8s-openapi types serialize"))
 }
 
+/// [`to_value`] of a value that is usually the one of the last call (the volume and the
+/// init container a run adds to every workload): the last answer for each type is kept
+/// on this thread and cloned when the value is equal.
+pub(crate) fn to_value_again<T: Serialize + PartialEq + Clone + 'static>(value: &T) -> Value {
+    use std::any::Any;
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Vec<(Box<dyn Any>, Value)>> = const { RefCell::new(Vec::new()) };
+    }
+    LAST.with_borrow_mut(|last| {
+        if let Some((_, known)) = last
+            .iter()
+            .find(|(key, _)| key.downcast_ref::<T>() == Some(value))
+        {
+            return known.clone();
+        }
+        let fresh = to_value(value);
+        last.retain(|(key, _)| !key.is::<T>());
+        last.push((Box::new(value.clone()), fresh.clone()));
+        fresh
+    })
+}
+
 pub(crate) fn reorder(value: Value) -> Value {
     match value {
         Value::Object(mut map) => {

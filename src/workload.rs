@@ -190,7 +190,13 @@ impl WorkloadKind {
 
     /// The pod template (an object with `metadata` and `spec`) inside a resource.
     pub fn pod_template_mut(self, resource: &mut Value) -> Option<&mut Value> {
-        let path = self
+        self.pod_template_at_mut(resource)
+            .map(|(_, template)| template)
+    }
+
+    /// The pod template and its dot path.
+    pub fn pod_template_at_mut(self, resource: &mut Value) -> Option<(&'static str, &mut Value)> {
+        let path = *self
             .0
             .template_paths
             .iter()
@@ -199,7 +205,7 @@ impl WorkloadKind {
         for key in keys(path) {
             node = node.get_mut(key)?;
         }
-        Some(node)
+        Some((path, node))
     }
 
     /// Read-only view of the pod template.

@@ -158,22 +158,21 @@ impl ListStyle {
     /// of them use (a ResourceList's `items:` may be indented while its items' own lists
     /// are compact), the first one seen on a tie.
     pub fn detect(text: &str) -> Self {
-        let mut previous: Option<&str> = None;
+        let mut previous: Option<&[u8]> = None;
         let (mut compact, mut indented) = (0usize, 0usize);
         let mut first = None;
-        for line in text.lines() {
-            let trimmed = line.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
+        let indent_of = |line: &[u8]| line.len() - line.trim_ascii_start().len();
+        for line in text.as_bytes().split(|&b| b == b'\n') {
+            let trimmed = line.trim_ascii_start();
+            if trimmed.is_empty() || trimmed[0] == b'#' {
                 continue;
             }
-            if (trimmed.starts_with("- ") || trimmed == "-")
+            if (trimmed.starts_with(b"- ") || trimmed.trim_ascii_end() == b"-")
                 && let Some(prev) = previous
-                && prev.trim_end().ends_with(':')
-                && !prev.trim_start().starts_with("- ")
+                && prev.trim_ascii_end().ends_with(b":")
+                && !prev.trim_ascii_start().starts_with(b"- ")
             {
-                let prev_indent = prev.len() - prev.trim_start().len();
-                let indent = line.len() - trimmed.len();
-                let style = if indent > prev_indent {
+                let style = if indent_of(line) > indent_of(prev) {
                     indented += 1;
                     ListStyle::Indented
                 } else {

@@ -4,6 +4,8 @@
 use super::Role::{Application as App, DataServer as Data};
 use super::Runtime::{Java, NotJava};
 use super::{FAMILIES, Family, Role, row};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The repository path of an image reference without registry, tag or digest:
 /// `docker.io/bitnami/postgresql:17@sha256:…` → `bitnami/postgresql`; `library/` dropped.
@@ -98,6 +100,44 @@ static KUBERNETES_PROJECT: Family = row(
     "kubernetes/k8s.io: registry.k8s.io/README.md",
 );
 
+/// [`FAMILIES`] for lookup: the rows that name one repository (no `/`, no `*`) by that
+/// name, and the others in table order.
+struct Index {
+    exact: HashMap<&'static str, usize>,
+    other: Vec<usize>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = Index {
+            exact: HashMap::new(),
+            other: Vec::new(),
+        };
+        for (i, f) in FAMILIES.iter().enumerate() {
+            if f.pattern.contains(['/', '*']) {
+                index.other.push(i);
+            } else {
+                index.exact.entry(f.pattern).or_insert(i);
+            }
+        }
+        index
+    })
+}
+
+/// The first row of [`FAMILIES`] that matches (what a scan of the table finds).
+fn first_family(repository: &Repository<'_>) -> Option<&'static Family> {
+    let index = index();
+    let exact = index.exact.get(repository.last).copied();
+    let other = index
+        .other
+        .iter()
+        .copied()
+        .take_while(|&i| exact.is_none_or(|e| i < e))
+        .find(|&i| repository.matches(FAMILIES[i].pattern));
+    other.or(exact).map(|i| &FAMILIES[i])
+}
+
 /// The family of an image, if the table knows it.
 pub fn family(image: &str) -> Option<&'static Family> {
     let repository = Repository::new(repository(image));
@@ -106,7 +146,7 @@ pub fn family(image: &str) -> Option<&'static Family> {
         .iter()
         .find(|(repo, suffix, _)| repository.matches(repo) && tag.ends_with(suffix))
         .map(|(_, _, family)| family)
-        .or_else(|| FAMILIES.iter().find(|f| repository.matches(f.pattern)))
+        .or_else(|| first_family(&repository))
         .or_else(|| {
             GO_REGISTRIES
                 .iter()
@@ -213,5 +253,37 @@ mod tests {
                 "{pattern} {repository}"
             );
         }
+    }
+
+    #[test]
+    fn the_index_finds_what_a_scan_of_the_table_finds() {
+        let scan = |r: &Repository<'_>| FAMILIES.iter().find(|f| r.matches(f.pattern));
+        let mut repositories = Vec::new();
+        for f in FAMILIES {
+            let name = f.pattern.replace('*', "x");
+            let last = name.rsplit('/').next().unwrap_or_default().to_string();
+            for r in [
+                name.clone(),
+                format!("mirror/{name}"),
+                last.clone(),
+                format!("bitnami/{last}"),
+                format!("{last}-extra"),
+                format!("team/{last}-exporter"),
+            ] {
+                repositories.push(r);
+            }
+        }
+        let mut found = 0;
+        for r in &repositories {
+            let repository = Repository::new(r);
+            let want = scan(&repository);
+            found += usize::from(want.is_some());
+            assert_eq!(
+                first_family(&repository).map(|f| f.pattern),
+                want.map(|f| f.pattern),
+                "{r}"
+            );
+        }
+        assert!(found > FAMILIES.len(), "{found}");
     }
 }
