@@ -67,7 +67,12 @@ impl<'t> Scanner<'t> {
             kind,
             start,
             end,
-            col: self.col(start),
+            // A check keeps no node: its columns are never read.
+            col: if self.build || self.keep > 0 {
+                self.col(start)
+            } else {
+                0
+            },
             line: self.line,
             special: false,
         }

@@ -52,9 +52,9 @@ impl Threads {
 /// per document would cost more in wake-ups than it gains), and at most this many
 /// batches per worker are handed out and not yet written: the memory the reordering
 /// takes stays bounded.
-const BATCH_DOCUMENTS: usize = 32;
-const BATCH_BYTES: usize = 128 << 10;
-const BATCHES_PER_WORKER: usize = 2;
+const BATCH_DOCUMENTS: usize = 64;
+const BATCH_BYTES: usize = 256 << 10;
+const BATCHES_PER_WORKER: usize = 4;
 
 /// Where processed documents go, in input order.
 struct Writer<'o, W, E> {
