@@ -14,8 +14,8 @@
 #   scripts/bench.sh --baseline REV    # the release to compare with (default 3d58889,
 #                                      # the last commit that re-emitted changed documents)
 #
-# Each size runs in stream mode (`--config`, one `---` document at a time) and in KRM mode
-# (one ResourceList with a functionConfig). For every input: wall time (hyperfine median,
+# Each size runs in stream mode (`--config`, one `---` document at a time; also on one
+# thread, PINPOINT_INJECT_THREADS=1) and in KRM mode (one ResourceList with a functionConfig). For every input: wall time (hyperfine median,
 # shell start-up subtracted), throughput, and peak RSS (GNU `/usr/bin/time`, one run).
 # kubectl kustomize is timed once per size (its time grows much faster than n).
 # Inputs and results go to target/bench/ (git-ignored); the table is printed on stdout
@@ -209,6 +209,7 @@ bench_size() { # n label
   [ "$injected" = "$n" ] || die "ResourceList $n: $injected of $n Deployments injected"
   measure "$label stream" "$sb" \
     ours "$BIN --config $CONFIG < $stream" \
+    ours-1-thread "PINPOINT_INJECT_THREADS=1 $BIN --config $CONFIG < $stream" \
     release "$RELEASE --config $CONFIG < $stream" \
     floor "$FLOOR < $stream" \
     rapidyaml "$RYML < $stream" \
@@ -246,8 +247,8 @@ awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
     for (i = 1; i <= n; i++) {
       label = order[i]
       kz = label; sub(/ krm$/, " stream", kz)   # kustomize ran once per size, on the stream
-      split("ours release floor rapidyaml kustomize cat", tools, " ")
-      for (j = 1; j <= 6; j++) {
+      split("ours ours-1-thread release floor rapidyaml kustomize cat", tools, " ")
+      for (j = 1; j <= 7; j++) {
         key = label SUBSEP tools[j]
         if (!(key in t)) continue
         r0 = r3 = r1 = r2 = ""
@@ -270,7 +271,7 @@ awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
       label = order[i]
       if (label !~ /^n=1000 /) continue
       o = t[label SUBSEP "ours"]; r = t[label SUBSEP "release"]
-      if (label ~ /stream$/) printf "- %s at least 3x the release: %sx (%s)\n", label, ratio(r, o), check(r / o >= 3)
+      if (label ~ /stream$/) printf "- %s at least 3x the release: %sx (%s); on one thread %sx\n", label, ratio(r, o), check(r / o >= 3), ratio(r, t[label SUBSEP "ours-1-thread"])
       else printf "- %s: %sx the release\n", label, ratio(r, o)
       if (label ~ /krm$/) printf "- %s peak RSS at most 3x the ResourceList (%s): %.1f MiB (%s)\n", label, size(bytes[label]), rss[label SUBSEP "ours"] / 1024, check(rss[label SUBSEP "ours"] * 1024 <= 3 * bytes[label])
       kz = "n=1000 stream" SUBSEP "kustomize"

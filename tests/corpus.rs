@@ -172,3 +172,45 @@ fn every_corpus_document_comes_out_and_workloads_are_injected() {
         EXPECTED_INJECTED.iter().map(|(_, n)| n).sum::<usize>()
     );
 }
+
+/// The whole corpus, four times over, as one stream (about a megabyte, so the binary's
+/// worker threads take it past its first 128 KiB): the same bytes on stdout and stderr
+/// whatever the number of threads, and a number that is not one is refused before
+/// anything is written.
+#[test]
+fn threads_change_nothing_but_the_speed() {
+    let mut stream = Vec::new();
+    for _ in 0..4 {
+        for (file, _) in EXPECTED_INJECTED {
+            stream.extend_from_slice(b"---\n");
+            stream.extend_from_slice(&std::fs::read(corpus_dir().join(file)).unwrap());
+        }
+    }
+    assert!(stream.len() > 900 << 10, "{} bytes", stream.len());
+    let config = common::repo().join("examples/seed-tomcat/pinpoint.yaml");
+    let with = |threads: &str| {
+        let mut cmd = std::process::Command::new(common::bin());
+        cmd.arg("--config")
+            .arg(&config)
+            .env_remove("PINPOINT_INJECT_CONFIG")
+            .env("PINPOINT_INJECT_THREADS", threads);
+        common::run(&mut cmd, &stream)
+    };
+    let one = with("1");
+    assert!(one.stderr.contains("injected: "), "{one}");
+    for threads in ["2", "4"] {
+        let many = with(threads);
+        assert!(
+            many.code == one.code && many.stdout == one.stdout && many.stderr == one.stderr,
+            "PINPOINT_INJECT_THREADS={threads} differs from 1"
+        );
+    }
+    let bad = with("zero");
+    assert_eq!(bad.code, Some(1), "{bad}");
+    assert!(bad.stdout.is_empty(), "{bad}");
+    assert!(
+        bad.stderr
+            .contains("PINPOINT_INJECT_THREADS=\"zero\" is not a positive number"),
+        "{bad}"
+    );
+}

@@ -76,7 +76,12 @@ impl<R: BufRead> Splitter<R> {
             let line = &bytes[start..];
             if is_separator(line) {
                 if started_with_separator || start > 0 || self.index > 0 {
-                    self.pending = Some(line.to_vec());
+                    // The next document starts with this line; it is given room for
+                    // one as long as this one (up to 1 MiB): a render's documents are
+                    // often alike, and growing line by line reallocates a dozen times.
+                    let mut next = Vec::with_capacity(start.clamp(line.len(), 1 << 20));
+                    next.extend_from_slice(line);
+                    self.pending = Some(next);
                     bytes.truncate(start);
                     break;
                 }
