@@ -1,8 +1,8 @@
 //! The stream transform under libFuzzer: whatever the bytes, no panic, every document
 //! comes out in order (untouched ones byte for byte), every changed one parses, is the
 //! input plus the wiring and keeps every input line but the options variable's value
-//! (the untouched bytes of an edited document survive), and a second run changes
-//! nothing.
+//! (the untouched bytes of an edited document survive), a second run changes nothing,
+//! and worker threads write exactly what one thread writes.
 //!
 //! The first byte of the input picks one of the configs in `invariants::fuzz_settings`;
 //! the rest is the stream. Run it with `scripts/fuzz.sh [seconds]`.

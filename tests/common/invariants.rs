@@ -71,13 +71,32 @@ pub struct StreamRun {
 }
 
 pub fn transform_stream(input: &[u8], settings: &Settings) -> StreamRun {
+    let one = transform_stream_with(input, settings, stream::Threads::ONE);
+    // Worker threads from the first byte on: the same output, results and counts.
+    let threads = stream::Threads {
+        workers: 2,
+        after: 0,
+    };
+    let two = transform_stream_with(input, settings, threads);
+    assert!(
+        (&one.output, &one.diagnostics, one.errors, one.changed)
+            == (&two.output, &two.diagnostics, two.errors, two.changed),
+        "two threads write something else than one\n--- one:\n{}\n--- two:\n{}",
+        String::from_utf8_lossy(&one.output),
+        String::from_utf8_lossy(&two.output)
+    );
+    one
+}
+
+fn transform_stream_with(input: &[u8], settings: &Settings, threads: stream::Threads) -> StreamRun {
     let mut output = Vec::new();
     let mut diagnostics = Vec::new();
-    let summary = stream::run(
+    let summary = stream::run_with(
         Splitter::new(input),
         settings,
         &mut output,
         &mut diagnostics,
+        threads,
     )
     .expect("writing to memory cannot fail");
     StreamRun {
