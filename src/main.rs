@@ -32,6 +32,8 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
+    // Checked in both modes, though only a stream uses it: a wrong value is never ignored.
+    let threads = stream::Threads::from_env().map_err(anyhow::Error::msg)?;
     let report_json = cli
         .command
         .as_ref()
@@ -91,7 +93,6 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     for warning in &loaded.warnings {
         writeln!(err, "pinpoint-inject: {}", warning.line())?;
     }
-    let threads = stream::Threads::from_env().map_err(anyhow::Error::msg)?;
     let docs = first.map(Ok).into_iter().chain(docs);
     if let Some(json) = report_json {
         // The same processing as a run; the manifests are dropped, errors still shown

@@ -17,7 +17,8 @@ pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
 
 /// [`to_value`] of a value that is usually the one of the last call (the volume and the
 /// init container a run adds to every workload): the last answer for each type is kept
-/// on this thread and cloned when the value is equal.
+/// on this thread and cloned when the value is equal. Equal values serialize the same
+/// (the cached types hold strings, integers and booleans, no floats).
 pub(crate) fn to_value_again<T: Serialize + PartialEq + Clone + 'static>(value: &T) -> Value {
     use std::any::Any;
     use std::cell::RefCell;

@@ -210,7 +210,7 @@ fn threads_change_nothing_but_the_speed() {
     assert!(bad.stdout.is_empty(), "{bad}");
     assert!(
         bad.stderr
-            .contains("PINPOINT_INJECT_THREADS=\"zero\" is not a positive number"),
+            .contains("PINPOINT_INJECT_THREADS=\"zero\" is not a number from 1 to 64"),
         "{bad}"
     );
 }

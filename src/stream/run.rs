@@ -15,6 +15,9 @@ use std::thread;
 /// The environment variable that sets the number of worker threads (1: none).
 pub const THREADS_ENV: &str = "PINPOINT_INJECT_THREADS";
 
+/// The most threads `PINPOINT_INJECT_THREADS` may ask for.
+pub const MAX_THREADS: usize = 64;
+
 /// How a stream is spread over threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Threads {
@@ -36,8 +39,12 @@ impl Threads {
     pub fn from_env() -> Result<Threads, String> {
         let workers = match std::env::var(THREADS_ENV) {
             Ok(value) => match value.trim().parse::<usize>() {
-                Ok(n) if n > 0 => n,
-                _ => return Err(format!("{THREADS_ENV}={value:?} is not a positive number")),
+                Ok(n) if (1..=MAX_THREADS).contains(&n) => n,
+                _ => {
+                    return Err(format!(
+                        "{THREADS_ENV}={value:?} is not a number from 1 to {MAX_THREADS}"
+                    ));
+                }
             },
             Err(_) => thread::available_parallelism().map_or(1, |n| n.get().min(4)),
         };
@@ -49,12 +56,13 @@ impl Threads {
 }
 
 /// Documents go to the workers in batches of this many documents or bytes (one handover
-/// per document would cost more in wake-ups than it gains), and at most this many
-/// batches per worker are handed out and not yet written: the memory the reordering
-/// takes stays bounded.
+/// per document would cost more in wake-ups than it gains). At most this many batches
+/// per worker, and this many bytes (or one batch, however large), are handed out and
+/// not yet written: the memory the reordering takes stays bounded.
 const BATCH_DOCUMENTS: usize = 64;
 const BATCH_BYTES: usize = 256 << 10;
 const BATCHES_PER_WORKER: usize = 4;
+const IN_FLIGHT_BYTES: usize = 4 << 20;
 
 /// Where processed documents go, in input order.
 struct Writer<'o, W, E> {
@@ -182,14 +190,22 @@ where
 
         // Hand out batches while few are in flight; write each as soon as all before it
         // are written.
-        let (mut sent, mut written) = (0usize, 0usize);
+        let (mut sent, mut written, mut in_flight) = (0usize, 0usize, 0usize);
         let mut finished: BTreeMap<usize, (Vec<RawDoc>, Vec<Processed>)> = BTreeMap::new();
+        // A read error ends the input; it is returned once every document read before it
+        // is written, as on one thread.
+        let mut read_error = None;
         let mut input_done = false;
         loop {
-            if !input_done && sent - written < workers * BATCHES_PER_WORKER {
-                let batch = next_batch(&mut docs)?;
-                input_done = batch.len() < BATCH_DOCUMENTS && docs.peek().is_none();
+            let room = sent - written < workers * BATCHES_PER_WORKER
+                && (in_flight < IN_FLIGHT_BYTES || sent == written);
+            if !input_done && room {
+                let (batch, error) = next_batch(&mut docs);
+                input_done =
+                    error.is_some() || (batch.len() < BATCH_DOCUMENTS && docs.peek().is_none());
+                read_error = error;
                 if !batch.is_empty() {
+                    in_flight += batch.iter().map(|d| d.bytes.len()).sum::<usize>();
                     work.send((sent, batch))
                         .expect("the workers outlive the input");
                     sent += 1;
@@ -203,29 +219,35 @@ where
             let processed = processed.unwrap_or_else(|payload| panic::resume_unwind(payload));
             finished.insert(seq, (batch, processed));
             while let Some((batch, processed)) = finished.remove(&written) {
+                in_flight -= batch.iter().map(|d| d.bytes.len()).sum::<usize>();
                 for (doc, processed) in batch.iter().zip(processed) {
                     writer.write(doc, processed)?;
                 }
                 written += 1;
             }
         }
-        Ok(())
+        read_error.map_or(Ok(()), Err)
     })
 }
 
-/// The next documents, up to [`BATCH_DOCUMENTS`] of them or [`BATCH_BYTES`].
-fn next_batch<I>(docs: &mut std::iter::Peekable<I>) -> io::Result<Vec<RawDoc>>
+/// The next documents, up to [`BATCH_DOCUMENTS`] of them or [`BATCH_BYTES`], and the read
+/// error that ended them early, if one did.
+fn next_batch<I>(docs: &mut std::iter::Peekable<I>) -> (Vec<RawDoc>, Option<io::Error>)
 where
     I: Iterator<Item = io::Result<RawDoc>>,
 {
     let (mut batch, mut bytes) = (Vec::new(), 0);
     while batch.len() < BATCH_DOCUMENTS && bytes < BATCH_BYTES {
-        let Some(doc) = docs.next() else { break };
-        let doc = doc?;
-        bytes += doc.bytes.len();
-        batch.push(doc);
+        match docs.next() {
+            None => break,
+            Some(Err(e)) => return (batch, Some(e)),
+            Some(Ok(doc)) => {
+                bytes += doc.bytes.len();
+                batch.push(doc);
+            }
+        }
     }
-    Ok(batch)
+    (batch, None)
 }
 
 #[cfg(test)]
@@ -287,16 +309,33 @@ mod tests {
     }
 
     #[test]
-    fn an_input_error_stops_the_workers_and_is_returned() {
-        let mut input = docs(40);
-        input.insert(30, Err(io::Error::other("read failed")));
-        let (mut out, mut log) = (Vec::new(), Vec::new());
-        let threads = Threads {
-            workers: 2,
-            after: 0,
+    fn a_read_error_comes_after_every_document_read_before_it_as_on_one_thread() {
+        let settings = settings();
+        let run = |n: usize, at: usize, threads: Threads| {
+            let mut input = docs(n);
+            input.insert(at, Err(io::Error::other("read failed")));
+            let (mut out, mut log) = (Vec::new(), Vec::new());
+            let got = run_with(input, &settings, &mut out, &mut log, threads);
+            (
+                got.map(|s| s.documents).map_err(|e| e.to_string()),
+                out,
+                log,
+            )
         };
-        let got = run_with(input, &settings(), &mut out, &mut log, threads);
-        assert_eq!(got.unwrap_err().to_string(), "read failed");
+        for n in [1, 40, 64, 65, 200] {
+            for at in [0, 1, n / 2, n] {
+                let one = run(n, at, Threads::ONE);
+                assert_eq!(one.0, Err("read failed".to_string()));
+                assert_eq!(one.1.is_empty(), at == 0);
+                for workers in [2, 3] {
+                    let many = run(n, at, Threads { workers, after: 0 });
+                    assert!(
+                        many == one,
+                        "{n} documents, error at {at}, {workers} workers"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl<R: BufRead> Splitter<R> {
                     // The next document starts with this line; it is given room for
                     // one as long as this one (up to 1 MiB): a render's documents are
                     // often alike, and growing line by line reallocates a dozen times.
-                    let mut next = Vec::with_capacity(start.clamp(line.len(), 1 << 20));
+                    let mut next = Vec::with_capacity(start.min(1 << 20).max(line.len()));
                     next.extend_from_slice(line);
                     self.pending = Some(next);
                     bytes.truncate(start);
@@ -121,6 +121,17 @@ mod tests {
             .map(|d| d.unwrap())
             .map(|d| (String::from_utf8(d.bytes).unwrap(), d.index, d.first_line))
             .collect()
+    }
+
+    #[test]
+    fn a_separator_line_longer_than_the_reserve_is_kept_whole() {
+        // `--- <content>` on one line of 2 MiB after a small document: the next document's
+        // buffer is reserved from the last one's size (at most 1 MiB) and this line.
+        let long = format!("--- {}\n", "x".repeat(2 << 20));
+        let input = format!("a: 1\n{long}b: 2\n");
+        let docs = split(&input);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].0, format!("{long}b: 2\n"));
     }
 
     #[test]
