@@ -1,6 +1,7 @@
 //! The multi-document stream (Helm post-renderer, plain `kubectl`-style YAML): split it
-//! into documents without parsing, transform one document at a time, and write every
-//! document that did not change back byte for byte.
+//! into documents without parsing, transform one document at a time (a long stream on a
+//! few threads, [`run_with`], written back in order), and write every document that did
+//! not change back byte for byte.
 
 use crate::config::Settings;
 use crate::diag::Diagnostic;
@@ -210,8 +211,8 @@ impl Label {
             let t = line.trim();
             !(t.is_empty() || t.starts_with('#') || is_marker(t))
         };
-        // Only the lines up to the first with content are read.
-        // The first `# Source:` comment names the template (when it names one).
+        // Only the lines up to the first with content are read; the first `# Source:`
+        // comment among them names the template (when it names one).
         self.has_content = false;
         let mut source = None;
         for line in bytes.split(|&b| b == b'\n') {
