@@ -12,7 +12,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
-/// The environment variable that sets the number of worker threads (1: none).
+/// The environment variable that sets the number of threads (1: no worker is started).
 pub const THREADS_ENV: &str = "PINPOINT_INJECT_THREADS";
 
 /// The most threads `PINPOINT_INJECT_THREADS` may ask for.
@@ -35,7 +35,7 @@ impl Threads {
     };
 
     /// One worker per core (at most 4), after the first 128 KiB; `PINPOINT_INJECT_THREADS`
-    /// sets the number. `Err` names a value that is not a positive number.
+    /// sets the number. `Err` names a value that is not a number from 1 to [`MAX_THREADS`].
     pub fn from_env() -> Result<Threads, String> {
         let workers = match std::env::var(THREADS_ENV) {
             Ok(value) => match value.trim().parse::<usize>() {
