@@ -1,6 +1,7 @@
 //! The shipped function configs load, the JSON Schema describes exactly the fields the
 //! code accepts (every field of reference.yaml is in the schema and back), and every
-//! default the docs state (README table, `--help`, reference.yaml, schema) is the one
+//! default the docs state (the table of `docs/configuration.md`, `--help`, reference.yaml,
+//! schema) is the one
 //! in `config::DEFAULTS`.
 
 use pinpoint_inject::{config, yaml};
@@ -139,14 +140,17 @@ fn help_shows_each_default() {
     }
 }
 
-/// The rows of the README's config table: each field (abbreviated ones, like
-/// `metadataPort` after `collector.agentPort`, get the section of the first) with its
-/// default cell (split at `, ` when the cell has one part per field).
-fn readme_defaults() -> Vec<(String, String)> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+/// The rows of the config table of `docs/configuration.md`: each field (abbreviated
+/// ones, like `metadataPort` after `collector.agentPort`, get the section of the first)
+/// with its default cell (split at `, ` when the cell has one part per field).
+fn configuration_page_defaults() -> Vec<(String, String)> {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/configuration.md"
+    ))
+    .unwrap();
     let mut rows = Vec::new();
-    let table = readme
+    let table = page
         .lines()
         .skip_while(|l| !l.starts_with("| field | default |"))
         .skip(2)
@@ -172,18 +176,22 @@ fn readme_defaults() -> Vec<(String, String)> {
     rows
 }
 
-/// The README table states each default as it is, and states no literal default the
-/// code does not have.
+/// The table of `docs/configuration.md` states each default as it is, and states no
+/// literal default the code does not have.
 #[test]
-fn readme_table_shows_each_default() {
-    let rows = readme_defaults();
+fn configuration_page_table_shows_each_default() {
+    let rows = configuration_page_defaults();
     assert!(
         rows.len() > 20,
-        "the README config table was not found: {rows:?}"
+        "the config table of docs/configuration.md was not found: {rows:?}"
     );
     for (path, text) in config::DEFAULTS {
         let row = rows.iter().find(|(field, _)| field == path);
-        assert_eq!(row.map(|(_, d)| d.as_str()), Some(*text), "README: {path}");
+        assert_eq!(
+            row.map(|(_, d)| d.as_str()),
+            Some(*text),
+            "docs/configuration.md: {path}"
+        );
     }
     for (field, default) in &rows {
         let literal =
@@ -191,7 +199,7 @@ fn readme_table_shows_each_default() {
         if literal {
             assert!(
                 config::DEFAULTS.iter().any(|(path, _)| path == field),
-                "README: {field} states the default {default}, which config::DEFAULTS does not have"
+                "docs/configuration.md: {field} states the default {default}, which config::DEFAULTS does not have"
             );
         }
     }

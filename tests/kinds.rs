@@ -1,35 +1,37 @@
-//! The kind table as the user reads it: `--help` and the README name every built-in kind
-//! and its pod-template path, and show `spec.workloads` (issue 9).
+//! The kind table as the user reads it: `--help` and the Kinds page (`docs/kinds.md`)
+//! name every built-in kind and its pod-template path, and show `spec.workloads`
+//! (issue 9).
 
 mod common;
 
 use pinpoint_inject::config;
 use pinpoint_inject::workload::WorkloadKind;
 
-const README: &str = include_str!("../README.md");
+/// The Kinds page, which holds what was the README's "Kinds" section.
+const KINDS_PAGE: &str = include_str!("../docs/kinds.md");
 
-/// The README's "Kinds" section.
-fn readme_kinds() -> &'static str {
-    let start = README
-        .find("### Kinds")
-        .expect("README has a Kinds section");
-    let rest = &README[start..];
-    &rest[..rest[4..].find("\n## ").map_or(rest.len(), |i| i + 4)]
+/// The Kinds page, from its title: the whole page is about kinds.
+fn kinds_page() -> &'static str {
+    assert!(
+        KINDS_PAGE.starts_with("# Kinds\n"),
+        "docs/kinds.md does not open with its \"# Kinds\" title"
+    );
+    KINDS_PAGE
 }
 
 #[test]
-fn readme_names_every_built_in_kind_with_its_path_and_shows_workloads() {
-    let section = readme_kinds();
+fn kinds_page_names_every_built_in_kind_with_its_path_and_shows_workloads() {
+    let section = kinds_page();
     for kind in WorkloadKind::all() {
         assert!(
             section.contains(kind.name()),
-            "README Kinds lacks {}",
+            "docs/kinds.md lacks {}",
             kind.name()
         );
         for path in kind.template_path().split(" or ").filter(|p| !p.is_empty()) {
             assert!(
                 section.contains(&format!("`{path}`")),
-                "README Kinds lacks the path {path} of {}",
+                "docs/kinds.md lacks the path {path} of {}",
                 kind.qualified_name()
             );
         }
@@ -37,12 +39,12 @@ fn readme_names_every_built_in_kind_with_its_path_and_shows_workloads() {
         if !group.is_empty() {
             assert!(
                 section.contains(group),
-                "README Kinds lacks the group {group}"
+                "docs/kinds.md lacks the group {group}"
             );
         }
     }
     for needle in ["workloads:", "podTemplate:", "apiVersion:", "Kind.group"] {
-        assert!(section.contains(needle), "README Kinds lacks {needle:?}");
+        assert!(section.contains(needle), "docs/kinds.md lacks {needle:?}");
     }
 }
 
