@@ -1,18 +1,19 @@
 //! pinpoint-inject as the post-renderer of the real Helm 3 (`helm.sh/helm/v3`, the last
 //! minor, installed as `helm3` by scripts/install-tools.sh), on the charts in
-//! `examples/helm/`: the README's recipe, config by `--post-renderer-args` and by
+//! `examples/helm/`: the recipe of `docs/recipes/helm3.md`, config by `--post-renderer-args` and by
 //! `PINPOINT_INJECT_CONFIG`, a chart with a subchart, hooks, failing post-renders, and
 //! what `helm plugin install ./helm-plugin` (a Helm 4 plugin) does to Helm 3.
 
 mod common;
 
-use common::clients::{HelmHome, readme_command, recipe_path, shell};
+use common::clients::{HelmHome, recipe_command, recipe_path, shell};
 use common::{Run, TempDir, assert_valid, assert_wired, documents, find, inventory, run};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
 
-const SECTION: &str = "### Helm 3";
+/// The recipe page whose commands these tests run.
+const PAGE: &str = "docs/recipes/helm3.md";
 
 fn example(part: &str) -> PathBuf {
     common::repo().join("examples/helm").join(part)
@@ -248,9 +249,9 @@ impl Helm3 {
 }
 
 #[test]
-fn readme_recipe_injects_the_release_by_arguments_and_by_environment_not_hooks() {
+fn recipe_injects_the_release_by_arguments_and_by_environment_not_hooks() {
     let helm = Helm3::new();
-    let template = helm.sh(&readme_command(SECTION, "helm template"));
+    let template = helm.sh(&recipe_command(PAGE, "helm template"));
     template.ok();
     let docs = documents(template.stdout_text());
     assert_wired(
@@ -259,9 +260,9 @@ fn readme_recipe_injects_the_release_by_arguments_and_by_environment_not_hooks()
         "JAVA_TOOL_OPTIONS",
     );
     assert!(!common::is_injected(find(&docs, "Job", "shop-migrate")));
-    assert_valid("helm3-readme", template.stdout_text());
+    assert_valid("helm3-recipe", template.stdout_text());
 
-    let by_env = helm.sh(&readme_command(SECTION, "PINPOINT_INJECT_CONFIG="));
+    let by_env = helm.sh(&recipe_command(PAGE, "PINPOINT_INJECT_CONFIG="));
     by_env.ok();
     assert_eq!(by_env.stdout_text(), template.stdout_text());
 
@@ -277,7 +278,7 @@ fn readme_recipe_injects_the_release_by_arguments_and_by_environment_not_hooks()
     let install = helm.sh(&format!(
         "KUBECONFIG='{}' {}",
         kubeconfig.display(),
-        readme_command(SECTION, "helm template").replacen(
+        recipe_command(PAGE, "helm template").replacen(
             "helm template",
             "helm install --dry-run=client",
             1
@@ -295,7 +296,7 @@ fn helm3_cannot_install_the_helm4_plugin_and_keeps_its_link() {
     // helm-plugin/ is a Helm 4 plugin (apiVersion v1, postrenderer/v1). Helm 3
     // links the directory first, then reads plugin.yaml strictly and rejects it
     // (helm/helm v3.22.0 `pkg/cmd/plugin_install.go`, `pkg/plugin/plugin.go`
-    // `LoadDir`), so the link stays. The README says so and how to remove it.
+    // `LoadDir`), so the link stays. docs/recipes/helm3.md says so and how to remove it.
     let helm = Helm3::new();
     let install = helm.sh("helm plugin install ./helm-plugin");
     assert_eq!(install.code, Some(1), "{install}");
@@ -312,7 +313,7 @@ fn helm3_cannot_install_the_helm4_plugin_and_keeps_its_link() {
         common::repo().join("helm-plugin")
     );
     // Every later command warns, but the post-renderer by path still works.
-    let template = helm.sh(&readme_command(SECTION, "helm template"));
+    let template = helm.sh(&recipe_command(PAGE, "helm template"));
     template.ok();
     assert!(
         template.stderr.contains("failed to load plugins"),
@@ -325,10 +326,10 @@ fn helm3_cannot_install_the_helm4_plugin_and_keeps_its_link() {
     )));
     let uninstall = helm.sh("helm plugin uninstall pinpoint-inject");
     assert_eq!(uninstall.code, Some(1), "{uninstall}");
-    // The README's way out.
+    // The recipe page's way out.
     helm.sh(r#"rm "$(helm env HELM_PLUGINS)/helm-plugin""#).ok();
     assert!(std::fs::symlink_metadata(&link).is_err());
-    let clean = helm.sh(&readme_command(SECTION, "helm template"));
+    let clean = helm.sh(&recipe_command(PAGE, "helm template"));
     clean.ok();
     assert!(clean.stderr.is_empty(), "{clean}");
     assert_eq!(clean.stdout_text(), template.stdout_text());

@@ -1,7 +1,8 @@
 //! The Helm 4 post-renderer plugin in `helm-plugin/`, installed and run by the real
-//! Helm 4 (`helm.sh/helm/v4`, built by scripts/install-tools.sh): the README's recipe
-//! (`helm plugin install`, `helm template`, `helm install --dry-run=client`), hooks,
-//! the filename annotation, and every failure the README promises.
+//! Helm 4 (`helm.sh/helm/v4`, built by scripts/install-tools.sh): the recipe of
+//! `docs/recipes/helm4.md` (`helm plugin install`, `helm template`, `helm install
+//! --dry-run=client`), hooks, the filename annotation, and every failure that page
+//! promises.
 //!
 //! What Helm 4 does, read from its source (helm/helm v4.3.2): a local directory
 //! installs unsigned, as a link named after the directory
@@ -17,14 +18,15 @@
 
 mod common;
 
-use common::clients::{HelmHome, readme_command, recipe_path, shell};
+use common::clients::{HelmHome, recipe_command, recipe_path, shell};
 use common::{HELM4_FILENAME_ANNOTATION, Run, TempDir, assert_wired, documents, find, run};
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 
-const SECTION: &str = "### Helm 4";
+/// The recipe page whose commands these tests run.
+const PAGE: &str = "docs/recipes/helm4.md";
 /// What Helm 4 prints for any failure of a post-renderer plugin.
 const HELM_ERROR: &str = r#"Error: error while running post render on files: failed to invoke post-renderer plugin "pinpoint-inject": plugin "pinpoint-inject" exited with error"#;
 
@@ -41,18 +43,18 @@ impl Helm4 {
         Helm4 { home, path }
     }
 
-    /// A README command (or any shell line), run in the repository.
+    /// A recipe command (or any shell line), run in the repository.
     fn sh(&self, line: &str) -> Run {
         run(&mut shell(&self.home, &self.path, line), b"")
     }
 
-    fn readme(&self, prefix: &str) -> Run {
-        self.sh(&readme_command(SECTION, prefix))
+    fn recipe(&self, prefix: &str) -> Run {
+        self.sh(&recipe_command(PAGE, prefix))
     }
 
-    /// The README's `helm plugin install ./helm-plugin`.
+    /// The recipe's `helm plugin install ./helm-plugin`.
     fn install(&self) {
-        let out = self.readme("helm plugin install");
+        let out = self.recipe("helm plugin install");
         out.ok();
         assert!(
             out.stdout_text()
@@ -112,7 +114,7 @@ fn plugin_yaml_is_a_helm4_postrenderer_plugin_of_the_crate_version() {
 }
 
 #[test]
-fn readme_install_links_the_directory_and_helm_lists_the_plugin() {
+fn recipe_install_links_the_directory_and_helm_lists_the_plugin() {
     let helm = Helm4::new(true);
     helm.install();
     let link = helm.home.plugins().join("helm-plugin");
@@ -132,17 +134,17 @@ fn readme_install_links_the_directory_and_helm_lists_the_plugin() {
         columns[..4],
         ["pinpoint-inject", "0.1.0", "postrenderer/v1", "v1"]
     );
-    // `helm env HELM_PLUGINS` is where the README says the link is.
+    // `helm env HELM_PLUGINS` is where the recipe page says the link is.
     let env = helm.sh("helm env HELM_PLUGINS");
     assert_eq!(
         env.stdout_text().trim(),
         helm.home.plugins().to_str().unwrap()
     );
     // Installing twice is refused, and leaves the first install working.
-    let again = helm.readme("helm plugin install");
+    let again = helm.recipe("helm plugin install");
     assert_eq!(again.code, Some(1), "{again}");
     assert!(again.stderr.contains("plugin already exists"), "{again}");
-    helm.readme("helm template").ok();
+    helm.recipe("helm template").ok();
     // Uninstalling removes the link and nothing else.
     helm.sh("helm plugin uninstall pinpoint-inject").ok();
     assert!(std::fs::symlink_metadata(&link).is_err());
@@ -150,10 +152,10 @@ fn readme_install_links_the_directory_and_helm_lists_the_plugin() {
 }
 
 #[test]
-fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
+fn recipe_template_instruments_hooks_and_keeps_the_charts_files() {
     let helm = Helm4::new(true);
     helm.install();
-    let out = helm.readme("helm template");
+    let out = helm.recipe("helm template");
     out.ok();
     let docs = documents(out.stdout_text());
     let before = plain(&helm);
@@ -187,10 +189,10 @@ fn readme_template_instruments_hooks_and_keeps_the_charts_files() {
 }
 
 #[test]
-fn readme_install_dry_run_instruments_the_hook_and_the_release() {
+fn recipe_install_dry_run_instruments_the_hook_and_the_release() {
     let helm = Helm4::new(true);
     helm.install();
-    let out = helm.readme("helm install");
+    let out = helm.recipe("helm install");
     out.ok();
     assert!(
         out.stdout_text().contains("STATUS: pending-install"),
@@ -224,7 +226,7 @@ fn readme_install_dry_run_instruments_the_hook_and_the_release() {
 fn config_from_the_environment_replaces_the_arguments() {
     let helm = Helm4::new(true);
     helm.install();
-    let by_args = helm.readme("helm template");
+    let by_args = helm.recipe("helm template");
     by_args.ok();
     let by_env = helm.sh("PINPOINT_INJECT_CONFIG=examples/helm/pinpoint.yaml \
          helm template shop ./examples/helm/shop --post-renderer pinpoint-inject");
@@ -289,7 +291,7 @@ impl Failure<'_> {
 
 #[test]
 fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
-    // The README promises: exit 1 and Helm's one line (the plugin's stderr is not
+    // docs/recipes/helm4.md promises: exit 1 and Helm's one line (the plugin's stderr is not
     // shown), and with --debug the plugin's exit status: 1 for a config or document
     // error, 2 for bad arguments, 127 when pinpoint-inject is not found.
     let dir = TempDir::new("helm4-fail");
@@ -358,13 +360,13 @@ fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
             assert!(out.stderr.contains(HELM_ERROR), "{what}: {out}");
             assert!(
                 !out.stderr.contains("pinpoint-inject: error"),
-                "{what}: Helm 4 now shows the plugin's stderr: update the README: {out}"
+                "{what}: Helm 4 now shows the plugin's stderr: update docs/recipes/helm4.md: {out}"
             );
             let status = format!("exitCode={} ", case.plugin_exit);
             assert_eq!(out.stderr.contains(&status), debug, "{what}: {out}");
         }
     }
-    // The README's way to read the message: the same render, piped by hand.
+    // The recipe page's way to read the message: the same render, piped by hand.
     let piped = with_binary.sh(&format!(
         "helm template shop '{chart}' | pinpoint-inject --config {config} >/dev/null"
     ));
@@ -380,7 +382,7 @@ fn every_failure_is_helms_one_line_and_debug_tells_the_exit_status() {
 #[test]
 fn post_renderer_without_the_plugin_installed_is_a_flag_error() {
     let helm = Helm4::new(true);
-    let out = helm.readme("helm template");
+    let out = helm.recipe("helm template");
     assert_eq!(out.code, Some(1), "{out}");
     assert!(
         out.stderr.contains(

@@ -1,10 +1,11 @@
-//! pinpoint-inject as a kustomize transformer on `examples/kustomize/`, the README's
-//! two commands run for real: the `exec:` function by standalone kustomize v5
-//! (`sigs.k8s.io/kustomize/kustomize/v5`, built by scripts/install-tools.sh) with
-//! `--enable-alpha-plugins --enable-exec`, and the container function by `kubectl
-//! kustomize`. There is no Docker engine here, so for the container a `docker`
-//! stand-in first on PATH logs its arguments and, for our image, runs the built binary
-//! with stdin and stdout passed through, as `docker run -i` would.
+//! pinpoint-inject as a kustomize transformer on `examples/kustomize/`, the two
+//! commands of `docs/recipes/kustomize.md` run for real: the `exec:` function by
+//! standalone kustomize v5 (`sigs.k8s.io/kustomize/kustomize/v5`, built by
+//! scripts/install-tools.sh) with `--enable-alpha-plugins --enable-exec`, and the
+//! container function by `kubectl kustomize`. There is no Docker engine here, so for
+//! the container a `docker` stand-in first on PATH logs its arguments and, for our
+//! image, runs the built binary with stdin and stdout passed through, as `docker run
+//! -i` would.
 
 mod common;
 
@@ -14,7 +15,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SECTION: &str = "### kustomize";
+/// The recipe page whose commands these tests run.
+const PAGE: &str = "docs/recipes/kustomize.md";
 
 fn example(part: &str) -> PathBuf {
     common::repo().join("examples/kustomize").join(part)
@@ -109,9 +111,9 @@ fn assert_overlay_output(out: &Run) {
 }
 
 #[test]
-fn readme_container_function_wires_every_workload_and_leaves_no_kustomize_annotations() {
+fn recipe_container_function_wires_every_workload_and_leaves_no_kustomize_annotations() {
     let docker = FakeDocker::new();
-    let line = common::clients::readme_command(SECTION, "kubectl kustomize");
+    let line = common::clients::recipe_command(PAGE, "kubectl kustomize");
     let out = run(
         Command::new("/bin/bash")
             .args(["-c", &line])
@@ -174,8 +176,8 @@ fn misspelt_config_fails_the_build_with_our_message() {
 #[test]
 fn kubectl_kustomize_silently_skips_exec_functions() {
     // TOOLS.md §5: kubectl's kustomize has no --enable-exec and does not run an
-    // `exec:` function at all. If this starts failing, kubectl changed: update the
-    // README's kustomize recipe.
+    // `exec:` function at all. If this starts failing, kubectl changed: update
+    // docs/recipes/kustomize.md.
     let docker = FakeDocker::new();
     // pinpoint-inject is on PATH, so the function would work if it ran.
     docker.dir.bin_dir();
@@ -231,17 +233,17 @@ fn sh(cwd: &Path, path: &OsString, line: &str) -> Run {
     )
 }
 
-fn readme_exec_build() -> String {
-    common::clients::readme_command(SECTION, "kustomize build")
+fn recipe_exec_build() -> String {
+    common::clients::recipe_command(PAGE, "kustomize build")
 }
 
 #[test]
-fn readme_exec_function_runs_in_standalone_kustomize() {
+fn recipe_exec_function_runs_in_standalone_kustomize() {
     let dir = TempDir::new("kustomize-exec");
     let out = sh(
         common::repo(),
         &standalone_path(&dir, true),
-        &readme_exec_build(),
+        &recipe_exec_build(),
     );
     out.ok();
     assert_overlay_output(&out);
@@ -261,7 +263,7 @@ fn readme_exec_function_runs_in_standalone_kustomize() {
 fn exec_function_run_again_on_its_output_changes_nothing() {
     let dir = TempDir::new("kustomize-again");
     let path = standalone_path(&dir, true);
-    let first = sh(common::repo(), &path, &readme_exec_build());
+    let first = sh(common::repo(), &path, &recipe_exec_build());
     first.ok();
     let again = dir.join("again");
     std::fs::create_dir_all(&again).unwrap();
@@ -306,7 +308,7 @@ fn without_enable_exec_standalone_kustomize_also_skips_the_function() {
     // Pinned because it is silent: exit 0, nothing injected, no warning.
     let dir = TempDir::new("kustomize-noexec");
     let path = standalone_path(&dir, true);
-    let line = readme_exec_build().replace(" --enable-exec", "");
+    let line = recipe_exec_build().replace(" --enable-exec", "");
     let out = sh(common::repo(), &path, &line);
     out.ok();
     assert!(out.stderr.is_empty(), "{out}");
@@ -322,7 +324,7 @@ fn without_enable_exec_standalone_kustomize_also_skips_the_function() {
         "the exec function ran"
     );
     // Without --enable-alpha-plugins the build fails instead.
-    let line = readme_exec_build().replace(" --enable-alpha-plugins --enable-exec", "");
+    let line = recipe_exec_build().replace(" --enable-alpha-plugins --enable-exec", "");
     let out = sh(common::repo(), &path, &line);
     assert_eq!(out.code, Some(1), "{out}");
     assert!(
@@ -359,7 +361,7 @@ fn exec_function_failures_fail_the_build_with_the_message() {
     let out = sh(
         common::repo(),
         &standalone_path(&dir, false),
-        &readme_exec_build(),
+        &recipe_exec_build(),
     );
     assert_eq!(out.code, Some(1), "{out}");
     assert!(

@@ -1,5 +1,5 @@
 //! For the tests that run the real Helm and kustomize clients: a Helm home of its own
-//! per test, and the README's recipes as the shell commands the tests run.
+//! per test, and the recipe pages (`docs/recipes/`) as the shell commands the tests run.
 
 use super::{TempDir, repo};
 use std::ffi::OsString;
@@ -38,22 +38,14 @@ impl HelmHome {
     }
 }
 
-/// The shell commands of the README's section `heading` (its ```sh blocks; a line
-/// ending in `\` continues on the next).
-pub fn readme_commands(heading: &str) -> Vec<String> {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let start = readme
-        .find(&format!("\n{heading}\n"))
-        .unwrap_or_else(|| panic!("README.md has no {heading:?} section"));
-    let section = &readme[start + heading.len() + 2..];
-    let end = ["\n## ", "\n### "]
-        .iter()
-        .filter_map(|h| section.find(h))
-        .min()
-        .unwrap_or(section.len());
-    let section = &section[..end];
+/// The shell commands of the recipe page `page` (a path from the repository root, such
+/// as `docs/recipes/helm3.md`): its ```sh blocks; a line ending in `\` continues on the
+/// next.
+pub fn recipe_commands(page: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(repo().join(page))
+        .unwrap_or_else(|e| panic!("cannot read the recipe page {page}: {e}"));
     let mut commands = Vec::new();
-    for block in section.split("```sh\n").skip(1) {
+    for block in text.split("```sh\n").skip(1) {
         let block = &block[..block.find("```").expect("a closed code block")];
         let mut current = String::new();
         for line in block.lines() {
@@ -66,20 +58,20 @@ pub fn readme_commands(heading: &str) -> Vec<String> {
             }
         }
     }
-    assert!(!commands.is_empty(), "README's {heading:?} has no sh block");
+    assert!(!commands.is_empty(), "{page} has no sh block");
     commands
 }
 
-/// The README command of `heading` that starts with `prefix`.
-pub fn readme_command(heading: &str, prefix: &str) -> String {
-    let all = readme_commands(heading);
+/// The command of the recipe page `page` that starts with `prefix`.
+pub fn recipe_command(page: &str, prefix: &str) -> String {
+    let all = recipe_commands(page);
     all.iter()
         .find(|c| c.starts_with(prefix))
-        .unwrap_or_else(|| panic!("README's {heading:?} has no `{prefix} …` command: {all:?}"))
+        .unwrap_or_else(|| panic!("{page} has no `{prefix} …` command: {all:?}"))
         .clone()
 }
 
-/// PATH for a README command: `helm` (the client under test, by that name), then
+/// PATH for a recipe command: `helm` (the client under test, by that name), then
 /// pinpoint-inject when `with_binary`, then the system's `/usr/bin:/bin` only, so
 /// that no pinpoint-inject installed elsewhere on the machine is found.
 pub fn recipe_path(home: &HelmHome, helm: &Path, with_binary: bool) -> OsString {
