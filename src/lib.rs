@@ -1,36 +1,23 @@
 //! pinpoint-inject: wires the Pinpoint APM Java agent into Kubernetes workloads at build
 //! time, as a kustomize/kpt KRM function and as a Helm post-renderer.
 //!
-//! The core is pure ([`transform::transform`]: a resource and [`config::Settings`] in,
-//! the edited resource and its results out); [`stream`] and [`krm`] are the two input
-//! shapes around it, and `main.rs` is the thin I/O shell.
+//! The crate is layered, and each layer is a folder that imports only the layers below
+//! it (`tests/architecture.rs` checks this on every `use` line):
+//!
+//! | layer | what it is | may import |
+//! |---|---|---|
+//! | [`yaml`] | text in and out: values, spans, the fast path, diffs and patches | nothing of ours |
+//! | [`knowledge`] | the data tables, each row with its source | nothing of ours |
+//! | [`config`] | the function config, parsed and then validated into `Settings` | knowledge |
+//! | [`decide`] | which containers, which names, which options variable | config, knowledge |
+//! | [`wire`] | the edits of a pod template: the wiring and its exact undo | decide, config, knowledge |
+//! | [`run`] | the core transform and the two input shapes (stream, KRM) | every layer above |
+//!
+//! `main.rs` and `cli.rs` are the shell: read stdin, pick the mode, write stdout.
 
-pub mod classify;
 pub mod config;
-pub mod copy_step;
-pub mod diag;
-pub mod diff;
-pub mod document;
-pub mod flags;
-pub mod foreign;
-pub mod images;
-pub mod inject;
-pub mod krm;
-pub mod launch;
-pub mod naming;
-pub mod outline;
-pub mod patch;
-pub mod production;
-pub mod quick;
-pub mod render;
-pub mod replaced;
-pub mod report;
-pub mod scalars;
-pub mod spans;
-pub mod stream;
-pub mod targets;
-pub mod transform;
-pub mod unwire;
-pub mod value_edit;
-pub mod workload;
+pub mod decide;
+pub mod knowledge;
+pub mod run;
+pub mod wire;
 pub mod yaml;

@@ -4,7 +4,11 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use pinpoint_inject::{config, document, krm, report, stream, yaml};
+use pinpoint_inject::config;
+use pinpoint_inject::decide::report;
+use pinpoint_inject::run::diag::{Diagnostic, Severity};
+use pinpoint_inject::run::{krm, stream};
+use pinpoint_inject::yaml::{self, document};
 use serde_json::Value;
 use std::io::{self, BufReader, Write};
 use std::path::Path;
@@ -61,15 +65,15 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             return Ok(exit(output.failed));
         }
         for result in output.results.iter().filter(|r| {
-            r.severity != pinpoint_inject::diag::Severity::Info
-                || pinpoint_inject::workload::detect::is_unknown_kind_note(&r.message)
+            r.severity != Severity::Info
+                || pinpoint_inject::decide::unknown::is_unknown_kind_note(&r.message)
         }) {
             writeln!(err, "pinpoint-inject: {}", result.line())?;
         }
         let errors = output
             .results
             .iter()
-            .filter(|r| r.severity == pinpoint_inject::diag::Severity::Error)
+            .filter(|r| r.severity == Severity::Error)
             .count();
         writeln!(
             err,
@@ -90,8 +94,12 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     };
     let loaded = config::load(&read_config(&path)?)
         .with_context(|| format!("config file {}", path.display()))?;
-    for warning in &loaded.warnings {
-        writeln!(err, "pinpoint-inject: {}", warning.line())?;
+    for warning in loaded.warnings {
+        writeln!(
+            err,
+            "pinpoint-inject: {}",
+            Diagnostic::warning(warning).line()
+        )?;
     }
     let docs = first.map(Ok).into_iter().chain(docs);
     if let Some(json) = report_json {

@@ -5,7 +5,8 @@
 
 mod common;
 
-use pinpoint_inject::{stream, yaml};
+use pinpoint_inject::run::stream;
+use pinpoint_inject::yaml;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 

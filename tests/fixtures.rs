@@ -7,7 +7,8 @@
 mod common;
 
 use common::inject;
-use pinpoint_inject::{stream, yaml};
+use pinpoint_inject::run::stream;
+use pinpoint_inject::yaml;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 

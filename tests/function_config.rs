@@ -18,7 +18,7 @@ fn read(name: &str) -> Value {
 fn shipped_configs_load() {
     for name in ["example.yaml", "reference.yaml", "configmap.yaml"] {
         let loaded = config::load(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let warnings: Vec<_> = loaded.warnings.iter().map(|w| w.message.clone()).collect();
+        let warnings: Vec<_> = loaded.warnings.clone();
         assert!(
             warnings.iter().all(|w| w.contains("agentId")),
             "{name}: {warnings:?}"
@@ -84,7 +84,7 @@ fn schema_names_every_built_in_kind() {
     let examples = &schema["properties"]["spec"]["properties"]["select"]["properties"]["kinds"]["items"]
         ["examples"];
     let mut names: Vec<String> = Vec::new();
-    for kind in pinpoint_inject::workload::WorkloadKind::all() {
+    for kind in pinpoint_inject::knowledge::kinds::WorkloadKind::all() {
         if !names.iter().any(|n| n == kind.name()) {
             names.push(kind.name().to_string());
         }

@@ -485,7 +485,7 @@ fn manifest_values_cannot_smuggle_flags_commands_or_structure() {
                     serde_json::json!([
                         "sh",
                         "-c",
-                        pinpoint_inject::copy_step::COPY_SCRIPT,
+                        pinpoint_inject::wire::copy_step::COPY_SCRIPT,
                         "/pinpoint-agent",
                         "/pinpoint-agent-volume"
                     ]),

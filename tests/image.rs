@@ -44,6 +44,17 @@ fn build_context_sources() -> Vec<String> {
 fn sync(from: &Path, to: &Path) {
     if from.is_dir() {
         std::fs::create_dir_all(to).unwrap();
+        // A file moved or deleted in the repository must not stay behind in the copy.
+        for entry in std::fs::read_dir(to).unwrap() {
+            let path = entry.unwrap().path();
+            if !from.join(path.file_name().unwrap()).exists() {
+                if path.is_dir() {
+                    std::fs::remove_dir_all(&path).unwrap();
+                } else {
+                    std::fs::remove_file(&path).unwrap();
+                }
+            }
+        }
         for entry in std::fs::read_dir(from).unwrap() {
             let entry = entry.unwrap();
             sync(&entry.path(), &to.join(entry.file_name()));

@@ -5,7 +5,7 @@
 mod common;
 
 use pinpoint_inject::config;
-use pinpoint_inject::workload::WorkloadKind;
+use pinpoint_inject::knowledge::kinds::WorkloadKind;
 
 /// The Kinds page, which holds what was the README's "Kinds" section.
 const KINDS_PAGE: &str = include_str!("../docs/kinds.md");

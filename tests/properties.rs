@@ -10,8 +10,10 @@
 mod common;
 
 use common::invariants::{check_stream, split, transform_stream};
+use pinpoint_inject::config::template::{MIN_MAX_LENGTH, NameContext, Template};
 use pinpoint_inject::config::{self, Settings};
-use pinpoint_inject::naming::{self, Template};
+use pinpoint_inject::decide::naming;
+use pinpoint_inject::knowledge::pinpoint::is_pinpoint_char;
 use pinpoint_inject::yaml::{self, ListStyle};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -475,9 +477,9 @@ proptest! {
 
     /// Every name `sanitize` makes is valid for Pinpoint, fits `maxLength`, and is stable.
     #[test]
-    fn sanitized_names_are_valid_bounded_and_stable(raw in "\\PC{0,80}", max_len in naming::MIN_MAX_LENGTH..=254) {
+    fn sanitized_names_are_valid_bounded_and_stable(raw in "\\PC{0,80}", max_len in MIN_MAX_LENGTH..=254) {
         let safe = naming::sanitize(&raw, max_len);
-        prop_assert!(safe.value.chars().all(naming::is_pinpoint_char), "{:?}", safe.value);
+        prop_assert!(safe.value.chars().all(is_pinpoint_char), "{:?}", safe.value);
         prop_assert!(safe.value.len() <= max_len);
         prop_assert_eq!(safe.value.is_empty(), raw.is_empty());
         prop_assert_eq!(&safe, &naming::sanitize(&raw, max_len));
@@ -488,17 +490,17 @@ proptest! {
 
     /// A template renders and sanitizes to a valid name whatever the labels hold.
     #[test]
-    fn templates_render_valid_names(label in "\\PC{0,40}", annotation in "\\PC{0,40}", max_len in naming::MIN_MAX_LENGTH..=64) {
+    fn templates_render_valid_names(label in "\\PC{0,40}", annotation in "\\PC{0,40}", max_len in MIN_MAX_LENGTH..=64) {
         let labels: Map<String, Value> = [("app".to_string(), Value::String(label))].into_iter().collect();
         let annotations: Map<String, Value> = [("team".to_string(), Value::String(annotation))].into_iter().collect();
         for text in ["{label:app|name}", "{annotation:team}-{container}", "x{label:app}y{annotation:team}z"] {
             let template = Template::parse(text).unwrap();
-            let raw = template.render(&naming::NameContext {
+            let raw = template.render(&NameContext {
                 name: "web", namespace: "shop", kind: "Deployment", container: "app",
                 labels: vec![&labels], annotations: vec![&annotations],
             });
             let safe = naming::sanitize(&raw, max_len);
-            prop_assert!(safe.value.chars().all(naming::is_pinpoint_char) && safe.value.len() <= max_len);
+            prop_assert!(safe.value.chars().all(is_pinpoint_char) && safe.value.len() <= max_len);
         }
     }
 }
@@ -624,7 +626,7 @@ fn check_template(old: &Value, new: &Value, settings: &Settings) -> Result<(), T
         prop_assert!(
             !app.is_empty()
                 && app.len() <= settings.max_length
-                && app.chars().all(naming::is_pinpoint_char),
+                && app.chars().all(is_pinpoint_char),
             "{}",
             app
         );

@@ -5,7 +5,8 @@
 mod common;
 
 use common::inject;
-use pinpoint_inject::{stream, yaml};
+use pinpoint_inject::run::stream;
+use pinpoint_inject::yaml;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;

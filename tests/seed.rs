@@ -36,7 +36,7 @@ fn assert_recipe_wiring(deployment: &Value) {
         json!([
             "sh",
             "-c",
-            pinpoint_inject::copy_step::COPY_SCRIPT,
+            pinpoint_inject::wire::copy_step::COPY_SCRIPT,
             "/var/lib/pp_agent",
             "/var/init/pinpoint"
         ])

@@ -15,7 +15,7 @@ pub const MOUNT_PATH: &str = "/pinpoint-agent";
 pub const BOOTSTRAP_JAR: &str = "pinpoint-bootstrap.jar";
 pub const PROFILE: &str = "release";
 /// The options variable when neither `agent.optionsEnv` nor a launch profile names one.
-pub const OPTIONS_ENV: &str = crate::launch::JVM_WIDE;
+pub const OPTIONS_ENV: &str = crate::knowledge::launch::JVM_WIDE;
 pub const VOLUME_NAME: &str = "pinpoint-agent";
 pub const INIT_CONTAINER_NAME: &str = "pinpoint-agent-init";
 pub const APPLICATION_NAME: &str = "{name}";
@@ -99,30 +99,6 @@ pub fn init_resources() -> ResourceRequirements {
         ..Default::default()
     }
 }
-
-/// Containers that are never the application (service-mesh proxies, secret agents…).
-pub const WELL_KNOWN_SIDECARS: &[&str] = &[
-    "istio-proxy",
-    "istio-init",
-    "linkerd-proxy",
-    "linkerd-init",
-    "envoy",
-    "envoy-sidecar",
-    "cloud-sql-proxy",
-    "cloudsql-proxy",
-    "vault-agent",
-    "vault-agent-init",
-    "consul-dataplane",
-    "consul-connect-envoy-sidecar",
-    "daprd",
-    "aws-xray-daemon",
-    "datadog-agent",
-    "otc-container",
-    "fluent-bit",
-    "fluentd",
-    "oauth2-proxy",
-    "kube-rbac-proxy",
-];
 
 #[cfg(test)]
 mod tests {

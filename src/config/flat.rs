@@ -2,8 +2,8 @@
 //! where each lands in `spec`, and the way back from a `spec` path to its key.
 
 use super::spec::type_name;
+use super::workloads;
 use super::{ConfigError, bad};
-use crate::workload::configured;
 use serde_json::{Map, Value};
 
 /// The flat ConfigMap keys and where each lands in `spec`. Lists are comma-separated;
@@ -160,7 +160,7 @@ fn shaped(key: &str, text: &str, shape: Flat) -> Result<Value, ConfigError> {
                 .collect(),
         ),
         Flat::Workloads => {
-            configured::parse_flat(text).map_err(|e| bad(format!("data.{key}: {e}")))?
+            workloads::parse_flat(text).map_err(|e| bad(format!("data.{key}: {e}")))?
         }
         Flat::Pairs => {
             let mut map = Map::new();

@@ -141,12 +141,7 @@ mod tests {
             ),
         ] {
             let message = match load(&config_map(extra)) {
-                Ok(loaded) => loaded
-                    .warnings
-                    .iter()
-                    .map(|w| w.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                Ok(loaded) => loaded.warnings.join("\n"),
                 Err(e) => e.to_string(),
             };
             assert!(message.contains(expected), "{case}: {message}");

@@ -8,22 +8,23 @@ mod defaults;
 mod flat;
 mod form;
 mod spec;
+pub mod template;
 mod validate;
+pub mod workloads;
 
-pub use defaults::{DEFAULTS, WELL_KNOWN_SIDECARS, default_value};
+pub use defaults::{DEFAULTS, default_value};
 pub use flat::flat_key_names;
 pub use form::Form;
 pub use validate::{is_dns_label, parse_containers};
 
-use crate::diag::Diagnostic;
-use crate::images::{Role, Runtime};
-use crate::naming::Template;
-use crate::workload::WorkloadKind;
+use crate::knowledge::images::{Role, Runtime};
+use crate::knowledge::kinds::WorkloadKind;
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use serde_json::{Map, Value};
 use spec::type_name;
 use std::collections::BTreeMap;
+use template::Template;
 
 pub const API_VERSION: &str = "pinpoint-inject.dev/v1alpha1";
 pub const KIND: &str = "PinpointInjector";
@@ -128,7 +129,7 @@ impl Settings {
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub settings: Settings,
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Vec<String>,
 }
 
 /// Read a function config: a `PinpointInjector` or a `ConfigMap` with flat keys.

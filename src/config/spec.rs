@@ -2,7 +2,7 @@
 //! defaults from [`super::defaults`]). Nothing here is checked beyond its shape.
 
 use super::defaults;
-use crate::workload::configured::WorkloadSpec;
+use super::workloads::WorkloadSpec;
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use serde::Deserialize;
 use serde_json::Value;

@@ -12,7 +12,7 @@
 
 use super::uninject::{normalize, uninject};
 use pinpoint_inject::config::{self, Settings};
-use pinpoint_inject::stream::{self, Splitter};
+use pinpoint_inject::run::stream::{self, Splitter};
 use pinpoint_inject::yaml;
 use serde_json::Value;
 

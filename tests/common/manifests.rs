@@ -3,7 +3,8 @@
 //! `kubernetes-validate`.
 
 use super::{Run, TempDir, run, tools};
-use pinpoint_inject::{stream, yaml};
+use pinpoint_inject::run::stream;
+use pinpoint_inject::yaml;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,7 +4,6 @@
 use super::checks;
 use crate::config::spec::{Agent, Scalar};
 use crate::config::{ConfigError, Form, bad, defaults};
-use crate::diag::Diagnostic;
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
@@ -38,7 +37,7 @@ pub(super) struct AgentSettings {
 pub(super) fn validate(
     agent: Agent,
     form: Form,
-    warnings: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<String>,
 ) -> Result<AgentSettings, ConfigError> {
     let at = |field: &str| form.field(&format!("agent.{field}"));
     checks::image(&at("image"), &agent.image, warnings)?;
@@ -125,7 +124,7 @@ pub(super) fn validate(
 fn options_env(
     configured: Option<String>,
     field: &str,
-    warnings: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<String>,
 ) -> Result<String, ConfigError> {
     let name = configured.unwrap_or_else(|| defaults::OPTIONS_ENV.into());
     if !checks::is_env_name(&name) || name.starts_with("PINPOINT_") {
@@ -134,9 +133,9 @@ fn options_env(
         )));
     }
     if !KNOWN_OPTIONS_ENVS.contains(&name.as_str()) {
-        warnings.push(Diagnostic::warning(format!(
+        warnings.push(format!(
             "{field} {name}: only the JVM reads JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS by itself; make sure the image's start script passes {name} to java"
-        )));
+        ));
     }
     Ok(name)
 }

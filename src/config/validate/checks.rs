@@ -2,8 +2,7 @@
 //! the field it reports as already named in the config's form.
 
 use crate::config::{ConfigError, bad};
-use crate::diag::Diagnostic;
-use crate::naming;
+use crate::knowledge::pinpoint;
 use std::net::IpAddr;
 
 pub(super) fn host(field: &str, host: &str) -> Result<(), ConfigError> {
@@ -23,7 +22,7 @@ pub(super) fn host(field: &str, host: &str) -> Result<(), ConfigError> {
 pub(super) fn image(
     field: &str,
     image: &str,
-    warnings: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<String>,
 ) -> Result<(), ConfigError> {
     if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad(format!("{field}: {image:?} is not an image reference")));
@@ -33,12 +32,12 @@ pub(super) fn image(
     }
     let last = image.rsplit('/').next().unwrap_or(image);
     match last.split_once(':') {
-        None => warnings.push(Diagnostic::warning(format!(
+        None => warnings.push(format!(
             "{field} {image} has no tag: it means :latest, which changes under you; pin a version or a digest"
-        ))),
-        Some((_, "latest")) => warnings.push(Diagnostic::warning(format!(
+        )),
+        Some((_, "latest")) => warnings.push(format!(
             "{field} {image} uses :latest, which changes under you; pin a version or a digest"
-        ))),
+        )),
         Some((_, "")) => return Err(bad(format!("{field}: {image:?} has an empty tag"))),
         Some(_) => {}
     }
@@ -61,7 +60,7 @@ pub(super) fn path(field: &str, path: &str) -> Result<(), ConfigError> {
 }
 
 pub(super) fn is_token_char(c: char) -> bool {
-    naming::is_pinpoint_char(c)
+    pinpoint::is_pinpoint_char(c)
 }
 
 pub(super) fn is_env_name(name: &str) -> bool {

@@ -11,11 +11,10 @@ use super::{
     AgentId, AgentName, ConfigError, ContainerChoice, Form, Loaded, Selector, Settings, bad,
     defaults,
 };
-use crate::diag::Diagnostic;
-use crate::images::{Role, Runtime};
-use crate::naming::{self, Template};
-use crate::workload::WorkloadKind;
-use crate::workload::configured::{self, WorkloadSpec};
+use crate::config::template::{MIN_MAX_LENGTH, Template};
+use crate::config::workloads::{self, WorkloadSpec};
+use crate::knowledge::images::{Role, Runtime};
+use crate::knowledge::kinds::WorkloadKind;
 
 pub(super) fn validate(spec: Spec, form: Form) -> Result<Loaded, ConfigError> {
     let mut warnings = Vec::new();
@@ -90,11 +89,7 @@ struct Names {
 }
 
 /// `naming`: the templates, the length limit, the agent's name and id.
-fn naming(
-    naming: Naming,
-    form: Form,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Names, ConfigError> {
+fn naming(naming: Naming, form: Form, warnings: &mut Vec<String>) -> Result<Names, ConfigError> {
     let template = |path: &str, text: Option<&str>, default: &str| {
         Template::parse(text.unwrap_or(default))
             .map_err(|e| bad(format!("{}: {e}", form.field(path))))
@@ -110,11 +105,11 @@ fn naming(
         defaults::JOB_APPLICATION_NAME,
     )?;
     let max_length = naming.max_length.unwrap_or(defaults::MAX_LENGTH);
-    if !(naming::MIN_MAX_LENGTH..=254).contains(&max_length) {
+    if !(MIN_MAX_LENGTH..=254).contains(&max_length) {
         return Err(bad(format!(
             "{}: {max_length} must be between {} and 254",
             form.field("naming.maxLength"),
-            naming::MIN_MAX_LENGTH
+            MIN_MAX_LENGTH
         )));
     }
     let agent_name = match naming.agent_name.as_deref().unwrap_or(defaults::AGENT_NAME) {
@@ -131,15 +126,15 @@ fn naming(
     let agent_id = match naming.agent_id.as_deref().unwrap_or(defaults::AGENT_ID) {
         "auto" => AgentId::Auto,
         "podIP" => {
-            warnings.push(Diagnostic::warning(format!(
+            warnings.push(format!(
                 "{field} podIP: an IPv6 pod address is not a valid Pinpoint agent id (':' is not allowed); use auto on IPv6 or dual-stack clusters"
-            )));
+            ));
             AgentId::PodIp
         }
         "podName" => {
-            warnings.push(Diagnostic::warning(format!(
+            warnings.push(format!(
                 "{field} podName: Pinpoint rejects agent ids longer than {max_length} characters, and most generated pod names are longer; auto is safer"
-            )));
+            ));
             AgentId::PodName
         }
         other => {
@@ -160,7 +155,7 @@ fn naming(
 /// `workloads`: the kinds a config adds to the table. Their checks name
 /// `spec.workloads[i]`; the ConfigMap form names the entry of `data.workloads`.
 fn workloads(specs: &[WorkloadSpec], form: Form) -> Result<Vec<WorkloadKind>, ConfigError> {
-    configured::validate(specs).map_err(|message| bad(in_form(&message, form)))
+    workloads::validate(specs).map_err(|message| bad(in_form(&message, form)))
 }
 
 /// Rename the `spec.workloads[i].field` paths of a message for `form`.

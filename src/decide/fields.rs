@@ -1,0 +1,51 @@
+//! Reading a resource as a generic value: a string or a map at a path, an annotation of
+//! a workload or its pod template, and the label and annotation maps other APMs' keys are
+//! read from.
+
+use crate::decide::keys::Keys;
+use serde_json::{Map, Value};
+
+pub fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
+    let mut node = value;
+    for key in path {
+        match node.get(*key) {
+            Some(next) => node = next,
+            None => return "",
+        }
+    }
+    node.as_str().unwrap_or_default()
+}
+
+pub fn map_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Map<String, Value>> {
+    let mut node = value;
+    for key in path {
+        node = node.get(*key)?;
+    }
+    node.as_object()
+}
+
+/// An annotation on the workload, or else on its pod template.
+pub fn annotation<'a>(
+    resource: &'a Value,
+    template: Option<&'a Value>,
+    key: &str,
+) -> Option<&'a str> {
+    [Some(resource), template]
+        .into_iter()
+        .flatten()
+        .find_map(|v| map_at(v, &["metadata", "annotations"])?.get(key)?.as_str())
+}
+
+/// The label and annotation maps of a workload and its pod template (workload first).
+pub fn keys<'a>(resource: &'a Value, template: &'a Value) -> Keys<'a> {
+    let both = |path: &[&str]| -> Vec<&'a Map<String, Value>> {
+        [map_at(resource, path), map_at(template, path)]
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    Keys {
+        labels: both(&["metadata", "labels"]),
+        annotations: both(&["metadata", "annotations"]),
+    }
+}

@@ -1,0 +1,277 @@
+//! The decisions of a run, one row per workload and container (what `pinpoint-inject
+//! report` prints, as a table or JSON), and the one-line summary a normal run ends with.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fmt::Write as _;
+
+/// Which resource a result is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+}
+
+impl ResourceRef {
+    /// Read the identity of any resource (missing parts are empty).
+    pub fn of(resource: &Value) -> Self {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+        let metadata = resource.get("metadata");
+        let mut name = text(metadata.and_then(|m| m.get("name")));
+        if name.is_empty() {
+            name = text(metadata.and_then(|m| m.get("generateName")));
+        }
+        ResourceRef {
+            api_version: text(resource.get("apiVersion")),
+            kind: text(resource.get("kind")),
+            name,
+            namespace: text(metadata.and_then(|m| m.get("namespace"))),
+        }
+    }
+}
+
+impl fmt::Display for ResourceRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = if self.kind.is_empty() {
+            "resource"
+        } else {
+            &self.kind
+        };
+        if self.namespace.is_empty() {
+            write!(f, "{kind} {}", self.name)
+        } else {
+            write!(f, "{kind} {}/{}", self.namespace, self.name)
+        }
+    }
+}
+
+/// What happened to one container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// The agent was wired in by this run.
+    Instrumented,
+    /// The wiring an earlier run added is already there, exactly: nothing changed.
+    Unchanged,
+    /// Another agent (or a hand-wired Pinpoint) is already there: left alone.
+    AlreadyInstrumented,
+    Skipped,
+    Error,
+}
+
+impl Decision {
+    pub fn name(self) -> &'static str {
+        match self {
+            Decision::Instrumented => "instrumented",
+            Decision::Unchanged => "unchanged",
+            Decision::AlreadyInstrumented => "already instrumented",
+            Decision::Skipped => "skipped",
+            Decision::Error => "error",
+        }
+    }
+}
+
+/// One workload's container and what was decided for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    pub kind: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+    pub name: String,
+    /// Empty for a row about the whole workload (an error, or no containers).
+    pub container: String,
+    pub decision: Decision,
+    /// A short reason class for skips (`not-java`, `sidecar`, …); empty otherwise.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub reason: &'static str,
+    /// What the decision rests on, most telling first.
+    pub evidence: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub application_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub options_env: String,
+}
+
+impl Row {
+    pub fn new(resource: &ResourceRef, container: &str, decision: Decision) -> Row {
+        Row {
+            document: None,
+            kind: resource.kind.clone(),
+            namespace: resource.namespace.clone(),
+            name: resource.name.clone(),
+            container: container.to_string(),
+            decision,
+            reason: "",
+            evidence: String::new(),
+            application_name: String::new(),
+            options_env: String::new(),
+        }
+    }
+
+    pub fn because(mut self, reason: &'static str, evidence: impl Into<String>) -> Row {
+        self.reason = reason;
+        self.evidence = evidence.into();
+        self
+    }
+
+    fn workload(&self) -> String {
+        if self.namespace.is_empty() {
+            format!("{} {}", self.kind, self.name)
+        } else {
+            format!("{} {}/{}", self.kind, self.namespace, self.name)
+        }
+    }
+}
+
+/// Rows as an aligned text table.
+pub fn table(rows: &[Row]) -> String {
+    let header = [
+        "WORKLOAD",
+        "CONTAINER",
+        "DECISION",
+        "APPLICATION",
+        "OPTIONS",
+        "EVIDENCE",
+    ];
+    let cells: Vec<[String; 6]> = rows
+        .iter()
+        .map(|r| {
+            let workload = match &r.document {
+                Some(doc) => format!("{} ({doc})", r.workload()),
+                None => r.workload(),
+            };
+            let decision = if r.reason.is_empty() {
+                r.decision.name().to_string()
+            } else {
+                format!("{} ({})", r.decision.name(), r.reason)
+            };
+            [
+                workload,
+                dash(&r.container),
+                decision,
+                dash(&r.application_name),
+                dash(&r.options_env),
+                clean(&r.evidence),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cols: &[&str]| {
+        let mut text = String::new();
+        for (i, cell) in cols.iter().enumerate() {
+            if i + 1 == cols.len() {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for row in &cells {
+        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    out
+}
+
+fn dash(text: &str) -> String {
+    if text.is_empty() {
+        "-".into()
+    } else {
+        clean(text)
+    }
+}
+
+/// One line per cell: no newlines or control characters from a manifest.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Rows as pretty JSON.
+pub fn json(rows: &[Row]) -> String {
+    let mut text = serde_json::to_string_pretty(rows).expect("rows serialize");
+    text.push('\n');
+    text
+}
+
+/// `summary: instrumented 2, unchanged 0, already instrumented 1, skipped 5 (not-java 4, sidecar 1), errors 0`;
+/// `errors` counts every error of the run (a document that does not parse has no row).
+pub fn summary(rows: &[Row], errors: usize) -> String {
+    let count = |d: Decision| rows.iter().filter(|r| r.decision == d).count();
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for row in rows.iter().filter(|r| r.decision == Decision::Skipped) {
+        *reasons.entry(row.reason).or_default() += 1;
+    }
+    let skipped = count(Decision::Skipped);
+    let by_reason = if reasons.is_empty() {
+        String::new()
+    } else {
+        let parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        format!(" ({})", parts.join(", "))
+    };
+    format!(
+        "summary: instrumented {}, unchanged {}, already instrumented {}, skipped {skipped}{by_reason}, errors {}",
+        count(Decision::Instrumented),
+        count(Decision::Unchanged),
+        count(Decision::AlreadyInstrumented),
+        errors
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(container: &str, decision: Decision, reason: &'static str) -> Row {
+        let r = ResourceRef {
+            api_version: "apps/v1".into(),
+            kind: "Deployment".into(),
+            name: "web".into(),
+            namespace: "shop".into(),
+        };
+        Row::new(&r, container, decision).because(reason, "image x")
+    }
+
+    #[test]
+    fn the_summary_counts_skips_by_reason() {
+        let rows = [
+            row("app", Decision::Instrumented, ""),
+            row("db", Decision::Skipped, "not-java"),
+            row("proxy", Decision::Skipped, "sidecar"),
+            row("cache", Decision::Skipped, "not-java"),
+        ];
+        assert_eq!(
+            summary(&rows, 0),
+            "summary: instrumented 1, unchanged 0, already instrumented 0, skipped 3 (not-java 2, sidecar 1), errors 0"
+        );
+    }
+
+    #[test]
+    fn the_table_is_aligned_and_one_line_per_row() {
+        let mut r = row("app", Decision::Instrumented, "");
+        r.evidence = "image a\nb".into();
+        let text = table(&[r]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].find("CONTAINER"), lines[1].find("app"));
+        assert!(lines[1].ends_with("image a b"));
+    }
+}

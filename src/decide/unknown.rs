@@ -1,0 +1,127 @@
+//! No silent miss: a resource whose kind is not in the table but that carries a pod
+//! template anyway (an object with `spec.containers`, like `spec.template` or
+//! `spec.jobTemplate.spec.template`) is named, with the `spec.workloads` entry that
+//! would instrument it.
+//!
+//! Only paths `spec.workloads` can name are looked at: objects, not list items, at most
+//! [`MAX_DEPTH`] keys deep. A `containers` list at the top (`spec.containers`, as in
+//! OpenKruise's SidecarSet) is not a pod template and is not reported.
+
+use crate::config::Form;
+use crate::knowledge::kinds::group_of;
+use serde_json::Value;
+
+/// How deep to look for a pod template.
+pub const MAX_DEPTH: usize = 8;
+
+/// Kinds that mention `containers` only in a schema (a CRD's OpenAPI schema): never
+/// parsed to look for a pod (Helm's `--include-crds` emits big ones).
+const SCHEMA_KINDS: &[&str] = &["CustomResourceDefinition"];
+
+/// The cheap test before a full parse in stream mode (`kind` as read from the text): a
+/// document that does not contain `containers` anywhere cannot carry a pod.
+pub fn may_carry_pods(kind: Option<&str>, text: &str) -> bool {
+    !kind.is_some_and(|k| SCHEMA_KINDS.contains(&k)) && text.contains("containers")
+}
+
+/// The dot paths of the pod templates in a resource, in document order.
+pub fn pod_template_paths(resource: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Some(root) = resource.as_object() {
+        for (key, child) in root {
+            if !matches!(key.as_str(), "apiVersion" | "kind" | "metadata" | "status") {
+                walk(child, key.clone(), 1, &mut found);
+            }
+        }
+    }
+    found
+}
+
+fn walk(node: &Value, path: String, depth: usize, found: &mut Vec<String>) {
+    let Some(map) = node.as_object() else {
+        return;
+    };
+    let has_containers = map
+        .get("spec")
+        .and_then(|spec| spec.get("containers"))
+        .is_some_and(Value::is_array);
+    if has_containers {
+        found.push(path);
+        return;
+    }
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    for (key, child) in map {
+        walk(child, format!("{path}.{key}"), depth + 1, found);
+    }
+}
+
+/// How the unknown-kind note starts: KRM mode prints it on stderr too (kustomize shows
+/// a function's stderr, never its info results), so no pod-bearing kind is missed silently.
+pub const UNKNOWN_KIND_NOTE: &str = "left unchanged: kind ";
+
+/// True for the message [`unknown_kind_note`] writes.
+pub fn is_unknown_kind_note(message: &str) -> bool {
+    message.starts_with(UNKNOWN_KIND_NOTE)
+}
+
+/// The info line for a resource outside the table that carries a pod template.
+/// The entry to add is spelled the way the config's `form` writes one.
+pub fn unknown_kind_note(resource: &Value, form: Form) -> Option<String> {
+    let paths = pod_template_paths(resource);
+    let first = paths.first()?;
+    let text = |key: &str| resource.get(key).and_then(Value::as_str).unwrap_or("");
+    let (api_version, kind) = (text("apiVersion"), text("kind"));
+    let what = if paths.len() == 1 {
+        format!("a pod template at {first}")
+    } else {
+        format!(
+            "pod templates at {} ({} takes one path per kind)",
+            paths.join(", "),
+            form.field("workloads")
+        )
+    };
+    let group = match group_of(api_version) {
+        "" => String::new(),
+        group => format!(" (or {group}/* for every version)"),
+    };
+    let entry = match form {
+        Form::Injector => {
+            format!("{{apiVersion: {api_version}, kind: {kind}, podTemplate: {first}}}")
+        }
+        Form::ConfigMap => format!("the line `{api_version} {kind} {first}`"),
+    };
+    Some(format!(
+        "{UNKNOWN_KIND_NOTE}{kind} of {api_version} is not one pinpoint-inject knows, but it carries {what}; to instrument it, add {entry} to {}{group}",
+        form.field("workloads")
+    ))
+}
+
+/// The indexes of a pod template's containers that have no name (Knative allows that;
+/// containers are chosen and wired by name).
+pub fn unnamed_containers(template: &Value) -> Vec<usize> {
+    let containers = template.get("spec").and_then(|s| s.get("containers"));
+    let unnamed = |c: &Value| {
+        c.get("name")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    };
+    containers
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, c)| unnamed(c))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// How many containers a pod template has.
+pub fn container_count(template: &Value) -> usize {
+    let containers = template.get("spec").and_then(|s| s.get("containers"));
+    containers.and_then(Value::as_array).map_or(0, Vec::len)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,23 @@
+//! What we know about the world, as data tables: each row names the public file it was
+//! read from. Code in the layers above walks these tables; adding an image, a kind or a
+//! launch profile is one row (and one fixture), not a new branch. Imports nothing of ours.
+//!
+//! - [`kinds`]: which kinds carry a pod template, and where;
+//! - [`images`]: image families, their runtime and the part they play in a pod;
+//! - [`launch`]: the options variable each JVM image's launch script reads;
+//! - [`evidence`]: what in a manifest tells a container's runtime;
+//! - [`agents`]: how other agents mark a pod;
+//! - [`production`]: the keys other APMs put on production workloads;
+//! - [`sidecars`]: containers that are never the application;
+//! - [`pinpoint`]: Pinpoint's own rules;
+//! - [`ours`]: the annotations and variables this tool writes.
+
+pub mod agents;
+pub mod evidence;
+pub mod images;
+pub mod kinds;
+pub mod launch;
+pub mod ours;
+pub mod pinpoint;
+pub mod production;
+pub mod sidecars;

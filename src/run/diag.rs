@@ -1,0 +1,149 @@
+//! Results: what happened to each resource, as data (KRM `results`) and as one stderr line each.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+pub use crate::decide::report::ResourceRef;
+
+/// How bad a result is; the KRM spec's three levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// A field a result points at, as a path (`spec.template.spec.volumes`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub path: String,
+}
+
+/// Where the resource came from, when kustomize or kpt told us (`config.kubernetes.io/path`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileRef {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+}
+
+/// One result, in the shape of the KRM functions spec's `results` entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
+    pub message: String,
+    pub severity: Severity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_ref: Option<ResourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileRef>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            severity,
+            resource_ref: None,
+            field: None,
+            file: None,
+        }
+    }
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+    pub fn info(message: impl Into<String>) -> Self {
+        Self::new(Severity::Info, message)
+    }
+
+    /// Attach the resource (and its file, when kustomize/kpt annotated it).
+    pub fn about(mut self, resource: &Value) -> Self {
+        let reference = ResourceRef::of(resource);
+        if !(reference.kind.is_empty() && reference.name.is_empty()) {
+            self.resource_ref = Some(reference);
+        }
+        self.file = file_of(resource);
+        self
+    }
+
+    pub fn at_field(mut self, path: impl Into<String>) -> Self {
+        self.field = Some(Field { path: path.into() });
+        self
+    }
+
+    /// One line for stderr: `warning: Deployment demo/web: message`.
+    pub fn line(&self) -> String {
+        self.line_in(None)
+    }
+
+    /// One line for stderr, naming the document of a stream (`error: document 3
+    /// (shop/templates/web.yaml): …`, see [`crate::run::stream::Label`]) or, in KRM mode, the
+    /// file kustomize or kpt read the resource from (`Deployment web (deploy/web.yaml): …`).
+    pub fn line_in(&self, document: Option<&str>) -> String {
+        let mut out = format!("{}: ", self.severity);
+        if let Some(label) = document {
+            out.push_str(label);
+            out.push_str(": ");
+        }
+        if let Some(r) = &self.resource_ref {
+            out.push_str(&r.to_string());
+            if let (None, Some(file)) = (document, &self.file) {
+                out.push_str(&format!(" ({})", file.path));
+            }
+            out.push_str(": ");
+        }
+        out.push_str(&self.message);
+        if let Some(field) = &self.field {
+            out.push_str(" (field ");
+            out.push_str(&field.path);
+            out.push(')');
+        }
+        // Never let a value from a manifest break the one-line promise, or reach the
+        // terminal as a control sequence (an escape code in a container name).
+        let mut line = String::with_capacity(out.len());
+        for c in out.chars() {
+            match c {
+                '\n' | '\r' => line.push(' '),
+                c if c.is_control() => line.extend(c.escape_default()),
+                c => line.push(c),
+            }
+        }
+        line
+    }
+}
+
+fn file_of(resource: &Value) -> Option<FileRef> {
+    let annotations = resource.get("metadata")?.get("annotations")?;
+    let get = |key: &str| annotations.get(key).and_then(Value::as_str);
+    let path =
+        get("config.kubernetes.io/path").or_else(|| get("internal.config.kubernetes.io/path"))?;
+    let index = get("config.kubernetes.io/index")
+        .or_else(|| get("internal.config.kubernetes.io/index"))
+        .and_then(|i| i.parse().ok());
+    Some(FileRef {
+        path: path.to_string(),
+        index,
+    })
+}
+
+/// True when any result is an error (the run must exit non-zero).
+pub fn has_error(results: &[Diagnostic]) -> bool {
+    results.iter().any(|d| d.severity == Severity::Error)
+}

@@ -1,0 +1,369 @@
+//! Running a whole stream. Documents are independent, so once a stream proves long they
+//! are processed by a few worker threads (no async runtime: plain `std` threads and
+//! channels), and written in input order whatever order they finish in. A short render
+//! (a chart) never starts a thread.
+
+use super::{Label, Processed, RawDoc, Summary, process_doc};
+use crate::config::Settings;
+use crate::run::diag::Severity;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Mutex, mpsc};
+use std::thread;
+
+/// The environment variable that sets the number of threads (1: no worker is started).
+pub const THREADS_ENV: &str = "PINPOINT_INJECT_THREADS";
+
+/// The most threads `PINPOINT_INJECT_THREADS` may ask for.
+pub const MAX_THREADS: usize = 64;
+
+/// How a stream is spread over threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threads {
+    /// Worker threads; 1 processes every document on the calling thread.
+    pub workers: usize,
+    /// Bytes read on the calling thread before the workers start.
+    pub after: usize,
+}
+
+impl Threads {
+    /// No threads: every document on the calling thread.
+    pub const ONE: Threads = Threads {
+        workers: 1,
+        after: 0,
+    };
+
+    /// One worker per core (at most 4), after the first 128 KiB; `PINPOINT_INJECT_THREADS`
+    /// sets the number. `Err` names a value that is not a number from 1 to [`MAX_THREADS`].
+    pub fn from_env() -> Result<Threads, String> {
+        let workers = match std::env::var(THREADS_ENV) {
+            Ok(value) => match value.trim().parse::<usize>() {
+                Ok(n) if (1..=MAX_THREADS).contains(&n) => n,
+                _ => {
+                    return Err(format!(
+                        "{THREADS_ENV}={value:?} is not a number from 1 to {MAX_THREADS}"
+                    ));
+                }
+            },
+            Err(_) => thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        };
+        Ok(Threads {
+            workers,
+            after: 128 << 10,
+        })
+    }
+}
+
+/// Documents go to the workers in batches of this many documents or bytes (one handover
+/// per document would cost more in wake-ups than it gains). At most this many batches
+/// per worker, and this many bytes (or one batch, however large), are handed out and
+/// not yet written: the memory the reordering takes stays bounded.
+const BATCH_DOCUMENTS: usize = 64;
+const BATCH_BYTES: usize = 256 << 10;
+const BATCHES_PER_WORKER: usize = 4;
+const IN_FLIGHT_BYTES: usize = 4 << 20;
+
+/// Where processed documents go, in input order.
+struct Writer<'o, W, E> {
+    summary: Summary,
+    label: Label,
+    out: &'o mut W,
+    diagnostics: &'o mut E,
+}
+
+impl<W: Write, E: Write> Writer<'_, W, E> {
+    fn write(&mut self, doc: &RawDoc, processed: Processed) -> io::Result<()> {
+        self.label.next(&doc.bytes);
+        let summary = &mut self.summary;
+        summary.documents += 1;
+        summary
+            .rows
+            .extend(processed.rows.into_iter().map(|mut row| {
+                row.document = Some(format!("document {}", doc.index));
+                row
+            }));
+        match &processed.replacement {
+            Some(bytes) => {
+                summary.changed += 1;
+                self.out.write_all(bytes)?;
+            }
+            None => self.out.write_all(&doc.bytes)?,
+        }
+        for result in &processed.results {
+            if result.severity == Severity::Error {
+                summary.errors += 1;
+            }
+            writeln!(
+                self.diagnostics,
+                "pinpoint-inject: {}",
+                result.line_in(Some(&self.label.to_string()))
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Run a whole stream: every document is written, in order, whatever happens to the
+/// others (a document with an error is written unchanged); results go to `diagnostics`
+/// as one line each.
+pub fn run_with<I, W, E>(
+    docs: I,
+    settings: &Settings,
+    out: &mut W,
+    diagnostics: &mut E,
+    threads: Threads,
+) -> io::Result<Summary>
+where
+    I: IntoIterator<Item = io::Result<RawDoc>>,
+    W: Write,
+    E: Write,
+{
+    let mut writer = Writer {
+        summary: Summary::default(),
+        label: Label::default(),
+        out,
+        diagnostics,
+    };
+    let mut docs = docs.into_iter();
+    let mut read = 0;
+    while threads.workers < 2 || read < threads.after {
+        let Some(doc) = docs.next() else { break };
+        let doc = doc?;
+        read += doc.bytes.len();
+        let processed = process_doc(&doc, settings);
+        writer.write(&doc, processed)?;
+    }
+    if threads.workers >= 2 {
+        let process = |doc: &RawDoc| process_doc(doc, settings);
+        in_workers(docs, &process, &mut writer, threads.workers)?;
+    }
+    writer.out.flush()?;
+    Ok(writer.summary)
+}
+
+/// A batch processed by a worker (or the panic it raised, to raise again here).
+type Done = (usize, Vec<RawDoc>, thread::Result<Vec<Processed>>);
+
+/// The rest of the stream, processed by `workers` threads while this one reads the input
+/// and writes the output.
+fn in_workers<I, W, E>(
+    docs: I,
+    process: &(dyn Fn(&RawDoc) -> Processed + Sync),
+    writer: &mut Writer<'_, W, E>,
+    workers: usize,
+) -> io::Result<()>
+where
+    I: Iterator<Item = io::Result<RawDoc>>,
+    W: Write,
+    E: Write,
+{
+    let mut docs = docs.peekable();
+    if docs.peek().is_none() {
+        return Ok(()); // nothing left: no thread started
+    }
+    let (work, jobs) = mpsc::channel::<(usize, Vec<RawDoc>)>();
+    let jobs = Mutex::new(jobs);
+    let (done_tx, done) = mpsc::channel::<Done>();
+    thread::scope(|scope| {
+        // Dropped when this closure returns, however it returns: the workers then stop.
+        let work = work;
+        for _ in 0..workers {
+            let (jobs, done_tx) = (&jobs, done_tx.clone());
+            scope.spawn(move || {
+                loop {
+                    let job = jobs
+                        .lock()
+                        .map_err(drop)
+                        .and_then(|j| j.recv().map_err(drop));
+                    let Ok((seq, batch)) = job else { break };
+                    let processed = panic::catch_unwind(AssertUnwindSafe(|| {
+                        batch.iter().map(process).collect::<Vec<_>>()
+                    }));
+                    if done_tx.send((seq, batch, processed)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+
+        // Hand out batches while few are in flight; write each as soon as all before it
+        // are written.
+        let (mut sent, mut written, mut in_flight) = (0usize, 0usize, 0usize);
+        let mut finished: BTreeMap<usize, (Vec<RawDoc>, Vec<Processed>)> = BTreeMap::new();
+        // A read error ends the input; it is returned once every document read before it
+        // is written, as on one thread.
+        let mut read_error = None;
+        let mut input_done = false;
+        loop {
+            let room = sent - written < workers * BATCHES_PER_WORKER
+                && (in_flight < IN_FLIGHT_BYTES || sent == written);
+            if !input_done && room {
+                let (batch, error) = next_batch(&mut docs);
+                input_done =
+                    error.is_some() || (batch.len() < BATCH_DOCUMENTS && docs.peek().is_none());
+                read_error = error;
+                if !batch.is_empty() {
+                    in_flight += batch.iter().map(|d| d.bytes.len()).sum::<usize>();
+                    work.send((sent, batch))
+                        .expect("the workers outlive the input");
+                    sent += 1;
+                }
+                continue;
+            }
+            if written == sent {
+                break;
+            }
+            let (seq, batch, processed) = done.recv().expect("a worker holds every batch sent");
+            let processed = processed.unwrap_or_else(|payload| panic::resume_unwind(payload));
+            finished.insert(seq, (batch, processed));
+            while let Some((batch, processed)) = finished.remove(&written) {
+                in_flight -= batch.iter().map(|d| d.bytes.len()).sum::<usize>();
+                for (doc, processed) in batch.iter().zip(processed) {
+                    writer.write(doc, processed)?;
+                }
+                written += 1;
+            }
+        }
+        read_error.map_or(Ok(()), Err)
+    })
+}
+
+/// The next documents, up to [`BATCH_DOCUMENTS`] of them or [`BATCH_BYTES`], and the read
+/// error that ended them early, if one did.
+fn next_batch<I>(docs: &mut std::iter::Peekable<I>) -> (Vec<RawDoc>, Option<io::Error>)
+where
+    I: Iterator<Item = io::Result<RawDoc>>,
+{
+    let (mut batch, mut bytes) = (Vec::new(), 0);
+    while batch.len() < BATCH_DOCUMENTS && bytes < BATCH_BYTES {
+        match docs.next() {
+            None => break,
+            Some(Err(e)) => return (batch, Some(e)),
+            Some(Ok(doc)) => {
+                bytes += doc.bytes.len();
+                batch.push(doc);
+            }
+        }
+    }
+    (batch, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::split::Splitter;
+
+    fn settings() -> Settings {
+        let config = include_str!("../../../examples/seed-tomcat/pinpoint.yaml");
+        let value: serde_json::Value = crate::yaml::from_str(config).unwrap();
+        crate::config::load(&value).unwrap().settings
+    }
+
+    fn run_text(input: &str, threads: Threads) -> (Vec<u8>, String, usize, usize) {
+        let (mut out, mut log) = (Vec::new(), Vec::new());
+        let summary = run_with(
+            Splitter::new(input.as_bytes()),
+            &settings(),
+            &mut out,
+            &mut log,
+            threads,
+        )
+        .unwrap();
+        let log = String::from_utf8(log).unwrap();
+        (out, log, summary.documents, summary.rows.len())
+    }
+
+    #[test]
+    fn workers_write_what_one_thread_writes_in_the_same_order() {
+        let mut input = String::new();
+        for doc in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        {
+            input.push_str("---\n");
+            input.push_str(&std::fs::read_to_string(doc).unwrap());
+        }
+        let one = run_text(&input, Threads::ONE);
+        assert!(one.3 > 10, "the corpus has workloads: {}", one.3);
+        for workers in [2, 3, 7] {
+            for after in [0, 1, 20_000] {
+                let many = run_text(&input, Threads { workers, after });
+                assert!(many == one, "{workers} workers after {after} bytes differ");
+            }
+        }
+    }
+
+    fn docs(n: usize) -> Vec<io::Result<RawDoc>> {
+        (1..=n)
+            .map(|index| {
+                Ok(RawDoc {
+                    bytes: format!("---\na: {index}\n").into_bytes(),
+                    index,
+                    first_line: 2 * index as u64 - 1,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_read_error_comes_after_every_document_read_before_it_as_on_one_thread() {
+        let settings = settings();
+        let run = |n: usize, at: usize, threads: Threads| {
+            let mut input = docs(n);
+            input.insert(at, Err(io::Error::other("read failed")));
+            let (mut out, mut log) = (Vec::new(), Vec::new());
+            let got = run_with(input, &settings, &mut out, &mut log, threads);
+            (
+                got.map(|s| s.documents).map_err(|e| e.to_string()),
+                out,
+                log,
+            )
+        };
+        for n in [1, 40, 64, 65, 200] {
+            for at in [0, 1, n / 2, n] {
+                let one = run(n, at, Threads::ONE);
+                assert_eq!(one.0, Err("read failed".to_string()));
+                assert_eq!(one.1.is_empty(), at == 0);
+                for workers in [2, 3] {
+                    let many = run(n, at, Threads { workers, after: 0 });
+                    assert!(
+                        many == one,
+                        "{n} documents, error at {at}, {workers} workers"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_worker_is_raised_on_the_calling_thread() {
+        let process = |doc: &RawDoc| {
+            assert!(doc.index != 7, "document 7 panics");
+            Processed {
+                replacement: None,
+                results: Vec::new(),
+                rows: Vec::new(),
+            }
+        };
+        let (mut out, mut log) = (Vec::new(), Vec::new());
+        let mut writer = Writer {
+            summary: Summary::default(),
+            label: Label::default(),
+            out: &mut out,
+            diagnostics: &mut log,
+        };
+        let got = panic::catch_unwind(AssertUnwindSafe(|| {
+            in_workers(docs(50).into_iter(), &process, &mut writer, 3)
+        }));
+        let payload = got.expect_err("the panic is raised again");
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|m| m.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        assert!(message.contains("document 7 panics"), "{message}");
+    }
+}

@@ -1,0 +1,349 @@
+//! The pure core: one resource and the settings in, the edited resource, its results
+//! and its report rows out. Decides whether a workload is selected; [`crate::decide::targets`]
+//! picks the containers, their names and options variables; [`crate::wire::inject`] does the
+//! edit; a second run that changes nothing says `unchanged`.
+
+use crate::config::{AgentId, AgentName, Form, Settings};
+use crate::decide::report::{Decision, Row};
+use crate::decide::select::not_selected;
+use crate::decide::{notes, targets, unknown};
+use crate::knowledge::kinds::{WorkloadKind, is_list};
+use crate::run::diag::{Diagnostic, ResourceRef};
+use crate::wire::inject;
+use crate::yaml::replaced::Replaced;
+use serde_json::Value;
+
+/// What happened to one resource.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The resource was edited (it must be written out again).
+    pub changed: bool,
+    /// The pod templates the edit replaced, as they were (empty unless `changed`).
+    pub replaced: Vec<Replaced>,
+    pub results: Vec<Diagnostic>,
+    /// One row per container (or per workload, for an error): the report's data.
+    pub rows: Vec<Row>,
+}
+
+impl Outcome {
+    fn merge(&mut self, other: Outcome) {
+        self.changed |= other.changed;
+        self.replaced.extend(other.replaced);
+        self.results.extend(other.results);
+        self.rows.extend(other.rows);
+    }
+}
+
+/// Transform one resource in place. Resources that are not workloads (or `v1 List`s of
+/// them) are not touched; a workload with an error is left exactly as it was.
+pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
+    let api_version = resource
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind = resource
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if is_list(api_version, kind) {
+        let mut outcome = Outcome::default();
+        if let Some(items) = resource.get_mut("items").and_then(Value::as_array_mut) {
+            for (index, item) in items.iter_mut().enumerate() {
+                let mut one = transform(item, settings);
+                one.replaced = one.replaced.into_iter().map(|r| r.in_item(index)).collect();
+                outcome.merge(one);
+            }
+        }
+        return outcome;
+    }
+    match WorkloadKind::lookup(api_version, kind, &settings.workloads) {
+        Some(workload) => transform_workload(resource, workload, settings),
+        None => unknown_kind(resource, settings.form),
+    }
+}
+
+/// A resource outside the kind table: untouched, and named when it carries a pod.
+fn unknown_kind(resource: &Value, form: Form) -> Outcome {
+    Outcome {
+        changed: false,
+        replaced: Vec::new(),
+        results: unknown::unknown_kind_note(resource, form)
+            .map(|note| Diagnostic::info(note).about(resource))
+            .into_iter()
+            .collect(),
+        rows: Vec::new(),
+    }
+}
+
+fn transform_workload(
+    resource: &mut Value,
+    workload: WorkloadKind,
+    settings: &Settings,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let reference = ResourceRef::of(resource);
+    let report = |d: Diagnostic, r: &Value| d.about(r);
+
+    if let Some(reason) = not_selected(resource, workload, settings) {
+        outcome.results.push(report(
+            Diagnostic::info(format!("skipped: {reason}")),
+            resource,
+        ));
+        outcome.rows.extend(
+            container_names(workload.pod_template(resource))
+                .into_iter()
+                .map(|c| {
+                    Row::new(&reference, &c, Decision::Skipped)
+                        .because("not-selected", reason.clone())
+                }),
+        );
+        unwire(resource, workload, &mut outcome);
+        return outcome;
+    }
+    if let Some(note) = workload.delegation(resource) {
+        outcome
+            .results
+            .push(report(Diagnostic::info(note), resource));
+        return outcome;
+    }
+    let Some(template) = workload.pod_template(resource) else {
+        let path = workload.template_path();
+        let message = format!(
+            "has no pod template at {}",
+            if path.is_empty() {
+                "the top level"
+            } else {
+                &path
+            }
+        );
+        outcome
+            .rows
+            .push(Row::new(&reference, "", Decision::Error).because("", message.clone()));
+        outcome
+            .results
+            .push(report(Diagnostic::error(message), resource));
+        return outcome;
+    };
+
+    let unnamed = unknown::unnamed_containers(template);
+    if !unnamed.is_empty() && unnamed.len() == unknown::container_count(template) {
+        outcome.results.push(report(
+            Diagnostic::warning(
+                "skipped: its containers have no names (Knative names them when it deploys) and containers are chosen and wired by name; name them, e.g. name: user-container",
+            ),
+            resource,
+        ));
+        unwire(resource, workload, &mut outcome);
+        return outcome;
+    }
+    for index in unnamed {
+        outcome.results.push(report(
+            Diagnostic::warning(format!(
+                "containers[{index}] has no name (Knative names it when it deploys), so it cannot be chosen or wired; name it, e.g. name: user-container"
+            )),
+            resource,
+        ));
+    }
+    // Decide on the template as the user wrote it: our own wiring taken out.
+    // (A template without the marker is its own clean self: no copy.)
+    let planned = if inject::is_wired(template) {
+        let mut clean = template.clone();
+        match inject::strip(&mut clean) {
+            Ok(_) => targets::plan(resource, &clean, workload, settings),
+            Err(error) => Err(error.message),
+        }
+    } else {
+        targets::plan(resource, template, workload, settings)
+    };
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(error) => {
+            outcome
+                .rows
+                .push(Row::new(&reference, "", Decision::Error).because("", error.clone()));
+            outcome
+                .results
+                .push(report(Diagnostic::error(error), resource));
+            return outcome;
+        }
+    };
+    outcome.rows.extend(plan.rows.iter().cloned());
+    for warning in &plan.warnings {
+        outcome
+            .results
+            .push(report(Diagnostic::warning(warning.clone()), resource));
+    }
+    if plan.targets.is_empty() {
+        let order = container_names(Some(template));
+        let position = |c: &str| order.iter().position(|o| o == c);
+        outcome.rows.sort_by_key(|r| position(&r.container));
+        let why: Vec<String> = plan
+            .rows
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.decision,
+                    Decision::Skipped | Decision::AlreadyInstrumented
+                )
+            })
+            .map(|r| match r.decision {
+                Decision::AlreadyInstrumented => format!("{} already instrumented", r.container),
+                _ => format!("{} {}", r.container, r.reason),
+            })
+            .collect();
+        let message = if why.is_empty() {
+            "skipped: no container to instrument".to_string()
+        } else {
+            format!("skipped: no container to instrument ({})", why.join(", "))
+        };
+        outcome
+            .results
+            .push(report(Diagnostic::info(message), resource));
+        unwire(resource, workload, &mut outcome);
+        return outcome;
+    }
+
+    let mut edited = template.clone();
+    match inject::inject(&mut edited, settings, &plan.targets) {
+        Err(error) => {
+            let field = join_field(&workload.template_path_in(resource), &error.field);
+            outcome
+                .rows
+                .push(Row::new(&reference, "", Decision::Error).because("", error.message.clone()));
+            outcome
+                .results
+                .push(report(Diagnostic::error(error.message), resource).at_field(field));
+        }
+        Ok(done) => {
+            for (container, reason) in &done.skipped {
+                outcome.results.push(report(
+                    Diagnostic::warning(format!("container {container:?} skipped: {reason}")),
+                    resource,
+                ));
+            }
+            for warning in &done.warnings {
+                outcome
+                    .results
+                    .push(report(Diagnostic::warning(warning.clone()), resource));
+            }
+            let unchanged =
+                !done.injected.is_empty() && workload.pod_template(resource) == Some(&edited);
+            let decision = if unchanged {
+                Decision::Unchanged
+            } else {
+                Decision::Instrumented
+            };
+            for (target, evidence) in plan.targets.iter().zip(&plan.evidence) {
+                let mut row = match done.skipped.iter().find(|(c, _)| *c == target.container) {
+                    Some((_, reason)) => Row::new(&reference, &target.container, Decision::Skipped)
+                        .because("options", reason.clone()),
+                    None => Row::new(&reference, &target.container, decision)
+                        .because("", evidence.clone()),
+                };
+                row.application_name = target.application_name.clone();
+                row.options_env = target.options_env.clone();
+                outcome.rows.push(row);
+            }
+            let order = container_names(Some(template));
+            let position = |c: &str| order.iter().position(|o| o == c);
+            outcome.rows.sort_by_key(|r| position(&r.container));
+            if done.injected.is_empty() {
+                outcome.results.push(report(
+                    Diagnostic::info("skipped: no container could be instrumented"),
+                    resource,
+                ));
+                unwire(resource, workload, &mut outcome);
+                return outcome;
+            }
+            let uses_field_refs =
+                settings.agent_name == AgentName::PodName || settings.agent_id != AgentId::Auto;
+            if let Some(note) = notes::kind_note(workload, uses_field_refs, settings.form) {
+                outcome
+                    .results
+                    .push(report(Diagnostic::warning(note), resource));
+            }
+            let names: Vec<String> = plan
+                .targets
+                .iter()
+                .filter(|t| done.injected.contains(&t.container))
+                .map(|t| {
+                    format!(
+                        "{} as {} via {}",
+                        t.container, t.application_name, t.options_env
+                    )
+                })
+                .collect();
+            let verb = if unchanged {
+                "unchanged (already instrumented by an earlier run)"
+            } else {
+                "injected"
+            };
+            outcome.results.push(report(
+                Diagnostic::info(format!("{verb}: {}", names.join(", "))),
+                resource,
+            ));
+            if !unchanged {
+                replace(resource, workload, edited, &mut outcome);
+            }
+        }
+    }
+    outcome
+}
+
+fn container_names(template: Option<&Value>) -> Vec<String> {
+    let names: Vec<String> = template
+        .and_then(|t| t.get("spec"))
+        .and_then(|s| s.get("containers"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from))
+        .collect();
+    if names.is_empty() {
+        vec![String::new()]
+    } else {
+        names
+    }
+}
+
+/// Take out the wiring an earlier run left in a workload this run leaves alone (another
+/// config, an opt-out annotation), so the agent never stays behind stale.
+fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
+    let Some(template) = workload.pod_template(resource) else {
+        return;
+    };
+    if !inject::is_wired(template) {
+        return; // nothing an earlier run left: strip would change nothing
+    }
+    let mut edited = template.clone();
+    let result = match inject::strip(&mut edited) {
+        Ok(false) => return,
+        Ok(true) => {
+            replace(resource, workload, edited, outcome);
+            Diagnostic::info("removed the wiring an earlier run added")
+        }
+        Err(error) => Diagnostic::error(error.message).at_field(join_field(
+            &workload.template_path_in(resource),
+            &error.field,
+        )),
+    };
+    outcome.results.push(result.about(resource));
+}
+
+/// Put `edited` in place of the pod template, keeping the old one for the diff.
+fn replace(resource: &mut Value, workload: WorkloadKind, edited: Value, outcome: &mut Outcome) {
+    let (path, template) = workload
+        .pod_template_at_mut(resource)
+        .expect("the caller found the template");
+    let old = std::mem::replace(template, edited);
+    outcome.replaced.push(Replaced::at_path(path, old));
+    outcome.changed = true;
+}
+
+fn join_field(prefix: &str, field: &str) -> String {
+    match (prefix.is_empty(), field.is_empty()) {
+        (true, _) => field.to_string(),
+        (_, true) => prefix.to_string(),
+        _ => format!("{prefix}.{field}"),
+    }
+}

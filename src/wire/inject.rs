@@ -1,0 +1,278 @@
+//! The pure edit of one pod template: add the agent volume, the copy step and, in each
+//! target container, the mount and the JVM options; or take a previous edit out again.
+//!
+//! The wiring in a container looks like this (the options variable is `JAVA_TOOL_OPTIONS`
+//! by default; an existing literal value is kept in front of the reference):
+//!
+//! ```yaml
+//! env:
+//! - name: PINPOINT_POD_NAME            # downward API, only when referenced
+//!   valueFrom: {fieldRef: {fieldPath: metadata.name}}
+//! - name: PINPOINT_AGENT_OPTS          # every flag we add, in one reviewable place
+//!   value: -javaagent:/pinpoint-agent/pinpoint-bootstrap.jar -Dpinpoint.applicationName=web …
+//! - name: JAVA_TOOL_OPTIONS
+//!   value: -Xmx512m $(PINPOINT_AGENT_OPTS)
+//! ```
+//!
+//! Kubernetes expands `$(VAR)` only from variables defined earlier, so ours always come
+//! first. A marker annotation on the pod template records what we own, so a second run
+//! takes the old wiring out before putting the new one in: never twice, never stale.
+
+use crate::config::{AgentId, AgentName, Settings};
+use crate::decide::targets::Target;
+use crate::knowledge::ours::{
+    MARKER, OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference,
+};
+use crate::wire::copy_step;
+use crate::wire::error::{InjectError, conflict};
+use crate::wire::plan::{Edit, Plan, plan_container};
+use crate::wire::unwire::Marker;
+use crate::wire::value_edit::{
+    find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, to_value,
+    to_value_again,
+};
+use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
+use serde_json::{Map, Value};
+
+pub use crate::wire::flags::agent_options;
+pub use crate::wire::unwire::{is_wired, strip};
+
+/// What happened to one pod template.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Containers that now carry the agent.
+    pub injected: Vec<String>,
+    /// Containers left alone, with the reason (a warning for the user).
+    pub skipped: Vec<(String, String)>,
+    /// Other things the user should know (warnings).
+    pub warnings: Vec<String>,
+}
+
+/// Instrument `targets` in a pod template (`{metadata, spec}`), replacing any wiring
+/// a previous run left. On error the template may be half edited: callers work on a copy.
+pub fn inject(
+    template: &mut Value,
+    settings: &Settings,
+    targets: &[Target],
+) -> Result<Report, InjectError> {
+    strip(template)?;
+    let metadata = template.get("metadata");
+    not_a_map(metadata, "metadata")?;
+    not_a_map(
+        metadata.and_then(|m| m.get("annotations")),
+        "metadata.annotations",
+    )?;
+    let spec = template
+        .get_mut("spec")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| conflict("spec", "the pod template has no spec"))?;
+
+    if let Some(v) = find_named(spec.get("volumes"), &settings.volume_name) {
+        let _ = v;
+        return Err(conflict(
+            "spec.volumes",
+            format!(
+                "a volume named {:?} already exists and is not ours; set {} to another name",
+                settings.volume_name,
+                settings.field("agent.volumeName")
+            ),
+        ));
+    }
+    for list in ["initContainers", "containers"] {
+        if find_named(spec.get(list), &settings.init_container_name).is_some() {
+            return Err(conflict(
+                format!("spec.{list}"),
+                format!(
+                    "a container named {:?} already exists and is not ours; set {} to another name",
+                    settings.init_container_name,
+                    settings.field("agent.initContainerName")
+                ),
+            ));
+        }
+    }
+
+    for list in ["volumes", "initContainers"] {
+        not_a_list(spec.get(list), &format!("spec.{list}"))?;
+    }
+    let pod_security = spec.get("securityContext").cloned();
+    let containers = spec
+        .get_mut("containers")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| conflict("spec.containers", "the pod template has no containers list"))?;
+
+    // Plan every container first, so a conflict in the second leaves the first untouched.
+    let mut report = Report::default();
+    let mut edits = Vec::new();
+    for target in targets {
+        let Some(index) = containers
+            .iter()
+            .position(|c| name_of(c) == Some(target.container.as_str()))
+        else {
+            return Err(conflict(
+                "spec.containers",
+                format!("no container named {:?}", target.container),
+            ));
+        };
+        let field = format!("spec.containers[{index}]");
+        match plan_container(&containers[index], settings, &target.options_env, &field)? {
+            Plan::Skip(reason) => report.skipped.push((target.container.clone(), reason)),
+            Plan::Inject(edit) => {
+                if let Some(warning) = edit.warning.clone() {
+                    report
+                        .warnings
+                        .push(format!("container {:?}: {warning}", target.container));
+                }
+                edits.push((index, target, edit));
+            }
+        }
+    }
+    if edits.is_empty() {
+        return Ok(report);
+    }
+
+    let security_context = copy_step::security_context(
+        settings,
+        pod_security.as_ref(),
+        containers[edits[0].0].get("securityContext"),
+    );
+    let mut own_options = Vec::new();
+    for (index, target, edit) in &edits {
+        if apply_container(&mut containers[*index], settings, target, edit) {
+            own_options.push(target.container.clone());
+        }
+        report.injected.push(target.container.clone());
+    }
+
+    push(
+        spec,
+        "volumes",
+        to_value_again(&copy_step::agent_volume(settings)),
+    );
+    push(
+        spec,
+        "initContainers",
+        to_value_again(&copy_step::init_container(settings, security_context)),
+    );
+
+    let marker = Marker {
+        containers: report.injected.clone(),
+        volume: settings.volume_name.clone(),
+        init_container: settings.init_container_name.clone(),
+        own_options,
+    };
+    let template = template.as_object_mut().expect("checked above");
+    if !template.contains_key("metadata") {
+        // A template without metadata gets one in front of its spec, where people put it.
+        let rest = std::mem::take(template);
+        template.insert("metadata".into(), Value::Object(Map::new()));
+        template.extend(rest);
+    }
+    let annotations = object_entry(object_entry(template, "metadata"), "annotations");
+    annotations.insert(MARKER.to_string(), Value::String(marker.render()));
+    Ok(report)
+}
+
+/// Wire one container; true when its options variable was the user's own entry without
+/// a value (which the marker must record: it then looks like one we appended).
+fn apply_container(
+    container: &mut Value,
+    settings: &Settings,
+    target: &Target,
+    edit: &Edit,
+) -> bool {
+    let container = container.as_object_mut().expect("containers are maps");
+    push(
+        container,
+        "volumeMounts",
+        to_value(&VolumeMount {
+            name: settings.volume_name.clone(),
+            mount_path: settings.mount_path.clone(),
+            ..Default::default()
+        }),
+    );
+
+    let mut ours: Vec<EnvVar> = Vec::new();
+    let needs_name =
+        settings.agent_name == AgentName::PodName || settings.agent_id == AgentId::PodName;
+    if needs_name {
+        ours.push(field_env(POD_NAME_VAR, "metadata.name"));
+    }
+    if settings.agent_id == AgentId::PodIp {
+        ours.push(field_env(POD_IP_VAR, "status.podIP"));
+    }
+    let original_var = format!("{ORIGINAL_PREFIX}{}", target.options_env);
+    if let Some(from) = &edit.moved_value_from {
+        ours.push(EnvVar {
+            name: original_var.clone(),
+            value_from: serde_json::from_value::<EnvVarSource>(from.clone()).ok(),
+            ..Default::default()
+        });
+    }
+    ours.push(EnvVar {
+        name: OPTS_VAR.to_string(),
+        value: Some(agent_options(settings, &target.application_name)),
+        ..Default::default()
+    });
+    let mut ours: Vec<Value> = ours.iter().map(to_value).collect();
+    if let Some(from) = &edit.moved_value_from {
+        // Keep the user's valueFrom exactly as written, not as k8s-openapi re-spells it.
+        let moved = ours
+            .iter_mut()
+            .find(|e| name_of(e) == Some(original_var.as_str()))
+            .expect("pushed above");
+        moved["valueFrom"] = from.clone();
+    }
+
+    let env = object_entry_array(container, "env");
+    let opts_ref = reference(OPTS_VAR);
+    let mut own_empty = false;
+    match edit.existing {
+        None => {
+            env.extend(ours);
+            env.push(to_value(&EnvVar {
+                name: target.options_env.clone(),
+                value: Some(opts_ref),
+                ..Default::default()
+            }));
+        }
+        Some(index) => {
+            let entry = env[index].as_object_mut().expect("env entries are maps");
+            if edit.moved_value_from.is_some() {
+                entry.remove("valueFrom");
+                entry.insert(
+                    "value".into(),
+                    Value::String(format!("{} {opts_ref}", reference(&original_var))),
+                );
+            } else {
+                let user = entry
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .trim_end();
+                own_empty = user.is_empty();
+                let value = if own_empty {
+                    opts_ref
+                } else {
+                    format!("{user} {opts_ref}")
+                };
+                entry.insert("value".into(), Value::String(value));
+            }
+            env.splice(index..index, ours);
+        }
+    }
+    own_empty
+}
+
+fn field_env(name: &str, field_path: &str) -> EnvVar {
+    EnvVar {
+        name: name.to_string(),
+        value_from: Some(EnvVarSource {
+            field_ref: Some(ObjectFieldSelector {
+                field_path: field_path.to_string(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}

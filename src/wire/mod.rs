@@ -1,0 +1,20 @@
+//! The edits of one pod template: the agent volume, the copy step, and in each target
+//! container the mount and the JVM options; and the exact undo of an earlier run's
+//! edits. Decisions ([`crate::decide::targets::Target`]) and settings go in, an edited
+//! template comes out. Imports [`crate::decide`], [`crate::config`] and
+//! [`crate::knowledge`] only.
+//!
+//! - [`inject`]: the wiring, planned per container ([`plan`]) before anything changes;
+//! - [`unwire`]: the marker and the undo;
+//! - [`copy_step`]: the `emptyDir` and the init container that fills it;
+//! - [`flags`]: the JVM flags in `PINPOINT_AGENT_OPTS`;
+//! - [`value_edit`]: small order-keeping edits of generic values;
+//! - [`error`]: why a template cannot be wired.
+
+pub mod copy_step;
+pub mod error;
+pub mod flags;
+pub mod inject;
+mod plan;
+pub mod unwire;
+pub mod value_edit;

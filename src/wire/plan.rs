@@ -1,0 +1,144 @@
+//! The checks made on one container before anything is changed: what would clash with
+//! the wiring (an error), what is better left alone (a skip, with the reason), and how
+//! an existing options variable is to be taken over.
+
+use crate::config::Settings;
+use crate::decide::foreign;
+use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR};
+use crate::wire::error::{InjectError, conflict};
+use crate::wire::value_edit::{name_of, not_a_list, same_path};
+use serde_json::Value;
+
+/// What to do to one container, decided before anything is changed.
+pub(crate) enum Plan {
+    Inject(Edit),
+    Skip(String),
+}
+
+pub(crate) struct Edit {
+    /// Index of the existing options variable (its last definition wins in Kubernetes).
+    pub existing: Option<usize>,
+    /// The existing value is a `valueFrom`, to be moved to an earlier variable.
+    pub moved_value_from: Option<Value>,
+    pub warning: Option<String>,
+}
+
+pub(crate) fn plan_container(
+    container: &Value,
+    settings: &Settings,
+    options_env: &str,
+    field: &str,
+) -> Result<Plan, InjectError> {
+    for list in ["volumeMounts", "env"] {
+        not_a_list(container.get(list), &format!("{field}.{list}"))?;
+    }
+    if let Some((i, _)) = container
+        .get("volumeMounts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .find(|(_, m)| {
+            name_of(m) == Some(settings.volume_name.as_str())
+                || same_path(m.get("mountPath"), &settings.mount_path)
+        })
+    {
+        return Err(conflict(
+            format!("{field}.volumeMounts[{i}]"),
+            format!(
+                "container {:?} already mounts something at {} or a volume named {:?}; set {} or {} to free ones",
+                name_of(container).unwrap_or_default(),
+                settings.mount_path,
+                settings.volume_name,
+                settings.field("agent.mountPath"),
+                settings.field("agent.volumeName")
+            ),
+        ));
+    }
+    let env: &[Value] = container
+        .get("env")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let original_var = format!("{ORIGINAL_PREFIX}{}", options_env);
+    for (i, entry) in env.iter().enumerate() {
+        let name = name_of(entry).unwrap_or_default();
+        if [OPTS_VAR, POD_NAME_VAR, POD_IP_VAR, original_var.as_str()].contains(&name) {
+            return Err(conflict(
+                format!("{field}.env[{i}]"),
+                format!(
+                    "container {:?} already defines {name}, which this tool reserves",
+                    name_of(container).unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    if carries_pinpoint_agent(container) {
+        return Ok(Plan::Skip(
+            "it already starts a Pinpoint agent (-javaagent:…pinpoint-bootstrap…); left as it is"
+                .into(),
+        ));
+    }
+    let existing = env.iter().rposition(|e| name_of(e) == Some(options_env));
+    let mut moved_value_from = None;
+    if let Some(i) = existing {
+        // Shapes Kubernetes rejects: written back, part of them would be lost.
+        let field = format!("{field}.env[{i}]");
+        let value = env[i].get("value").filter(|v| !v.is_null());
+        let value_from = env[i].get("valueFrom").filter(|v| !v.is_null());
+        let problem = if value.is_some_and(|v| !v.is_string()) {
+            Some("its value is not a string; quote it")
+        } else if value_from.is_some_and(|v| !v.is_object()) {
+            Some("its valueFrom is not a map")
+        } else if value_from.is_some() && value.is_some_and(|v| v != "") {
+            Some("it has both a value and a valueFrom; keep one")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(conflict(
+                field,
+                format!("{}: {problem} (Kubernetes rejects this too)", options_env),
+            ));
+        }
+    }
+    if let Some(i) = existing
+        && let Some(from) = env[i].get("valueFrom").filter(|v| !v.is_null())
+    {
+        let optional = ["configMapKeyRef", "secretKeyRef"].iter().any(|k| {
+            from.get(k)
+                .and_then(|r| r.get("optional"))
+                .and_then(Value::as_bool)
+                == Some(true)
+        });
+        if optional {
+            return Ok(Plan::Skip(format!(
+                "{} comes from an optional reference; if it is missing, $(…) would reach the JVM unexpanded, so the container is left alone",
+                options_env
+            )));
+        }
+        moved_value_from = Some(from.clone());
+    }
+    let warning = (existing.is_none()
+        && container
+            .get("envFrom")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty()))
+    .then(|| {
+        format!(
+            "envFrom may also supply {}; the value set here takes precedence over it",
+            options_env
+        )
+    });
+    Ok(Plan::Inject(Edit {
+        existing,
+        moved_value_from,
+        warning,
+    }))
+}
+
+/// A container whose options, command or args already name Pinpoint's bootstrap jar.
+fn carries_pinpoint_agent(container: &Value) -> bool {
+    let mentions = |s: &str| s.contains("-javaagent:") && s.contains("pinpoint-bootstrap");
+    foreign::launch_texts(container).any(mentions)
+}

@@ -1,0 +1,307 @@
+//! What changed between a document's parsed value and the value the core made of it,
+//! as a short list of [`Edit`]s located in the document's span tree: insert a mapping
+//! entry or a sequence item, replace a value, remove an entry or an item. Mappings are
+//! compared by key; sequences keep the elements that are equal (in order), pair the
+//! rest by their `name` field (Kubernetes' merge key for containers, env, volumes and
+//! mounts) and insert or remove what is left.
+
+use crate::yaml::spans::{Kind, Node};
+use serde_json::{Map, Value};
+use serde_saphyr::granit_parser::ScalarStyle;
+
+mod align;
+use align::align;
+
+/// One change to the text, located by the node it applies to.
+#[derive(Debug, Clone)]
+pub enum Edit<'a> {
+    /// A new `key: value` entry in `map`, after entry `after` (`None`: first).
+    InsertEntry {
+        map: &'a Node<'a>,
+        after: Option<usize>,
+        key: String,
+        value: Value,
+    },
+    /// A new item in `seq`, before item `before` (`None`: at the end).
+    InsertItem {
+        seq: &'a Node<'a>,
+        before: Option<usize>,
+        value: Value,
+    },
+    /// A new value for entry `entry` of `map`.
+    ReplaceValue {
+        map: &'a Node<'a>,
+        entry: usize,
+        value: Value,
+    },
+    /// A new value for item `index` of `seq`.
+    ReplaceItem {
+        seq: &'a Node<'a>,
+        index: usize,
+        value: Value,
+    },
+    RemoveEntry {
+        map: &'a Node<'a>,
+        entry: usize,
+    },
+    RemoveItem {
+        seq: &'a Node<'a>,
+        index: usize,
+    },
+    /// Text added at the end of a `|-` or `>-` block scalar's last line (the options
+    /// variable's reference after the user's own folded value).
+    AppendToScalar {
+        scalar: &'a Node<'a>,
+        text: String,
+    },
+}
+
+/// Why a change cannot be located in the text (the caller re-emits instead).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlocated(pub String);
+
+/// The edits that turn `old` (read from the text `root` describes) into `new`.
+pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node<'a>) -> Result<Vec<Edit<'a>>, Unlocated> {
+    let mut edits = Vec::new();
+    if !diff_node(old, new, root, &mut edits)? {
+        return Err(Unlocated("the whole document changed".into()));
+    }
+    Ok(edits)
+}
+
+/// Diff inside `node`; `Ok(false)` when the node must be replaced as a whole (its type
+/// changed, a scalar changed, or a collection became empty).
+pub(crate) fn diff_node<'a>(
+    old: &Value,
+    new: &Value,
+    node: &'a Node<'a>,
+    edits: &mut Vec<Edit<'a>>,
+) -> Result<bool, Unlocated> {
+    if same(old, new) {
+        return Ok(true);
+    }
+    if node.special {
+        return Err(Unlocated(format!(
+            "line {}: an anchor, alias, tag or merge key is where the change goes",
+            node.line
+        )));
+    }
+    match (old, new, &node.kind) {
+        (Value::Object(o), Value::Object(n), Kind::Map { .. }) if !n.is_empty() => {
+            diff_map(o, n, node, edits)?;
+            Ok(true)
+        }
+        (Value::Array(o), Value::Array(n), Kind::Seq { .. }) if !n.is_empty() => {
+            diff_seq(o, n, node, edits)?;
+            Ok(true)
+        }
+        (Value::String(o), Value::String(n), Kind::Scalar { style, .. })
+            if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                && n.starts_with(o.as_str())
+                && !o.is_empty()
+                && !o.ends_with('\n')
+                && !n[o.len()..].contains('\n')
+                && n[o.len()..].starts_with(' ') =>
+        {
+            edits.push(Edit::AppendToScalar {
+                scalar: node,
+                text: n[o.len()..].to_string(),
+            });
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// `a == b`, without hashing while both mappings keep their keys in one order (as the
+/// core's edits do): `serde_json`'s map equality looks every key up by its hash.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            if x.len() != y.len() {
+                return false;
+            }
+            for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
+                if k1 != k2 {
+                    return a == b; // another order: compare as maps
+                }
+                if !same(v1, v2) {
+                    return false;
+                }
+            }
+            true
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        _ => a == b,
+    }
+}
+
+fn entry_index(node: &Node<'_>, key: &str) -> Result<usize, Unlocated> {
+    node.entries()
+        .iter()
+        .position(|e| e.key == key)
+        .ok_or_else(|| Unlocated(format!("line {}: key {key:?} not found", node.line)))
+}
+
+fn diff_map<'a>(
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+    node: &'a Node<'a>,
+    edits: &mut Vec<Edit<'a>>,
+) -> Result<(), Unlocated> {
+    if node.entries().len() != old.len() {
+        return Err(Unlocated(format!(
+            "line {}: the mapping's text and value differ",
+            node.line
+        )));
+    }
+    for key in old.keys().filter(|k| !new.contains_key(*k)) {
+        edits.push(Edit::RemoveEntry {
+            map: node,
+            entry: entry_index(node, key)?,
+        });
+    }
+    let mut after = None;
+    for (key, value) in new {
+        match old.get(key) {
+            Some(before) => {
+                let entry = entry_index(node, key)?;
+                let child = &node.entries()[entry].value;
+                if !diff_node(before, value, child, edits)? {
+                    edits.push(Edit::ReplaceValue {
+                        map: node,
+                        entry,
+                        value: value.clone(),
+                    });
+                }
+                after = Some(entry);
+            }
+            None => edits.push(Edit::InsertEntry {
+                map: node,
+                after,
+                key: key.clone(),
+                value: value.clone(),
+            }),
+        }
+    }
+    Ok(())
+}
+
+fn diff_seq<'a>(
+    old: &[Value],
+    new: &[Value],
+    node: &'a Node<'a>,
+    edits: &mut Vec<Edit<'a>>,
+) -> Result<(), Unlocated> {
+    if node.items().len() != old.len() {
+        return Err(Unlocated(format!(
+            "line {}: the sequence's text and value differ",
+            node.line
+        )));
+    }
+    let pairs = align(old, new);
+    let kept: Vec<usize> = pairs.iter().flatten().copied().collect();
+    if kept.windows(2).any(|w| w[0] > w[1]) {
+        return Err(Unlocated(format!(
+            "line {}: the sequence was reordered",
+            node.line
+        )));
+    }
+    for index in (0..old.len()).filter(|i| !kept.contains(i)) {
+        edits.push(Edit::RemoveItem { seq: node, index });
+    }
+    for (j, value) in new.iter().enumerate() {
+        match pairs[j] {
+            Some(index) => {
+                if !diff_node(&old[index], value, &node.items()[index], edits)? {
+                    edits.push(Edit::ReplaceItem {
+                        seq: node,
+                        index,
+                        value: value.clone(),
+                    });
+                }
+            }
+            None => edits.push(Edit::InsertItem {
+                seq: node,
+                before: pairs[j + 1..].iter().flatten().next().copied(),
+                value: value.clone(),
+            }),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::spans;
+    use serde_json::json;
+
+    fn summary(text: &str, new: Value) -> Vec<String> {
+        let old: Value = crate::yaml::from_str(text).unwrap();
+        let root = spans::parse(text).unwrap();
+        diff(&old, &new, &root)
+            .unwrap()
+            .iter()
+            .map(|e| match e {
+                Edit::InsertEntry { after, key, .. } => format!("insert {key} after {after:?}"),
+                Edit::InsertItem { before, value, .. } => format!("item {value} before {before:?}"),
+                Edit::ReplaceValue { entry, value, .. } => format!("entry {entry} = {value}"),
+                Edit::ReplaceItem { index, value, .. } => format!("item {index} = {value}"),
+                Edit::RemoveEntry { entry, .. } => format!("remove entry {entry}"),
+                Edit::RemoveItem { index, .. } => format!("remove item {index}"),
+                Edit::AppendToScalar { text, .. } => format!("append {text:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_moved_configmap_source_keeps_its_lines_under_a_new_name() {
+        let text = "env:\n- name: J\n  valueFrom:\n    configMapKeyRef: {name: jvm, key: o}\n";
+        let from = json!({"configMapKeyRef": {"name": "jvm", "key": "o"}});
+        let new = json!({"env": [
+            {"name": "ORIGINAL_J", "valueFrom": from},
+            {"name": "J", "value": "$(ORIGINAL_J) -javaagent"}
+        ]});
+        assert_eq!(
+            summary(text, new),
+            [
+                "entry 0 = \"ORIGINAL_J\"",
+                r#"item {"name":"J","value":"$(ORIGINAL_J) -javaagent"} before None"#
+            ]
+        );
+    }
+
+    #[test]
+    fn env_gets_entries_in_front_and_a_new_value() {
+        let text = "env:\n- name: J\n  value: x\n- name: K\n  value: z\n";
+        let new = json!({"env": [{"name": "P", "value": "p"}, {"name": "J", "value": "x $(P)"}, {"name": "K", "value": "z"}]});
+        assert_eq!(
+            summary(text, new),
+            [
+                "item {\"name\":\"P\",\"value\":\"p\"} before Some(0)",
+                "entry 1 = \"x $(P)\""
+            ]
+        );
+    }
+
+    #[test]
+    fn keys_are_added_removed_and_replaced() {
+        let text = "a: 1\nb: {c: 2}\nd: [1]\n";
+        let new = json!({"a": 1, "b": {}, "e": 3});
+        assert_eq!(
+            summary(text, new),
+            ["remove entry 2", "entry 1 = {}", "insert e after Some(1)"]
+        );
+    }
+
+    #[test]
+    fn aliases_are_not_edited() {
+        let text = "a: &x {b: 1}\nc: *x\n";
+        let old: Value = crate::yaml::from_str(text).unwrap();
+        let root = spans::parse(text).unwrap();
+        assert!(diff(&old, &json!({"a": {"b": 1}, "c": {"b": 2}}), &root).is_err());
+    }
+}

@@ -1,0 +1,28 @@
+//! The text layer: YAML in and out, the way Kubernetes reads it. It knows nothing of
+//! workloads or of the rest of the crate, and imports nothing of ours.
+//!
+//! - [`value`]: a whole document to a generic value and back (serde-saphyr), with
+//!   YAML 1.1 scalars and an emitter that quotes what go-yaml would misread;
+//! - [`split`]: a multi-document stream into documents, without parsing;
+//! - [`document`]: the head of a document (empty, a resource, not a resource);
+//! - [`spans`] and [`lines`]: where each node sits in the text (granit-parser events);
+//! - [`quick`]: the one-pass fast path for the block YAML Helm and kustomize write;
+//! - [`outline`]: where each item of a ResourceList sits;
+//! - [`diff`], [`replaced`], [`patch`], [`render`]: what changed between two values,
+//!   placed in the text and applied to its bytes, everything else copied;
+//! - [`scalars`]: the plain scalars go-yaml and we read differently.
+
+pub mod diff;
+pub mod document;
+pub mod lines;
+pub mod outline;
+pub mod patch;
+pub mod quick;
+pub mod render;
+pub mod replaced;
+pub mod scalars;
+pub mod spans;
+pub mod split;
+pub mod value;
+
+pub use value::{ListStyle, YamlError, from_str, to_string};

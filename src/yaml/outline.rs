@@ -1,0 +1,272 @@
+//! The outline of a ResourceList, read in one parser pass that builds nothing: where
+//! each top-level entry and each item sits in the text. KRM mode then parses one item
+//! at a time (memory bounded by the largest item, not the list) and copies the rest.
+
+use crate::yaml::lines;
+use crate::yaml::spans::NoSpans;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+
+/// A node's bytes, `start..end`, and whether it is a flow collection or scalar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopEntry {
+    pub key: String,
+    pub key_start: usize,
+    pub value: Range,
+    /// The value is a flow collection or a scalar (not a block collection).
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outline {
+    pub entries: Vec<TopEntry>,
+    /// The items of `items`, when it is a block sequence.
+    pub items: Vec<Range>,
+    /// Each item's top-level `apiVersion` and `kind`, when they are plain scalars.
+    pub heads: Vec<(Option<String>, Option<String>)>,
+}
+
+/// Why the outline path does not apply (the caller reads the list whole instead).
+pub type Unsupported = NoSpans;
+
+/// Read the outline of a ResourceList that is one block mapping with a block `items`
+/// sequence (what kustomize and kpt send), without anchors, aliases or tags.
+pub fn read(text: &str) -> Result<Outline, Unsupported> {
+    let unsupported = |why: &str| Err(NoSpans(why.into()));
+    let mut entries: Vec<TopEntry> = Vec::new();
+    let mut items: Vec<Range> = Vec::new();
+    let mut depth = 0usize;
+    // At depth 1: whether the next node is a key; the key being read.
+    let mut next_is_key = true;
+    let mut key: Option<(String, usize)> = None;
+    // The top-level value and the item being read: start, line, and the end so far.
+    let mut value: Option<(Range, bool)> = None;
+    let mut item: Option<Range> = None;
+    let mut in_items = false;
+    // Whether each open collection is flow: only a flow collection's end is its own text.
+    let mut flows: Vec<bool> = Vec::new();
+    // The keys of every open mapping (a duplicate anywhere goes the whole way, for its
+    // error), whether its next node is a key, and the key just read.
+    let mut keys: Vec<Option<(Vec<String>, bool)>> = Vec::new();
+    let mut last_key: Option<String> = None;
+    let mut heads = Vec::new();
+    let mut head: (Option<String>, Option<String>) = (None, None);
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| NoSpans(e.to_string()))?;
+        let (start, end) = (
+            span.start
+                .byte_offset()
+                .ok_or_else(|| NoSpans("no byte offsets".into()))?,
+            span.end
+                .byte_offset()
+                .ok_or_else(|| NoSpans("no byte offsets".into()))?,
+        );
+        let line = span.start.line();
+        let content_end = |style: Option<ScalarStyle>| match style {
+            Some(ScalarStyle::Literal | ScalarStyle::Folded) => {
+                start + text[start..end].trim_end().len()
+            }
+            _ => end,
+        };
+        let (opens, closes, node_end, special) = match &event {
+            Event::MappingStart(style, anchor, tag) | Event::SequenceStart(style, anchor, tag) => {
+                let flow = *style == serde_saphyr::granit_parser::StructureStyle::Flow;
+                (Some(flow), false, None, *anchor != 0 || tag.is_some())
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let flow = flows.pop().unwrap_or(false);
+                (None, true, flow.then_some(end), false)
+            }
+            Event::Scalar(_, style, anchor, tag) => (
+                None,
+                false,
+                Some(content_end(Some(*style))),
+                *anchor != 0 || tag.is_some(),
+            ),
+            Event::Alias(_) => return unsupported("an alias"),
+            Event::DocumentStart(..) if depth == 0 && !entries.is_empty() => {
+                return unsupported("more than one document");
+            }
+            _ => (None, false, None, false),
+        };
+        if special {
+            return unsupported("an anchor or tag");
+        }
+        // Key bookkeeping for the mapping this node is in.
+        let node = opens.is_some() || matches!(event, Event::Scalar(..));
+        if node && let Some(Some((seen, next_is_key))) = keys.last_mut() {
+            if *next_is_key {
+                let Event::Scalar(name, ..) = &event else {
+                    return unsupported("a key that is not a scalar");
+                };
+                if seen.iter().any(|k| k == name) {
+                    return unsupported("a duplicate key");
+                }
+                seen.push(name.to_string());
+                last_key = Some(name.to_string());
+            } else if depth == 3
+                && in_items
+                && let Event::Scalar(value, ScalarStyle::Plain, ..) = &event
+            {
+                match last_key.as_deref() {
+                    Some("apiVersion") => head.0 = Some(value.to_string()),
+                    Some("kind") => head.1 = Some(value.to_string()),
+                    _ => {}
+                }
+            }
+            *next_is_key = !*next_is_key;
+        }
+        // A node starts at `depth`: its role there.
+        if opens.is_some() || matches!(event, Event::Scalar(..)) {
+            match depth {
+                0 if opens != Some(false) || !matches!(event, Event::MappingStart(..)) => {
+                    return unsupported("the list is not a block mapping");
+                }
+                1 if next_is_key => {
+                    let Event::Scalar(name, ..) = &event else {
+                        return unsupported("a key that is not a scalar");
+                    };
+                    if entries.iter().any(|e| e.key == *name) {
+                        return unsupported("a duplicate top-level key");
+                    }
+                    key = Some((name.to_string(), start));
+                }
+                1 => {
+                    let inline = opens != Some(false);
+                    let is_items = key.as_ref().is_some_and(|(k, _)| k == "items");
+                    if is_items && matches!(event, Event::MappingStart(..)) {
+                        return unsupported("items is not a list");
+                    }
+                    if is_items && inline && opens.is_some() {
+                        return unsupported("items is a flow sequence");
+                    }
+                    in_items = is_items && opens.is_some();
+                    value = Some((
+                        Range {
+                            start,
+                            end: start,
+                            line,
+                        },
+                        inline,
+                    ));
+                }
+                2 if in_items => {
+                    item = Some(Range {
+                        start,
+                        end: start,
+                        line,
+                    })
+                }
+                _ => {}
+            }
+        }
+        if let Some(e) = node_end {
+            if let Some((range, _)) = value.as_mut() {
+                range.end = range.end.max(e);
+            }
+            if let Some(range) = item.as_mut() {
+                range.end = range.end.max(e);
+            }
+        }
+        if let Some(flow) = opens {
+            flows.push(flow);
+            keys.push(matches!(event, Event::MappingStart(..)).then(|| (Vec::new(), true)));
+            depth += 1;
+        }
+        if closes {
+            keys.pop();
+            depth -= 1;
+        }
+        // A node ended at `depth`: close what it completes.
+        let ended = closes || matches!(event, Event::Scalar(..));
+        if ended && depth == 2 && in_items {
+            items.extend(item.take());
+            heads.push(std::mem::take(&mut head));
+        }
+        if ended && depth == 1 {
+            if next_is_key {
+                next_is_key = false;
+            } else {
+                let (name, key_start) = key.take().expect("a key came first");
+                let (range, inline) = value.take().expect("a value started");
+                entries.push(TopEntry {
+                    key: name,
+                    key_start,
+                    value: range,
+                    inline,
+                });
+                next_is_key = true;
+                in_items = false;
+            }
+        }
+    }
+    Ok(Outline {
+        entries,
+        items,
+        heads,
+    })
+}
+
+/// The text of a block node that starts at `start` as a document of its own: its
+/// lines, from the start of its first, with a sequence item's `- ` blanked out.
+/// Returns the text and the offset in `text` it starts at.
+pub fn block_slice(text: &str, range: Range, item: bool) -> Result<(String, usize), Unsupported> {
+    let from = lines::line_start(text, range.start);
+    let to = lines::line_end(text, range.end);
+    let mut slice = text[from..to].to_string();
+    if item {
+        let dash = lines::dash_of(text, range.start)
+            .filter(|d| *d >= from)
+            .ok_or_else(|| NoSpans("an item not on its own line".into()))?;
+        slice.replace_range(dash - from..dash - from + 1, " ");
+    }
+    Ok((slice, from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_and_items_are_located() {
+        let text = "apiVersion: v1\nkind: ResourceList\nitems:\n- a: 1\n  b: |\n    x\n\n- {c: 2} # two\nfunctionConfig: {d: 3}\n";
+        let outline = read(text).unwrap();
+        let keys: Vec<&str> = outline.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["apiVersion", "kind", "items", "functionConfig"]);
+        let items: Vec<&str> = outline
+            .items
+            .iter()
+            .map(|r| &text[r.start..r.end])
+            .collect();
+        assert_eq!(items, ["a: 1\n  b: |\n    x", "{c: 2}"]);
+        let (slice, from) = block_slice(text, outline.items[0], true).unwrap();
+        assert_eq!((slice.as_str(), from), ("  a: 1\n  b: |\n    x\n", 41));
+        assert!(outline.entries[3].inline);
+        assert_eq!(outline.heads, [(None, None), (None, None)]);
+        let outline =
+            read("items:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {kind: x}\n").unwrap();
+        assert_eq!(
+            outline.heads,
+            [(Some("v1".into()), Some("ConfigMap".into()))]
+        );
+        assert!(read("items:\n- a: 1\n  a: 2\n").is_err());
+    }
+
+    #[test]
+    fn unusual_lists_are_left_to_the_whole_parse() {
+        for text in [
+            "items: [a]\n",
+            "a: &x 1\nitems: []\n",
+            "- a\n",
+            "items:\n- *x\n",
+        ] {
+            assert!(read(text).is_err(), "{text}");
+        }
+    }
+}

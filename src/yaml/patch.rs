@@ -1,0 +1,191 @@
+//! Apply [`Edit`]s to a document's own bytes: each becomes a splice (a byte range and
+//! the text that replaces it) written in the style around it, block or flow, at the
+//! indentation of its neighbours; every other byte is copied as it was.
+//!
+//! What we write is YAML 1.1-safe ([`crate::yaml::render`]).
+
+use crate::yaml::diff::{Edit, Unlocated};
+use crate::yaml::replaced::Replaced;
+use crate::yaml::spans::{self, Node};
+use crate::yaml::{self, ListStyle};
+use serde_json::Value;
+
+mod splice;
+use splice::splice;
+
+/// Replace `start..end` of the text with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splice {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Into an empty flow collection: a second insertion at the same place needs a `, `.
+    pub joins: bool,
+}
+
+/// Turn `text` (one document, read as `old`) into text that reads as `new`, editing only
+/// where the two differ. The result is checked (see [`check`]); when a check fails, the
+/// caller gets the reason and falls back to writing the document in full.
+pub fn rewrite(text: &str, old: &Value, new: &Value) -> Result<String, Unlocated> {
+    rewrite_splices(text, None, Before::Whole(old), new).map(|(out, _)| out)
+}
+
+/// What the text read as before the change.
+#[derive(Debug, Clone, Copy)]
+pub enum Before<'v> {
+    /// The whole document.
+    Whole(&'v Value),
+    /// The parts the core replaced; the rest is as `new` has it.
+    Parts(&'v [Replaced]),
+}
+
+/// [`rewrite`], also giving the splices that make the edited text out of `text` (in
+/// order, none overlapping): a caller that keeps many edited documents can keep these
+/// instead of the texts.
+///
+/// `root` is the span tree of `text` when the caller has it already (from
+/// [`crate::yaml::quick::load`]); otherwise it is built here.
+pub fn rewrite_splices<'t>(
+    text: &'t str,
+    root: Option<Node<'t>>,
+    before: Before<'_>,
+    new: &Value,
+) -> Result<(String, Vec<Splice>), Unlocated> {
+    let root = match root {
+        Some(root) => root,
+        None => spans::parse(text).map_err(|e| Unlocated(e.0))?,
+    };
+    let edits = match before {
+        Before::Whole(old) => crate::yaml::diff::diff(old, new, &root)?,
+        Before::Parts(parts) => crate::yaml::replaced::diff(new, &root, parts)?,
+    };
+    let splices = splices(text, &edits, ListStyle::detect(text))?;
+    let out = render(text, &splices);
+    check(&out, new)?;
+    Ok((out, splices))
+}
+
+/// Debug builds (every test, the fuzzer) parse the edited text in full and require it to
+/// read as `new`. Release builds check that it is still one well-formed YAML document of
+/// the same shape (a parser pass without building values: a third of the cost), which is
+/// what a wrong indentation or a missing separator would break.
+fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
+    if cfg!(debug_assertions) {
+        return match yaml::from_str::<Value>(out) {
+            Ok(back) if back == *new => Ok(()),
+            Ok(_) => Err(Unlocated("the edited text reads differently".into())),
+            Err(e) => Err(Unlocated(format!("the edited text does not parse: {e}"))),
+        };
+    }
+    let entries = match crate::yaml::quick::check(out) {
+        Some(n) => Some(n),
+        None => spans::top_level_entries(out, true)
+            .map_err(|e| Unlocated(format!("the edited text does not parse: {}", e.0)))?,
+    };
+    match (entries, new) {
+        (Some(n), Value::Object(map)) if n == map.len() => Ok(()),
+        _ => Err(Unlocated("the edited text has another shape".into())),
+    }
+}
+
+/// Apply `edits` to `text` (the document they were computed on).
+pub fn apply(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<String, Unlocated> {
+    Ok(render(text, &splices(text, edits, style)?))
+}
+
+/// The splices of `edits`, sorted, checked not to overlap, with the `, ` between two
+/// insertions into one empty flow collection already in the second one's text.
+fn splices(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<Vec<Splice>, Unlocated> {
+    let mut splices = edits
+        .iter()
+        .map(|e| splice(text, e, style))
+        .collect::<Result<Vec<_>, _>>()?;
+    splices.sort_by_key(|s| (s.start, s.end));
+    let mut copied = 0;
+    let mut previous_join: Option<usize> = None;
+    for s in &mut splices {
+        if s.start < copied {
+            return Err(Unlocated(format!("two edits overlap at byte {}", s.start)));
+        }
+        let joins = s.joins;
+        if joins && previous_join == Some(s.start) {
+            s.text.insert_str(0, ", ");
+        }
+        previous_join = joins.then_some(s.start);
+        copied = s.end;
+    }
+    Ok(splices)
+}
+
+/// `text` with `splices` (from [`splices`]) applied.
+pub fn render(text: &str, splices: &[Splice]) -> String {
+    let mut out =
+        String::with_capacity(text.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
+    let mut copied = 0;
+    for s in splices {
+        out.push_str(&text[copied..s.start]);
+        out.push_str(&s.text);
+        copied = s.end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{diff, spans};
+    use serde_json::json;
+
+    fn edit(text: &str, new: Value) -> String {
+        let old: Value = yaml::from_str(text).unwrap();
+        let root = spans::parse(text).unwrap();
+        let edits = diff::diff(&old, &new, &root).unwrap();
+        let out = apply(text, &edits, ListStyle::detect(text)).unwrap();
+        let back: Value = yaml::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+        assert_eq!(back, new, "{out}");
+        out
+    }
+
+    #[test]
+    fn block_insertions_follow_the_indentation() {
+        let text = "env:\n  - name: J # keep\n    value: x\n";
+        let new = json!({"env": [{"name": "P", "value": "on"}, {"name": "J", "value": "x $(P)"}]});
+        assert_eq!(
+            edit(text, new),
+            "env:\n  - name: P\n    value: \"on\"\n  - name: J # keep\n    value: x $(P)\n"
+        );
+    }
+
+    #[test]
+    fn flow_collections_stay_flow() {
+        let text = "a: {b: [1, \"2\"]} # c\nd: {}\n";
+        let new = json!({"a": {"b": [1, "2", "yes"], "e": "f g"}, "d": {"x": "0644"}});
+        assert_eq!(
+            edit(text, new),
+            "a: {b: [1, \"2\", \"yes\"], e: f g} # c\nd: {x: \"0644\"}\n"
+        );
+    }
+
+    #[test]
+    fn new_keys_and_removals_in_block_maps() {
+        let text = "m:\n  a: 1\n  # note\n  b:\n    c: 2\nlast: 'q'";
+        let new = json!({"m": {"a": 1, "extra": {"x": [1]}}, "last": "it's"});
+        assert_eq!(
+            edit(text, new),
+            "m:\n  a: 1\n  extra:\n    x:\n    - 1\n  # note\nlast: 'it''s'"
+        );
+        let text = "s:\n- name: a\n  v: 1\n- name: b\n";
+        assert_eq!(edit(text, json!({"s": [{"v": 1}]})), "s:\n- v: 1\n");
+    }
+
+    #[test]
+    fn null_values_become_collections() {
+        let text = "meta:\n  annotations:\n  labels: {}\n";
+        let new = json!({"meta": {"annotations": {"k": "v"}, "labels": {}}});
+        assert_eq!(
+            edit(text, new),
+            "meta:\n  annotations:\n    k: v\n  labels: {}\n"
+        );
+    }
+}

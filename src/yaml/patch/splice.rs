@@ -1,0 +1,268 @@
+//! One [`Edit`] as a [`Splice`]: the byte range it replaces and the text it writes
+//! there, in the style around it (block or flow) at the indentation of its neighbours.
+
+use super::Splice;
+use crate::yaml::ListStyle;
+use crate::yaml::diff::{Edit, Unlocated};
+use crate::yaml::lines;
+use crate::yaml::render::{block, block_body, block_scalar, flow, flow_scalar};
+use crate::yaml::spans::{Kind, Node};
+use serde_json::Value;
+use serde_saphyr::granit_parser::ScalarStyle;
+
+fn unlocated(node: &Node<'_>, what: &str) -> Unlocated {
+    Unlocated(format!("line {}: {what}", node.line))
+}
+
+/// A zero-width splice that starts a new line at `at` (adding the newline a document
+/// without a final one lacks).
+fn new_lines(text: &str, at: usize, lines: String) -> Splice {
+    let missing_newline = at == text.len() && !text.is_empty() && !text.ends_with('\n');
+    Splice {
+        start: at,
+        end: at,
+        text: if missing_newline {
+            format!("\n{lines}")
+        } else {
+            lines
+        },
+        joins: false,
+    }
+}
+
+pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Splice, Unlocated> {
+    match edit {
+        Edit::InsertEntry {
+            map,
+            after,
+            key,
+            value,
+        } => {
+            let mut one = serde_json::Map::new();
+            one.insert(key.clone(), value.clone());
+            let entries = map.entries();
+            if map.is_flow() {
+                let entry = format!("{}: {}", flow_scalar(key), flow(value));
+                return Ok(match (after, entries.first()) {
+                    (Some(i), _) => insert(entries[*i].value.end, format!(", {entry}")),
+                    (None, Some(first)) => insert(first.key_node.start, format!("{entry}, ")),
+                    (None, None) => joined(map.start + 1, entry),
+                });
+            }
+            let col = entries.first().map_or(map.col, |e| e.key_node.col);
+            let lines = block(&Value::Object(one), col, style);
+            let at = match after {
+                None if lines::first_on_line(text, entries[0].key_node.start) => {
+                    lines::line_start(text, entries[0].key_node.start)
+                }
+                // The first key shares its line with a `- `: go after that entry.
+                None => lines::line_end(text, entries[0].value.end),
+                Some(i) => lines::line_end(text, entries[*i].value.end),
+            };
+            Ok(new_lines(text, at, lines))
+        }
+        Edit::InsertItem { seq, before, value } => {
+            let items = seq.items();
+            if seq.is_flow() {
+                let item = flow(value);
+                return Ok(match (before, items.last()) {
+                    (Some(i), _) => insert(items[*i].start, format!("{item}, ")),
+                    (None, Some(last)) => insert(last.end, format!(", {item}")),
+                    (None, None) => joined(seq.start + 1, item),
+                });
+            }
+            let dash = |i: usize| {
+                lines::dash_of(text, items[i].start)
+                    .ok_or_else(|| unlocated(&items[i], "a sequence item not on a line of its own"))
+            };
+            let first = dash(0)?;
+            let lines = block(
+                &Value::Array(vec![value.clone()]),
+                lines::column(text, first),
+                style,
+            );
+            let at = match before {
+                Some(i) => lines::line_start(text, dash(*i)?),
+                None => lines::line_end(text, seq.end),
+            };
+            Ok(new_lines(text, at, lines))
+        }
+        Edit::ReplaceValue { map, entry, value } => {
+            let entry = &map.entries()[*entry];
+            if map.is_flow() {
+                return Ok(replace_inline(text, &entry.value, value, true));
+            }
+            if let Some(s) = replace_scalar(text, &entry.value, value) {
+                return Ok(s);
+            }
+            let colon = lines::colon_after(text, entry.key_node.end)
+                .ok_or_else(|| unlocated(&entry.key_node, "a key without a colon after it"))?;
+            let end = entry.value.end.max(colon);
+            let empty = matches!(entry.value.kind, Kind::Scalar { empty: true, .. });
+            Ok(match block_body(value, entry.key_node.col, style) {
+                // `key:` alone (maybe with a comment): its line stays, the value follows.
+                Some(body) if empty => new_lines(text, lines::line_end(text, colon), body + "\n"),
+                Some(body) => Splice {
+                    start: colon,
+                    end,
+                    text: format!("\n{body}"),
+                    joins: false,
+                },
+                None => Splice {
+                    start: colon,
+                    end,
+                    text: format!(" {}", flow(value)),
+                    joins: false,
+                },
+            })
+        }
+        Edit::ReplaceItem { seq, index, value } => {
+            let item = &seq.items()[*index];
+            if seq.is_flow() {
+                return Ok(replace_inline(text, item, value, true));
+            }
+            if let Some(s) = replace_scalar(text, item, value) {
+                return Ok(s);
+            }
+            // Written where the old item starts (after its `- `): the first line goes
+            // there, the rest at the item's column.
+            let rendered = match value {
+                Value::Array(a) if !a.is_empty() => block(value, item.col, style),
+                Value::Object(o) if !o.is_empty() => block(value, item.col, style),
+                _ => flow(value),
+            };
+            let trimmed = rendered
+                .trim_start_matches(' ')
+                .trim_end_matches('\n')
+                .to_string();
+            Ok(Splice {
+                start: item.start,
+                end: item.end,
+                text: trimmed,
+                joins: false,
+            })
+        }
+        Edit::RemoveEntry { map, entry } => {
+            let entries = map.entries();
+            let i = *entry;
+            if map.is_flow() {
+                return Ok(remove_flow(
+                    entries
+                        .iter()
+                        .map(|e| (e.key_node.start, e.value.end))
+                        .collect(),
+                    i,
+                ));
+            }
+            let this = &entries[i];
+            let end = lines::line_end(text, this.value.end.max(this.key_node.end));
+            if lines::first_on_line(text, this.key_node.start) {
+                return Ok(cut(lines::line_start(text, this.key_node.start), end));
+            }
+            // First key on a `- ` line: the next key moves up to take its place.
+            match entries.get(i + 1) {
+                Some(next) => Ok(cut(this.key_node.start, next.key_node.start)),
+                None => Err(unlocated(
+                    &this.key_node,
+                    "removing the only entry of an item",
+                )),
+            }
+        }
+        Edit::AppendToScalar { scalar, text: more } => Ok(insert(scalar.end, more.clone())),
+        Edit::RemoveItem { seq, index } => {
+            let items = seq.items();
+            if seq.is_flow() {
+                return Ok(remove_flow(
+                    items.iter().map(|n| (n.start, n.end)).collect(),
+                    *index,
+                ));
+            }
+            let item = &items[*index];
+            let dash = lines::dash_of(text, item.start)
+                .ok_or_else(|| unlocated(item, "a sequence item not on a line of its own"))?;
+            Ok(cut(
+                lines::line_start(text, dash),
+                lines::line_end(text, item.end),
+            ))
+        }
+    }
+}
+
+fn insert(at: usize, text: String) -> Splice {
+    Splice {
+        start: at,
+        end: at,
+        text,
+        joins: false,
+    }
+}
+
+fn joined(at: usize, text: String) -> Splice {
+    Splice {
+        start: at,
+        end: at,
+        text,
+        joins: true,
+    }
+}
+
+fn cut(start: usize, end: usize) -> Splice {
+    Splice {
+        start,
+        end,
+        text: String::new(),
+        joins: false,
+    }
+}
+
+/// Remove element `i` of a flow collection and one separator next to it.
+fn remove_flow(ranges: Vec<(usize, usize)>, i: usize) -> Splice {
+    match (ranges.get(i + 1), i.checked_sub(1).map(|p| ranges[p])) {
+        (Some(next), _) => cut(ranges[i].0, next.0),
+        (None, Some(previous)) => cut(previous.1, ranges[i].1),
+        (None, None) => cut(ranges[i].0, ranges[i].1),
+    }
+}
+
+/// A new scalar in place of an old one, in the old one's quoting where it can be.
+fn replace_scalar(text: &str, old: &Node<'_>, value: &Value) -> Option<Splice> {
+    let Kind::Scalar {
+        style,
+        empty: false,
+    } = old.kind
+    else {
+        return None;
+    };
+    let rendered = match value {
+        Value::String(s) => match style {
+            ScalarStyle::DoubleQuoted => serde_json::to_string(s).ok()?,
+            ScalarStyle::SingleQuoted
+                if !s.contains(['\n', '\r']) && !s.chars().any(char::is_control) =>
+            {
+                format!("'{}'", s.replace('\'', "''"))
+            }
+            ScalarStyle::Plain => block_scalar(value).unwrap_or_else(|| flow(value)),
+            _ => return None,
+        },
+        Value::Array(_) | Value::Object(_) => return None,
+        other => flow(other),
+    };
+    let _ = text;
+    Some(Splice {
+        start: old.start,
+        end: old.end,
+        text: rendered,
+        joins: false,
+    })
+}
+
+/// `value` written in flow style over `old` (inside a flow collection).
+fn replace_inline(text: &str, old: &Node<'_>, value: &Value, _flow: bool) -> Splice {
+    let _ = text;
+    Splice {
+        start: old.start,
+        end: old.end,
+        text: flow(value),
+        joins: false,
+    }
+}

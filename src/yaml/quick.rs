@@ -1,0 +1,179 @@
+//! The fast path for the block YAML that Helm, kustomize and kpt write: one pass over a
+//! document that builds both the value the core decides on and the span tree the edits
+//! are placed with ([`load`]), or only checks it is well formed ([`check`]), or outlines a
+//! ResourceList ([`outline`]).
+//!
+//! It reads a subset, and reads it exactly: block mappings and sequences indented with
+//! spaces, plain and one-line quoted scalars, literal block scalars, one-line flow
+//! collections, comments. Anything else (anchors, aliases, tags, complex keys, tabs,
+//! multi-line plain, quoted or flow scalars, duplicate keys, a scalar whose type only
+//! YAML 1.1's rules can tell) makes it give up, and the caller takes the full parser
+//! (serde-saphyr and granit-parser), which also writes every error message. A plain
+//! scalar that might be typed is read by serde-saphyr itself ([`scalar::resolve`]).
+//! Debug builds (every test, the fuzz target) check each answer against the full parser.
+
+mod block;
+mod flow;
+#[cfg(debug_assertions)]
+mod oracle;
+mod outline;
+mod scalar;
+mod scan;
+#[cfg(test)]
+mod tests;
+
+use crate::yaml::spans::Node;
+use serde_json::Value;
+use serde_saphyr::granit_parser::ScalarStyle;
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// The fast path does not read this document: take the full parser.
+#[derive(Debug)]
+pub struct Bail;
+
+type R<T> = Result<T, Bail>;
+
+/// A document read on the fast path.
+#[derive(Debug)]
+pub struct Loaded<'t> {
+    pub value: Value,
+    pub root: Node<'t>,
+}
+
+/// The value and span tree of the one document in `text`, when it is in the subset.
+pub fn load(text: &str) -> Option<Loaded<'_>> {
+    let mut s = Scanner::new(text, true);
+    let (out, _) = s.document().ok()?;
+    let loaded = Loaded {
+        value: out.value,
+        root: out.node,
+    };
+    #[cfg(debug_assertions)]
+    oracle::agrees_with_full_parser(text, &loaded);
+    Some(loaded)
+}
+
+/// The number of top-level entries of the one document in `text` (a mapping), when it
+/// is in the subset, well formed and free of duplicate keys; what
+/// [`crate::yaml::spans::top_level_entries`] answers, without building anything.
+pub fn check(text: &str) -> Option<usize> {
+    let (_, entries) = Scanner::new(text, false).document().ok()?;
+    #[cfg(debug_assertions)]
+    assert_eq!(
+        crate::yaml::spans::top_level_entries(text, false),
+        Ok(Some(entries)),
+        "the fast path's check disagrees with the full parser on:\n{text}"
+    );
+    Some(entries)
+}
+
+/// The outline of a ResourceList ([`crate::yaml::outline::read`]'s answer) from one pass that
+/// keeps the spans of the list's top-level entries and of its items only (each item's
+/// `apiVersion` and `kind` taken as it is read), so memory stays bounded by the items.
+pub fn outline(text: &str) -> Option<crate::yaml::outline::Outline> {
+    let mut s = Scanner::new(text, false);
+    s.keep = 3;
+    let (root, _) = s.document().ok()?;
+    let outline = outline::outline_of(&root.node, std::mem::take(&mut s.heads))?;
+    #[cfg(debug_assertions)]
+    assert_eq!(
+        crate::yaml::outline::read(text).as_ref(),
+        Ok(&outline),
+        "the fast path's outline disagrees with the full parser on:\n{text}"
+    );
+    Some(outline)
+}
+
+/// A node read: its value (`Null` when not building) and its spans.
+struct Out<'t> {
+    value: Value,
+    node: Node<'t>,
+}
+
+/// A mapping key on its line.
+struct Key<'t> {
+    start: usize,
+    end: usize,
+    /// Just past the `:`.
+    colon_end: usize,
+    text: Cow<'t, str>,
+    style: ScalarStyle,
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    b: &'t [u8],
+    pos: usize,
+    /// 1-based line of `pos`, and where that line starts.
+    line: usize,
+    line_start: usize,
+    /// The indentation of the content line `pos` stands on (at its first character);
+    /// `None` at the end of the text.
+    indent: Option<usize>,
+    build: bool,
+    depth: usize,
+    /// When only checking: the nesting levels whose entries and items are still kept in
+    /// the span tree (for [`outline`]; 0 keeps none).
+    keep: usize,
+    /// For [`outline`]: each item's own `apiVersion` and `kind` (`None`: not plain
+    /// scalars the full parser would see the same way), taken as the item is read.
+    heads: Vec<Option<(Option<String>, Option<String>)>>,
+    /// Key lists of closed mappings, for the next ones to reuse.
+    spare: Vec<Vec<Cow<'t, str>>>,
+}
+
+/// Bytes that never appear in the subset: tabs, carriage returns, other controls.
+fn unsupported_byte(b: u8) -> bool {
+    (b < 0x20 && b != b'\n') || b == 0x7f
+}
+
+/// Characters that YAML 1.1 or 1.2 reads as line breaks or forbids, or a byte order mark.
+fn unsupported_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+    )
+}
+
+const MAX_DEPTH: usize = 64;
+
+/// The first `needle` in `haystack`.
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
+/// A block mapping read, and how many entries it has.
+struct MapOut<'t> {
+    out: Out<'t>,
+    entries: usize,
+}
+
+/// The keys of a mapping being checked (not built), to find a duplicate.
+struct Keys<'t> {
+    count: usize,
+    few: Vec<Cow<'t, str>>,
+    many: Option<HashSet<Cow<'t, str>>>,
+}
+
+impl<'t> Keys<'t> {
+    fn insert(&mut self, key: Cow<'t, str>) -> R<()> {
+        if let Some(many) = &mut self.many {
+            return if many.insert(key) { Ok(()) } else { Err(Bail) };
+        }
+        if self.few.contains(&key) {
+            return Err(Bail);
+        }
+        self.few.push(key);
+        if self.few.len() == 32 {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        Ok(())
+    }
+
+    /// The list, emptied, for reuse.
+    fn done(mut self) -> Vec<Cow<'t, str>> {
+        self.few.clear();
+        self.few
+    }
+}

@@ -1,0 +1,285 @@
+//! Block collections on the fast path: mappings, sequences (indented or not), and the
+//! values after a key's `:` or a sequence's `- `.
+
+use super::outline::head;
+use super::{Bail, Key, Keys, MapOut, Out, R, Scanner, scalar};
+use crate::yaml::spans::{Entry, Kind, Node};
+use serde_json::{Map, Value};
+use serde_saphyr::granit_parser::ScalarStyle;
+
+impl<'t> Scanner<'t> {
+    /// A block node starting at `pos`, at column `col`.
+    /// A flow collection or scalar there (Bitnami's `annotations:` then `{}` on the next
+    /// line) ends on its line; a plain scalar that goes on is left to the full parser
+    /// (the mapping around it sees the next line indented too far).
+    pub(super) fn block_node(&mut self, col: usize) -> R<Out<'t>> {
+        self.enter()?;
+        let out = if self.at_dash() {
+            self.seq(col, false)?
+        } else if let Some(key) = self.key_at(self.pos)? {
+            self.map(col, key)?.out
+        } else if matches!(self.byte(self.pos), Some(b'|' | b'>')) {
+            return Err(Bail);
+        } else {
+            self.inline_value()?
+        };
+        self.depth -= 1;
+        Ok(out)
+    }
+
+    /// A block mapping at column `col`, whose first key is `key`.
+    pub(super) fn map(&mut self, col: usize, mut key: Key<'t>) -> R<MapOut<'t>> {
+        let (start, line) = (key.start, self.line);
+        let mut value = Map::new();
+        let mut entries = Vec::new();
+        let mut keys = self.keys();
+        let mut end;
+        loop {
+            let key_node = self.node(
+                Kind::Scalar {
+                    style: key.style,
+                    empty: false,
+                },
+                key.start,
+                key.end,
+            );
+            self.pos = key.colon_end;
+            let item = self.value_after_colon(col, key.colon_end)?;
+            self.add(&mut keys, &mut value, &key, item.value)?;
+            end = item.node.end.max(key_node.end);
+            if self.keeps() {
+                entries.push(Entry {
+                    key: key.text,
+                    key_node,
+                    value: item.node,
+                });
+            }
+            match self.indent {
+                Some(m) if m == col => key = self.key_at(self.pos)?.ok_or(Bail)?,
+                None => break,
+                Some(m) if m < col => break,
+                Some(_) => return Err(Bail),
+            }
+        }
+        let special = self.build && entries.iter().any(|e| e.key.is_empty());
+        let count = keys.count;
+        self.spare.push(keys.done());
+        Ok(MapOut {
+            out: Out {
+                value: if self.build {
+                    Value::Object(value)
+                } else {
+                    Value::Null
+                },
+                node: Node {
+                    kind: Kind::Map {
+                        flow: false,
+                        entries,
+                    },
+                    start,
+                    end,
+                    col,
+                    line,
+                    special,
+                },
+            },
+            entries: count,
+        })
+    }
+
+    /// Record a key of a mapping: duplicates, merge keys and keys whose type only the
+    /// full parser can tell are beyond the subset.
+    pub(super) fn add(
+        &self,
+        keys: &mut Keys<'t>,
+        map: &mut Map<String, Value>,
+        key: &Key<'t>,
+        value: Value,
+    ) -> R<()> {
+        if key.style == ScalarStyle::Plain
+            && (key.text == "<<" || !matches!(scalar::classify(&key.text), scalar::Plain::Str))
+        {
+            return Err(Bail);
+        }
+        keys.count += 1;
+        if self.build {
+            if map.insert(key.text.to_string(), value).is_some() {
+                return Err(Bail);
+            }
+            return Ok(());
+        }
+        keys.insert(key.text.clone())
+    }
+
+    /// Whether the node being read keeps its entries or items.
+    pub(super) fn keeps(&self) -> bool {
+        self.build || self.depth < self.keep
+    }
+
+    /// The value after a block mapping key's `:` (at `pos`), for a mapping at column `n`.
+    pub(super) fn value_after_colon(&mut self, n: usize, colon_end: usize) -> R<Out<'t>> {
+        self.skip_spaces();
+        match self.byte(self.pos) {
+            None | Some(b'\n' | b'#') => {
+                let empty = self.node(
+                    Kind::Scalar {
+                        style: ScalarStyle::Plain,
+                        empty: true,
+                    },
+                    colon_end,
+                    colon_end,
+                );
+                self.end_of_line()?;
+                self.next_content(false)?;
+                match self.indent {
+                    Some(m) if m > n => self.block_node(m),
+                    Some(m) if m == n && self.at_dash() => {
+                        self.enter()?;
+                        let seq = self.seq(m, true)?;
+                        self.depth -= 1;
+                        Ok(seq)
+                    }
+                    _ => Ok(Out {
+                        value: Value::Null,
+                        node: empty,
+                    }),
+                }
+            }
+            Some(b'|' | b'>') => self.block_scalar(n),
+            Some(_) => self.inline_value(),
+        }
+    }
+
+    /// A block sequence at column `n`, `pos` at its first `-`; `indentless` for one at
+    /// its mapping key's own column.
+    pub(super) fn seq(&mut self, n: usize, indentless: bool) -> R<Out<'t>> {
+        let dash = (self.pos, n, self.line);
+        let mut values = Vec::new();
+        let mut items: Vec<Node<'t>> = Vec::new();
+        // The full parser places a block sequence at its first `-`, an indentless one
+        // where its first item starts.
+        let mut first: Option<(usize, usize, usize)> = None;
+        let mut last_end;
+        loop {
+            if self.byte(self.pos + 1) != Some(b' ') {
+                return Err(Bail);
+            }
+            self.pos += 1;
+            self.skip_spaces();
+            if matches!(self.byte(self.pos), None | Some(b'\n' | b'#')) {
+                return Err(Bail);
+            }
+            let c = self.col(self.pos);
+            let item = if self.at_dash() {
+                self.block_node(c)?
+            } else if let Some(key) = self.key_at(self.pos)? {
+                self.enter()?;
+                let map = self.map(c, key)?.out;
+                self.depth -= 1;
+                map
+            } else if matches!(self.byte(self.pos), Some(b'|' | b'>')) {
+                self.block_scalar(n)?
+            } else {
+                self.inline_value()?
+            };
+            last_end = item.node.end;
+            first.get_or_insert((item.node.start, item.node.col, item.node.line));
+            if self.keeps() {
+                let mut node = item.node;
+                if !self.build && self.depth + 2 == self.keep {
+                    // An item of the outlined list: its head, then only its own bytes.
+                    self.heads.push(head(self.text, &node));
+                    if let Kind::Map { entries, .. } = &mut node.kind {
+                        *entries = Vec::new();
+                    }
+                }
+                values.push(item.value);
+                items.push(node);
+            }
+            match self.indent {
+                Some(m) if m == n && self.at_dash() => {}
+                None => break,
+                Some(m) if m <= n => break,
+                Some(_) => return Err(Bail),
+            }
+        }
+        let (start, col, line) = if indentless { first.ok_or(Bail)? } else { dash };
+        let node = Node {
+            kind: Kind::Seq { flow: false, items },
+            start,
+            end: last_end,
+            col,
+            line,
+            special: false,
+        };
+        Ok(Out {
+            value: if self.build {
+                Value::Array(values)
+            } else {
+                Value::Null
+            },
+            node,
+        })
+    }
+
+    /// A scalar or flow collection that ends on this line, then the rest of the line.
+    pub(super) fn inline_value(&mut self) -> R<Out<'t>> {
+        let start = self.pos;
+        let out = match self.byte(start) {
+            Some(b'"') => {
+                let (s, end) = scalar::double_quoted(self.text, start)?;
+                self.pos = end;
+                self.scalar(ScalarStyle::DoubleQuoted, start, end, Value::String(s))
+            }
+            Some(b'\'') => {
+                let (s, end) = scalar::single_quoted(self.text, start)?;
+                self.pos = end;
+                self.scalar(ScalarStyle::SingleQuoted, start, end, Value::String(s))
+            }
+            Some(b'[' | b'{') => self.flow()?,
+            _ if !self.plain_start(start) => return Err(Bail),
+            _ => {
+                let mut i = start;
+                loop {
+                    match self.byte(i) {
+                        None | Some(b'\n') => break,
+                        Some(b':') if self.blank_at(i + 1) => return Err(Bail),
+                        Some(b' ') if self.byte(i + 1) == Some(b'#') => break,
+                        _ => i += 1,
+                    }
+                }
+                let end = start + self.text[start..i].trim_end_matches(' ').len();
+                self.pos = end;
+                let value = if self.build {
+                    scalar::resolve(&self.text[start..end])?
+                } else {
+                    Value::Null
+                };
+                self.scalar(ScalarStyle::Plain, start, end, value)
+            }
+        };
+        self.end_of_line()?;
+        self.next_content(false)?;
+        Ok(out)
+    }
+
+    pub(super) fn scalar(
+        &self,
+        style: ScalarStyle,
+        start: usize,
+        end: usize,
+        value: Value,
+    ) -> Out<'t> {
+        Out {
+            value,
+            node: self.node(
+                Kind::Scalar {
+                    style,
+                    empty: false,
+                },
+                start,
+                end,
+            ),
+        }
+    }
+}

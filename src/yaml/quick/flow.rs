@@ -1,0 +1,195 @@
+//! Flow collections on the fast path: `[a, "b"]`, `{k: v, n: [1]}`, `{}` and `[]`, on
+//! one line. A flow collection across lines, an entry without a value, a trailing comma
+//! or a single-pair mapping inside a sequence goes to the full parser.
+
+use super::{Bail, Out, R, Scanner, scalar};
+use crate::yaml::spans::{Entry, Kind, Node};
+use serde_json::{Map, Value};
+use serde_saphyr::granit_parser::ScalarStyle;
+use std::borrow::Cow;
+
+/// A flow indicator: it ends a plain scalar inside a flow collection.
+fn indicator(b: Option<u8>) -> bool {
+    matches!(b, Some(b',' | b'[' | b']' | b'{' | b'}'))
+}
+
+impl<'t> Scanner<'t> {
+    /// The flow collection at `pos` (its `[` or `{`); `pos` ends just past its close.
+    pub(super) fn flow(&mut self) -> R<Out<'t>> {
+        self.enter()?;
+        let (start, line, col) = (self.pos, self.line, self.col(self.pos));
+        let is_map = self.byte(start) == Some(b'{');
+        let close = if is_map { b'}' } else { b']' };
+        self.pos += 1;
+        self.flow_space()?;
+        let mut items = Vec::new();
+        let mut values = Vec::new();
+        let mut entries = Vec::new();
+        let mut map = Map::new();
+        let mut keys = self.keys();
+        if self.byte(self.pos) != Some(close) {
+            loop {
+                if is_map {
+                    let key = self.flow_scalar(true)?;
+                    let Kind::Scalar { style, .. } = key.node.kind else {
+                        return Err(Bail);
+                    };
+                    let key_text = self.flow_key_text(&key, style)?;
+                    self.flow_space()?;
+                    if self.byte(self.pos) != Some(b':') || self.byte(self.pos + 1) != Some(b' ') {
+                        return Err(Bail);
+                    }
+                    self.pos += 1;
+                    self.flow_space()?;
+                    let value = self.flow_item()?;
+                    keys.count += 1;
+                    if self.keeps() {
+                        if map.insert(key_text.to_string(), value.value).is_some() {
+                            return Err(Bail);
+                        }
+                        entries.push(Entry {
+                            key: key_text.clone(),
+                            key_node: key.node,
+                            value: value.node,
+                        });
+                    }
+                    if !self.build {
+                        keys.insert(key_text)?;
+                    }
+                } else {
+                    let item = self.flow_item()?;
+                    if self.keeps() {
+                        values.push(item.value);
+                        items.push(item.node);
+                    }
+                }
+                self.flow_space()?;
+                match self.byte(self.pos) {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.flow_space()?;
+                        if self.byte(self.pos) == Some(close) {
+                            return Err(Bail);
+                        }
+                    }
+                    Some(b) if b == close => break,
+                    _ => return Err(Bail),
+                }
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        self.spare.push(keys.done());
+        let special = self.build && entries.iter().any(|e: &Entry<'_>| e.key.is_empty());
+        let (kind, value) = if is_map {
+            (
+                Kind::Map {
+                    flow: true,
+                    entries,
+                },
+                Value::Object(map),
+            )
+        } else {
+            (Kind::Seq { flow: true, items }, Value::Array(values))
+        };
+        Ok(Out {
+            value: if self.build { value } else { Value::Null },
+            node: Node {
+                kind,
+                start,
+                end: self.pos,
+                col,
+                line,
+                special,
+            },
+        })
+    }
+
+    /// Spaces inside a flow collection; a line break or comment there is beyond the subset.
+    pub(super) fn flow_space(&mut self) -> R<()> {
+        self.skip_spaces();
+        match self.byte(self.pos) {
+            None | Some(b'\n' | b'#') => Err(Bail),
+            Some(_) => Ok(()),
+        }
+    }
+
+    pub(super) fn flow_item(&mut self) -> R<Out<'t>> {
+        match self.byte(self.pos) {
+            Some(b'[' | b'{') => self.flow(),
+            _ => self.flow_scalar(false),
+        }
+    }
+
+    /// A key's text as the span tree has it: plain as written, quoted decoded (no
+    /// escapes in a double-quoted key: `spans::key_text` reads those as JSON).
+    pub(super) fn flow_key_text(&self, key: &Out<'t>, style: ScalarStyle) -> R<Cow<'t, str>> {
+        let raw = &self.text[key.node.start..key.node.end];
+        match (style, &key.value) {
+            (ScalarStyle::Plain, _) => {
+                if raw == "<<" || !matches!(scalar::classify(raw), scalar::Plain::Str) {
+                    return Err(Bail);
+                }
+                Ok(Cow::Borrowed(raw))
+            }
+            (ScalarStyle::DoubleQuoted, _) if raw.contains('\\') => Err(Bail),
+            (_, Value::String(s)) => Ok(Cow::Owned(s.clone())),
+            _ => Err(Bail),
+        }
+    }
+
+    /// A quoted or plain scalar inside a flow collection (a key when `key`: a plain key
+    /// ends at `: `). Keys always carry their decoded text, even when only checking.
+    pub(super) fn flow_scalar(&mut self, key: bool) -> R<Out<'t>> {
+        let start = self.pos;
+        let (style, value, end) = match self.byte(start) {
+            Some(b'"') => {
+                let (s, end) = scalar::double_quoted(self.text, start)?;
+                (ScalarStyle::DoubleQuoted, Value::String(s), end)
+            }
+            Some(b'\'') => {
+                let (s, end) = scalar::single_quoted(self.text, start)?;
+                (ScalarStyle::SingleQuoted, Value::String(s), end)
+            }
+            Some(b'-' | b'?' | b':')
+                if self.blank_at(start + 1) || indicator(self.byte(start + 1)) =>
+            {
+                return Err(Bail);
+            }
+            _ if !self.plain_start(start) => return Err(Bail),
+            _ => {
+                let mut i = start;
+                loop {
+                    let next = self.byte(i + 1);
+                    match self.byte(i) {
+                        None | Some(b'\n') => return Err(Bail),
+                        b if indicator(b) => break,
+                        Some(b':') if self.blank_at(i + 1) || indicator(next) => {
+                            if key {
+                                break;
+                            }
+                            return Err(Bail);
+                        }
+                        Some(b' ') if next == Some(b'#') => return Err(Bail),
+                        _ => i += 1,
+                    }
+                }
+                let end = start + self.text[start..i].trim_end_matches(' ').len();
+                if end == start {
+                    return Err(Bail);
+                }
+                let raw = &self.text[start..end];
+                let value = if key {
+                    Value::Null
+                } else if self.build {
+                    scalar::resolve(raw)?
+                } else {
+                    Value::Null
+                };
+                (ScalarStyle::Plain, value, end)
+            }
+        };
+        self.pos = end;
+        Ok(self.scalar(style, start, end, value))
+    }
+}

@@ -1,0 +1,54 @@
+//! Debug builds only: the fast path's answer must be the full parser's, exactly (a
+//! disagreement is a bug in the fast path, so it panics, naming the nodes that differ).
+
+use super::Loaded;
+use crate::yaml::spans::{Kind, Node};
+use serde_json::Value;
+
+/// The full parser's reading of `text`, which the fast path must match exactly.
+pub(super) fn agrees_with_full_parser(text: &str, loaded: &Loaded<'_>) {
+    let value = crate::yaml::from_str::<Value>(text);
+    assert!(
+        value.as_ref().is_ok_and(|v| *v == loaded.value),
+        "the fast path's value disagrees with the full parser ({value:?}, fast: {:?}) on:\n{text}",
+        loaded.value
+    );
+    let root = crate::yaml::spans::parse(text);
+    if !root.as_ref().is_ok_and(|r| *r == loaded.root) {
+        let full = root.as_ref().map(|r| node_lines(r, "")).unwrap_or_default();
+        let fast = node_lines(&loaded.root, "");
+        let diff: Vec<String> = full
+            .iter()
+            .zip(&fast)
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| format!("full: {a}\nfast: {b}"))
+            .collect();
+        panic!(
+            "the fast path's spans disagree with the full parser ({:?}) on:\n{text}\n{}",
+            root.err(),
+            diff.join("\n")
+        );
+    }
+}
+
+/// One line per node: where it is and what it is, for a readable disagreement.
+fn node_lines(node: &Node<'_>, path: &str) -> Vec<String> {
+    let kind = match &node.kind {
+        Kind::Scalar { style, empty } => format!("{style:?}{}", if *empty { " empty" } else { "" }),
+        Kind::Map { flow, entries } => format!("map flow={flow} n={}", entries.len()),
+        Kind::Seq { flow, items } => format!("seq flow={flow} n={}", items.len()),
+        Kind::Alias => "alias".into(),
+    };
+    let mut lines = vec![format!(
+        "{path} {kind} {}..{} col {} line {} special {}",
+        node.start, node.end, node.col, node.line, node.special
+    )];
+    for e in node.entries() {
+        lines.extend(node_lines(&e.key_node, &format!("{path}/{}(key)", e.key)));
+        lines.extend(node_lines(&e.value, &format!("{path}/{}", e.key)));
+    }
+    for (i, item) in node.items().iter().enumerate() {
+        lines.extend(node_lines(item, &format!("{path}/{i}")));
+    }
+    lines
+}

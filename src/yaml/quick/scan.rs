@@ -1,0 +1,240 @@
+//! The fast path's scanner: lines, indentation, comments and mapping keys.
+
+use super::{
+    Bail, Key, Keys, MAX_DEPTH, Out, R, Scanner, memchr, scalar, unsupported_byte, unsupported_char,
+};
+use crate::yaml::spans::{Kind, Node};
+use serde_saphyr::granit_parser::ScalarStyle;
+use std::borrow::Cow;
+
+impl<'t> Scanner<'t> {
+    pub(super) fn new(text: &'t str, build: bool) -> Self {
+        Scanner {
+            text,
+            b: text.as_bytes(),
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            indent: None,
+            build,
+            depth: 0,
+            keep: 0,
+            heads: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// The document: its root (a block mapping) and the root's number of entries.
+    pub(super) fn document(&mut self) -> R<(Out<'t>, usize)> {
+        if self
+            .b
+            .iter()
+            .fold(false, |bad, &b| bad | unsupported_byte(b))
+            || (!self.text.is_ascii() && self.text.chars().any(unsupported_char))
+        {
+            return Err(Bail);
+        }
+        self.next_content(true)?;
+        let col = self.indent.ok_or(Bail)?;
+        let first = self.key_at(self.pos)?.ok_or(Bail)?;
+        let root = self.map(col, first)?;
+        if self.indent.is_some() {
+            return Err(Bail);
+        }
+        Ok((root.out, root.entries))
+    }
+
+    pub(super) fn byte(&self, at: usize) -> Option<u8> {
+        self.b.get(at).copied()
+    }
+
+    /// A space, a line break or the end: what must follow `-`, `?` or `:` as indicators.
+    pub(super) fn blank_at(&self, at: usize) -> bool {
+        matches!(self.byte(at), None | Some(b' ' | b'\n'))
+    }
+
+    pub(super) fn col(&self, at: usize) -> usize {
+        let prefix = &self.text[self.line_start..at];
+        if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            prefix.chars().count()
+        }
+    }
+
+    pub(super) fn node(&self, kind: Kind<'t>, start: usize, end: usize) -> Node<'t> {
+        Node {
+            kind,
+            start,
+            end,
+            // A check keeps no node: its columns are never read.
+            col: if self.build || self.keep > 0 {
+                self.col(start)
+            } else {
+                0
+            },
+            line: self.line,
+            special: false,
+        }
+    }
+
+    pub(super) fn skip_spaces(&mut self) {
+        while self.byte(self.pos) == Some(b' ') {
+            self.pos += 1;
+        }
+    }
+
+    /// Past the `\n` at `pos`.
+    pub(super) fn newline(&mut self) {
+        self.pos += 1;
+        self.line += 1;
+        self.line_start = self.pos;
+    }
+
+    /// The rest of a line after its content: spaces and maybe a comment, then the break.
+    pub(super) fn end_of_line(&mut self) -> R<()> {
+        let before = self.pos;
+        self.skip_spaces();
+        match self.byte(self.pos) {
+            None => Ok(()),
+            Some(b'\n') => {
+                self.newline();
+                Ok(())
+            }
+            Some(b'#') if self.pos > before => {
+                self.skip_line();
+                Ok(())
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    pub(super) fn skip_line(&mut self) {
+        match memchr(b'\n', &self.b[self.pos..]) {
+            Some(i) => {
+                self.pos += i;
+                self.newline();
+            }
+            None => self.pos = self.b.len(),
+        }
+    }
+
+    /// From the start of a line, past blank and comment lines to the next content line
+    /// (`indent` set, `pos` at its first character). A document marker there is beyond
+    /// the subset, except one `---` before the content when `marker` allows it.
+    pub(super) fn next_content(&mut self, mut marker: bool) -> R<()> {
+        loop {
+            let start = self.pos;
+            self.skip_spaces();
+            match self.byte(self.pos) {
+                None => {
+                    self.indent = None;
+                    return Ok(());
+                }
+                Some(b'\n') => self.newline(),
+                Some(b'#') => self.skip_line(),
+                Some(_) => {
+                    let rest = &self.b[self.pos..];
+                    let is_marker = self.pos == start
+                        && (rest.starts_with(b"---") || rest.starts_with(b"..."))
+                        && self.blank_at(self.pos + 3);
+                    if is_marker && marker && rest.starts_with(b"---") {
+                        marker = false;
+                        self.pos += 3;
+                        self.end_of_line()?;
+                        continue;
+                    }
+                    if is_marker {
+                        return Err(Bail);
+                    }
+                    self.indent = Some(self.pos - start);
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    pub(super) fn at_dash(&self) -> bool {
+        self.byte(self.pos) == Some(b'-') && self.blank_at(self.pos + 1)
+    }
+
+    /// Whether a plain scalar can start at `at` in block context.
+    pub(super) fn plain_start(&self, at: usize) -> bool {
+        match self.byte(at) {
+            Some(b'-' | b'?' | b':') => !self.blank_at(at + 1),
+            Some(
+                b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+                | b'"' | b'%' | b'@' | b'`',
+            ) => false,
+            Some(_) => true,
+            None => false,
+        }
+    }
+
+    /// The mapping key that starts at `at` on this line (`key:` then a space or the
+    /// end of the line), if one does.
+    pub(super) fn key_at(&self, at: usize) -> R<Option<Key<'t>>> {
+        let (text, style, end) = match self.byte(at) {
+            Some(b'"') => {
+                let (s, end) = scalar::double_quoted(self.text, at)?;
+                (Cow::Owned(s), ScalarStyle::DoubleQuoted, end)
+            }
+            Some(b'\'') => {
+                let (s, end) = scalar::single_quoted(self.text, at)?;
+                (Cow::Owned(s), ScalarStyle::SingleQuoted, end)
+            }
+            _ if !self.plain_start(at) => return Ok(None),
+            _ => {
+                let mut i = at;
+                loop {
+                    match self.byte(i) {
+                        None | Some(b'\n') => return Ok(None),
+                        Some(b':') if self.blank_at(i + 1) => break,
+                        Some(b' ') if self.byte(i + 1) == Some(b'#') => return Ok(None),
+                        _ => i += 1,
+                    }
+                }
+                let end = at + self.text[at..i].trim_end_matches(' ').len();
+                (Cow::Borrowed(&self.text[at..end]), ScalarStyle::Plain, end)
+            }
+        };
+        let mut colon = end;
+        while self.byte(colon) == Some(b' ') {
+            colon += 1;
+        }
+        if self.byte(colon) != Some(b':') || !self.blank_at(colon + 1) {
+            return Ok(None);
+        }
+        // A long key, or an escape that the span tree would read otherwise
+        // (`spans::key_text` decodes a double-quoted key as JSON).
+        if end - at > 1024
+            || (style == ScalarStyle::DoubleQuoted && self.text[at..end].contains('\\'))
+        {
+            return Err(Bail);
+        }
+        Ok(Some(Key {
+            start: at,
+            end,
+            colon_end: colon + 1,
+            text,
+            style,
+        }))
+    }
+
+    /// An empty key list for a new mapping.
+    pub(super) fn keys(&mut self) -> Keys<'t> {
+        Keys {
+            count: 0,
+            few: self.spare.pop().unwrap_or_default(),
+            many: None,
+        }
+    }
+
+    pub(super) fn enter(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Bail);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+//! Splitting a multi-document stream into documents without parsing, one line at a
+//! time, keeping every byte (`---` lines included) with the document it starts.
+
+use std::io::{self, BufRead};
+
+/// One document of the stream, exactly as it came in (its `---` line included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawDoc {
+    pub bytes: Vec<u8>,
+    /// 1-based position in the stream.
+    pub index: usize,
+    /// 1-based line of the stream on which the document's first byte is.
+    pub first_line: u64,
+}
+
+/// A `---` line: the start of a new document (YAML forbids it inside content).
+pub fn is_separator(line: &[u8]) -> bool {
+    line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// Splits a stream into [`RawDoc`]s, reading one line at a time: memory stays bounded
+/// by the largest document, not the stream.
+pub struct Splitter<R> {
+    reader: R,
+    /// The separator line that starts the next document, already read.
+    pending: Option<Vec<u8>>,
+    line: u64,
+    index: usize,
+    done: bool,
+    /// Bytes to reserve, once, for the first document (see [`Splitter::first_capacity`]).
+    first_capacity: usize,
+}
+
+impl<R: BufRead> Splitter<R> {
+    pub fn new(reader: R) -> Self {
+        Splitter {
+            reader,
+            pending: None,
+            line: 1,
+            index: 0,
+            done: false,
+            first_capacity: 0,
+        }
+    }
+
+    /// Reserve `bytes` for the first document before reading it: the size of the input
+    /// when it is a file, so that a ResourceList (one document, the whole input) is read
+    /// into a buffer sized once instead of one that grows by doubling and copying. What
+    /// is reserved and never read is never touched, so it costs no memory.
+    pub fn first_capacity(mut self, bytes: usize) -> Self {
+        self.first_capacity = bytes;
+        self
+    }
+
+    fn read_doc(&mut self) -> io::Result<Option<RawDoc>> {
+        if self.done {
+            return Ok(None);
+        }
+        let first_line = self.line;
+        let mut bytes = self.pending.take().unwrap_or_default();
+        if self.index == 0 {
+            bytes.reserve_exact(std::mem::take(&mut self.first_capacity));
+        }
+        let started_with_separator = !bytes.is_empty();
+        if started_with_separator {
+            self.line += 1;
+        }
+        loop {
+            // Read straight into the document: no buffer per line (this loop sees every byte).
+            let start = bytes.len();
+            let n = self.reader.read_until(b'\n', &mut bytes)?;
+            if n == 0 {
+                self.done = true;
+                break;
+            }
+            let line = &bytes[start..];
+            if is_separator(line) {
+                if started_with_separator || start > 0 || self.index > 0 {
+                    // The next document starts with this line; it is given room for
+                    // one as long as this one (up to 1 MiB): a render's documents are
+                    // often alike, and growing line by line reallocates a dozen times.
+                    let mut next = Vec::with_capacity(start.min(1 << 20).max(line.len()));
+                    next.extend_from_slice(line);
+                    self.pending = Some(next);
+                    bytes.truncate(start);
+                    break;
+                }
+                // The stream starts with `---`: no empty prefix document.
+                self.line += 1;
+                continue;
+            }
+            if line.ends_with(b"\n") {
+                self.line += 1;
+            }
+        }
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        self.index += 1;
+        Ok(Some(RawDoc {
+            bytes,
+            index: self.index,
+            first_line,
+        }))
+    }
+}
+
+impl<R: BufRead> Iterator for Splitter<R> {
+    type Item = io::Result<RawDoc>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read_doc().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(input: &str) -> Vec<(String, usize, u64)> {
+        Splitter::new(input.as_bytes())
+            .map(|d| d.unwrap())
+            .map(|d| (String::from_utf8(d.bytes).unwrap(), d.index, d.first_line))
+            .collect()
+    }
+
+    #[test]
+    fn a_separator_line_longer_than_the_reserve_is_kept_whole() {
+        // `--- <content>` on one line of 2 MiB after a small document: the next document's
+        // buffer is reserved from the last one's size (at most 1 MiB) and this line.
+        let long = format!("--- {}\n", "x".repeat(2 << 20));
+        let input = format!("a: 1\n{long}b: 2\n");
+        let docs = split(&input);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].0, format!("{long}b: 2\n"));
+    }
+
+    #[test]
+    fn splitting_keeps_every_byte() {
+        for input in [
+            "",
+            "a: 1\n",
+            "---\na: 1\n",
+            "# head\n---\n# Source: x\na: 1\n---\n---\nb: 2",
+            "a: 1\n--- # c\nb: 2\n---\n",
+            "x: |\n  ---not a separator\n----\n",
+        ] {
+            let docs = split(input);
+            let joined: String = docs.iter().map(|d| d.0.as_str()).collect();
+            assert_eq!(joined, input);
+        }
+    }
+
+    #[test]
+    fn documents_know_their_index_and_first_line() {
+        let docs = split("---\n# Source: a\na: 1\n---\nb: 2\n");
+        assert_eq!(
+            docs,
+            vec![
+                ("---\n# Source: a\na: 1\n".into(), 1, 1),
+                ("---\nb: 2\n".into(), 2, 4)
+            ]
+        );
+        let docs = split("a: 1\n---\nb: 2\n");
+        assert_eq!(docs[1].2, 2);
+    }
+}
