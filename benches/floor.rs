@@ -6,7 +6,7 @@
 //! A bench target (`harness = false`), so it is never part of the installed binary:
 //! `cargo bench --bench floor --no-run` builds it, `scripts/bench.sh` runs it.
 
-use pinpoint_inject::stream::Splitter;
+use pinpoint_inject::yaml::split::Splitter;
 use pinpoint_inject::yaml::{self, ListStyle};
 use serde_json::Value;
 use std::io::{self, BufReader, BufWriter, Write};
