@@ -1,9 +1,9 @@
 //! The flat ConfigMap form (`kpt fn eval -- collectorHost=… agentImage=…`): its keys,
 //! where each lands in `spec`, and the way back from a `spec` path to its key.
 
+use super::error::{ConfigError, bad};
 use super::spec::type_name;
 use super::workloads;
-use super::{ConfigError, bad};
 use serde_json::{Map, Value};
 
 /// The flat ConfigMap keys and where each lands in `spec`. Lists are comma-separated;

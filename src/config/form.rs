@@ -1,7 +1,8 @@
 //! The two forms a config is written in, and how a message names a field in each:
 //! `spec.naming.agentId` in a `PinpointInjector`, `data.agentId` in a ConfigMap.
 
-use super::{KIND, flat};
+use super::flat;
+use super::spec::KIND;
 
 /// Which form a config was written in; messages name its fields the way that form
 /// spells them.

@@ -5,132 +5,26 @@
 //! messages name a field in either form in [`form`].
 
 mod defaults;
+mod error;
 mod flat;
 mod form;
+mod settings;
 mod spec;
 pub mod template;
 mod validate;
 pub mod workloads;
 
 pub use defaults::{DEFAULTS, default_value};
+pub use error::ConfigError;
 pub use flat::flat_key_names;
 pub use form::Form;
+pub use settings::{AgentId, AgentName, ContainerChoice, Loaded, Selector, Settings};
+pub use spec::{API_VERSION, KIND};
 pub use validate::{is_dns_label, parse_containers};
 
-use crate::knowledge::images::{Role, Runtime};
-use crate::knowledge::kinds::WorkloadKind;
-use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use error::bad;
 use serde_json::{Map, Value};
 use spec::type_name;
-use std::collections::BTreeMap;
-use template::Template;
-
-pub const API_VERSION: &str = "pinpoint-inject.dev/v1alpha1";
-pub const KIND: &str = "PinpointInjector";
-
-/// A config that cannot be used, with the field it is about.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid function config: {0}")]
-pub struct ConfigError(pub String);
-
-fn bad(message: impl Into<String>) -> ConfigError {
-    ConfigError(message.into())
-}
-
-// ---- What the core uses -----------------------------------------------------------
-
-/// How the agent names itself (`-Dpinpoint.agentName`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AgentName {
-    PodName,
-    None,
-}
-
-/// How the agent id (`-Dpinpoint.agentId`) is chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AgentId {
-    /// Omitted: Pinpoint 2.2+ generates one.
-    Auto,
-    PodIp,
-    PodName,
-}
-
-/// Which containers of a pod get the agent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContainerChoice {
-    /// The first container that is not a well-known sidecar.
-    FirstApp,
-    /// Every container that is not a well-known sidecar (`["*"]`).
-    AllApps,
-    /// These names.
-    Named(Vec<String>),
-}
-
-/// Which workloads are instrumented.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selector {
-    pub kinds: Vec<WorkloadKind>,
-    pub namespaces: Vec<String>,
-    pub match_labels: BTreeMap<String, String>,
-    pub exclude_names: Vec<String>,
-    pub opt_in: bool,
-    /// Runtimes that are instrumented (default: java and unknown, never not-java).
-    pub runtimes: Vec<Runtime>,
-    /// Categories of container that are instrumented: application, data-server.
-    pub categories: Vec<Role>,
-}
-
-/// The validated config. Everything here has been checked; the core trusts it.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The form the config was written in, for messages that name a field.
-    pub form: Form,
-    pub collector_host: String,
-    /// `(channel, port)` for every port that differs from Pinpoint's default.
-    pub collector_ports: Vec<(&'static str, u16)>,
-    pub image: String,
-    pub image_pull_policy: Option<String>,
-    pub source_path: String,
-    pub mount_path: String,
-    pub bootstrap_jar: String,
-    pub profile: String,
-    pub options_env: String,
-    /// `agent.optionsEnv` was set: it wins over the images' launch profiles.
-    pub options_env_explicit: bool,
-    pub system_properties: BTreeMap<String, String>,
-    pub init_resources: ResourceRequirements,
-    pub init_security_context: Option<SecurityContext>,
-    pub volume_size_limit: Option<Quantity>,
-    pub volume_name: String,
-    pub init_container_name: String,
-    pub application_name: Template,
-    /// The name template of Jobs and CronJobs (default `{name}`: a migration Job is not
-    /// counted among the servers that share the chart's label).
-    pub job_application_name: Template,
-    pub max_length: usize,
-    pub agent_name: AgentName,
-    pub agent_id: AgentId,
-    pub select: Selector,
-    pub containers: ContainerChoice,
-    /// The kinds `spec.workloads` adds to the built-in table.
-    pub workloads: Vec<WorkloadKind>,
-}
-
-impl Settings {
-    /// The config field at `path` under `spec`, named in the form the config was
-    /// written in (see [`Form::field`]).
-    pub fn field(&self, path: &str) -> String {
-        self.form.field(path)
-    }
-}
-
-/// A config and the warnings validating it produced.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub settings: Settings,
-    pub warnings: Vec<String>,
-}
 
 /// Read a function config: a `PinpointInjector` or a `ConfigMap` with flat keys.
 pub fn load(document: &Value) -> Result<Loaded, ConfigError> {
@@ -208,7 +102,10 @@ mod tests {
         assert_eq!(s.agent_name, AgentName::PodName);
         assert_eq!(s.containers, ContainerChoice::FirstApp);
         assert!(s.collector_ports.is_empty());
-        assert_eq!(s.select.kinds.len(), WorkloadKind::all().count());
+        assert_eq!(
+            s.select.kinds.len(),
+            crate::knowledge::kinds::WorkloadKind::all().count()
+        );
     }
 
     #[test]

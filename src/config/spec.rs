@@ -8,6 +8,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// The `apiVersion` and `kind` of the config resource.
+pub const API_VERSION: &str = "pinpoint-inject.dev/v1alpha1";
+pub const KIND: &str = "PinpointInjector";
+
 /// A `PinpointInjector` document.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -8,7 +8,7 @@
 //! or else the one main container of unknown runtime; never a sidecar or a tool.
 
 use crate::config::{ContainerChoice, Settings, is_dns_label, parse_containers};
-use crate::decide::classify::{self, Class};
+use crate::decide::classify;
 use crate::decide::fields::{annotation, keys};
 use crate::decide::report::{Decision, ResourceRef, Row};
 use crate::decide::{foreign, launch, naming};
@@ -19,7 +19,7 @@ use crate::knowledge::ours::CONTAINERS_ANNOTATION;
 use serde_json::Value;
 
 mod policy;
-use policy::{main_names, skip_reason};
+use policy::{Candidate, main_names, skip_reason};
 
 /// A container to instrument and the application name it reports as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,12 +38,6 @@ pub struct Plan {
     pub evidence: Vec<String>,
     pub rows: Vec<Row>,
     pub warnings: Vec<String>,
-}
-
-struct Candidate<'a> {
-    name: &'a str,
-    container: &'a Value,
-    class: Class,
 }
 
 /// Plan one workload; `template` has this tool's own wiring taken out. `Err` for a

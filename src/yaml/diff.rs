@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::ScalarStyle;
 
 mod align;
-use align::align;
+use align::{align, same};
 
 /// One change to the text, located by the node it applies to.
 #[derive(Debug, Clone)]
@@ -110,31 +110,6 @@ pub(crate) fn diff_node<'a>(
             Ok(true)
         }
         _ => Ok(false),
-    }
-}
-
-/// `a == b`, without hashing while both mappings keep their keys in one order (as the
-/// core's edits do): `serde_json`'s map equality looks every key up by its hash.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            if x.len() != y.len() {
-                return false;
-            }
-            for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
-                if k1 != k2 {
-                    return a == b; // another order: compare as maps
-                }
-                if !same(v1, v2) {
-                    return false;
-                }
-            }
-            true
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        _ => a == b,
     }
 }
 

@@ -11,17 +11,8 @@ use crate::yaml::{self, ListStyle};
 use serde_json::Value;
 
 mod splice;
+pub use splice::Splice;
 use splice::splice;
-
-/// Replace `start..end` of the text with `text`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Splice {
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-    /// Into an empty flow collection: a second insertion at the same place needs a `, `.
-    pub joins: bool,
-}
 
 /// Turn `text` (one document, read as `old`) into text that reads as `new`, editing only
 /// where the two differ. The result is checked (see [`check`]); when a check fails, the

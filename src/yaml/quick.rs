@@ -50,7 +50,7 @@ pub fn load(text: &str) -> Option<Loaded<'_>> {
         root: out.node,
     };
     #[cfg(debug_assertions)]
-    oracle::agrees_with_full_parser(text, &loaded);
+    oracle::agrees_with_full_parser(text, &loaded.value, &loaded.root);
     Some(loaded)
 }
 

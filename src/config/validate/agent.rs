@@ -2,8 +2,10 @@
 //! every value that becomes part of a JVM flag (none may add a flag of its own).
 
 use super::checks;
+use crate::config::defaults;
+use crate::config::error::{ConfigError, bad};
+use crate::config::form::Form;
 use crate::config::spec::{Agent, Scalar};
-use crate::config::{ConfigError, Form, bad, defaults};
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;

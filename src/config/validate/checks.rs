@@ -1,7 +1,7 @@
 //! The checks of single values (hosts, images, paths, names, quantities), each given
 //! the field it reports as already named in the config's form.
 
-use crate::config::{ConfigError, bad};
+use crate::config::error::{ConfigError, bad};
 use crate::knowledge::pinpoint;
 use std::net::IpAddr;
 

@@ -6,11 +6,11 @@ mod checks;
 
 pub use checks::is_dns_label;
 
+use super::defaults;
+use super::error::{ConfigError, bad};
+use super::form::Form;
+use super::settings::{AgentId, AgentName, ContainerChoice, Loaded, Selector, Settings};
 use super::spec::{Collector, Naming, Select, Spec};
-use super::{
-    AgentId, AgentName, ConfigError, ContainerChoice, Form, Loaded, Selector, Settings, bad,
-    defaults,
-};
 use crate::config::template::{MIN_MAX_LENGTH, Template};
 use crate::config::workloads::{self, WorkloadSpec};
 use crate::knowledge::images::{Role, Runtime};

@@ -2,12 +2,19 @@
 //! and why the policy leaves a container out (a sidecar, a tool, a runtime or category
 //! outside `select`).
 
-use super::Candidate;
 use crate::config::Settings;
+use crate::decide::classify::Class;
 use crate::decide::fields::str_at;
 use crate::knowledge::images::{self, Role, Runtime};
 use crate::knowledge::kinds::WorkloadKind;
 use serde_json::Value;
+
+/// A container of the pod, with its class.
+pub(super) struct Candidate<'a> {
+    pub name: &'a str,
+    pub container: &'a Value,
+    pub class: Class,
+}
 
 /// Names that mark a container as the workload's main one: the workload's name, its
 /// `app.kubernetes.io/name` or `app` label; and the only container of the pod.

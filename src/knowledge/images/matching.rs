@@ -1,9 +1,9 @@
 //! Matching an image reference to its family: the repository path without registry,
 //! tag or digest, the table's patterns, and the images named by their tag or registry.
 
-use super::Role::{Application as App, DataServer as Data};
-use super::Runtime::{Java, NotJava};
-use super::{FAMILIES, Family, Role, row};
+use super::families::Role::{Application as App, DataServer as Data};
+use super::families::Runtime::{Java, NotJava};
+use super::families::{FAMILIES, Family, Role, row};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -157,8 +157,8 @@ pub fn family(image: &str) -> Option<&'static Family> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::families::Runtime;
     use super::*;
-    use crate::knowledge::images::Runtime;
 
     #[test]
     fn repositories_ignore_registry_tag_and_digest() {

@@ -6,7 +6,7 @@
 //! another shape). Paths are dot paths to an object with the pod's `metadata` and
 //! `spec`; the empty path is the resource itself (a Pod).
 
-use super::{Delegate, Note, Row};
+use super::row::{Delegate, Note, Row};
 
 const TEMPLATE: &[&str] = &["spec.template"];
 

@@ -5,7 +5,8 @@
 //! distinct row, however often a config is loaded), so that [`WorkloadKind`] stays a
 //! `Copy` handle like the built-in kinds.
 
-use super::{Row, WorkloadKind};
+use super::kind::WorkloadKind;
+use super::row::Row;
 use std::sync::Mutex;
 
 /// The config field configured kinds come from, for [`WorkloadKind::source`].

@@ -2,7 +2,7 @@
 //! have their own files.
 
 use super::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The kind is found from apiVersion and kind, and its pod template is where the
 /// kind's API keeps it (the object with a `spec` inside).

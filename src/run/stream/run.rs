@@ -3,14 +3,27 @@
 //! channels), and written in input order whatever order they finish in. A short render
 //! (a chart) never starts a thread.
 
-use super::{Label, Processed, RawDoc, Summary, process_doc};
+use super::document::{Processed, process_doc};
+use super::label::Label;
 use crate::config::Settings;
+use crate::decide::report::Row;
 use crate::run::diag::Severity;
+use crate::yaml::split::RawDoc;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Mutex, mpsc};
 use std::thread;
+
+/// What a whole stream run produced.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub changed: usize,
+    pub errors: usize,
+    /// Every document's report rows, in order.
+    pub rows: Vec<Row>,
+}
 
 /// The environment variable that sets the number of threads (1: no worker is started).
 pub const THREADS_ENV: &str = "PINPOINT_INJECT_THREADS";

@@ -2,7 +2,6 @@
 //! elements kept in order, then a renamed element, then the same `name` (Kubernetes'
 //! merge key), then what is left between two kept ones.
 
-use super::same;
 use serde_json::Value;
 
 fn name_of(value: &Value) -> Option<&str> {
@@ -117,4 +116,29 @@ fn renamed(old: &Value, new: &Value) -> bool {
         && name_of(old) != name_of(new)
         && o.iter()
             .all(|(k, v)| k == "name" || n.get(k).is_some_and(|w| same(v, w)))
+}
+
+/// `a == b`, without hashing while both mappings keep their keys in one order (as the
+/// core's edits do): `serde_json`'s map equality looks every key up by its hash.
+pub(super) fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            if x.len() != y.len() {
+                return false;
+            }
+            for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
+                if k1 != k2 {
+                    return a == b; // another order: compare as maps
+                }
+                if !same(v1, v2) {
+                    return false;
+                }
+            }
+            true
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        _ => a == b,
+    }
 }

@@ -1,7 +1,6 @@
 //! One [`Edit`] as a [`Splice`]: the byte range it replaces and the text it writes
 //! there, in the style around it (block or flow) at the indentation of its neighbours.
 
-use super::Splice;
 use crate::yaml::ListStyle;
 use crate::yaml::diff::{Edit, Unlocated};
 use crate::yaml::lines;
@@ -9,6 +8,16 @@ use crate::yaml::render::{block, block_body, block_scalar, flow, flow_scalar};
 use crate::yaml::spans::{Kind, Node};
 use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
+
+/// Replace `start..end` of the text with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splice {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Into an empty flow collection: a second insertion at the same place needs a `, `.
+    pub joins: bool,
+}
 
 fn unlocated(node: &Node<'_>, what: &str) -> Unlocated {
     Unlocated(format!("line {}: {what}", node.line))

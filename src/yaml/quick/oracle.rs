@@ -1,22 +1,21 @@
 //! Debug builds only: the fast path's answer must be the full parser's, exactly (a
 //! disagreement is a bug in the fast path, so it panics, naming the nodes that differ).
 
-use super::Loaded;
 use crate::yaml::spans::{Kind, Node};
 use serde_json::Value;
 
 /// The full parser's reading of `text`, which the fast path must match exactly.
-pub(super) fn agrees_with_full_parser(text: &str, loaded: &Loaded<'_>) {
+pub(super) fn agrees_with_full_parser(text: &str, fast_value: &Value, fast_root: &Node<'_>) {
     let value = crate::yaml::from_str::<Value>(text);
     assert!(
-        value.as_ref().is_ok_and(|v| *v == loaded.value),
+        value.as_ref().is_ok_and(|v| v == fast_value),
         "the fast path's value disagrees with the full parser ({value:?}, fast: {:?}) on:\n{text}",
-        loaded.value
+        fast_value
     );
     let root = crate::yaml::spans::parse(text);
-    if !root.as_ref().is_ok_and(|r| *r == loaded.root) {
+    if !root.as_ref().is_ok_and(|r| r == fast_root) {
         let full = root.as_ref().map(|r| node_lines(r, "")).unwrap_or_default();
-        let fast = node_lines(&loaded.root, "");
+        let fast = node_lines(fast_root, "");
         let diff: Vec<String> = full
             .iter()
             .zip(&fast)

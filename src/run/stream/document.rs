@@ -1,0 +1,211 @@
+//! One document of a stream: read, transformed by the core, and its edit written into
+//! its own text (or, where an anchor is in the way, the whole document written anew).
+
+use crate::config::Settings;
+use crate::decide::report::Row;
+use crate::decide::unknown;
+use crate::knowledge::kinds::{self, WorkloadKind};
+use crate::run::diag::Diagnostic;
+use crate::run::transform;
+use crate::yaml::document::{self, Head};
+use crate::yaml::split::{RawDoc, is_separator};
+use crate::yaml::{self, ListStyle, YamlError, patch, scalars, spans};
+
+/// A document after processing: what to write and what to say.
+#[derive(Debug)]
+pub struct Processed {
+    /// `None`: write the input bytes unchanged.
+    pub replacement: Option<Vec<u8>>,
+    pub results: Vec<Diagnostic>,
+    /// The report's rows for this document.
+    pub rows: Vec<Row>,
+}
+
+fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
+    let error = error.offset_lines(doc.first_line - 1);
+    Diagnostic::error(error.to_string())
+}
+
+/// The largest workload or List document that is parsed in full (a parse takes about
+/// 13 times the document's size in memory). Other documents are only scanned.
+pub const MAX_PARSED_DOCUMENT: usize = 16 << 20;
+
+/// Transform one document of a stream.
+pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
+    let unchanged = |results| Processed {
+        replacement: None,
+        results,
+        rows: Vec::new(),
+    };
+    let text = match document::utf8(&doc.bytes) {
+        Ok(text) => text,
+        Err(e) => return unchanged(vec![error_at(doc, e)]),
+    };
+    if plainly_not_a_workload(text, settings) {
+        // Its top-level `kind:` and `apiVersion:` lines say it is no workload and cannot
+        // carry a pod, and one parser pass that builds nothing finds it well formed:
+        // copied as it is.
+        return unchanged(Vec::new());
+    }
+    // Another kind that may carry a pod is parsed only to say so (never an error).
+    let mut other_kind = false;
+    if !document::kind_from_text(text).is_some_and(kinds::may_be_workload_text) {
+        // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
+        // on, unless it is a workload after all (JSON, flow style, an indented mapping).
+        match document::head(text) {
+            Err(e) => return unchanged(vec![error_at(doc, e)]),
+            Ok(head) if head.problem().is_some() => {
+                return unchanged(head.problem().map(Diagnostic::error).into_iter().collect());
+            }
+            Ok(head) if !is_workload_or_list(&head, &settings.workloads) => {
+                let kind = document::kind_from_text(text);
+                if !unknown::may_carry_pods(kind, text) || text.len() > MAX_PARSED_DOCUMENT {
+                    return unchanged(Vec::new());
+                }
+                other_kind = true;
+            }
+            Ok(_) => {}
+        }
+    }
+    if text.len() > MAX_PARSED_DOCUMENT {
+        return unchanged(vec![Diagnostic::error(format!(
+            "the document is {} MiB; workloads and Lists over {} MiB are not parsed, to bound memory (Kubernetes stores at most 1.5 MiB per object)",
+            text.len() >> 20,
+            MAX_PARSED_DOCUMENT >> 20
+        ))]);
+    }
+    // The fast path reads the value and the spans in one pass; the full parser reads
+    // the rest (and says what is wrong with a document that does not parse).
+    let (mut value, root) = match crate::yaml::quick::load(text) {
+        Some(loaded) => (loaded.value, Some(loaded.root)),
+        None => match yaml::from_str(text) {
+            Ok(value) => (value, None),
+            Err(_) if other_kind => return unchanged(Vec::new()),
+            Err(e) => return unchanged(vec![error_at(doc, e)]),
+        },
+    };
+    if let Some(problem) = Head::of(&value).problem() {
+        return unchanged(vec![Diagnostic::error(problem)]);
+    }
+    let mut outcome = transform::transform(&mut value, settings);
+    if !outcome.changed {
+        return Processed {
+            rows: outcome.rows,
+            ..unchanged(outcome.results)
+        };
+    }
+    // The edit goes into the document's own text; only where it cannot be placed there
+    // (an anchor or alias in the way) is the document written out in full.
+    let reason =
+        match patch::rewrite_splices(text, root, patch::Before::Parts(&outcome.replaced), &value) {
+            Ok((edited, _)) => {
+                return Processed {
+                    replacement: Some(edited.into_bytes()),
+                    results: outcome.results,
+                    rows: outcome.rows,
+                };
+            }
+            Err(reason) => reason.0,
+        };
+    if let Some(e) = scalars::first_divergence(text) {
+        // Written out in full, this scalar would mean something else to Kubernetes.
+        let e = error_at(doc, e);
+        return unchanged(vec![Diagnostic::error(format!(
+            "{} (the change cannot be made in place, {reason}, so the document would be written out in full)",
+            e.message
+        ))]);
+    }
+    let (prefix, body) = leading_lines(text);
+    let mut out = prefix.into_bytes();
+    out.extend_from_slice(yaml::to_string(&value, ListStyle::detect(body)).as_bytes());
+    outcome.results.push(Diagnostic::info(format!(
+        "written out in full, its formatting not kept: {reason}"
+    )));
+    Processed {
+        replacement: Some(out),
+        results: outcome.results,
+        rows: outcome.rows,
+    }
+}
+
+/// True for a document whose top-level lines name a kind that is no workload (nor a
+/// List) and an apiVersion, and that is one well-formed YAML mapping. Anything else (a
+/// syntax error included, so that its message is the usual one) takes the full path.
+fn plainly_not_a_workload(text: &str, settings: &Settings) -> bool {
+    let named = |key: &str| {
+        text.lines()
+            .any(|l| l.strip_prefix(key).is_some_and(|v| !v.trim().is_empty()))
+    };
+    document::kind_from_text(text).is_some_and(|kind| {
+        !kind.is_empty()
+            && !kinds::may_be_workload_text(kind)
+            && !settings.workloads.iter().any(|w| w.name() == kind)
+            && !unknown::may_carry_pods(Some(kind), text)
+    }) && named("apiVersion:")
+        && named("kind:")
+        && (crate::yaml::quick::check(text).is_some()
+            || spans::top_level_entries(text, false).is_ok_and(|n| n.is_some()))
+}
+
+/// True when the head names a workload (built in or one of `configured`) or a `v1 List`.
+fn is_workload_or_list(head: &Head, configured: &[WorkloadKind]) -> bool {
+    match head {
+        Head::Resource {
+            api_version: Some(api_version),
+            kind: Some(kind),
+        } => {
+            WorkloadKind::lookup(api_version, kind, configured).is_some()
+                || kinds::is_list(api_version, kind)
+        }
+        _ => false,
+    }
+}
+
+/// Split a document into the lines we keep when it changes (its `---` line and the
+/// comments before the content, like Helm's `# Source:`) and the content.
+fn leading_lines(text: &str) -> (String, &str) {
+    let mut prefix = String::new();
+    let mut rest = text;
+    let mut first = true;
+    while !rest.is_empty() {
+        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = &rest[..end];
+        let trimmed = line.trim();
+        if first && is_separator(line.as_bytes()) {
+            let after = trimmed[3..].trim_start();
+            if after.is_empty() || after.starts_with('#') {
+                prefix.push_str(line);
+                if !line.ends_with('\n') {
+                    prefix.push('\n');
+                }
+                rest = &rest[end..];
+                first = false;
+                continue;
+            }
+            // `--- value`: the content starts on this line; keep a plain separator.
+            prefix.push_str("---\n");
+            return (prefix, rest[3..].trim_start());
+        }
+        first = false;
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            prefix.push_str(line);
+            rest = &rest[end..];
+        } else {
+            break;
+        }
+    }
+    (prefix, rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_comments_and_separator_are_kept() {
+        let (prefix, body) =
+            leading_lines("---\n# Source: chart/templates/d.yaml\n\napiVersion: v1\n# inner\n");
+        assert_eq!(prefix, "---\n# Source: chart/templates/d.yaml\n\n");
+        assert_eq!(body, "apiVersion: v1\n# inner\n");
+    }
+}
