@@ -28,6 +28,10 @@ use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+/// Built with `--features no-fast-path`, every document takes the full parser: what the
+/// fast path buys is measured that way (BENCHMARKS.md, "What each reader buys").
+const OFF: bool = cfg!(feature = "no-fast-path");
+
 /// The fast path does not read this document: take the full parser.
 #[derive(Debug)]
 pub struct Bail;
@@ -43,6 +47,9 @@ pub struct Loaded<'t> {
 
 /// The value and span tree of the one document in `text`, when it is in the subset.
 pub fn load(text: &str) -> Option<Loaded<'_>> {
+    if OFF {
+        return None;
+    }
     let mut s = Scanner::new(text, true);
     let (out, _) = s.document().ok()?;
     let loaded = Loaded {
@@ -58,6 +65,9 @@ pub fn load(text: &str) -> Option<Loaded<'_>> {
 /// is in the subset, well formed and free of duplicate keys; what
 /// [`crate::yaml::spans::top_level_entries`] answers, without building anything.
 pub fn check(text: &str) -> Option<usize> {
+    if OFF {
+        return None;
+    }
     let (_, entries) = Scanner::new(text, false).document().ok()?;
     #[cfg(debug_assertions)]
     assert_eq!(
@@ -72,6 +82,9 @@ pub fn check(text: &str) -> Option<usize> {
 /// keeps the spans of the list's top-level entries and of its items only (each item's
 /// `apiVersion` and `kind` taken as it is read), so memory stays bounded by the items.
 pub fn outline(text: &str) -> Option<crate::yaml::outline::Outline> {
+    if OFF {
+        return None;
+    }
     let mut s = Scanner::new(text, false);
     s.keep = 3;
     let (root, _) = s.document().ok()?;
