@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 /// Environment variable naming the config file (Helm before 3.9 cannot pass arguments).
 pub const CONFIG_ENV: &str = "PINPOINT_INJECT_CONFIG";
+/// Environment variable naming an image facts file, like `--image-facts`.
+pub const IMAGE_FACTS_ENV: &str = "PINPOINT_INJECT_IMAGE_FACTS";
 
 const ABOUT: &str = "Wire the Pinpoint APM Java agent into every Java workload of a render: a KRM function for kustomize and kpt, and a Helm post-renderer.";
 
@@ -143,6 +145,13 @@ pub struct Cli {
     /// In KRM mode the ResourceList's functionConfig takes precedence.
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
+    /// Image facts (an ImageFacts resource, as `pinpoint-inject images` writes it): what
+    /// each image's config says decides the runtime and the options variable, and what
+    /// the image sets is kept. May be given more than once. Default:
+    /// $PINPOINT_INJECT_IMAGE_FACTS. In KRM mode, ImageFacts items of the ResourceList
+    /// are read too.
+    #[arg(long = "image-facts", value_name = "FILE", global = true)]
+    pub image_facts: Vec<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -160,6 +169,18 @@ pub enum Command {
 }
 
 impl Cli {
+    /// The image facts files: `--image-facts`, else `$PINPOINT_INJECT_IMAGE_FACTS`.
+    pub fn image_facts_paths(&self) -> Vec<PathBuf> {
+        if !self.image_facts.is_empty() {
+            return self.image_facts.clone();
+        }
+        std::env::var_os(IMAGE_FACTS_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .into_iter()
+            .collect()
+    }
+
     /// The config file to read: `--config`, else `$PINPOINT_INJECT_CONFIG` (if set and not empty).
     pub fn config_path(&self) -> Option<PathBuf> {
         self.config.clone().or_else(|| {

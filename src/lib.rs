@@ -17,7 +17,9 @@
 
 pub mod config;
 pub mod decide;
+pub mod facts;
 pub mod knowledge;
+pub mod oci;
 pub mod run;
 pub mod wire;
 pub mod yaml;

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use pinpoint_inject::config;
 use pinpoint_inject::decide::report;
+use pinpoint_inject::facts::{self, Facts};
 use pinpoint_inject::run::diag::{Diagnostic, Severity};
 use pinpoint_inject::run::{krm, stream};
 use pinpoint_inject::yaml::{self, document};
@@ -38,6 +39,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     // Checked in both modes, though only a stream uses it: a wrong value is never ignored.
     let threads = stream::Threads::from_env().map_err(anyhow::Error::msg)?;
+    let facts = read_facts(&cli.image_facts_paths())?;
     let report_json = cli
         .command
         .as_ref()
@@ -59,7 +61,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             Some(path) => Some(read_config(&path)?),
             None => None,
         };
-        let output = krm::process(&input, fallback.as_ref());
+        let output = krm::process(&input, fallback.as_ref(), &facts);
         if let Some(json) = report_json {
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
@@ -106,8 +108,15 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         // The same processing as a run; the manifests are dropped, errors still shown
         // (a document that does not parse has no row).
         let mut log = Vec::new();
-        let summary = stream::run_with(docs, &loaded.settings, &mut io::sink(), &mut log, threads)
-            .context("processing the stream")?;
+        let summary = stream::run_with(
+            docs,
+            &loaded.settings,
+            &facts,
+            &mut io::sink(),
+            &mut log,
+            threads,
+        )
+        .context("processing the stream")?;
         for line in String::from_utf8_lossy(&log).lines() {
             if line.starts_with("pinpoint-inject: error: ") {
                 writeln!(err, "{line}")?;
@@ -116,7 +125,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         print_report(&mut out, &summary.rows, json)?;
         return Ok(exit(summary.errors > 0));
     }
-    let summary = stream::run_with(docs, &loaded.settings, &mut out, &mut err, threads)
+    let summary = stream::run_with(docs, &loaded.settings, &facts, &mut out, &mut err, threads)
         .context("processing the stream")?;
     // What the run decided, in one line (Helm shows stderr only when a run fails); a
     // stream with no workload and no error has nothing to summarize.
@@ -182,4 +191,19 @@ fn read_config(path: &Path) -> anyhow::Result<Value> {
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     let text = document::utf8(&bytes).with_context(|| format!("config file {}", path.display()))?;
     yaml::from_str(text).with_context(|| format!("config file {}", path.display()))
+}
+
+/// Read image facts files (YAML `ImageFacts` resources) into one [`Facts`].
+fn read_facts(paths: &[std::path::PathBuf]) -> anyhow::Result<Facts> {
+    let mut facts = Facts::none();
+    for path in paths {
+        let context = || format!("image facts file {}", path.display());
+        let bytes = std::fs::read(path).with_context(context)?;
+        let text = document::utf8(&bytes).with_context(context)?;
+        let value: Value = yaml::from_str(text).with_context(context)?;
+        let document = facts::Document::from_value(&value).with_context(context)?;
+        let more = Facts::from_document(&document).with_context(context)?;
+        facts.extend(more).with_context(context)?;
+    }
+    Ok(facts)
 }

@@ -2,6 +2,7 @@
 //! where each lands in `spec`, and the way back from a `spec` path to its key.
 
 use super::error::{ConfigError, bad};
+use super::images;
 use super::spec::type_name;
 use super::workloads;
 use serde_json::{Map, Value};
@@ -71,6 +72,7 @@ const FLAT_KEYS: &[(&str, &[&str], Flat)] = &[
     ),
     ("containers", &["containers"], Flat::List),
     ("workloads", &["workloads"], Flat::Workloads),
+    ("images", &["images"], Flat::Images),
 ];
 
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +84,8 @@ enum Flat {
     Pairs,
     /// `apiVersion kind podTemplate`, one per line or comma.
     Workloads,
+    /// `PATTERN runtime=… optionsEnv=… category=…`, one per line.
+    Images,
 }
 
 /// The names of the flat ConfigMap keys, for `--help`.
@@ -159,6 +163,7 @@ fn shaped(key: &str, text: &str, shape: Flat) -> Result<Value, ConfigError> {
                 .map(|s| Value::String(s.to_string()))
                 .collect(),
         ),
+        Flat::Images => images::parse_flat(text).map_err(|e| bad(format!("data.{key}: {e}")))?,
         Flat::Workloads => {
             workloads::parse_flat(text).map_err(|e| bad(format!("data.{key}: {e}")))?
         }

@@ -8,6 +8,7 @@ mod defaults;
 mod error;
 mod flat;
 mod form;
+pub mod images;
 mod settings;
 mod spec;
 pub mod template;

@@ -2,6 +2,7 @@
 //! and the error a config that cannot be used gives.
 
 use super::form::Form;
+use super::images::ImageRule;
 use super::template::Template;
 use crate::knowledge::images::{Role, Runtime};
 use crate::knowledge::kinds::WorkloadKind;
@@ -86,6 +87,8 @@ pub struct Settings {
     pub containers: ContainerChoice,
     /// The kinds `spec.workloads` adds to the built-in table.
     pub workloads: Vec<WorkloadKind>,
+    /// The site's rules for images (`spec.images`), in order: the first match applies.
+    pub image_rules: Vec<ImageRule>,
 }
 
 impl Settings {

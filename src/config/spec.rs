@@ -2,6 +2,7 @@
 //! defaults from [`super::defaults`]). Nothing here is checked beyond its shape.
 
 use super::defaults;
+use super::images::ImageRuleSpec;
 use super::workloads::WorkloadSpec;
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use serde::Deserialize;
@@ -40,6 +41,8 @@ pub(super) struct Spec {
     pub containers: Vec<String>,
     #[serde(default)]
     pub workloads: Vec<WorkloadSpec>,
+    #[serde(default)]
+    pub images: Vec<ImageRuleSpec>,
 }
 
 #[derive(Debug, Deserialize)]

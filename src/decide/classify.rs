@@ -2,6 +2,9 @@
 //! the manifest shows: its image ([`crate::knowledge::images`]), command and args, env, probe paths
 //! and the language labels other tools put on the pod.
 
+use crate::config::Form;
+use crate::decide::image;
+use crate::decide::known::Known;
 use crate::knowledge::evidence::{
     COMMAND_WORDS, JVM_ENV, JVM_ENV_PREFIXES, JVM_FLAGS, JVM_PROBE_PATHS, LANGUAGE_LABELS,
 };
@@ -119,8 +122,15 @@ pub fn sidecar_by_name(name: &str) -> bool {
     WELL_KNOWN_SIDECARS.contains(&name) || SIDECAR_SUFFIXES.iter().any(|s| name.ends_with(s))
 }
 
-/// Classify one container; `labels` are the workload's and the pod template's.
-pub fn classify(container: &Value, labels: &[&Map<String, Value>]) -> Class {
+/// Classify one container; `labels` are the workload's and the pod template's. What
+/// is `known` about its image ranks first: the site's rule, then the image's config;
+/// then what the manifest shows.
+pub fn classify(
+    container: &Value,
+    labels: &[&Map<String, Value>],
+    known: &Known,
+    form: Form,
+) -> Class {
     let mut evidence = Vec::new();
     let mut runtime = Runtime::Unknown;
     let mut role = Role::Application;
@@ -134,8 +144,25 @@ pub fn classify(container: &Value, labels: &[&Map<String, Value>]) -> Class {
         .get("image")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    let rule = known.rule_evidence(|path| form.short_field(path));
+    if let (Some(rule), Some(why)) = (known.rule, &rule) {
+        if let Some(r) = rule.runtime {
+            decide(r, format!("{why} says {}", r.name()), &mut evidence);
+        }
+        if let Some(category) = rule.category {
+            role = category;
+            evidence.push(format!("{why} says {}", category.name()));
+        }
+    }
+    if let Some(config) = known.config()
+        && let Some((r, why)) = image::runtime(config, container)
+    {
+        decide(r, why, &mut evidence);
+    }
     if let Some(family) = images::family(image) {
-        role = family.role;
+        if known.rule.is_none_or(|r| r.category.is_none()) {
+            role = family.role;
+        }
         decide(
             family.runtime,
             format!("image {} ({})", images::repository(image), family.what),
@@ -158,7 +185,10 @@ pub fn classify(container: &Value, labels: &[&Map<String, Value>]) -> Class {
         .get("name")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if role == Role::Application && sidecar_by_name(name) {
+    if role == Role::Application
+        && known.rule.is_none_or(|r| r.category.is_none())
+        && sidecar_by_name(name)
+    {
         role = Role::Sidecar;
         evidence.push(format!("name {name} is a sidecar's"));
     }
@@ -181,7 +211,7 @@ mod tests {
     use serde_json::json;
 
     fn class(container: Value) -> Class {
-        classify(&container, &[])
+        classify(&container, &[], &Known::nothing(), Form::Injector)
     }
 
     #[test]
@@ -245,6 +275,8 @@ mod tests {
         let c = classify(
             &json!({"name": "app", "image": "shop/api:1"}),
             &[labels.as_object().unwrap()],
+            &Known::nothing(),
+            Form::Injector,
         );
         assert_eq!(c.runtime, Runtime::NotJava);
         assert_eq!(c.evidence, vec!["label aliyun.com/app-language=golang"]);

@@ -21,19 +21,24 @@ pub(crate) fn launch_texts(container: &Value) -> impl Iterator<Item = &str> {
     env_values.chain(words)
 }
 
-/// The `-javaagent:` paths a container's env values, command and args mention.
-fn javaagents(container: &Value) -> Vec<String> {
-    launch_texts(container)
-        .flat_map(str::split_whitespace)
-        .filter_map(|w| {
-            let at = w.find("-javaagent:")?;
-            Some(
-                w[at + "-javaagent:".len()..]
-                    .trim_matches(['"', '\''])
-                    .to_string(),
-            )
-        })
-        .collect()
+/// The agent a word of JVM flags starts, as `SkyWalking (-javaagent:/sky/skywalking-agent.jar)`:
+/// `None` for a word that is no `-javaagent`, or one of a metrics agent that lives
+/// beside Pinpoint ([`COMPATIBLE_AGENTS`]).
+pub fn identify(word: &str) -> Option<String> {
+    let at = word.find("-javaagent:")?;
+    let path = word[at + "-javaagent:".len()..].trim_matches(['"', '\'']);
+    if COMPATIBLE_AGENTS
+        .iter()
+        .any(|(name, _)| path.contains(name))
+    {
+        return None;
+    }
+    let agent = MARKERS
+        .iter()
+        .filter(|m| m.place == Place::JavaagentPath)
+        .find(|m| path.contains(m.pattern))
+        .map_or("another Java agent", |m| m.agent);
+    Some(format!("{agent} (-javaagent:{path})"))
 }
 
 /// The other agent a container already carries, with the evidence, if any: its
@@ -47,19 +52,11 @@ pub fn detect(pod_spec: &Value, container: &Value) -> Option<String> {
         .flatten()
         .filter_map(|c| c.get("name").and_then(Value::as_str))
         .collect();
-    for path in javaagents(container) {
-        if COMPATIBLE_AGENTS
-            .iter()
-            .any(|(name, _)| path.contains(name))
-        {
-            continue;
-        }
-        let agent = MARKERS
-            .iter()
-            .filter(|m| m.place == Place::JavaagentPath)
-            .find(|m| path.contains(m.pattern))
-            .map_or("another Java agent", |m| m.agent);
-        return Some(format!("{agent} (-javaagent:{path})"));
+    if let Some(agent) = launch_texts(container)
+        .flat_map(str::split_whitespace)
+        .find_map(identify)
+    {
+        return Some(agent);
     }
     for m in MARKERS.iter().filter(|m| m.place == Place::InitContainer) {
         if init_names.contains(&m.pattern) {

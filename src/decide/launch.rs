@@ -2,60 +2,153 @@
 //! a JVM of their own, from the launch profiles of [`crate::knowledge::launch`].
 
 use crate::config::Settings;
-use crate::knowledge::launch::{JVM_COMMANDS, profile_for};
+use crate::decide::image::{self, Launch};
+use crate::decide::known::Known;
+use crate::knowledge::evidence::JVM_FLAGS;
+use crate::knowledge::launch::{JVM_COMMANDS, JVM_WIDE, profile_for};
 use serde_json::Value;
 
-/// The variable the JVM options of one container go in, and why: the config's
-/// `agent.optionsEnv` when set, else the image's launch profile, else `JAVA_TOOL_OPTIONS`.
-pub fn options_env(container: &Value, settings: &Settings) -> (String, String) {
-    if settings.options_env_explicit {
-        return (
-            settings.options_env.clone(),
-            settings.field("agent.optionsEnv"),
-        );
-    }
-    let image = container
-        .get("image")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let from_env_from = |var: &str| {
-        let in_env = container
-            .get("env")
-            .and_then(Value::as_array)
-            .is_some_and(|env| {
-                env.iter()
-                    .any(|e| e.get("name").and_then(Value::as_str) == Some(var))
-            });
+/// Where one container's JVM options go, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The variable (`JAVA_TOOL_OPTIONS`, or the one the image's launch path reads).
+    pub var: String,
+    /// Why that one, for the report.
+    pub from: String,
+    /// The value the image itself gives the variable, when the pod does not set it:
+    /// kept in front of ours, never replaced.
+    pub keep: Option<String>,
+    /// Warnings for the user.
+    pub notes: Vec<String>,
+}
+
+/// Names of variables that carry JVM options in manifests and launch scripts.
+fn looks_like_options(name: &str) -> bool {
+    name.contains("JAVA")
+        || name.contains("JVM")
+        || name.ends_with("_OPTS")
+        || name.ends_with("_OPTIONS")
+}
+
+/// The first variable the container's own `env` sets to JVM flags (`-Xmx512m`,
+/// `-Dkey=value`, `-XX:…`), under a name that carries JVM options.
+fn manifest_options_var(container: &Value) -> Option<(&str, &str)> {
+    let env = container.get("env").and_then(Value::as_array)?;
+    env.iter().find_map(|e| {
+        let name = e.get("name").and_then(Value::as_str)?;
+        let value = e.get("value").and_then(Value::as_str)?;
+        let flag = value.split_whitespace().find(|w| {
+            JVM_FLAGS.iter().any(|f| w.starts_with(f)) || (w.starts_with("-D") && w.contains('='))
+        })?;
+        (looks_like_options(name) && !name.starts_with("PINPOINT_")).then_some((name, flag))
+    })
+}
+
+/// The variable the JVM options of one container go in, and why, in this order: the
+/// config's `agent.optionsEnv`; the site's rule for the image; the image's config (an
+/// exec-form `java` reads only `JAVA_TOOL_OPTIONS`, a shell command the variable it
+/// expands, a known launcher script its own); the image family's launch profile; a
+/// variable the manifest already sets to JVM flags; else `JAVA_TOOL_OPTIONS`.
+pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Options {
+    let envfrom_may_set = |var: &str| {
         let env_from = container
             .get("envFrom")
             .and_then(Value::as_array)
             .is_some_and(|l| !l.is_empty());
-        env_from && !in_env
+        env_from && !image::pod_sets(container, var)
     };
-    match profile_for(image) {
-        // The chart may set the image's own variable through envFrom (Keycloak's chart
-        // puts JAVA_OPTS_APPEND in a ConfigMap): setting it in env would replace that.
-        Some(profile) if profile.options_env.is_some_and(from_env_from) => (
-            settings.options_env.clone(),
-            format!(
-                "the default, as envFrom may set {} ({})",
-                profile.options_env.unwrap_or_default(),
-                short(profile.source)
-            ),
-        ),
-        Some(profile) => match profile.options_env {
-            Some(var) => (
+    let default = |from: String| (settings.options_env.clone(), from);
+    let launch = known
+        .config()
+        .map_or(Launch::Unknown, |config| image::launch(config, container));
+    let mut notes = Vec::new();
+    let (var, from) = if settings.options_env_explicit {
+        default(settings.field("agent.optionsEnv"))
+    } else if let Some(var) = known.rule.and_then(|r| r.options_env.as_deref()) {
+        let rule = known.rule_evidence(|path| settings.form.short_field(path));
+        (var.to_string(), rule.unwrap_or_default())
+    } else {
+        let from_image = match &launch {
+            Launch::Java => Some((
+                JVM_WIDE.to_string(),
+                "image config: it starts java directly, which reads no launch variable".to_string(),
+            )),
+            Launch::Expands(var) => Some((
+                var.clone(),
+                format!("image config: its shell command passes ${var} to java"),
+            )),
+            Launch::Script(script, var, source) => Some((
                 var.to_string(),
-                format!("launch profile {}", short(profile.source)),
-            ),
-            None => (
-                settings.options_env.clone(),
-                format!("the default ({})", short(profile.source)),
-            ),
-        },
-        None => (settings.options_env.clone(), "the default".into()),
+                format!("image config: it runs {script} ({})", short(source)),
+            )),
+            Launch::Unknown => None,
+        };
+        let image = container
+            .get("image")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        match (from_image, profile_for(image)) {
+            // The chart may set the variable through envFrom (Keycloak's chart puts
+            // JAVA_OPTS_APPEND in a ConfigMap): setting it in env would replace that.
+            (Some((var, why)), _) if var != JVM_WIDE && envfrom_may_set(&var) => {
+                default(format!("the default, as envFrom may set {var} ({why})"))
+            }
+            (Some(choice), _) => choice,
+            (None, Some(profile)) => match profile.options_env {
+                Some(var) if envfrom_may_set(var) => default(format!(
+                    "the default, as envFrom may set {var} ({})",
+                    short(profile.source)
+                )),
+                Some(var) => (
+                    var.to_string(),
+                    format!("launch profile {}", short(profile.source)),
+                ),
+                None => default(format!("the default ({})", short(profile.source))),
+            },
+            (None, None) => match manifest_options_var(container) {
+                Some((var, flag)) => (
+                    var.to_string(),
+                    format!(
+                        "env {var} already holds JVM flags ({flag}), so the launch path reads it"
+                    ),
+                ),
+                None => default("the default".into()),
+            },
+        }
+    };
+    if launch == Launch::Java
+        && let Some((ignored, _)) =
+            manifest_options_var(container).filter(|(v, _)| *v != var && !JVM_READ.contains(v))
+    {
+        notes.push(format!(
+            "env {ignored} holds JVM flags, but the image starts java directly, which never reads {ignored}: those flags do not reach the JVM (move them to {JVM_WIDE})"
+        ));
+    }
+    let mut from = from;
+    let keep = match known.config() {
+        _ if image::pod_sets(container, &var) => None,
+        Some(config) => config.env(&var).map(|value| {
+            from.push_str(&format!("; the image sets {var}, kept in front"));
+            value.to_string()
+        }),
+        None if JVM_READ.contains(&var.as_str()) => {
+            from.push_str(&format!(
+                "; no image facts: a {var} the image sets would be replaced (give the image facts to keep it)"
+            ));
+            None
+        }
+        None => None,
+    };
+    Options {
+        var,
+        from,
+        keep,
+        notes,
     }
 }
+
+/// The variables the JVM or the `java` launcher read by themselves.
+const JVM_READ: &[&str] = &[JVM_WIDE, "JDK_JAVA_OPTIONS"];
 
 /// A source citation without its parenthetical note.
 fn short(source: &str) -> &str {

@@ -10,6 +10,8 @@
 //! - [`naming`]: the application name of each target;
 //! - [`launch`]: the options variable of each target;
 //! - [`foreign`]: another agent already there;
+//! - [`image`]: what a container's image config says (runtime, launch, agents, Java);
+//! - [`known`]: the site's rule and the image facts for a container's image;
 //! - [`keys`], [`fields`]: reading a resource's keys and fields;
 //! - [`unknown`], [`notes`]: what to say about kinds outside the table and some inside it;
 //! - [`report`]: the decisions as rows.
@@ -17,7 +19,9 @@
 pub mod classify;
 pub mod fields;
 pub mod foreign;
+pub mod image;
 pub mod keys;
+pub mod known;
 pub mod launch;
 pub mod naming;
 pub mod notes;

@@ -10,8 +10,10 @@
 use crate::config::{ContainerChoice, Settings, is_dns_label, parse_containers};
 use crate::decide::classify;
 use crate::decide::fields::{annotation, keys};
+use crate::decide::known::Known;
 use crate::decide::report::{Decision, ResourceRef, Row};
-use crate::decide::{foreign, launch, naming};
+use crate::decide::{foreign, image, launch, naming};
+use crate::facts::Facts;
 use crate::knowledge::images::{Role, Runtime};
 use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::launch::JVM_WIDE;
@@ -28,6 +30,9 @@ pub struct Target {
     pub application_name: String,
     /// The variable the JVM options go in (`JAVA_TOOL_OPTIONS`, or the image's own).
     pub options_env: String,
+    /// The value the image itself gives `options_env` (the pod sets none): it stays in
+    /// front of the agent's flags.
+    pub image_value: Option<String>,
 }
 
 /// The targets of one workload, the rows of the containers left alone, and warnings.
@@ -47,6 +52,7 @@ pub fn plan(
     template: &Value,
     workload: WorkloadKind,
     settings: &Settings,
+    facts: &Facts,
 ) -> Result<Plan, String> {
     let reference = ResourceRef::of(resource);
     let keys = keys(resource, template);
@@ -59,10 +65,12 @@ pub fn plan(
         .flatten()
         .filter_map(|c| {
             let name = c.get("name").and_then(Value::as_str)?;
+            let known = Known::of(c, settings, facts);
             Some(Candidate {
                 name,
                 container: c,
-                class: classify::classify(c, &keys.labels),
+                class: classify::classify(c, &keys.labels, &known, settings.form),
+                known,
             })
         })
         .collect();
@@ -126,7 +134,11 @@ pub fn plan(
     let mut eligible: Vec<usize> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
         let why = c.class.evidence.join("; ");
-        if let Some(agent) = foreign::detect(spec, c.container) {
+        let in_image = || {
+            let config = c.known.config()?;
+            image::foreign_agent(config, c.container, foreign::identify)
+        };
+        if let Some(agent) = foreign::detect(spec, c.container).or_else(in_image) {
             plan.warnings.push(format!(
                 "container {:?} already carries {agent}; left alone (never two agents in one JVM)",
                 c.name
@@ -212,7 +224,20 @@ pub fn plan(
         }
         let (application_name, name_from) =
             naming::application_name(resource, template, workload, settings, &keys, c.name)?;
-        let (options_env, options_from) = launch::options_env(c.container, settings);
+        let options = launch::options_env(c.container, settings, &c.known);
+        let options_env = options.var.clone();
+        plan.warnings.extend(
+            options
+                .notes
+                .iter()
+                .map(|n| format!("container {:?}: {n}", c.name)),
+        );
+        if let Some(config) = c.known.config()
+            && let Some(note) = image::java_version_note(config, &settings.image)
+        {
+            plan.warnings
+                .push(format!("container {:?}: {note}", c.name));
+        }
         let safe = naming::sanitize(&application_name, settings.max_length);
         if let Some(note) = naming::name_note(&application_name, &safe, settings.max_length) {
             plan.warnings.push(note);
@@ -237,12 +262,13 @@ pub fn plan(
             evidence.insert(0, format!("chosen by {source}"));
         }
         evidence.push(format!("name from {name_from}"));
-        evidence.push(format!("options from {options_from}"));
+        evidence.push(format!("options from {}", options.from));
         plan.evidence.push(evidence.join("; "));
         plan.targets.push(Target {
             container: c.name.to_string(),
             application_name: safe.value,
             options_env,
+            image_value: options.keep,
         });
     }
     Ok(plan)

@@ -6,6 +6,7 @@
 //! - [`images`]: image families, their runtime and the part they play in a pod;
 //! - [`launch`]: the options variable each JVM image's launch script reads;
 //! - [`evidence`]: what in a manifest tells a container's runtime;
+//! - [`image_config`]: what in an image's config tells it, and how the image launches;
 //! - [`agents`]: how other agents mark a pod;
 //! - [`production`]: the keys other APMs put on production workloads;
 //! - [`sidecars`]: containers that are never the application;
@@ -14,6 +15,7 @@
 
 pub mod agents;
 pub mod evidence;
+pub mod image_config;
 pub mod images;
 pub mod kinds;
 pub mod launch;

@@ -4,8 +4,10 @@
 use crate::config::{self, Settings};
 use crate::decide::report::Row;
 use crate::decide::unknown;
+use crate::facts::Facts;
 use crate::knowledge::kinds;
 use crate::run::diag::{self, Diagnostic};
+use crate::run::facts as run_facts;
 use crate::run::transform;
 use crate::yaml::document::{self, Head};
 use crate::yaml::{self, ListStyle, lines, outline, patch, scalars};
@@ -46,15 +48,15 @@ impl Output<'_> {
 
 /// Process a whole ResourceList. `fallback` is the config to use when the list carries
 /// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
-pub fn process<'t>(input: &'t [u8], fallback: Option<&Value>) -> Output<'t> {
+pub fn process<'t>(input: &'t [u8], fallback: Option<&Value>, facts: &Facts) -> Output<'t> {
     if let Ok(text) = std::str::from_utf8(input)
         && let Some(outline) =
             crate::yaml::quick::outline(text).or_else(|| outline::read(text).ok())
-        && let Some(output) = by_item(text, &outline, fallback)
+        && let Some(output) = by_item(text, &outline, fallback, facts)
     {
         return output;
     }
-    process_whole(input, fallback)
+    process_whole(input, fallback, facts)
 }
 
 /// The usual ResourceList (a block mapping with a block `items` list): one item parsed
@@ -64,6 +66,7 @@ fn by_item<'t>(
     text: &'t str,
     outline: &outline::Outline,
     fallback: Option<&Value>,
+    given: &Facts,
 ) -> Option<Output<'t>> {
     let entry = |key: &str| outline.entries.iter().find(|e| e.key == key);
     let api_version = entry("apiVersion").filter(|e| e.inline)?;
@@ -87,6 +90,20 @@ fn by_item<'t>(
         None => None,
     };
     let (settings, mut results) = settings_of(function_config.as_ref().or(fallback));
+    // The facts first: an ImageFacts item may come after the workloads it describes.
+    let mut facts = given.clone();
+    for (index, range) in outline.items.iter().enumerate() {
+        let (api_version, kind) = &outline.heads[index];
+        if run_facts::is_facts_item(api_version.as_deref(), kind.as_deref()) {
+            let (slice, _) = outline::block_slice(text, *range, true).ok()?;
+            run_facts::add_item(
+                &mut facts,
+                index,
+                &yaml::from_str(&slice).ok()?,
+                &mut results,
+            );
+        }
+    }
     let mut out: Vec<Cow<'t, str>> = Vec::new();
     let mut copied = 0;
     let mut rows = Vec::new();
@@ -101,11 +118,18 @@ fn by_item<'t>(
             {
                 continue; // a resource that is no workload: its text is copied unparsed
             }
-            let (mut edited, splices) =
-                match item(&slice, index, range.line, settings, &mut results, &mut rows) {
-                    Some(edited) => edited,
-                    None => continue,
-                };
+            let (mut edited, splices) = match item(
+                &slice,
+                index,
+                range.line,
+                settings,
+                &facts,
+                &mut results,
+                &mut rows,
+            ) {
+                Some(edited) => edited,
+                None => continue,
+            };
             // The item's `- ` goes back where it was; nothing was written before it.
             let dash = lines::dash_of(text, range.start)? - from;
             if edited.as_bytes().get(..=dash) != slice.as_bytes().get(..=dash) {
@@ -175,6 +199,7 @@ fn item(
     index: usize,
     line: usize,
     settings: &Settings,
+    facts: &Facts,
     results: &mut Vec<Diagnostic>,
     rows: &mut Vec<Row>,
 ) -> Option<(String, Option<Vec<patch::Splice>>)> {
@@ -198,7 +223,7 @@ fn item(
         results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(&value));
         return None;
     }
-    let outcome = transform::transform(&mut value, settings);
+    let outcome = transform::transform(&mut value, settings, facts);
     results.extend(outcome.results);
     // Name the file the resource came from, where kustomize or kpt says.
     let file = Diagnostic::info("").about(&value).file.map(|f| f.path);
@@ -249,7 +274,7 @@ fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>
 }
 
 /// Any other ResourceList: read whole, written back through the same text edits.
-fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output<'static> {
+fn process_whole(input: &[u8], fallback: Option<&Value>, given: &Facts) -> Output<'static> {
     let (text, mut list) = match parse(input) {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -296,7 +321,8 @@ fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output<'static> {
             .get_mut("items")
             .and_then(Value::as_array_mut)
             .expect("checked by parse");
-        results.extend(transform_items(items, &settings, &mut rows));
+        let facts = run_facts::of_items(given, items, &mut results);
+        results.extend(transform_items(items, &settings, &facts, &mut rows));
     }
     finish(Some((text, &original)), list, results, rows)
 }
@@ -304,6 +330,7 @@ fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output<'static> {
 fn transform_items(
     items: &mut [Value],
     settings: &Settings,
+    facts: &Facts,
     rows: &mut Vec<Row>,
 ) -> Vec<Diagnostic> {
     let mut results = Vec::new();
@@ -312,7 +339,7 @@ fn transform_items(
             results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(item));
             continue;
         }
-        let outcome = transform::transform(item, settings);
+        let outcome = transform::transform(item, settings, facts);
         // Name the file the resource came from, where kustomize or kpt says.
         let file = Diagnostic::info("").about(item).file.map(|f| f.path);
         rows.extend(outcome.rows.into_iter().map(|mut row| {

@@ -4,6 +4,7 @@
 //! not change back byte for byte.
 
 use crate::config::Settings;
+use crate::facts::Facts;
 use std::io::{self, Write};
 
 mod document;
@@ -15,7 +16,8 @@ pub use document::{MAX_PARSED_DOCUMENT, Processed, process_doc};
 pub use label::Label;
 pub use run::{Summary, THREADS_ENV, Threads, run_with};
 
-/// Run a whole stream on the calling thread ([`run_with`] spreads it over threads):
+/// Run a whole stream on the calling thread, without image facts ([`run_with`] takes
+/// them, and spreads the work over threads):
 /// every document is written, in order, whatever happens to the others (a document with
 /// an error is written unchanged); results go to `diagnostics` as one line each.
 pub fn run<I, W, E>(
@@ -29,5 +31,12 @@ where
     W: Write,
     E: Write,
 {
-    run_with(docs, settings, out, diagnostics, Threads::ONE)
+    run_with(
+        docs,
+        settings,
+        &Facts::none(),
+        out,
+        diagnostics,
+        Threads::ONE,
+    )
 }

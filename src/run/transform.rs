@@ -1,5 +1,5 @@
-//! The pure core: one resource and the settings in, the edited resource, its results
-//! and its report rows out. Decides whether a workload is selected; [`crate::decide::targets`]
+//! The pure core: one resource, the settings and the image facts in, the edited
+//! resource, its results and its report rows out. Decides whether a workload is selected; [`crate::decide::targets`]
 //! picks the containers, their names and options variables; [`crate::wire::inject`] does the
 //! edit; a second run that changes nothing says `unchanged`.
 
@@ -7,6 +7,7 @@ use crate::config::{AgentId, AgentName, Form, Settings};
 use crate::decide::report::{Decision, Row};
 use crate::decide::select::not_selected;
 use crate::decide::{notes, targets, unknown};
+use crate::facts::Facts;
 use crate::knowledge::kinds::{WorkloadKind, is_list};
 use crate::run::diag::{Diagnostic, ResourceRef};
 use crate::wire::inject;
@@ -36,7 +37,7 @@ impl Outcome {
 
 /// Transform one resource in place. Resources that are not workloads (or `v1 List`s of
 /// them) are not touched; a workload with an error is left exactly as it was.
-pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
+pub fn transform(resource: &mut Value, settings: &Settings, facts: &Facts) -> Outcome {
     let api_version = resource
         .get("apiVersion")
         .and_then(Value::as_str)
@@ -49,7 +50,7 @@ pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
         let mut outcome = Outcome::default();
         if let Some(items) = resource.get_mut("items").and_then(Value::as_array_mut) {
             for (index, item) in items.iter_mut().enumerate() {
-                let mut one = transform(item, settings);
+                let mut one = transform(item, settings, facts);
                 one.replaced = one.replaced.into_iter().map(|r| r.in_item(index)).collect();
                 outcome.merge(one);
             }
@@ -57,7 +58,7 @@ pub fn transform(resource: &mut Value, settings: &Settings) -> Outcome {
         return outcome;
     }
     match WorkloadKind::lookup(api_version, kind, &settings.workloads) {
-        Some(workload) => transform_workload(resource, workload, settings),
+        Some(workload) => transform_workload(resource, workload, settings, facts),
         None => unknown_kind(resource, settings.form),
     }
 }
@@ -79,6 +80,7 @@ fn transform_workload(
     resource: &mut Value,
     workload: WorkloadKind,
     settings: &Settings,
+    facts: &Facts,
 ) -> Outcome {
     let mut outcome = Outcome::default();
     let reference = ResourceRef::of(resource);
@@ -149,11 +151,11 @@ fn transform_workload(
     let planned = if inject::is_wired(template) {
         let mut clean = template.clone();
         match inject::strip(&mut clean) {
-            Ok(_) => targets::plan(resource, &clean, workload, settings),
+            Ok(_) => targets::plan(resource, &clean, workload, settings, facts),
             Err(error) => Err(error.message),
         }
     } else {
-        targets::plan(resource, template, workload, settings)
+        targets::plan(resource, template, workload, settings, facts)
     };
     let plan = match planned {
         Ok(plan) => plan,

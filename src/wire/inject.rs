@@ -201,10 +201,22 @@ fn apply_container(
         ours.push(field_env(POD_IP_VAR, "status.podIP"));
     }
     let original_var = format!("{ORIGINAL_PREFIX}{}", target.options_env);
+    // The image's own value of a variable the pod does not set: kept in a variable of
+    // ours (Kubernetes' `$(VAR)` cannot see the image's environment), as a literal.
+    let image_value = target
+        .image_value
+        .as_deref()
+        .filter(|_| edit.existing.is_none());
     if let Some(from) = &edit.moved_value_from {
         ours.push(EnvVar {
             name: original_var.clone(),
             value_from: serde_json::from_value::<EnvVarSource>(from.clone()).ok(),
+            ..Default::default()
+        });
+    } else if let Some(value) = image_value {
+        ours.push(EnvVar {
+            name: original_var.clone(),
+            value: Some(escape_dollars(value)),
             ..Default::default()
         });
     }
@@ -229,9 +241,13 @@ fn apply_container(
     match edit.existing {
         None => {
             env.extend(ours);
+            let value = match image_value {
+                Some(_) => format!("{} {opts_ref}", reference(&original_var)),
+                None => opts_ref,
+            };
             env.push(to_value(&EnvVar {
                 name: target.options_env.clone(),
-                value: Some(opts_ref),
+                value: Some(value),
                 ..Default::default()
             }));
         }
@@ -275,4 +291,10 @@ fn field_env(name: &str, field_path: &str) -> EnvVar {
         }),
         ..Default::default()
     }
+}
+
+/// A literal for an env `value`: Kubernetes reads `$$` as `$` and expands `$(VAR)`, so
+/// every `$` is doubled and the value reaches the process as the image wrote it.
+fn escape_dollars(value: &str) -> String {
+    value.replace('$', "$$")
 }

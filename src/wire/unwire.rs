@@ -142,9 +142,11 @@ fn strip_env(container: &mut Map<String, Value>, own_options: bool) {
     let opts_ref = reference(OPTS_VAR);
     let mut moved_back: Option<usize> = None;
     if let Some(at) = env.iter().position(|e| name_of(e) == Some(OPTS_VAR)) {
+        // Our variable right before: a moved `valueFrom` (given back), or the image's
+        // own value we kept in front (a literal `value`; the options entry is ours).
         let original = at.checked_sub(1).and_then(|i| {
             let name = name_of(&env[i]).filter(|n| n.starts_with(ORIGINAL_PREFIX))?;
-            Some((i, reference(name), env[i].get("valueFrom")?.clone()))
+            Some((i, reference(name), env[i].get("valueFrom").cloned()))
         });
         // Appended by us, unless the marker says it was the user's own empty entry.
         let appended = !own_options;
@@ -155,9 +157,13 @@ fn strip_env(container: &mut Map<String, Value>, own_options: bool) {
                 .unwrap_or_default()
                 .to_string();
             match original {
-                Some((i, var, from)) if value == format!("{var} {opts_ref}") => {
+                Some((i, var, Some(from))) if value == format!("{var} {opts_ref}") => {
                     entry.remove("value");
                     entry.insert("valueFrom".into(), from);
+                    moved_back = Some(i);
+                }
+                Some((i, var, None)) if value == format!("{var} {opts_ref}") && appended => {
+                    env.remove(at + 1);
                     moved_back = Some(i);
                 }
                 _ if value == opts_ref && appended => {

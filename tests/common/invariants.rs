@@ -12,6 +12,7 @@
 
 use super::uninject::{normalize, uninject};
 use pinpoint_inject::config::{self, Settings};
+use pinpoint_inject::facts::Facts;
 use pinpoint_inject::run::stream::{self, Splitter};
 use pinpoint_inject::yaml;
 use serde_json::Value;
@@ -94,6 +95,7 @@ fn transform_stream_with(input: &[u8], settings: &Settings, threads: stream::Thr
     let summary = stream::run_with(
         Splitter::new(input),
         settings,
+        &Facts::none(),
         &mut output,
         &mut diagnostics,
         threads,
@@ -261,13 +263,50 @@ fn grew_into(short: &str, long: &str) -> bool {
     short.chars().all(|c| rest.any(|d| d == c))
 }
 
+/// The names of the env variables a wired output references our flags from (the
+/// options variables the run chose: the config's, or the image's launch variable).
+fn options_vars(after: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for doc in split(after.as_bytes()) {
+        let Ok(value) = yaml::from_str::<Value>(&String::from_utf8_lossy(&doc)) else {
+            continue;
+        };
+        collect_options_vars(&value, &mut names);
+    }
+    names
+}
+
+fn collect_options_vars(value: &Value, names: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            let ours = map
+                .get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.contains("$(PINPOINT_AGENT_OPTS)"));
+            if let (true, Some(name)) = (ours, map.get("name").and_then(Value::as_str)) {
+                names.push(name.to_string());
+            }
+            map.values().for_each(|v| collect_options_vars(v, names));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_options_vars(v, names)),
+        _ => {}
+    }
+}
+
 /// `diff before after` deletes or rewrites no input line, except the options
 /// variable's own value line and a line whose flow collection got entries inserted.
 pub fn check_lines(before: &str, after: &str, settings: &Settings) {
-    for line in dropped_lines(before, after) {
+    let dropped = dropped_lines(before, after);
+    if dropped.is_empty() {
+        return;
+    }
+    let mut vars = options_vars(after);
+    vars.push(settings.options_env.clone());
+    for line in dropped {
         let trimmed = line.trim_start().trim_start_matches("- ");
         // The options variable's value, on its own line or inside a flow entry.
-        let value_line = trimmed.starts_with("value:") || line.contains(&settings.options_env);
+        let value_line =
+            trimmed.starts_with("value:") || vars.iter().any(|v| line.contains(v.as_str()));
         let grown = after
             .lines()
             .any(|out| out.len() > line.len() && grew_into(line, out));

@@ -219,7 +219,17 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
             continue;
         };
         env.retain_mut(|e| {
-            if e.get("name").and_then(Value::as_str) != Some(settings.options_env.as_str()) {
+            // The options variable: the config's, or one the image's launch path reads
+            // (the docs' rule: a name that carries JVM options). Applied to the input and
+            // to the un-injected output alike.
+            let name = e.get("name").and_then(Value::as_str).unwrap_or_default();
+            let options_like = name.contains("JAVA")
+                || name.contains("JVM")
+                || name.ends_with("_OPTS")
+                || name.ends_with("_OPTIONS");
+            if name != settings.options_env.as_str()
+                && !(options_like && !name.starts_with("PINPOINT_"))
+            {
                 return true;
             }
             if let Some(value) = e.get("value").and_then(Value::as_str) {

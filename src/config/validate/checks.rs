@@ -3,6 +3,7 @@
 
 use crate::config::error::{ConfigError, bad};
 use crate::knowledge::pinpoint;
+use crate::oci::Reference;
 use std::net::IpAddr;
 
 pub(super) fn host(field: &str, host: &str) -> Result<(), ConfigError> {
@@ -18,27 +19,24 @@ pub(super) fn host(field: &str, host: &str) -> Result<(), ConfigError> {
     )))
 }
 
-/// An image reference; a warning when it is not pinned (no tag, or `:latest`).
+/// An image reference, as Kubernetes and containerd read one
+/// ([`crate::oci::Reference`]); a warning when it is not pinned (no tag, or `:latest`).
 pub(super) fn image(
     field: &str,
     image: &str,
     warnings: &mut Vec<String>,
 ) -> Result<(), ConfigError> {
-    if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad(format!("{field}: {image:?} is not an image reference")));
-    }
-    if image.contains('@') {
+    let reference = Reference::parse(image).map_err(|e| bad(format!("{field}: {e}")))?;
+    if reference.digest.is_some() {
         return Ok(()); // pinned by digest
     }
-    let last = image.rsplit('/').next().unwrap_or(image);
-    match last.split_once(':') {
+    match reference.tag.as_deref() {
         None => warnings.push(format!(
             "{field} {image} has no tag: it means :latest, which changes under you; pin a version or a digest"
         )),
-        Some((_, "latest")) => warnings.push(format!(
+        Some("latest") => warnings.push(format!(
             "{field} {image} uses :latest, which changes under you; pin a version or a digest"
         )),
-        Some((_, "")) => return Err(bad(format!("{field}: {image:?} has an empty tag"))),
         Some(_) => {}
     }
     Ok(())
@@ -137,6 +135,35 @@ mod tests {
             ("1 Gi", false),
         ] {
             assert_eq!(is_quantity(q), ok, "{q}");
+        }
+    }
+
+    #[test]
+    fn agent_images_are_references_kubernetes_accepts() {
+        let pinned = format!(
+            "registry.example.com:5000/apm/agent@sha256:{}",
+            "a".repeat(64)
+        );
+        for (image, ok, warned) in [
+            ("pinpointdocker/pinpoint-agent:3.0.1", true, false),
+            (pinned.as_str(), true, false),
+            ("pinpointdocker/pinpoint-agent", true, true),
+            ("pinpointdocker/pinpoint-agent:latest", true, true),
+            ("x:1;rm", false, false),
+            ("$(EVIL):1", false, false),
+            ("`id`:1", false, false),
+            ("Agent:1", false, false),
+            ("agent:", false, false),
+            ("agent:1 --x", false, false),
+            ("", false, false),
+        ] {
+            let mut warnings = Vec::new();
+            let result = super::image("spec.agent.image", image, &mut warnings);
+            assert_eq!(result.is_ok(), ok, "{image}: {result:?}");
+            if let Err(e) = result {
+                assert!(e.to_string().contains("spec.agent.image"), "{e}");
+            }
+            assert_eq!(!warnings.is_empty(), warned, "{image}: {warnings:?}");
         }
     }
 }

@@ -11,6 +11,7 @@ use super::error::{ConfigError, bad};
 use super::form::Form;
 use super::settings::{AgentId, AgentName, ContainerChoice, Loaded, Selector, Settings};
 use super::spec::{Collector, Naming, Select, Spec};
+use crate::config::images;
 use crate::config::template::{MIN_MAX_LENGTH, Template};
 use crate::config::workloads::{self, WorkloadSpec};
 use crate::knowledge::images::{Role, Runtime};
@@ -22,6 +23,8 @@ pub(super) fn validate(spec: Spec, form: Form) -> Result<Loaded, ConfigError> {
     let agent = agent::validate(spec.agent, form, &mut warnings)?;
     let names = naming(spec.naming, form, &mut warnings)?;
     let workloads = workloads(&spec.workloads, form)?;
+    let image_rules = images::validate(&spec.images, checks::is_env_name)
+        .map_err(|message| bad(in_form(&message, form)))?;
     let select = select(spec.select, &workloads, form)?;
     let containers = parse_containers(&spec.containers)
         .map_err(|e| bad(format!("{}: {e}", form.field("containers"))))?;
@@ -51,6 +54,7 @@ pub(super) fn validate(spec: Spec, form: Form) -> Result<Loaded, ConfigError> {
         select,
         containers,
         workloads,
+        image_rules,
     };
     Ok(Loaded { settings, warnings })
 }
@@ -158,11 +162,18 @@ fn workloads(specs: &[WorkloadSpec], form: Form) -> Result<Vec<WorkloadKind>, Co
     workloads::validate(specs).map_err(|message| bad(in_form(&message, form)))
 }
 
-/// Rename the `spec.workloads[i].field` paths of a message for `form`.
+/// Rename the `spec.workloads[i].field` and `spec.images[i].field` paths of a message
+/// for `form`.
 fn in_form(message: &str, form: Form) -> String {
     let mut out = String::new();
     let mut rest = message;
-    while let Some(at) = rest.find("spec.workloads") {
+    let next = |rest: &str| {
+        ["spec.workloads", "spec.images"]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min()
+    };
+    while let Some(at) = next(rest) {
         out.push_str(&rest[..at]);
         let tail = &rest[at + "spec.".len()..];
         let end = tail

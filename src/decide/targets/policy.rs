@@ -5,6 +5,7 @@
 use crate::config::Settings;
 use crate::decide::classify::Class;
 use crate::decide::fields::str_at;
+use crate::decide::known::Known;
 use crate::knowledge::images::{self, Role, Runtime};
 use crate::knowledge::kinds::WorkloadKind;
 use serde_json::Value;
@@ -14,6 +15,8 @@ pub(super) struct Candidate<'a> {
     pub name: &'a str,
     pub container: &'a Value,
     pub class: Class,
+    /// The site's rule and the facts for its image.
+    pub known: Known<'a>,
 }
 
 /// Names that mark a container as the workload's main one: the workload's name, its
@@ -57,7 +60,11 @@ pub(super) fn skip_reason(
         .get("image")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let image_role = images::family(image).map(|f| f.role);
+    // The site's rule, when it gives a category, speaks instead of the image table.
+    let image_role = match c.known.rule.and_then(|r| r.category) {
+        Some(_) => None,
+        None => images::family(image).map(|f| f.role),
+    };
     let main = main_names.contains(&c.name);
     match image_role {
         // The main container of its own chart (fluent-bit's) is judged by its runtime.

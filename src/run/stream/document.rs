@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use crate::decide::report::Row;
 use crate::decide::unknown;
+use crate::facts::Facts;
 use crate::knowledge::kinds::{self, WorkloadKind};
 use crate::run::diag::Diagnostic;
 use crate::run::transform;
@@ -31,7 +32,7 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
 pub const MAX_PARSED_DOCUMENT: usize = 16 << 20;
 
 /// Transform one document of a stream.
-pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
+pub fn process_doc(doc: &RawDoc, settings: &Settings, facts: &Facts) -> Processed {
     let unchanged = |results| Processed {
         replacement: None,
         results,
@@ -87,7 +88,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
     if let Some(problem) = Head::of(&value).problem() {
         return unchanged(vec![Diagnostic::error(problem)]);
     }
-    let mut outcome = transform::transform(&mut value, settings);
+    let mut outcome = transform::transform(&mut value, settings, facts);
     if !outcome.changed {
         return Processed {
             rows: outcome.rows,

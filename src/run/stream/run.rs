@@ -7,6 +7,7 @@ use super::document::{Processed, process_doc};
 use super::label::Label;
 use crate::config::Settings;
 use crate::decide::report::Row;
+use crate::facts::Facts;
 use crate::run::diag::Severity;
 use crate::yaml::split::RawDoc;
 use std::collections::BTreeMap;
@@ -123,6 +124,7 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
 pub fn run_with<I, W, E>(
     docs: I,
     settings: &Settings,
+    facts: &Facts,
     out: &mut W,
     diagnostics: &mut E,
     threads: Threads,
@@ -144,11 +146,11 @@ where
         let Some(doc) = docs.next() else { break };
         let doc = doc?;
         read += doc.bytes.len();
-        let processed = process_doc(&doc, settings);
+        let processed = process_doc(&doc, settings, facts);
         writer.write(&doc, processed)?;
     }
     if threads.workers >= 2 {
-        let process = |doc: &RawDoc| process_doc(doc, settings);
+        let process = |doc: &RawDoc| process_doc(doc, settings, facts);
         in_workers(docs, &process, &mut writer, threads.workers)?;
     }
     writer.out.flush()?;
@@ -279,6 +281,7 @@ mod tests {
         let summary = run_with(
             Splitter::new(input.as_bytes()),
             &settings(),
+            &Facts::none(),
             &mut out,
             &mut log,
             threads,
@@ -328,7 +331,14 @@ mod tests {
             let mut input = docs(n);
             input.insert(at, Err(io::Error::other("read failed")));
             let (mut out, mut log) = (Vec::new(), Vec::new());
-            let got = run_with(input, &settings, &mut out, &mut log, threads);
+            let got = run_with(
+                input,
+                &settings,
+                &Facts::none(),
+                &mut out,
+                &mut log,
+                threads,
+            );
             (
                 got.map(|s| s.documents).map_err(|e| e.to_string()),
                 out,

@@ -1,0 +1,38 @@
+//! Image facts as an input of a run: the `ImageFacts` items of a ResourceList (a file of
+//! the kustomization or kpt package, passed through unchanged) added to those of
+//! `--image-facts`, checked into one [`Facts`]. A broken facts resource is an error
+//! result; the run goes on without its entries.
+
+use crate::facts::{Document, Facts, is_facts};
+use crate::run::diag::Diagnostic;
+use serde_json::Value;
+
+/// True for an item whose head names the facts kind.
+pub fn is_facts_item(api_version: Option<&str>, kind: Option<&str>) -> bool {
+    matches!((api_version, kind), (Some(a), Some(k)) if is_facts(a, k))
+}
+
+/// Add one facts resource (`item`, at `index` of the list) to `facts`; a problem is an
+/// error result about that item.
+pub fn add_item(facts: &mut Facts, index: usize, item: &Value, results: &mut Vec<Diagnostic>) {
+    let loaded = Document::from_value(item).and_then(|doc| {
+        let mut more = Facts::from_document(&doc)?;
+        std::mem::swap(facts, &mut more);
+        facts.extend(more).map(|()| ())
+    });
+    if let Err(e) = loaded {
+        results.push(Diagnostic::error(format!("items[{index}]: {e}")).about(item));
+    }
+}
+
+/// The facts of every `ImageFacts` item of a parsed list, after `given`.
+pub fn of_items(given: &Facts, items: &[Value], results: &mut Vec<Diagnostic>) -> Facts {
+    let mut facts = given.clone();
+    for (index, item) in items.iter().enumerate() {
+        let text = |key: &str| item.get(key).and_then(Value::as_str);
+        if is_facts_item(text("apiVersion"), text("kind")) {
+            add_item(&mut facts, index, item, results);
+        }
+    }
+    facts
+}
