@@ -61,11 +61,13 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             Some(path) => Some(read_config(&path)?),
             None => None,
         };
-        let output = krm::process(&input, fallback.as_ref(), &facts);
         if let Some(json) = report_json {
+            let output = krm::process(&input, fallback.as_ref(), &facts, &mut io::sink())?;
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
         }
+        let output = krm::process(&input, fallback.as_ref(), &facts, &mut out)?;
+        out.flush()?;
         for result in output.results.iter().filter(|r| {
             r.severity != Severity::Info
                 || pinpoint_inject::decide::unknown::is_unknown_kind_note(&r.message)
@@ -82,8 +84,6 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             "pinpoint-inject: {}",
             report::summary(&output.rows, errors)
         )?;
-        output.write_to(&mut out)?;
-        out.flush()?;
         return Ok(exit(output.failed));
     }
 

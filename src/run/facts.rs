@@ -15,11 +15,9 @@ pub fn is_facts_item(api_version: Option<&str>, kind: Option<&str>) -> bool {
 /// Add one facts resource (`item`, at `index` of the list) to `facts`; a problem is an
 /// error result about that item.
 pub fn add_item(facts: &mut Facts, index: usize, item: &Value, results: &mut Vec<Diagnostic>) {
-    let loaded = Document::from_value(item).and_then(|doc| {
-        let mut more = Facts::from_document(&doc)?;
-        std::mem::swap(facts, &mut more);
-        facts.extend(more).map(|()| ())
-    });
+    let loaded = Document::from_value(item)
+        .and_then(|doc| Facts::from_document(&doc))
+        .and_then(|more| facts.extend(more));
     if let Err(e) = loaded {
         results.push(Diagnostic::error(format!("items[{index}]: {e}")).about(item));
     }

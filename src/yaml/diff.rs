@@ -8,6 +8,7 @@
 use crate::yaml::spans::{Kind, Node};
 use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::ScalarStyle;
+use std::collections::HashMap;
 
 mod align;
 use align::{align, same};
@@ -113,11 +114,33 @@ pub(crate) fn diff_node<'a>(
     }
 }
 
-fn entry_index(node: &Node<'_>, key: &str) -> Result<usize, Unlocated> {
-    node.entries()
-        .iter()
-        .position(|e| e.key == key)
-        .ok_or_else(|| Unlocated(format!("line {}: key {key:?} not found", node.line)))
+/// Where each key of a mapping's text is: a scan for a few keys, an index for many (a
+/// scan for each of many keys would be quadratic).
+struct Keys<'n, 'a> {
+    node: &'n Node<'a>,
+    index: Option<HashMap<&'n str, usize>>,
+}
+
+impl<'n, 'a> Keys<'n, 'a> {
+    fn of(node: &'n Node<'a>) -> Self {
+        let entries = node.entries();
+        let index = (entries.len() > 16).then(|| {
+            let mut index = HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                index.entry(e.key.as_ref()).or_insert(i);
+            }
+            index
+        });
+        Keys { node, index }
+    }
+
+    fn get(&self, key: &str) -> Result<usize, Unlocated> {
+        let found = match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.node.entries().iter().position(|e| e.key == key),
+        };
+        found.ok_or_else(|| Unlocated(format!("line {}: key {key:?} not found", self.node.line)))
+    }
 }
 
 fn diff_map<'a>(
@@ -132,17 +155,18 @@ fn diff_map<'a>(
             node.line
         )));
     }
+    let keys = Keys::of(node);
     for key in old.keys().filter(|k| !new.contains_key(*k)) {
         edits.push(Edit::RemoveEntry {
             map: node,
-            entry: entry_index(node, key)?,
+            entry: keys.get(key)?,
         });
     }
     let mut after = None;
     for (key, value) in new {
         match old.get(key) {
             Some(before) => {
-                let entry = entry_index(node, key)?;
+                let entry = keys.get(key)?;
                 let child = &node.entries()[entry].value;
                 if !diff_node(before, value, child, edits)? {
                     edits.push(Edit::ReplaceValue {
@@ -177,15 +201,30 @@ fn diff_seq<'a>(
         )));
     }
     let pairs = align(old, new);
-    let kept: Vec<usize> = pairs.iter().flatten().copied().collect();
-    if kept.windows(2).any(|w| w[0] > w[1]) {
-        return Err(Unlocated(format!(
-            "line {}: the sequence was reordered",
-            node.line
-        )));
+    let mut kept = vec![false; old.len()];
+    let mut last = None;
+    for &i in pairs.iter().flatten() {
+        if last.is_some_and(|l| l > i) {
+            return Err(Unlocated(format!(
+                "line {}: the sequence was reordered",
+                node.line
+            )));
+        }
+        kept[i] = true;
+        last = Some(i);
     }
-    for index in (0..old.len()).filter(|i| !kept.contains(i)) {
+    for index in (0..old.len()).filter(|&i| !kept[i]) {
         edits.push(Edit::RemoveItem { seq: node, index });
+    }
+    // For each new element, the old element the next kept one continues (where an
+    // inserted one goes).
+    let mut next_kept = vec![None; new.len()];
+    let mut after = None;
+    for j in (0..new.len()).rev() {
+        next_kept[j] = after;
+        if pairs[j].is_some() {
+            after = pairs[j];
+        }
     }
     for (j, value) in new.iter().enumerate() {
         match pairs[j] {
@@ -200,7 +239,7 @@ fn diff_seq<'a>(
             }
             None => edits.push(Edit::InsertItem {
                 seq: node,
-                before: pairs[j + 1..].iter().flatten().next().copied(),
+                before: next_kept[j],
                 value: value.clone(),
             }),
         }

@@ -134,6 +134,8 @@ struct Scanner<'t> {
     heads: Vec<Option<(Option<String>, Option<String>)>>,
     /// Key lists of closed mappings, for the next ones to reuse.
     spare: Vec<Vec<Cow<'t, str>>>,
+    /// The last column computed: its line's start, its offset and the column.
+    last_col: std::cell::Cell<(usize, usize, usize)>,
 }
 
 /// Bytes that never appear in the subset: tabs, carriage returns, other controls.

@@ -223,13 +223,12 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
             // (the docs' rule: a name that carries JVM options). Applied to the input and
             // to the un-injected output alike.
             let name = e.get("name").and_then(Value::as_str).unwrap_or_default();
-            let options_like = name.contains("JAVA")
-                || name.contains("JVM")
-                || name.ends_with("_OPTS")
-                || name.ends_with("_OPTIONS");
-            if name != settings.options_env.as_str()
-                && !(options_like && !name.starts_with("PINPOINT_"))
-            {
+            let options_like = !name.starts_with("PINPOINT_")
+                && (name.contains("JAVA")
+                    || name.contains("JVM")
+                    || name.ends_with("_OPTS")
+                    || name.ends_with("_OPTIONS"));
+            if name != settings.options_env.as_str() && !options_like {
                 return true;
             }
             if let Some(value) = e.get("value").and_then(Value::as_str) {

@@ -1,8 +1,28 @@
 //! Which element of an old sequence each element of the new one continues: equal
 //! elements kept in order, then a renamed element, then the same `name` (Kubernetes'
 //! merge key), then what is left between two kept ones.
+//!
+//! Linear in the lists' length (and in their size, for hashing), apart from a sort of the
+//! unique elements: a short list (or what is left of a long one between its common
+//! prefix and suffix) takes the exact longest common subsequence, bounded to
+//! [`EXACT_CELLS`] table cells; a long one is anchored on the elements that occur once in
+//! each list (patience diff), and the gaps between anchors take the exact table when it
+//! is small, else equal elements in order.
 
 use serde_json::Value;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::Range;
+
+mod hash;
+use hash::{hash_value, hash_without_name};
+
+/// The largest exact table (old × new elements) computed; beyond it, anchors.
+const EXACT_CELLS: usize = 1 << 16;
+
+/// How many candidates with the right hash are tried for one element before giving up
+/// (only hash collisions and repeated names get that far).
+const CANDIDATES: usize = 8;
 
 fn name_of(value: &Value) -> Option<&str> {
     value.get("name").and_then(Value::as_str)
@@ -10,7 +30,102 @@ fn name_of(value: &Value) -> Option<&str> {
 
 /// For each new element, the old element it continues (equal, or the same `name`).
 pub(super) fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
-    // Longest common subsequence of equal elements (lists in a pod spec are short).
+    align_with(old, new, EXACT_CELLS)
+}
+
+/// [`align`], with the exact table bounded to `cells` (tests take the long way with few).
+fn align_with(old: &[Value], new: &[Value], cells: usize) -> Vec<Option<usize>> {
+    let (m, n) = (old.len(), new.len());
+    let mut pairs = vec![None; n];
+    let mut taken = vec![false; m];
+    equal_in_order(old, new, cells, &mut pairs, &mut taken);
+    // Then an element renamed and otherwise equal (an options variable's ConfigMap
+    // source moved to a variable of its own keeps its lines, only its name changes),
+    // then the rest by name (the same container, variable or volume, edited); each where
+    // that keeps the order: between the paired neighbours before and after it.
+    pair_where(old, new, &mut pairs, &mut taken, hash_without_name, renamed);
+    pair_where(
+        old,
+        new,
+        &mut pairs,
+        &mut taken,
+        |v| name_of(v).map(hash_str),
+        |o, n| name_of(n).is_some() && name_of(o) == name_of(n),
+    );
+    // Between two kept elements, as many old as new ones left: the same ones, edited
+    // (a ResourceList's items, which have no `name`).
+    for (news, olds) in unpaired_runs(&pairs, m) {
+        let olds: Vec<usize> = olds.filter(|&i| !taken[i]).collect();
+        if olds.len() == news.len() {
+            for (k, i) in news.zip(olds) {
+                pair(&mut pairs, &mut taken, k, i);
+            }
+        }
+    }
+    pairs
+}
+
+/// Pair equal elements, in order: a longest common subsequence where the lists are short.
+fn equal_in_order(
+    old: &[Value],
+    new: &[Value],
+    cells: usize,
+    pairs: &mut [Option<usize>],
+    taken: &mut [bool],
+) {
+    let (m, n) = (old.len(), new.len());
+    if m.saturating_mul(n) <= cells {
+        exact(old, new, (0..m, 0..n), pairs, taken);
+        return;
+    }
+    // The common prefix and suffix are kept (the exact table pairs a prefix the same way).
+    let mut start = 0;
+    while start < m.min(n) && same(&old[start], &new[start]) {
+        pair(pairs, taken, start, start);
+        start += 1;
+    }
+    let mut end = 0;
+    while end < (m - start).min(n - start) && same(&old[m - 1 - end], &new[n - 1 - end]) {
+        pair(pairs, taken, n - 1 - end, m - 1 - end);
+        end += 1;
+    }
+    let (old_mid, new_mid) = (start..m - end, start..n - end);
+    if old_mid.len().saturating_mul(new_mid.len()) <= cells {
+        exact(old, new, (old_mid, new_mid), pairs, taken);
+        return;
+    }
+    let old_hash: Vec<u64> = old[old_mid.clone()].iter().map(hash_value).collect();
+    let new_hash: Vec<u64> = new[new_mid.clone()].iter().map(hash_value).collect();
+    let anchors = unique_anchors(old, new, &old_hash, &new_hash, old_mid.start, new_mid.start);
+    // The gaps between anchors (and before the first and after the last).
+    let (mut i0, mut j0) = (old_mid.start, new_mid.start);
+    let ends = anchors.iter().copied().chain([(old_mid.end, new_mid.end)]);
+    for (i1, j1) in ends {
+        let hashes = (&old_hash[..], &new_hash[..], old_mid.start, new_mid.start);
+        gap(old, new, (i0..i1, j0..j1), hashes, cells, pairs, taken);
+        if i1 < old_mid.end {
+            pair(pairs, taken, j1, i1);
+        }
+        (i0, j0) = (i1 + 1, j1 + 1);
+    }
+}
+
+fn pair(pairs: &mut [Option<usize>], taken: &mut [bool], j: usize, i: usize) {
+    pairs[j] = Some(i);
+    taken[i] = true;
+}
+
+/// The exact longest common subsequence of `old[olds]` and `new[news]`, as a table walk
+/// that keeps the first equal pair.
+fn exact(
+    old: &[Value],
+    new: &[Value],
+    (olds, news): (Range<usize>, Range<usize>),
+    pairs: &mut [Option<usize>],
+    taken: &mut [bool],
+) {
+    let (old_at, new_at) = (olds.start, news.start);
+    let (old, new) = (&old[olds], &new[news]);
     let (m, n) = (old.len(), new.len());
     let mut table = vec![0u32; (m + 1) * (n + 1)];
     let at = |i: usize, j: usize| i * (n + 1) + j;
@@ -23,13 +138,10 @@ pub(super) fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
             };
         }
     }
-    let mut pairs = vec![None; n];
-    let mut taken = vec![false; m];
     let (mut i, mut j) = (0, 0);
     while i < m && j < n {
         if same(&old[i], &new[j]) {
-            pairs[j] = Some(i);
-            taken[i] = true;
+            pair(pairs, taken, new_at + j, old_at + i);
             i += 1;
             j += 1;
         } else if table[at(i + 1, j)] >= table[at(i, j + 1)] {
@@ -38,70 +150,180 @@ pub(super) fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
             j += 1;
         }
     }
-    // Then an element renamed and otherwise equal (an options variable's ConfigMap
-    // source moved to a variable of its own keeps its lines, only its name changes),
-    // then the rest by name (the same container, variable or volume, edited); each where
-    // that keeps the order: between the paired neighbours before and after it.
-    pair_where(old, new, &mut pairs, &mut taken, renamed);
-    pair_where(old, new, &mut pairs, &mut taken, |o, n| {
-        name_of(n).is_some() && name_of(o) == name_of(n)
-    });
-    // Between two kept elements, as many old as new ones left: the same ones, edited
-    // (a ResourceList's items, which have no `name`).
-    let mut j = 0;
-    while j < n {
-        if pairs[j].is_some() {
-            j += 1;
-            continue;
-        }
-        let gap_end = (j..n).find(|&k| pairs[k].is_some()).unwrap_or(n);
-        let low = pairs[..j].iter().flatten().last().map_or(0, |i| i + 1);
-        let high = pairs[gap_end..]
-            .iter()
-            .flatten()
-            .next()
-            .copied()
-            .unwrap_or(m);
-        let olds: Vec<usize> = (low..high).filter(|&i| !taken[i]).collect();
-        if olds.len() == gap_end - j {
-            for (k, i) in (j..gap_end).zip(olds) {
-                pairs[k] = Some(i);
-                taken[i] = true;
-            }
-        }
-        j = gap_end;
+}
+
+/// The elements that occur once in each list (by hash, then checked equal), the longest
+/// run of them in the same order in both (patience sorting): `(old, new)` positions.
+fn unique_anchors(
+    old: &[Value],
+    new: &[Value],
+    old_hash: &[u64],
+    new_hash: &[u64],
+    old_at: usize,
+    new_at: usize,
+) -> Vec<(usize, usize)> {
+    // hash → (count in old, count in new, last old position)
+    let mut seen: HashMap<u64, (u32, u32, usize)> = HashMap::with_capacity(old_hash.len());
+    for (i, h) in old_hash.iter().enumerate() {
+        let e = seen.entry(*h).or_insert((0, 0, 0));
+        e.0 = e.0.saturating_add(1);
+        e.2 = old_at + i;
     }
-    pairs
+    for h in new_hash {
+        if let Some(e) = seen.get_mut(h) {
+            e.1 = e.1.saturating_add(1);
+        }
+    }
+    let candidates: Vec<(usize, usize)> = new_hash
+        .iter()
+        .enumerate()
+        .filter_map(|(j, h)| {
+            let &(in_old, in_new, i) = seen.get(h)?;
+            (in_old == 1 && in_new == 1 && same(&old[i], &new[new_at + j]))
+                .then_some((i, new_at + j))
+        })
+        .collect();
+    longest_increasing(&candidates)
+}
+
+/// The longest subsequence of `pairs` (in new order) whose old positions increase.
+fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    // tails[k]: the index in `pairs` of the smallest old position ending a run of k + 1.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut previous = vec![usize::MAX; pairs.len()];
+    for (k, &(i, _)) in pairs.iter().enumerate() {
+        let at = tails.partition_point(|&t| pairs[t].0 < i);
+        if at > 0 {
+            previous[k] = tails[at - 1];
+        }
+        if at == tails.len() {
+            tails.push(k);
+        } else {
+            tails[at] = k;
+        }
+    }
+    let mut run = Vec::with_capacity(tails.len());
+    let mut k = tails.last().copied().unwrap_or(usize::MAX);
+    while k != usize::MAX {
+        run.push(pairs[k]);
+        k = previous[k];
+    }
+    run.reverse();
+    run
+}
+
+/// Equal elements between two anchors: the exact table when it is small, else each new
+/// element with the next equal old one.
+fn gap(
+    old: &[Value],
+    new: &[Value],
+    (olds, news): (Range<usize>, Range<usize>),
+    (old_hash, new_hash, old_at, new_at): (&[u64], &[u64], usize, usize),
+    cells: usize,
+    pairs: &mut [Option<usize>],
+    taken: &mut [bool],
+) {
+    if olds.is_empty() || news.is_empty() {
+        return;
+    }
+    if olds.len().saturating_mul(news.len()) <= cells {
+        exact(old, new, (olds, news), pairs, taken);
+        return;
+    }
+    let mut by_hash: HashMap<u64, (Vec<usize>, usize)> = HashMap::new();
+    for i in olds.clone() {
+        by_hash.entry(old_hash[i - old_at]).or_default().0.push(i);
+    }
+    let mut low = olds.start;
+    for j in news {
+        let Some((positions, next)) = by_hash.get_mut(&new_hash[j - new_at]) else {
+            continue;
+        };
+        while positions.get(*next).is_some_and(|&i| i < low) {
+            *next += 1;
+        }
+        let found = positions[*next..]
+            .iter()
+            .take(CANDIDATES)
+            .position(|&i| same(&old[i], &new[j]));
+        if let Some(k) = found {
+            let i = positions[*next + k];
+            pair(pairs, taken, j, i);
+            low = i + 1;
+            *next += k + 1;
+        }
+    }
 }
 
 /// Pair each new element still unpaired with the first unpaired old one that `fits`,
-/// between the paired neighbours before and after it.
+/// between the paired neighbours before and after it. `key` sorts the candidates: only
+/// elements with the same key can fit (`None`: none can).
 fn pair_where(
     old: &[Value],
     new: &[Value],
     pairs: &mut [Option<usize>],
     taken: &mut [bool],
+    key: impl Fn(&Value) -> Option<u64>,
     fits: impl Fn(&Value, &Value) -> bool,
 ) {
-    let mut low: Option<usize> = None;
-    for j in 0..new.len() {
-        if let Some(i) = pairs[j] {
-            low = Some(i);
+    let mut by_key: HashMap<u64, (Vec<usize>, usize)> = HashMap::new();
+    for (news, olds) in unpaired_runs(pairs, old.len()) {
+        by_key.clear();
+        let mut low = olds.start;
+        for i in olds.filter(|&i| !taken[i]) {
+            if let Some(k) = key(&old[i]) {
+                by_key.entry(k).or_default().0.push(i);
+            }
+        }
+        if by_key.is_empty() {
             continue;
         }
-        let high = pairs[j + 1..]
-            .iter()
-            .flatten()
-            .next()
-            .copied()
-            .unwrap_or(old.len());
-        let from = low.map_or(0, |l| l + 1);
-        if let Some(i) = (from..high).find(|&i| !taken[i] && fits(&old[i], &new[j])) {
-            pairs[j] = Some(i);
-            taken[i] = true;
-            low = Some(i);
+        for k in news {
+            let Some((positions, next)) = key(&new[k]).and_then(|h| by_key.get_mut(&h)) else {
+                continue;
+            };
+            while positions.get(*next).is_some_and(|&i| i < low || taken[i]) {
+                *next += 1;
+            }
+            let found = positions[*next..]
+                .iter()
+                .take(CANDIDATES)
+                .position(|&i| !taken[i] && fits(&old[i], &new[k]));
+            if let Some(c) = found {
+                let i = positions[*next + c];
+                pair(pairs, taken, k, i);
+                low = i + 1;
+            }
         }
     }
+}
+
+/// The runs of unpaired new elements, each with the old elements between the paired
+/// neighbours around it (pairs are in order, so those old ones are unpaired too).
+fn unpaired_runs(pairs: &[Option<usize>], m: usize) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut runs = Vec::new();
+    let mut low = 0;
+    let mut j = 0;
+    while j < pairs.len() {
+        if let Some(i) = pairs[j] {
+            low = i + 1;
+            j += 1;
+            continue;
+        }
+        let end = (j..pairs.len())
+            .find(|&k| pairs[k].is_some())
+            .unwrap_or(pairs.len());
+        let high = pairs.get(end).copied().flatten().unwrap_or(m);
+        runs.push((j..end, low..high));
+        j = end;
+    }
+    runs
+}
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
 }
 
 /// Two mappings with other names and everything else equal (and something else).
@@ -142,3 +364,6 @@ pub(super) fn same(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+#[cfg(test)]
+mod tests;

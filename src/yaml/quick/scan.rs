@@ -21,6 +21,7 @@ impl<'t> Scanner<'t> {
             keep: 0,
             heads: Vec::new(),
             spare: Vec::new(),
+            last_col: std::cell::Cell::new((usize::MAX, 0, 0)),
         }
     }
 
@@ -53,13 +54,25 @@ impl<'t> Scanner<'t> {
         matches!(self.byte(at), None | Some(b' ' | b'\n'))
     }
 
+    /// The column of `at` on the current line, in characters. Counted on from the last
+    /// column asked for on this line: the nodes of a long one-line flow collection are
+    /// asked for left to right, and counting each from the line's start was quadratic.
     pub(super) fn col(&self, at: usize) -> usize {
-        let prefix = &self.text[self.line_start..at];
-        if prefix.is_ascii() {
-            prefix.len()
+        let (line_start, from, col) = self.last_col.get();
+        let (from, col) = if line_start == self.line_start && from <= at {
+            (from, col)
         } else {
-            prefix.chars().count()
-        }
+            (self.line_start, 0)
+        };
+        let part = &self.text[from..at];
+        let col = col
+            + if part.is_ascii() {
+                part.len()
+            } else {
+                part.chars().count()
+            };
+        self.last_col.set((self.line_start, at, col));
+        col
     }
 
     pub(super) fn node(&self, kind: Kind<'t>, start: usize, end: usize) -> Node<'t> {

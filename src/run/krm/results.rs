@@ -1,0 +1,160 @@
+//! The `results` of the ResourceList we write: the ones the list came with (from the
+//! functions before us) kept, this run's appended.
+
+use crate::run::diag::Diagnostic;
+use crate::yaml::{self, ListStyle};
+use serde_json::Value;
+use std::io::{self, Write};
+
+/// The results the list came with.
+pub enum Earlier<'t> {
+    /// A block list: its lines, copied as they are; ours follow at its items' column.
+    Block { lines: &'t str, column: usize },
+    /// Any other list (flow, empty, `null`): its items, written again before ours.
+    Items(Vec<Value>),
+}
+
+impl<'t> Earlier<'t> {
+    /// Read the entry `lines` (its key line to its last line), whose value is `value`.
+    /// `Err` says what it is when it is no list (then it cannot be kept).
+    pub fn read(lines: &'t str, value: Value) -> Result<Earlier<'t>, String> {
+        let items = match value {
+            Value::Array(items) => items,
+            Value::Null => Vec::new(),
+            other => {
+                return Err(format!(
+                    "the ResourceList's results is not a list ({}); this run's results replace it",
+                    kind_of(&other)
+                ));
+            }
+        };
+        // A block list: the first line with content after the key's is its first `- `.
+        let first = lines
+            .lines()
+            .skip(1)
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        if !items.is_empty()
+            && let Some(line) = first
+            && let body = line.trim_start_matches(' ')
+            && (body.starts_with("- ") || body == "-")
+        {
+            return Ok(Earlier::Block {
+                lines,
+                column: line.len() - body.len(),
+            });
+        }
+        Ok(Earlier::Items(items))
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Object(_) => "a mapping",
+        _ => "a scalar",
+    }
+}
+
+/// Write the `results:` entry: the earlier ones, then `ours`, one item at a time. With
+/// nothing earlier, the block is what the whole list serialized as one would give.
+pub fn write(
+    out: &mut impl Write,
+    earlier: Option<Earlier<'_>>,
+    ours: &[Diagnostic],
+    style: ListStyle,
+) -> io::Result<()> {
+    let indented = if style == ListStyle::Indented { 2 } else { 0 };
+    let column = match earlier {
+        Some(Earlier::Block { lines, column }) => {
+            out.write_all(lines.as_bytes())?;
+            if !lines.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+            column
+        }
+        Some(Earlier::Items(items)) if !items.is_empty() => {
+            out.write_all(b"results:\n")?;
+            write_items(out, &items, indented)?;
+            indented
+        }
+        Some(Earlier::Items(_)) | None if ours.is_empty() => return Ok(()),
+        Some(Earlier::Items(_)) | None => {
+            out.write_all(b"results:\n")?;
+            indented
+        }
+    };
+    write_items(out, ours, column)
+}
+
+/// Each item as a block list item at `column` (serialized one at a time: no copy of all).
+fn write_items<T: serde::Serialize>(
+    out: &mut impl Write,
+    items: &[T],
+    column: usize,
+) -> io::Result<()> {
+    let pad = " ".repeat(column);
+    for item in items {
+        let text = yaml::to_string(&[item], ListStyle::Compact);
+        for line in text.split_inclusive('\n') {
+            if line != "\n" {
+                out.write_all(pad.as_bytes())?;
+            }
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(earlier: Option<Earlier<'_>>, style: ListStyle) -> String {
+        let ours = [
+            Diagnostic::error("no: \"quoted\"\nsecond line"),
+            Diagnostic::info("injected"),
+        ];
+        let mut out = Vec::new();
+        write(&mut out, earlier, &ours, style).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn one_item_at_a_time_writes_what_the_whole_list_would() {
+        #[derive(serde::Serialize)]
+        struct Block<'r> {
+            results: &'r [Diagnostic],
+        }
+        let ours = [
+            Diagnostic::error("no: \"quoted\"\nsecond line"),
+            Diagnostic::info("injected"),
+        ];
+        for style in [ListStyle::Compact, ListStyle::Indented] {
+            let whole = yaml::to_string(&Block { results: &ours }, style);
+            assert_eq!(written(None, style), whole, "{style:?}");
+        }
+    }
+
+    #[test]
+    fn earlier_results_are_kept_and_ours_follow() {
+        let lines = "results:\n  # from set-labels\n  - message: labelled\n    severity: info\n";
+        let value = yaml::from_str::<Value>(lines).unwrap()["results"].clone();
+        let earlier = Earlier::read(lines, value).unwrap();
+        let out = written(Some(earlier), ListStyle::Compact);
+        assert!(out.starts_with(lines), "{out}");
+        assert!(out[lines.len()..].starts_with("  - message: "), "{out}");
+        let back: Value = yaml::from_str(&out).unwrap();
+        assert_eq!(back["results"].as_array().unwrap().len(), 3);
+
+        let flow = "results: [{message: old, severity: warning}]\n";
+        let value = yaml::from_str::<Value>(flow).unwrap()["results"].clone();
+        let out = written(
+            Some(Earlier::read(flow, value).unwrap()),
+            ListStyle::Compact,
+        );
+        let back: Value = yaml::from_str(&out).unwrap();
+        assert_eq!(back["results"][0]["message"], "old");
+        assert_eq!(back["results"].as_array().unwrap().len(), 3);
+
+        assert!(Earlier::read("results: 5\n", Value::from(5)).is_err());
+    }
+}

@@ -1,0 +1,151 @@
+//! Any other ResourceList (flow style, anchors, several documents…): read whole, the
+//! items transformed, and written back through the same text edits (or in full).
+
+use super::outcome::{DEFAULT_API_VERSION, Outcome};
+use super::settings::settings_of;
+use crate::decide::report::Row;
+use crate::facts::Facts;
+use crate::run::diag::{self, Diagnostic};
+use crate::run::facts as run_facts;
+use crate::run::transform;
+use crate::yaml::document::{self, Head};
+use crate::yaml::{self, ListStyle, patch, scalars};
+use serde_json::{Map, Value};
+use std::io::{self, Write};
+
+/// Read the list whole, transform its items, write it to `out`.
+pub fn process_whole(
+    input: &[u8],
+    fallback: Option<&Value>,
+    given: &Facts,
+    out: &mut impl Write,
+) -> io::Result<Outcome> {
+    let (text, mut list) = match parse(input) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            let error = Diagnostic::error(message);
+            let mut empty = Map::new();
+            empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
+            empty.insert("kind".into(), "ResourceList".into());
+            empty.insert("items".into(), Value::Array(Vec::new()));
+            return finish(None, empty, vec![error], Vec::new(), out);
+        }
+    };
+    let mut rows = Vec::new();
+    let config = list
+        .get("functionConfig")
+        .filter(|v| !v.is_null())
+        .or(fallback);
+    let (settings, mut results) = settings_of(config);
+    let original = Value::Object(list.clone());
+    if let Some(settings) = settings {
+        if list.get("items").is_some_and(Value::is_null) {
+            // `items: null` or `items:` (nothing to do) is how an empty list is often written.
+            list.insert("items".into(), Value::Array(Vec::new()));
+        }
+        let items = list
+            .get_mut("items")
+            .and_then(Value::as_array_mut)
+            .expect("checked by parse");
+        let facts = run_facts::of_items(given, items, &mut results);
+        for (index, item) in items.iter_mut().enumerate() {
+            if let Some(problem) = Head::of(item).problem() {
+                results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(item));
+                continue;
+            }
+            let outcome = transform::transform(item, &settings, &facts);
+            // Name the file the resource came from, where kustomize or kpt says.
+            let file = Diagnostic::info("").about(item).file.map(|f| f.path);
+            rows.extend(outcome.rows.into_iter().map(|mut row| {
+                row.document = file.clone();
+                row
+            }));
+            results.extend(outcome.results);
+        }
+    }
+    finish(Some((text, &original)), list, results, rows, out)
+}
+
+/// The input's text and its top-level mapping, with `items` a list (or null).
+fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
+    let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
+    let value: Value = yaml::from_str(text).map_err(|e| format!("ResourceList: {e}"))?;
+    let Value::Object(list) = value else {
+        return Err("ResourceList: the input is not a mapping".to_string());
+    };
+    match list.get("items") {
+        Some(Value::Array(_) | Value::Null) => {}
+        None => return Err("ResourceList: it has no items list".to_string()),
+        Some(_) => return Err("ResourceList: items is not a list".to_string()),
+    }
+    Ok((text, list))
+}
+
+/// Write the list: into the input's own text where there is one (items we did not
+/// change come out as they came in), or in full. This run's results follow the ones the
+/// list came with.
+fn finish(
+    input: Option<(&str, &Value)>,
+    mut list: Map<String, Value>,
+    mut results: Vec<Diagnostic>,
+    rows: Vec<Row>,
+    out: &mut impl Write,
+) -> io::Result<Outcome> {
+    if !list.get("apiVersion").is_some_and(Value::is_string) {
+        list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
+    }
+    let earlier = match list.get("results") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(_) => {
+            results.push(Diagnostic::error(
+                "the ResourceList's results is not a list; this run's results replace it",
+            ));
+            Vec::new()
+        }
+    };
+    let with_results = |list: &mut Map<String, Value>, results: &[Diagnostic]| {
+        let mut all = earlier.clone();
+        all.extend(
+            results
+                .iter()
+                .map(|r| serde_json::to_value(r).expect("results serialize")),
+        );
+        if all.is_empty() {
+            list.remove("results");
+        } else {
+            list.insert("results".into(), Value::Array(all));
+        }
+    };
+    with_results(&mut list, &results);
+    let new = Value::Object(list);
+    let yaml = match input.map(|(text, old)| (text, patch::rewrite(text, old, &new))) {
+        Some((_, Ok(edited))) => edited,
+        Some((text, Err(reason))) => {
+            let Value::Object(mut list) = new else {
+                unreachable!("built as a mapping")
+            };
+            // Written out in full, a scalar Kubernetes reads differently would change meaning.
+            if let Some(e) = scalars::first_divergence(text) {
+                results.push(Diagnostic::error(format!(
+                    "ResourceList: {e} (the change cannot be made in place, {}, so the list would be written out in full)",
+                    reason.0
+                )));
+            } else {
+                results.push(Diagnostic::info(format!(
+                    "ResourceList: written out in full, its formatting not kept: {}",
+                    reason.0
+                )));
+            }
+            with_results(&mut list, &results);
+            yaml::to_string(&Value::Object(list), ListStyle::Compact)
+        }
+        None => yaml::to_string(&new, ListStyle::Compact),
+    };
+    out.write_all(yaml.as_bytes())?;
+    Ok(Outcome {
+        failed: diag::has_error(&results),
+        results,
+        rows,
+    })
+}
