@@ -1,8 +1,9 @@
 //! Fixture cases as data: `tests/fixtures/<case>/input.yaml` (its first line says what the
-//! case checks) and an optional `config.yaml` (else `tests/fixtures/config.yaml`) run
-//! through the real binary in stream mode. The snapshot holds the exit code, stderr and
-//! stdout. Every case is then run again on its own output (nothing may change) and in
-//! KRM mode (the same items must come out).
+//! case checks), an optional `config.yaml` (else `tests/fixtures/config.yaml`) and an
+//! optional `facts.yaml` (image facts, given with `--image-facts`) run through the real
+//! binary in stream mode. The snapshot holds the exit code, stderr and stdout. Every case
+//! is then run again on its own output (nothing may change) and in KRM mode (the same
+//! items must come out; the facts go in as an item of the list, and come out unchanged).
 
 mod common;
 
@@ -45,14 +46,21 @@ fn stream_fixtures() {
         let config = config_for(case);
         let config_arg = config.to_str().unwrap();
         let input = std::fs::read(path).unwrap();
-        let first = inject(&["--config", config_arg], &input);
+        let facts = case.join("facts.yaml");
+        let facts_arg = facts.to_str().unwrap();
+        let args: Vec<&str> = if facts.exists() {
+            vec!["--config", config_arg, "--image-facts", facts_arg]
+        } else {
+            vec!["--config", config_arg]
+        };
+        let first = inject(&args, &input);
         let stdout = first.stdout_text();
         insta::with_settings!({ description => common::description(&input), omit_expression => true }, {
             insta::assert_snapshot!(first.transcript());
         });
 
         // Idempotence: the tool's own output goes through unchanged, byte for byte.
-        let second = inject(&["--config", config_arg], &first.stdout);
+        let second = inject(&args, &first.stdout);
         assert_eq!(
             String::from_utf8_lossy(&second.stdout),
             stdout,
@@ -74,10 +82,15 @@ fn stream_fixtures() {
             return; // a config error stops the stream before any output
         }
         let config_doc: Value = yaml::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+        let facts_doc: Option<Value> = facts
+            .exists()
+            .then(|| yaml::from_str(&std::fs::read_to_string(&facts).unwrap()).unwrap());
+        let items: Vec<Value> = inputs.into_iter().chain(facts_doc.clone()).collect();
+        let outputs: Vec<Value> = outputs.into_iter().chain(facts_doc).collect();
         let list = json!({
             "apiVersion": "config.kubernetes.io/v1",
             "kind": "ResourceList",
-            "items": inputs,
+            "items": items,
             "functionConfig": config_doc,
         });
         let krm = inject(

@@ -35,7 +35,9 @@ const DEADLINE: Duration = Duration::from_secs(30);
 /// ceiling; panics unless it exited (not killed, not timed out).
 pub fn inject(args: &[&str], stdin: &[u8]) -> Run {
     let mut cmd = Command::new(bin());
-    cmd.args(args).env_remove("PINPOINT_INJECT_CONFIG");
+    cmd.args(args)
+        .env_remove("PINPOINT_INJECT_CONFIG")
+        .env_remove("PINPOINT_INJECT_IMAGE_FACTS");
     let run = run_until(&mut cmd, stdin, DEADLINE);
     assert!(
         !run.timed_out,
@@ -57,7 +59,8 @@ pub fn run_bin(args: &[&str], stdin: &[u8], limits: Limits) -> Run {
         ))
         .arg(bin())
         .args(args)
-        .env_remove("PINPOINT_INJECT_CONFIG");
+        .env_remove("PINPOINT_INJECT_CONFIG")
+        .env_remove("PINPOINT_INJECT_IMAGE_FACTS");
     run_until(&mut cmd, stdin, limits.deadline)
 }
 

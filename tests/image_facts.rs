@@ -1,0 +1,178 @@
+//! Image facts through the real binary, beyond the fixtures (`tests/fixtures/facts-*`):
+//! the report's evidence names the image config, broken facts are clear errors that
+//! name the file (or the item) and the entry, the facts file can come from the
+//! environment, references are matched as Kubernetes names images, and the wiring that
+//! keeps an image's own value comes out again exactly.
+
+mod common;
+
+use common::{TempFile, inject};
+use serde_json::Value;
+
+const CONFIG: &str = "tests/fixtures/config.yaml";
+const FACTS: &str = "tests/fixtures/facts-decide/facts.yaml";
+
+fn input() -> Vec<u8> {
+    std::fs::read(common::repo().join("tests/fixtures/facts-decide/input.yaml")).unwrap()
+}
+
+/// The rows of `report --json` (a JSON list).
+fn rows(stdout: &str) -> Vec<Value> {
+    serde_json::from_str(stdout).unwrap()
+}
+
+#[test]
+fn the_report_says_when_the_image_config_decided() {
+    let run = inject(
+        &[
+            "report",
+            "--json",
+            "--config",
+            CONFIG,
+            "--image-facts",
+            FACTS,
+        ],
+        &input(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows = rows(&run.stdout_text());
+    let row = |container: &str| {
+        rows.iter()
+            .find(|r| r["container"] == container)
+            .unwrap_or_else(|| panic!("no row for {container}: {rows:?}"))
+            .clone()
+    };
+    let evidence = |container: &str| row(container)["evidence"].as_str().unwrap().to_string();
+    assert!(
+        evidence("orders").starts_with("image config: it runs java"),
+        "{}",
+        evidence("orders")
+    );
+    assert!(evidence("orders").contains("the image sets JAVA_TOOL_OPTIONS, kept in front"));
+    assert!(evidence("cart").contains("image config: it starts the binary /cart directly"));
+    assert!(evidence("web").contains("image config: Env NODE_VERSION (Node.js)"));
+    assert!(
+        evidence("legacy")
+            .contains("image config: its shell command passes $LEGACY_JVM_OPTS to java")
+    );
+    assert_eq!(row("tracing")["decision"], "already-instrumented");
+    assert!(
+        evidence("unknown")
+            .contains("no image facts: a JAVA_TOOL_OPTIONS the image sets would be replaced")
+    );
+    // Without the facts, the same manifests are decided from the manifest alone.
+    let run = inject(&["report", "--json", "--config", CONFIG], &input());
+    let rows = crate::rows(&run.stdout_text());
+    assert!(rows.iter().all(|r| {
+        !r["evidence"]
+            .as_str()
+            .unwrap_or("")
+            .contains("image config")
+    }));
+}
+
+#[test]
+fn broken_facts_name_the_file_and_the_entry_and_nothing_is_written() {
+    let facts = TempFile::new(
+        "facts.yaml",
+        b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: ImageFacts\nimages:\n- image: shop/a:1\n  config: {}\n- image: shop/b:1\n  config: {Env: JAVA_HOME}\n",
+    );
+    let path = facts.0.to_str().unwrap();
+    let run = inject(&["--config", CONFIG, "--image-facts", path], &input());
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout.is_empty(),
+        "nothing may be written: {}",
+        run.stdout_text()
+    );
+    assert!(
+        run.stderr.contains(&format!("image facts file {path}"))
+            && run
+                .stderr
+                .contains("images[1].config.Env: expected a list of strings"),
+        "{}",
+        run.stderr
+    );
+    let missing = inject(
+        &[
+            "--config",
+            CONFIG,
+            "--image-facts",
+            "/nonexistent/facts.yaml",
+        ],
+        &input(),
+    );
+    assert_eq!(missing.code, Some(1));
+    assert!(
+        missing.stderr.contains("/nonexistent/facts.yaml"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn a_broken_facts_item_is_an_error_result_and_the_list_still_comes_back() {
+    let list = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: f}\n  data: {collectorHost: c, agentImage: \"a:1\"}\nitems:\n- apiVersion: pinpoint-inject.dev/v1alpha1\n  kind: ImageFacts\n  metadata: {name: facts}\n  images:\n  - {image: \"Bad:Ref\", config: {}}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n";
+    let run = inject(&[], list.as_bytes());
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let out: Value = pinpoint_inject::yaml::from_str(&run.stdout_text()).unwrap();
+    assert_eq!(
+        out["items"].as_array().unwrap().len(),
+        2,
+        "both items pass through"
+    );
+    let message = out["results"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("items[0]: image facts: images[0].image: invalid image reference"),
+        "{message}"
+    );
+}
+
+#[test]
+fn facts_come_from_the_environment_and_match_as_kubernetes_names_images() {
+    let facts = TempFile::new(
+        "facts.yaml",
+        b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: ImageFacts\nimages:\n- image: docker.io/library/nginx:latest\n  config: {Env: [NGINX_VERSION=1.27.4], Cmd: [nginx, -g, daemon off;]}\n",
+    );
+    let pod = b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: web, image: nginx}\n";
+    let mut cmd = std::process::Command::new(common::binary::bin());
+    let output = cmd
+        .args(["report", "--json", "--config", CONFIG])
+        .env("PINPOINT_INJECT_IMAGE_FACTS", &facts.0)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(pod)?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let rows = rows(&String::from_utf8(output.stdout).unwrap());
+    assert_eq!(rows[0]["decision"], "skipped", "{rows:?}");
+    assert!(
+        rows[0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("image config: it runs nginx"),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn the_image_value_kept_in_front_comes_out_again_exactly() {
+    let wired = inject(&["--config", CONFIG, "--image-facts", FACTS], &input());
+    assert_eq!(wired.code, Some(0));
+    // A config that selects nothing takes every wiring out again.
+    let none = TempFile::new(
+        "none.yaml",
+        b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nspec:\n  collector: {host: c}\n  agent: {image: \"a:1\"}\n  select: {namespaces: [elsewhere]}\n",
+    );
+    let unwired = inject(
+        &["--config", none.0.to_str().unwrap(), "--image-facts", FACTS],
+        &wired.stdout,
+    );
+    assert_eq!(unwired.code, Some(0), "{}", unwired.stderr);
+    assert_eq!(unwired.stdout_text(), String::from_utf8(input()).unwrap());
+}
