@@ -97,6 +97,11 @@ default shows it, the others an example)
     - apiVersion: example.com/v1           # exact, or example.com/* for every version
       kind: Widget
       podTemplate: spec.runner.template    # a dot path of field names
+    images:                                # site rules for images the tool cannot read
+    - match: registry.example.com/shop/*   # repository pattern (* any but /, ** any)
+      runtime: java                        # or not-java
+      optionsEnv: JAVA_OPTS                # the variable the image's launch path reads
+      category: application                # or data-server, tooling, sidecar
 
   Flat ConfigMap keys: collectorHost, collectorAgentPort, collectorMetadataPort,
   collectorStatPort, collectorSpanPort, agentImage, imagePullPolicy, sourcePath, mountPath,
@@ -104,7 +109,8 @@ default shows it, the others an example)
   volumeName, initContainerName, applicationName, maxLength, agentName, agentId,
   kinds, namespaces, excludeNames, containers, runtimes, categories (comma lists),
   matchLabels (k=v,k=v), optIn, jobApplicationName,
-  workloads (one `apiVersion kind podTemplate` per line or comma).
+  workloads (one `apiVersion kind podTemplate` per line or comma),
+  images (one `PATTERN runtime=… optionsEnv=… category=…` per line).
 
 WORKLOAD ANNOTATIONS
   pinpoint-inject.dev/inject: "false"            never instrument ("true" opts in with optIn)

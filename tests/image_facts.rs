@@ -176,3 +176,64 @@ fn the_image_value_kept_in_front_comes_out_again_exactly() {
     assert_eq!(unwired.code, Some(0), "{}", unwired.stderr);
     assert_eq!(unwired.stdout_text(), String::from_utf8(input()).unwrap());
 }
+
+/// `function-config/image-facts.schema.json` accepts what the tool accepts and writes,
+/// and refuses what it refuses (checked with Python's jsonschema, which
+/// scripts/install-tools.sh installs with kubernetes-validate).
+#[test]
+fn the_json_schema_agrees_with_the_tool() {
+    let python = common::repo().join(".tools/venv/bin/python");
+    common::tools::tools();
+    let check = |facts: &str| -> (bool, bool) {
+        let file = TempFile::new("facts.yaml", facts.as_bytes());
+        let schema = common::repo().join("function-config/image-facts.schema.json");
+        let script = "import json,sys,jsonschema\nfrom pathlib import Path\nschema=json.loads(Path(sys.argv[1]).read_text())\ndoc=json.loads(sys.stdin.read())\nerrors=list(jsonschema.Draft202012Validator(schema).iter_errors(doc))\nprint(len(errors))";
+        let as_json =
+            serde_json::to_string(&pinpoint_inject::yaml::from_str::<Value>(facts).unwrap())
+                .unwrap();
+        let out = std::process::Command::new(&python)
+            .args(["-c", script, schema.to_str().unwrap()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(as_json.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        let schema_ok = String::from_utf8_lossy(&out.stdout).trim() == "0";
+        let tool = inject(
+            &[
+                "report",
+                "--config",
+                CONFIG,
+                "--image-facts",
+                file.0.to_str().unwrap(),
+            ],
+            b"",
+        );
+        (schema_ok, tool.code == Some(0))
+    };
+    let fixture = std::fs::read_to_string(common::repo().join(FACTS)).unwrap();
+    assert_eq!(check(&fixture), (true, true), "the fixture's facts");
+    let head = "apiVersion: pinpoint-inject.dev/v1alpha1\nkind: ImageFacts\nimages:\n";
+    for (entry, valid) in [
+        ("- {image: nginx, config: null}", true),
+        (
+            "- {image: nginx, config: {User: null, Env: null, Cmd: null, Hostname: x}}",
+            true,
+        ),
+        (
+            "- {image: nginx, platform: linux/arm64/v8, config: {}}",
+            true,
+        ),
+        ("- {image: nginx, conifg: {}}", false),
+        ("- {image: nginx, digest: sha256:12, config: {}}", false),
+        ("- {image: nginx, config: {Env: [NOVALUE]}}", false),
+        ("- {image: nginx, config: {Labels: {a: 1}}}", false),
+    ] {
+        let (schema, tool) = check(&format!("{head}{entry}\n"));
+        assert_eq!((schema, tool), (valid, valid), "{entry}");
+    }
+}
