@@ -35,7 +35,7 @@ fn the_report_says_when_the_image_config_decided() {
         &input(),
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let rows = rows(&run.stdout_text());
+    let rows = rows(run.stdout_text());
     let row = |container: &str| {
         rows.iter()
             .find(|r| r["container"] == container)
@@ -62,7 +62,7 @@ fn the_report_says_when_the_image_config_decided() {
     );
     // Without the facts, the same manifests are decided from the manifest alone.
     let run = inject(&["report", "--json", "--config", CONFIG], &input());
-    let rows = crate::rows(&run.stdout_text());
+    let rows = crate::rows(run.stdout_text());
     assert!(rows.iter().all(|r| {
         !r["evidence"]
             .as_str()
@@ -115,7 +115,7 @@ fn a_broken_facts_item_is_an_error_result_and_the_list_still_comes_back() {
     let list = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: f}\n  data: {collectorHost: c, agentImage: \"a:1\"}\nitems:\n- apiVersion: pinpoint-inject.dev/v1alpha1\n  kind: ImageFacts\n  metadata: {name: facts}\n  images:\n  - {image: \"Bad:Ref\", config: {}}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n";
     let run = inject(&[], list.as_bytes());
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    let out: Value = pinpoint_inject::yaml::from_str(&run.stdout_text()).unwrap();
+    let out: Value = pinpoint_inject::yaml::from_str(run.stdout_text()).unwrap();
     assert_eq!(
         out["items"].as_array().unwrap().len(),
         2,
