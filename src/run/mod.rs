@@ -6,6 +6,7 @@
 
 pub mod diag;
 pub mod facts;
+pub mod images;
 pub mod krm;
 pub mod stream;
 pub mod transform;
