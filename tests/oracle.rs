@@ -2,7 +2,7 @@
 //! prints every object of a file as the API server would decode it) must see exactly
 //! the same objects in our output as in our input, once what the injection adds is taken
 //! out again by `common::uninject` (written from the documented wiring, not from
-//! `src/inject.rs`).
+//! `src/wire/inject.rs`).
 //!
 //! Inputs: the real manifests of `tests/corpus/`, the seed example,
 //! `tests/oracle/kinds.yaml` (Argo Rollouts, Knative, OpenKruise, KEDA) and

@@ -1,6 +1,6 @@
 //! Un-inject: take out exactly what an injection added, written from the documented
 //! shape of the wiring (the README's before and after, `docs/wiring.md` and `--help`),
-//! not from `src/inject.rs`, so that comparing `uninject(f(x))` with `x` is a real
+//! not from `src/wire/inject.rs`, so that comparing `uninject(f(x))` with `x` is a real
 //! check. Shared with the fuzz target.
 
 use pinpoint_inject::config::Settings;
