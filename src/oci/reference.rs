@@ -19,6 +19,7 @@
 //! otherwise the registry is Docker Hub, `docker.io`, and a one-component path gets the
 //! `library/` namespace. `index.docker.io` is `docker.io`.
 
+use super::loopback::is_loopback_registry;
 use std::fmt;
 use std::str::FromStr;
 
@@ -157,64 +158,6 @@ impl Reference {
     pub fn is_loopback(&self) -> bool {
         is_loopback_registry(&self.registry)
     }
-}
-
-/// True when a registry `host[:port]`, as a reference writes it, names this machine
-/// (see [`Reference::is_loopback`]).
-pub fn is_loopback_registry(registry: &str) -> bool {
-    let host = if let Some(rest) = registry.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
-    } else {
-        registry.split(':').next().unwrap_or_default()
-    };
-    let host = host.to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") {
-        return true;
-    }
-    is_loopback_ipv4(&host) || is_loopback_ipv6(&host)
-}
-
-/// `127.x.y.z`, four decimal octets.
-fn is_loopback_ipv4(host: &str) -> bool {
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets[0] == "127"
-        && octets
-            .iter()
-            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
-}
-
-/// `::1` in any of its spellings (`0:0:0:0:0:0:0:1`, `0::1`).
-fn is_loopback_ipv6(host: &str) -> bool {
-    let group = |g: &str| -> Option<u16> {
-        (!g.is_empty() && g.len() <= 4)
-            .then(|| u16::from_str_radix(g, 16).ok())
-            .flatten()
-    };
-    let groups = |part: &str| -> Option<Vec<u16>> {
-        if part.is_empty() {
-            Some(Vec::new())
-        } else {
-            part.split(':').map(group).collect()
-        }
-    };
-    let all = match host.split_once("::") {
-        Some((head, tail)) => {
-            let (Some(head), Some(tail)) = (groups(head), groups(tail)) else {
-                return false;
-            };
-            if head.len() + tail.len() > 7 {
-                return false;
-            }
-            let zeros = vec![0; 8 - head.len() - tail.len()];
-            [head, zeros, tail].concat()
-        }
-        None => match groups(host) {
-            Some(all) if all.len() == 8 => all,
-            _ => return false,
-        },
-    };
-    all[..7].iter().all(|g| *g == 0) && all[7] == 1
 }
 
 impl fmt::Display for Reference {
@@ -422,5 +365,7 @@ fn parse_digest(digest: &str) -> Result<String, ReferenceProblem> {
     Ok(digest.to_string())
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;
