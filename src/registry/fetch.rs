@@ -136,23 +136,27 @@ fn fetch_one(
         ACCEPT,
         "manifest",
     )?;
-    let computed = digest::sha256(&reply.body);
-    if let Some(sent) = reply.docker_content_digest.as_deref()
-        && sent.starts_with("sha256:")
-        && sent != computed
-    {
-        return Err(Cause::DigestMismatch {
-            what: "manifest (Docker-Content-Digest)".into(),
-            expected: sent.to_string(),
-            actual: computed,
-        });
-    }
+    // Pinned: the bytes must be what the digest names (whatever the headers say).
+    // By tag: the bytes must be what the registry says they are, when it says.
     let resolved = match &reference.digest {
         Some(pinned) => {
             digest::verify(pinned, &reply.body, "manifest")?;
             pinned.clone()
         }
-        None => computed,
+        None => {
+            let computed = digest::sha256(&reply.body);
+            if let Some(sent) = reply.docker_content_digest.as_deref()
+                && sent.starts_with("sha256:")
+                && sent != computed
+            {
+                return Err(Cause::DigestMismatch {
+                    what: "manifest (Docker-Content-Digest)".into(),
+                    expected: sent.to_string(),
+                    actual: computed,
+                });
+            }
+            computed
+        }
     };
     if let Some(hit) = cached(&resolved) {
         return Ok(hit);

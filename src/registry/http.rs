@@ -187,14 +187,9 @@ fn failure(error: ureq::Error) -> Failure {
         E::Io(e) => match e.kind() {
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Failure::Timeout,
             std::io::ErrorKind::ConnectionRefused
-            | std::io::ErrorKind::ConnectionReset
-            | std::io::ErrorKind::ConnectionAborted
-            | std::io::ErrorKind::NotConnected
             | std::io::ErrorKind::AddrNotAvailable
             | std::io::ErrorKind::HostUnreachable
-            | std::io::ErrorKind::NetworkUnreachable
-            | std::io::ErrorKind::UnexpectedEof
-            | std::io::ErrorKind::BrokenPipe => Failure::Unreachable(e.to_string()),
+            | std::io::ErrorKind::NetworkUnreachable => Failure::Unreachable(e.to_string()),
             std::io::ErrorKind::InvalidData => Failure::Tls(e.to_string()),
             _ => Failure::Other(e.to_string()),
         },

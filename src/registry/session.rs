@@ -71,17 +71,27 @@ impl<'a> Registries<'a> {
         if plain_allowed {
             schemes.push("http");
         }
-        let mut tls_failure = None;
+        let mut https_failure = None;
         for scheme in schemes {
             let base = format!("{scheme}://{host}");
             let reply = match self.client.get(&format!("{base}/v2/"), &[]) {
                 Ok(reply) => reply,
-                // The TLS handshake failed: maybe plain HTTP, when that is allowed.
-                Err(Failure::Tls(detail)) => {
-                    tls_failure = Some(detail);
+                // HTTPS failed, not for want of an answer: maybe plain HTTP, when allowed
+                // (go-containerregistry's ping tries the next scheme on any error).
+                Err(failure)
+                    if scheme == "https" && plain_allowed && failure != Failure::Timeout =>
+                {
+                    https_failure = Some(failure);
                     continue;
                 }
+                // The last scheme failed too. When HTTPS failed its handshake and plain
+                // HTTP got no HTTP answer, the registry speaks TLS with a certificate we
+                // do not trust: say that.
                 Err(failure) => {
+                    let failure = match (https_failure.take(), failure) {
+                        (Some(tls @ Failure::Tls(_)), Failure::Other(_)) => tls,
+                        (_, failure) => failure,
+                    };
                     return Err(status::transport(
                         failure,
                         &host,
@@ -111,10 +121,7 @@ impl<'a> Registries<'a> {
                 tokens: Mutex::new(HashMap::new()),
             });
         }
-        Err(Cause::Tls {
-            registry: host,
-            detail: tls_failure.unwrap_or_default(),
-        })
+        unreachable!("the last scheme returns")
     }
 
     /// GET `/v2/<repository>/<path>` with `accept`, authenticated as the registry
