@@ -89,6 +89,14 @@ impl Client {
         })
     }
 
+    /// GET `url` once, without retries (a probe whose failure has another way out).
+    pub fn get_once(&self, url: &str) -> Result<Reply, Failure> {
+        match self.agent.get(url).call() {
+            Ok(response) => self.read(response, 1),
+            Err(error) => Err(failure(error)),
+        }
+    }
+
     /// POST a form (the OAuth2 token flow), retrying as [`Client::get`] does.
     pub fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<Reply, Failure> {
         self.with_retries(|| self.agent.post(url).send_form(form.iter().copied()))

@@ -74,7 +74,15 @@ impl<'a> Registries<'a> {
         let mut https_failure = None;
         for scheme in schemes {
             let base = format!("{scheme}://{host}");
-            let reply = match self.client.get(&format!("{base}/v2/"), &[]) {
+            // HTTPS with plain HTTP to fall back on is tried once: a plain-HTTP
+            // registry fails it at once, and no retry would change that.
+            let url = format!("{base}/v2/");
+            let answer = if scheme == "https" && plain_allowed {
+                self.client.get_once(&url)
+            } else {
+                self.client.get(&url, &[])
+            };
+            let reply = match answer {
                 Ok(reply) => reply,
                 // HTTPS failed, not for want of an answer: maybe plain HTTP, when allowed
                 // (go-containerregistry's ping tries the next scheme on any error).

@@ -67,11 +67,16 @@ fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Read one request (head and a `Content-Length` body).
+/// Read one request (head and a `Content-Length` body). A TLS handshake (a client
+/// trying HTTPS first) is no request: `None` at once, and the caller closes.
 pub fn read_request(stream: &TcpStream) -> Option<Request> {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .ok()?;
+    let mut first = [0u8; 1];
+    if stream.peek(&mut first).ok()? == 0 || first[0] == 0x16 {
+        return None;
+    }
     let mut reader = BufReader::new(stream);
     let mut head = String::new();
     loop {
