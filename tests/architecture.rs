@@ -3,7 +3,8 @@
 //!   its own layer and the layers [`LAYERS`] allows below it (every `use` line and
 //!   every `crate::`/`super::` path in code counts; comments and strings do not);
 //! - no import circle between modules, inside a layer either;
-//! - the network reader (`registry/`, once it lands) is imported by the shell alone;
+//! - the network reader (`registry/`) is imported by the shell alone, and no other file
+//!   names the HTTP client (`ureq`) or what `std::net` opens connections with;
 //! - no source file over [`MAX_LINES`] lines.
 //!
 //! The module graph is built by a small lexer of our own (`cargo modules dependencies
@@ -12,10 +13,12 @@
 mod architecture {
     pub mod cycles;
     pub mod lexer;
+    pub mod network;
 }
 
 use architecture::cycles::strongly_connected;
 use architecture::lexer::{Token, code_only, path_tree, tokens};
+use architecture::network::network_uses;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -298,6 +301,33 @@ fn no_import_circle() {
         described.is_empty(),
         "import circles:\n{}",
         described.join("\n")
+    );
+}
+
+/// The folder that alone may open connections.
+const NETWORK_READER: &str = "registry";
+
+#[test]
+fn only_the_registry_reader_touches_the_network() {
+    let src = repo().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let reader = src.join(NETWORK_READER);
+    let wrong: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(&reader))
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let file = f.strip_prefix(repo()).unwrap().display().to_string();
+            network_uses(&text)
+                .into_iter()
+                .map(move |(line, word)| format!("{file}:{line}: {word}"))
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "only src/{NETWORK_READER}/ may name the network:\n{}",
+        wrong.join("\n")
     );
 }
 

@@ -1,5 +1,6 @@
 //! The third-party tools the integration tests run pinpoint-inject inside (kustomize,
-//! kpt, Helm 3 and 4, kubernetes-validate, kubectl, git): installed once per test
+//! kpt, Helm 3 and 4, kubernetes-validate, kubectl, git) or against (crane and CNCF
+//! Distribution, OCI registries): installed once per test
 //! process by `scripts/install-tools.sh`; a missing tool fails the test, it is never
 //! skipped.
 
@@ -26,6 +27,10 @@ pub struct Tools {
     pub kubernetes_validate: PathBuf,
     pub kubectl: PathBuf,
     pub git: PathBuf,
+    /// go-containerregistry's crane: pushes images, and serves a registry.
+    pub crane: PathBuf,
+    /// CNCF Distribution's `registry` (basic and token auth).
+    pub distribution: PathBuf,
 }
 
 /// Install (or check) the tools once per test process; fail loudly when one is missing.
@@ -64,6 +69,8 @@ pub fn tools() -> &'static Tools {
             kubernetes_validate: installed("kubernetes-validate"),
             kubectl: on_path("kubectl"),
             git: on_path("git"),
+            crane: installed("crane"),
+            distribution: installed("distribution-registry"),
         }
     })
 }
