@@ -158,6 +158,19 @@ pub struct Cli {
     /// are read too.
     #[arg(long = "image-facts", value_name = "FILE", global = true)]
     pub image_facts: Vec<PathBuf>,
+    /// Before the run, read from the registries the configs of the images the facts
+    /// lack (kept by digest in the user's cache directory). Without it a run never opens
+    /// a connection.
+    #[arg(long = "fetch-images", global = true)]
+    pub fetch_images: bool,
+    /// The platform an image index is resolved to (`images`, `--fetch-images`).
+    /// Default: linux/amd64.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", global = true)]
+    pub platform: Option<String>,
+    /// A registry (`host` or `host:port`) that may be spoken to in plain HTTP when HTTPS
+    /// fails; registries on a loopback address always may. May be given more than once.
+    #[arg(long = "insecure-registry", value_name = "HOST", global = true)]
+    pub insecure_registries: Vec<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -171,6 +184,23 @@ pub enum Command {
         /// JSON instead of the table.
         #[arg(long)]
         json: bool,
+    },
+    /// Read the image config of every image the input's pod templates name from its
+    /// registry (credentials as Docker finds them: $DOCKER_CONFIG/config.json, credential
+    /// helpers, anonymous tokens) and write the ImageFacts resource: to stdout, to
+    /// --output FILE, or into --update FILE, whose entries stay as they are. A run reads
+    /// it with --image-facts (or as an item of a ResourceList). Exit 1 on input that
+    /// cannot be read, and with --strict when an image cannot be read.
+    Images {
+        /// Write the facts to this file (replaced whole, never half written).
+        #[arg(long, value_name = "FILE", conflicts_with = "update")]
+        output: Option<PathBuf>,
+        /// Keep the entries this file has and add what it lacks.
+        #[arg(long, value_name = "FILE")]
+        update: Option<PathBuf>,
+        /// Exit 1 when an image cannot be read (the facts read are still written).
+        #[arg(long)]
+        strict: bool,
     },
 }
 

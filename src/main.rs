@@ -1,18 +1,15 @@
 //! The shell: read stdin, pick the mode, run the core, write stdout and stderr.
 
 mod cli;
+mod shell;
 
 use anyhow::Context;
 use clap::Parser;
 use pinpoint_inject::config;
 use pinpoint_inject::decide::report;
-use pinpoint_inject::facts::{self, Facts};
 use pinpoint_inject::run::diag::{Diagnostic, Severity};
-use pinpoint_inject::run::{krm, stream};
-use pinpoint_inject::yaml::{self, document};
-use serde_json::Value;
+use pinpoint_inject::run::{images, krm, stream};
 use std::io::{self, BufReader, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -39,17 +36,54 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     // Checked in both modes, though only a stream uses it: a wrong value is never ignored.
     let threads = stream::Threads::from_env().map_err(anyhow::Error::msg)?;
-    let facts = read_facts(&cli.image_facts_paths())?;
-    let report_json = cli
-        .command
-        .as_ref()
-        .map(|cli::Command::Report { json }| *json);
+    let mut facts = shell::read::facts(&cli.image_facts_paths())?;
+    let report_json = match &cli.command {
+        Some(cli::Command::Report { json }) => Some(*json),
+        _ => None,
+    };
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin).first_capacity(stdin_file_size());
     let mut first = docs.next().transpose().context("reading stdin")?;
     let stdout = io::stdout().lock();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout);
     let mut err = io::stderr().lock();
+
+    if let Some(cli::Command::Images {
+        output,
+        update,
+        strict,
+    }) = &cli.command
+    {
+        let request = shell::images::Request {
+            output: output.as_deref(),
+            update: update.as_deref(),
+            strict: *strict,
+        };
+        // The kinds the config adds, when one is given.
+        let configured = match cli.config_path() {
+            Some(path) => {
+                config::load(&shell::read::config(&path)?)
+                    .with_context(|| format!("config file {}", path.display()))?
+                    .settings
+                    .workloads
+            }
+            None => Vec::new(),
+        };
+        let all: Vec<stream::RawDoc> = first
+            .into_iter()
+            .map(Ok)
+            .chain(docs)
+            .collect::<io::Result<_>>()
+            .context("reading stdin")?;
+        let found = match all.first() {
+            Some(first) if krm::looks_like_resource_list(&first.bytes) => {
+                let input: Vec<u8> = all.iter().flat_map(|d| d.bytes.iter().copied()).collect();
+                images::of_list(&input, &configured)
+            }
+            _ => images::of_stream(&all, &configured),
+        };
+        return shell::images::run(cli, &request, found, &mut out, &mut err);
+    }
 
     // Taken, not cloned: in KRM mode the first document is usually the whole input.
     if let Some(first) = first.take_if(|first| krm::looks_like_resource_list(&first.bytes)) {
@@ -58,9 +92,18 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             input.extend_from_slice(&doc.context("reading stdin")?.bytes);
         }
         let fallback = match cli.config_path() {
-            Some(path) => Some(read_config(&path)?),
+            Some(path) => Some(shell::read::config(&path)?),
             None => None,
         };
+        if cli.fetch_images {
+            let configured = fallback
+                .as_ref()
+                .and_then(|c| config::load(c).ok())
+                .map(|loaded| loaded.settings.workloads)
+                .unwrap_or_default();
+            let found = images::of_list(&input, &configured);
+            shell::fetch::missing(cli, &mut facts, &found, &mut err)?;
+        }
         if let Some(json) = report_json {
             let output = krm::process(&input, fallback.as_ref(), &facts, &mut io::sink())?;
             print_report(&mut out, &output.rows, json)?;
@@ -94,7 +137,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             config::KIND
         );
     };
-    let loaded = config::load(&read_config(&path)?)
+    let loaded = config::load(&shell::read::config(&path)?)
         .with_context(|| format!("config file {}", path.display()))?;
     for warning in loaded.warnings {
         writeln!(
@@ -103,7 +146,21 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             Diagnostic::warning(warning).line()
         )?;
     }
-    let docs = first.map(Ok).into_iter().chain(docs);
+    // With --fetch-images the whole stream is read first: the images it names are known
+    // before the first document is decided.
+    let docs: Box<dyn Iterator<Item = io::Result<stream::RawDoc>>> = if cli.fetch_images {
+        let all: Vec<stream::RawDoc> = first
+            .into_iter()
+            .map(Ok)
+            .chain(docs)
+            .collect::<io::Result<_>>()
+            .context("reading stdin")?;
+        let found = images::of_stream(&all, &loaded.settings.workloads);
+        shell::fetch::missing(cli, &mut facts, &found, &mut err)?;
+        Box::new(all.into_iter().map(Ok))
+    } else {
+        Box::new(first.map(Ok).into_iter().chain(docs))
+    };
     if let Some(json) = report_json {
         // The same processing as a run; the manifests are dropped, errors still shown
         // (a document that does not parse has no row).
@@ -183,27 +240,4 @@ fn print_report(out: &mut impl Write, rows: &[report::Row], json: bool) -> anyho
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
-}
-
-/// Read a config file (YAML) into a generic value.
-fn read_config(path: &Path) -> anyhow::Result<Value> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read config file {}", path.display()))?;
-    let text = document::utf8(&bytes).with_context(|| format!("config file {}", path.display()))?;
-    yaml::from_str(text).with_context(|| format!("config file {}", path.display()))
-}
-
-/// Read image facts files (YAML `ImageFacts` resources) into one [`Facts`].
-fn read_facts(paths: &[std::path::PathBuf]) -> anyhow::Result<Facts> {
-    let mut facts = Facts::none();
-    for path in paths {
-        let context = || format!("image facts file {}", path.display());
-        let bytes = std::fs::read(path).with_context(context)?;
-        let text = document::utf8(&bytes).with_context(context)?;
-        let value: Value = yaml::from_str(text).with_context(context)?;
-        let document = facts::Document::from_value(&value).with_context(context)?;
-        let more = Facts::from_document(&document).with_context(context)?;
-        facts.extend(more).with_context(context)?;
-    }
-    Ok(facts)
 }

@@ -63,6 +63,22 @@ impl Facts {
         Ok(())
     }
 
+    /// Add the entries of `other` for images these facts do not cover (facts read from
+    /// a registry, under those a person or a package gave).
+    pub fn extend_missing(&mut self, other: Facts) {
+        for entry in other.entries {
+            let covered = name_key(&entry.reference).is_some_and(|n| self.by_name.contains_key(&n))
+                || entry
+                    .digest
+                    .as_ref()
+                    .is_some_and(|d| self.by_digest.contains_key(d));
+            if !covered {
+                let index = self.entries.len();
+                self.add(entry, index).expect("not covered, so no clash");
+            }
+        }
+    }
+
     fn add(&mut self, entry: Entry, index: usize) -> Result<(), FactsError> {
         let at = self.entries.len();
         let clash = |existing: usize, what: &str| {

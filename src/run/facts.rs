@@ -1,7 +1,8 @@
 //! Image facts as an input of a run: the `ImageFacts` items of a ResourceList (a file of
-//! the kustomization or kpt package, passed through unchanged) added to those of
-//! `--image-facts`, checked into one [`Facts`]. A broken facts resource is an error
-//! result; the run goes on without its entries.
+//! the kustomization or kpt package, passed through unchanged) and, for the images they
+//! do not cover, those of `--image-facts` (and of `--fetch-images`), checked into one
+//! [`Facts`]. A broken facts resource is an error result; the run goes on without its
+//! entries.
 
 use crate::facts::{Document, Facts, is_facts};
 use crate::run::diag::Diagnostic;
@@ -23,14 +24,16 @@ pub fn add_item(facts: &mut Facts, index: usize, item: &Value, results: &mut Vec
     }
 }
 
-/// The facts of every `ImageFacts` item of a parsed list, after `given`.
+/// The facts of every `ImageFacts` item of a parsed list, then `given` for the images
+/// they do not cover.
 pub fn of_items(given: &Facts, items: &[Value], results: &mut Vec<Diagnostic>) -> Facts {
-    let mut facts = given.clone();
+    let mut facts = Facts::none();
     for (index, item) in items.iter().enumerate() {
         let text = |key: &str| item.get(key).and_then(Value::as_str);
         if is_facts_item(text("apiVersion"), text("kind")) {
             add_item(&mut facts, index, item, results);
         }
     }
+    facts.extend_missing(given.clone());
     facts
 }

@@ -110,25 +110,21 @@ impl Collected {
     }
 }
 
-/// The images of a multi-document stream.
-pub fn of_stream<I>(docs: I, configured: &[WorkloadKind]) -> std::io::Result<Collected>
-where
-    I: IntoIterator<Item = std::io::Result<RawDoc>>,
-{
+/// The images of the documents of a stream.
+pub fn of_stream(docs: &[RawDoc], configured: &[WorkloadKind]) -> Collected {
     let mut collected = Collected::default();
     let mut label = Label::default();
     for doc in docs {
-        let doc = doc?;
         label.next(&doc.bytes);
         let read = document::utf8(&doc.bytes).and_then(yaml::from_str::<Value>);
         match read {
             Ok(value) => collected.resource(&value, configured, &label.to_string()),
             Err(e) => collected
                 .errors
-                .push(format!("{label}: {}", placed(e, &doc))),
+                .push(format!("{label}: {}", placed(e, doc))),
         }
     }
-    Ok(collected)
+    collected
 }
 
 fn placed(error: YamlError, doc: &RawDoc) -> YamlError {
@@ -164,7 +160,10 @@ mod tests {
     #[test]
     fn every_container_and_init_container_of_every_known_kind() {
         let stream = "---\n# Source: shop/templates/web.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      initContainers: [{name: init, image: busybox:1}]\n      containers: [{name: app, image: shop/web:1}, {name: proxy, image: envoy:1}]\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: job, image: shop/web:1}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {image: not-an-image}\n---\napiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: alpine}]}}\n---\nbroken: [\n";
-        let found = of_stream(Splitter::new(stream.as_bytes()), &[]).unwrap();
+        let docs: Vec<RawDoc> = Splitter::new(stream.as_bytes())
+            .map(Result::unwrap)
+            .collect();
+        let found = of_stream(&docs, &[]);
         let images: Vec<(&str, usize)> = found
             .images
             .iter()

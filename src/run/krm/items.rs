@@ -75,7 +75,7 @@ pub fn by_item<W: Write>(
     };
     let (settings, mut results) = settings_of(function_config.as_ref().or(fallback));
     // The facts first: an ImageFacts item may come after the workloads it describes.
-    let mut facts = given.clone();
+    let mut facts = Facts::none();
     for (index, range) in outline.items.iter().enumerate() {
         let (api_version, kind) = &outline.heads[index];
         if run_facts::is_facts_item(api_version.as_deref(), kind.as_deref()) {
@@ -88,6 +88,7 @@ pub fn by_item<W: Write>(
             );
         }
     }
+    facts.extend_missing(given.clone());
     // The results the list came with: cut from where they are, and written back with
     // ours after the items (in their place when they come after the items).
     let earlier = match entry("results") {
