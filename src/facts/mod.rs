@@ -56,6 +56,10 @@ impl Facts {
 
     /// Add the entries of another resource (facts from two files, or from the registry).
     pub fn extend(&mut self, other: Facts) -> Result<(), FactsError> {
+        if self.entries.is_empty() {
+            *self = other;
+            return Ok(());
+        }
         for entry in other.entries {
             let index = self.entries.len();
             self.add(entry, index)?;
@@ -141,7 +145,7 @@ mod tests {
 
     fn facts(images: Value) -> Result<Facts, FactsError> {
         let doc = Document::from_value(
-            &json!({"apiVersion": API_VERSION, "kind": KIND, "images": images}),
+            json!({"apiVersion": API_VERSION, "kind": KIND, "images": images}),
         )?;
         Facts::from_document(&doc)
     }

@@ -3,7 +3,7 @@
 //! with serde (unknown fields refused, except inside `config`, which holds whatever
 //! `crane config` or `docker inspect` printed), then checked into [`Entry`]s.
 
-use crate::oci::{ImageConfig, Platform, Reference};
+use crate::oci::{ImageConfig, Platform, Reference, check_digest};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -75,8 +75,9 @@ impl Document {
         }
     }
 
-    /// Read a resource from its generic value.
-    pub fn from_value(value: &Value) -> Result<Document, FactsError> {
+    /// Read a resource from its generic value (taken: its strings move into the
+    /// resource instead of being copied).
+    pub fn from_value(value: Value) -> Result<Document, FactsError> {
         let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default();
         if !is_facts(text("apiVersion"), text("kind")) {
             return Err(FactsError(format!(
@@ -85,7 +86,7 @@ impl Document {
                 text("kind")
             )));
         }
-        serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+        serde_path_to_error::deserialize(value).map_err(|e| {
             FactsError(match e.path().to_string().as_str() {
                 "." => e.inner().to_string(),
                 path => format!("{path}: {}", e.inner()),
@@ -102,9 +103,7 @@ impl EntrySpec {
         };
         let reference = Reference::parse(&self.image).map_err(|e| at("image", e.to_string()))?;
         if let Some(digest) = &self.digest {
-            // Checked as the digest part of a reference (any name will do).
-            Reference::parse(&format!("x@{digest}"))
-                .map_err(|e| at("digest", e.problem.to_string()))?;
+            check_digest(digest).map_err(|e| at("digest", e.to_string()))?;
             if reference.digest.as_ref().is_some_and(|d| d != digest) {
                 return Err(at(
                     "digest",
@@ -146,7 +145,7 @@ mod tests {
 
     #[test]
     fn the_documented_shape_is_read() {
-        let doc = Document::from_value(&document(json!([{
+        let doc = Document::from_value(document(json!([{
             "image": "registry.example.com/shop/orders:1.4.2",
             "digest": format!("sha256:{}", "a".repeat(64)),
             "platform": "linux/amd64",
@@ -186,17 +185,17 @@ mod tests {
                 "images[0].config: expected an object",
             ),
         ] {
-            let doc = Document::from_value(&document(images)).unwrap();
+            let doc = Document::from_value(document(images)).unwrap();
             let error = doc.images[0].check(0).unwrap_err().to_string();
             assert!(error.contains(expected), "{error}");
         }
-        let typo = Document::from_value(&document(json!([{"image": "a:1", "conifg": {}}])));
+        let typo = Document::from_value(document(json!([{"image": "a:1", "conifg": {}}])));
         assert!(
             typo.unwrap_err()
                 .to_string()
                 .contains("unknown field `conifg`")
         );
-        let other = Document::from_value(&json!({"apiVersion": "v1", "kind": "ConfigMap"}));
+        let other = Document::from_value(json!({"apiVersion": "v1", "kind": "ConfigMap"}));
         assert!(
             other
                 .unwrap_err()

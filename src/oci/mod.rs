@@ -12,4 +12,4 @@ mod reference;
 pub use config::{ConfigShapeError, ImageConfig};
 pub use loopback::is_loopback_registry;
 pub use platform::{Platform, PlatformError};
-pub use reference::{Reference, ReferenceError, ReferenceProblem};
+pub use reference::{Reference, ReferenceError, ReferenceProblem, check_digest};

@@ -339,6 +339,12 @@ fn check_tag(tag: &str) -> Result<(), ReferenceProblem> {
     }
 }
 
+/// Check a digest on its own (`sha256:<64 lowercase hex>`, or sha512's 128), as a
+/// reference's `@digest` is checked.
+pub fn check_digest(digest: &str) -> Result<(), ReferenceProblem> {
+    parse_digest(digest).map(|_| ())
+}
+
 /// `algorithm:hex`, with the algorithms the OCI image spec registers and can verify.
 fn parse_digest(digest: &str) -> Result<String, ReferenceProblem> {
     let bad = || ReferenceProblem::Digest(digest.to_string());

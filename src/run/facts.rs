@@ -16,7 +16,7 @@ pub fn is_facts_item(api_version: Option<&str>, kind: Option<&str>) -> bool {
 /// Add one facts resource (`item`, at `index` of the list) to `facts`; a problem is an
 /// error result about that item.
 pub fn add_item(facts: &mut Facts, index: usize, item: &Value, results: &mut Vec<Diagnostic>) {
-    let loaded = Document::from_value(item)
+    let loaded = Document::from_value(item.clone())
         .and_then(|doc| Facts::from_document(&doc))
         .and_then(|more| facts.extend(more));
     if let Err(e) = loaded {

