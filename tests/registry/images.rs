@@ -15,6 +15,8 @@ pub const PLAIN_JTO: &str = "-XX:MaxRAMPercentage=75 -Duser.timezone=UTC";
 /// crane, with a docker config of its own (credentials for a registry with auth).
 pub struct Crane {
     config: TempDir,
+    /// Flags before every command (`--insecure`).
+    flags: Vec<&'static str>,
 }
 
 impl Crane {
@@ -22,7 +24,18 @@ impl Crane {
     pub fn new() -> Crane {
         let config = TempDir::new("crane-config");
         std::fs::write(config.join("config.json"), "{}").unwrap();
-        Crane { config }
+        Crane {
+            config,
+            flags: Vec::new(),
+        }
+    }
+
+    /// crane that takes any TLS certificate (`--insecure`), for a registry with a test CA.
+    pub fn insecure() -> Crane {
+        Crane {
+            flags: vec!["--insecure"],
+            ..Crane::new()
+        }
     }
 
     /// crane logged in to `registry` as `user` (written as an `auths` entry).
@@ -41,6 +54,7 @@ impl Crane {
     pub fn run(&self, args: &[&str]) -> String {
         let out = run(
             Command::new(&tools().crane)
+                .args(&self.flags)
                 .args(args)
                 .env("DOCKER_CONFIG", self.config.path()),
             b"",

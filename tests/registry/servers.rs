@@ -6,6 +6,7 @@
 
 use super::token_server::{ISSUER, SERVICE, TokenServer};
 use crate::common::{TempDir, repo, tools};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,8 @@ impl Drop for Registry {
 
 /// How a Distribution registry authenticates.
 pub enum Auth {
+    /// Not at all.
+    None,
     /// `htpasswd` with alice:s3cret and bob:pw (tests/registry/htpasswd).
     Basic,
     /// Bearer tokens from [`TokenServer`].
@@ -57,12 +60,18 @@ pub fn crane_registry() -> Registry {
     }
 }
 
-/// CNCF Distribution with `auth`.
+/// CNCF Distribution with `auth`, in plain HTTP.
 pub fn distribution(auth: Auth) -> Registry {
+    distribution_with(auth, None)
+}
+
+/// CNCF Distribution with `auth`, and HTTPS with `tls` (certificate and key, PEM).
+pub fn distribution_with(auth: Auth, tls: Option<(&Path, &Path)>) -> Registry {
     let dir = TempDir::new("distribution");
     let storage = dir.join("storage");
     std::fs::create_dir_all(&storage).unwrap();
     let (auth_yaml, tokens) = match auth {
+        Auth::None => (String::new(), None),
         Auth::Basic => {
             let htpasswd = repo().join("tests/registry/htpasswd");
             let yaml = format!(
@@ -82,8 +91,22 @@ pub fn distribution(auth: Auth) -> Registry {
             (yaml, Some(server))
         }
     };
+    let tls_yaml = tls
+        .map(|(cert, key)| {
+            format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                cert.display(),
+                key.display()
+            )
+        })
+        .unwrap_or_default();
+    let auth_yaml = if auth_yaml.is_empty() {
+        auth_yaml
+    } else {
+        format!("auth:\n{auth_yaml}")
+    };
     let config = format!(
-        "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only\nauth:\n{auth_yaml}",
+        "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only\n{tls_yaml}{auth_yaml}",
         storage.display()
     );
     let config_path = dir.join("config.yml");
