@@ -78,12 +78,8 @@ impl Crane {
     }
 }
 
-/// A deterministic one-file layer tarball in `dir`.
-fn layer(dir: &Path) -> PathBuf {
-    let root = dir.join("layer");
-    std::fs::create_dir_all(root.join("app")).unwrap();
-    std::fs::write(root.join("app/app.jar"), b"not really a jar\n").unwrap();
-    let tar = dir.join("layer.tar");
+/// `root` as a deterministic layer tarball at `tar` (sorted, epoch times, root owner).
+pub fn tar_layer(root: &Path, tar: &Path) {
     run(
         Command::new("tar")
             .args([
@@ -94,13 +90,22 @@ fn layer(dir: &Path) -> PathBuf {
                 "--numeric-owner",
             ])
             .arg("-C")
-            .arg(&root)
+            .arg(root)
             .arg("-cf")
-            .arg(&tar)
+            .arg(tar)
             .arg("."),
         b"",
     )
     .ok();
+}
+
+/// A one-file layer tarball in `dir`.
+fn layer(dir: &Path) -> PathBuf {
+    let root = dir.join("layer");
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(root.join("app/app.jar"), b"not really a jar\n").unwrap();
+    let tar = dir.join("layer.tar");
+    tar_layer(&root, &tar);
     tar
 }
 

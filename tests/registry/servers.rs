@@ -42,22 +42,9 @@ pub enum Auth {
 /// go-containerregistry's registry: anonymous, in memory.
 pub fn crane_registry() -> Registry {
     let dir = TempDir::new("crane-registry");
-    let log = dir.join("registry.log");
-    let child = Command::new(&tools().crane)
-        .args(["registry", "serve", "--address", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(dir.join("stdout.log")).unwrap())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("crane registry serve starts");
-    let port = wait_for_port(&log, "serving on port ");
-    Registry {
-        child,
-        host: format!("127.0.0.1:{port}"),
-        port,
-        _dir: dir,
-        tokens: None,
-    }
+    let mut command = Command::new(&tools().crane);
+    command.args(["registry", "serve", "--address", "127.0.0.1:0"]);
+    start(command, dir, "serving on port ", None)
 }
 
 /// CNCF Distribution with `auth`, in plain HTTP.
@@ -111,16 +98,33 @@ pub fn distribution_with(auth: Auth, tls: Option<(&Path, &Path)>) -> Registry {
     );
     let config_path = dir.join("config.yml");
     std::fs::write(&config_path, config).unwrap();
+    let mut command = Command::new(&tools().distribution);
+    command.arg("serve").arg(&config_path);
+    start(command, dir, "listening on 127.0.0.1:", tokens)
+}
+
+/// Run a registry with its log in `dir`; wait until the log says its port.
+fn start(
+    mut command: Command,
+    dir: TempDir,
+    marker: &str,
+    tokens: Option<TokenServer>,
+) -> Registry {
     let log = dir.join("registry.log");
-    let child = Command::new(&tools().distribution)
-        .arg("serve")
-        .arg(&config_path)
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(dir.join("stdout.log")).unwrap())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
-        .expect("distribution-registry serve starts");
-    let port = wait_for_port(&log, "listening on 127.0.0.1:");
+        .unwrap_or_else(|e| panic!("{command:?} does not start: {e}"));
+    let port = match wait_for_port(&log, marker) {
+        Ok(port) => port,
+        Err(message) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{message}");
+        }
+    };
     Registry {
         child,
         host: format!("127.0.0.1:{port}"),
@@ -130,8 +134,8 @@ pub fn distribution_with(auth: Auth, tls: Option<(&Path, &Path)>) -> Registry {
     }
 }
 
-/// The port a registry logs once it listens; panics with the log after 30 s.
-fn wait_for_port(log: &std::path::Path, marker: &str) -> u16 {
+/// The port a registry logs once it listens; `Err` with the log after 30 s.
+fn wait_for_port(log: &std::path::Path, marker: &str) -> Result<u16, String> {
     let start = Instant::now();
     loop {
         let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -141,14 +145,15 @@ fn wait_for_port(log: &std::path::Path, marker: &str) -> u16 {
                 .take_while(|c| c.is_ascii_digit())
                 .collect();
             if let Ok(port) = digits.parse() {
-                return port;
+                return Ok(port);
             }
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no {marker:?} in {} after 30 s:\n{text}",
-            log.display()
-        );
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!(
+                "no {marker:?} in {} after 30 s:\n{text}",
+                log.display()
+            ));
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
