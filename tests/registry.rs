@@ -8,7 +8,8 @@
 //! - here: anonymous reads, indexes and platforms, digests, plain HTTP and the cache;
 //! - `registry/auth.rs`: token and basic auth, the docker config, credential helpers;
 //! - `registry/failures.rs`: every failure as a message;
-//! - `registry/jib.rs`: an image built by Jib.
+//! - `registry/jib.rs`: an image built by Jib;
+//! - `registry/tls.rs`: HTTPS with a private CA, trusted through `SSL_CERT_FILE`.
 
 mod common;
 mod registry {
@@ -18,6 +19,7 @@ mod registry {
     pub mod images;
     pub mod jib;
     pub mod servers;
+    pub mod tls;
     pub mod token_server;
     pub mod wire;
 }
@@ -197,7 +199,7 @@ fn results_come_in_input_order_and_a_failure_stops_nothing() {
 /// A name that resolves to 127.0.0.1 but is not loopback by name: this machine's
 /// host name when it does (Debian maps it in /etc/hosts), else `127.1` (which the C
 /// resolver reads as 127.0.0.1 and no reference rule calls loopback).
-fn loopback_alias() -> String {
+pub fn loopback_alias() -> String {
     use std::net::ToSocketAddrs;
     let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
     let only_loopback = |name: &str| {

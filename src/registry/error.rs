@@ -49,7 +49,7 @@ pub enum Cause {
     /// 404 for the manifest (`MANIFEST_UNKNOWN`, `NAME_UNKNOWN`) or a blob.
     #[error("{what} not found (404{})", registry_error(.code))]
     NotFound { what: String, code: Option<String> },
-    #[error("still 429 Too Many Requests after {attempts} attempts{}", retry_after_text(.retry_after))]
+    #[error("still 429 Too Many Requests after {attempts} attempt{}{}", if *.attempts == 1 { "" } else { "s" }, retry_after_text(.retry_after))]
     TooManyRequests {
         attempts: u32,
         retry_after: Option<Duration>,

@@ -111,6 +111,12 @@ impl<'a> Registries<'a> {
             let challenge = match reply.status {
                 200 => None,
                 401 => challenge::pick(&challenge::parse(&reply.challenges)).cloned(),
+                // Plain HTTP after a failed handshake got no registry answer (a TLS port
+                // says 400 to plain HTTP): the handshake's failure is the story.
+                _ if matches!(https_failure, Some(Failure::Tls(_))) => {
+                    let tls = https_failure.take().expect("matched");
+                    return Err(status::transport(tls, &host, self.client, "answer to /v2/"));
+                }
                 _ => {
                     return Err(status::unexpected(
                         &reply,

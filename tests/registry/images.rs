@@ -15,6 +15,8 @@ pub const PLAIN_JTO: &str = "-XX:MaxRAMPercentage=75 -Duser.timezone=UTC";
 /// crane, with a docker config of its own (credentials for a registry with auth).
 pub struct Crane {
     config: TempDir,
+    /// Flags before every command (`--insecure`).
+    flags: Vec<&'static str>,
 }
 
 impl Crane {
@@ -22,7 +24,18 @@ impl Crane {
     pub fn new() -> Crane {
         let config = TempDir::new("crane-config");
         std::fs::write(config.join("config.json"), "{}").unwrap();
-        Crane { config }
+        Crane {
+            config,
+            flags: Vec::new(),
+        }
+    }
+
+    /// crane that takes any TLS certificate (`--insecure`), for a registry with a test CA.
+    pub fn insecure() -> Crane {
+        Crane {
+            flags: vec!["--insecure"],
+            ..Crane::new()
+        }
     }
 
     /// crane logged in to `registry` as `user` (written as an `auths` entry).
@@ -41,6 +54,7 @@ impl Crane {
     pub fn run(&self, args: &[&str]) -> String {
         let out = run(
             Command::new(&tools().crane)
+                .args(&self.flags)
                 .args(args)
                 .env("DOCKER_CONFIG", self.config.path()),
             b"",
@@ -64,12 +78,8 @@ impl Crane {
     }
 }
 
-/// A deterministic one-file layer tarball in `dir`.
-fn layer(dir: &Path) -> PathBuf {
-    let root = dir.join("layer");
-    std::fs::create_dir_all(root.join("app")).unwrap();
-    std::fs::write(root.join("app/app.jar"), b"not really a jar\n").unwrap();
-    let tar = dir.join("layer.tar");
+/// `root` as a deterministic layer tarball at `tar` (sorted, epoch times, root owner).
+pub fn tar_layer(root: &Path, tar: &Path) {
     run(
         Command::new("tar")
             .args([
@@ -80,13 +90,22 @@ fn layer(dir: &Path) -> PathBuf {
                 "--numeric-owner",
             ])
             .arg("-C")
-            .arg(&root)
+            .arg(root)
             .arg("-cf")
-            .arg(&tar)
+            .arg(tar)
             .arg("."),
         b"",
     )
     .ok();
+}
+
+/// A one-file layer tarball in `dir`.
+fn layer(dir: &Path) -> PathBuf {
+    let root = dir.join("layer");
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(root.join("app/app.jar"), b"not really a jar\n").unwrap();
+    let tar = dir.join("layer.tar");
+    tar_layer(&root, &tar);
     tar
 }
 

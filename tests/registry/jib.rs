@@ -4,7 +4,7 @@
 //! directory, the base's `JAVA_HOME`/`JAVA_VERSION` merged with the app's env) is what
 //! `crane config` says. Needs `mvn` and a JDK 17, as tests/runtime.rs does.
 
-use super::images::Crane;
+use super::images::{Crane, tar_layer};
 use super::servers::crane_registry;
 use crate::common::{TempDir, on_path, repo, run};
 use crate::{fetch, ok, options};
@@ -21,23 +21,7 @@ fn an_image_built_by_jib_is_read_back() {
     std::fs::create_dir_all(layer.join("root/opt/java/openjdk/bin")).unwrap();
     std::fs::write(layer.join("root/opt/java/openjdk/bin/java"), "#!/bin/sh\n").unwrap();
     let tar = layer.join("layer.tar");
-    run(
-        Command::new("tar")
-            .args([
-                "--sort=name",
-                "--mtime=@0",
-                "--owner=0",
-                "--group=0",
-                "--numeric-owner",
-                "-C",
-            ])
-            .arg(layer.join("root"))
-            .arg("-cf")
-            .arg(&tar)
-            .arg("."),
-        b"",
-    )
-    .ok();
+    tar_layer(&layer.join("root"), &tar);
     let staging = format!("{}/base/java:staging", registry.host);
     crane.run(&["append", "-f", tar.to_str().unwrap(), "-t", &staging]);
     crane.run(&[

@@ -6,6 +6,7 @@
 
 use super::token_server::{ISSUER, SERVICE, TokenServer};
 use crate::common::{TempDir, repo, tools};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,8 @@ impl Drop for Registry {
 
 /// How a Distribution registry authenticates.
 pub enum Auth {
+    /// Not at all.
+    None,
     /// `htpasswd` with alice:s3cret and bob:pw (tests/registry/htpasswd).
     Basic,
     /// Bearer tokens from [`TokenServer`].
@@ -39,30 +42,23 @@ pub enum Auth {
 /// go-containerregistry's registry: anonymous, in memory.
 pub fn crane_registry() -> Registry {
     let dir = TempDir::new("crane-registry");
-    let log = dir.join("registry.log");
-    let child = Command::new(&tools().crane)
-        .args(["registry", "serve", "--address", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(dir.join("stdout.log")).unwrap())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("crane registry serve starts");
-    let port = wait_for_port(&log, "serving on port ");
-    Registry {
-        child,
-        host: format!("127.0.0.1:{port}"),
-        port,
-        _dir: dir,
-        tokens: None,
-    }
+    let mut command = Command::new(&tools().crane);
+    command.args(["registry", "serve", "--address", "127.0.0.1:0"]);
+    start(command, dir, "serving on port ", None)
 }
 
-/// CNCF Distribution with `auth`.
+/// CNCF Distribution with `auth`, in plain HTTP.
 pub fn distribution(auth: Auth) -> Registry {
+    distribution_with(auth, None)
+}
+
+/// CNCF Distribution with `auth`, and HTTPS with `tls` (certificate and key, PEM).
+pub fn distribution_with(auth: Auth, tls: Option<(&Path, &Path)>) -> Registry {
     let dir = TempDir::new("distribution");
     let storage = dir.join("storage");
     std::fs::create_dir_all(&storage).unwrap();
     let (auth_yaml, tokens) = match auth {
+        Auth::None => (String::new(), None),
         Auth::Basic => {
             let htpasswd = repo().join("tests/registry/htpasswd");
             let yaml = format!(
@@ -82,22 +78,53 @@ pub fn distribution(auth: Auth) -> Registry {
             (yaml, Some(server))
         }
     };
+    let tls_yaml = tls
+        .map(|(cert, key)| {
+            format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                cert.display(),
+                key.display()
+            )
+        })
+        .unwrap_or_default();
+    let auth_yaml = if auth_yaml.is_empty() {
+        auth_yaml
+    } else {
+        format!("auth:\n{auth_yaml}")
+    };
     let config = format!(
-        "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only\nauth:\n{auth_yaml}",
+        "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:0\n  secret: test-only\n{tls_yaml}{auth_yaml}",
         storage.display()
     );
     let config_path = dir.join("config.yml");
     std::fs::write(&config_path, config).unwrap();
+    let mut command = Command::new(&tools().distribution);
+    command.arg("serve").arg(&config_path);
+    start(command, dir, "listening on 127.0.0.1:", tokens)
+}
+
+/// Run a registry with its log in `dir`; wait until the log says its port.
+fn start(
+    mut command: Command,
+    dir: TempDir,
+    marker: &str,
+    tokens: Option<TokenServer>,
+) -> Registry {
     let log = dir.join("registry.log");
-    let child = Command::new(&tools().distribution)
-        .arg("serve")
-        .arg(&config_path)
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(dir.join("stdout.log")).unwrap())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
-        .expect("distribution-registry serve starts");
-    let port = wait_for_port(&log, "listening on 127.0.0.1:");
+        .unwrap_or_else(|e| panic!("{command:?} does not start: {e}"));
+    let port = match wait_for_port(&log, marker) {
+        Ok(port) => port,
+        Err(message) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{message}");
+        }
+    };
     Registry {
         child,
         host: format!("127.0.0.1:{port}"),
@@ -107,8 +134,8 @@ pub fn distribution(auth: Auth) -> Registry {
     }
 }
 
-/// The port a registry logs once it listens; panics with the log after 30 s.
-fn wait_for_port(log: &std::path::Path, marker: &str) -> u16 {
+/// The port a registry logs once it listens; `Err` with the log after 30 s.
+fn wait_for_port(log: &std::path::Path, marker: &str) -> Result<u16, String> {
     let start = Instant::now();
     loop {
         let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -118,14 +145,15 @@ fn wait_for_port(log: &std::path::Path, marker: &str) -> u16 {
                 .take_while(|c| c.is_ascii_digit())
                 .collect();
             if let Ok(port) = digits.parse() {
-                return port;
+                return Ok(port);
             }
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "no {marker:?} in {} after 30 s:\n{text}",
-            log.display()
-        );
+        if start.elapsed() > Duration::from_secs(30) {
+            return Err(format!(
+                "no {marker:?} in {} after 30 s:\n{text}",
+                log.display()
+            ));
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
