@@ -254,7 +254,7 @@ mod tests {
     use serde_json::json;
 
     fn summary(text: &str, new: Value) -> Vec<String> {
-        let old: Value = crate::yaml::from_str(text).unwrap();
+        let old: Value = crate::yaml::value::from_str(text).unwrap();
         let root = spans::parse(text).unwrap();
         diff(&old, &new, &root)
             .unwrap()
@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn aliases_are_not_edited() {
         let text = "a: &x {b: 1}\nc: *x\n";
-        let old: Value = crate::yaml::from_str(text).unwrap();
+        let old: Value = crate::yaml::value::from_str(text).unwrap();
         let root = spans::parse(text).unwrap();
         assert!(diff(&old, &json!({"a": {"b": 1}, "c": {"b": 2}}), &root).is_err());
     }

@@ -1,7 +1,7 @@
 //! One YAML document of a stream: what it is (empty, a resource, or not a resource) and
 //! its parse, with errors placed at the line and column of the whole stream.
 
-use crate::yaml::{self, YamlError};
+use crate::yaml::value::{self as yaml, YamlError};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;

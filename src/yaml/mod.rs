@@ -3,6 +3,7 @@
 //!
 //! - [`value`]: a whole document to a generic value and back (serde-saphyr), with
 //!   YAML 1.1 scalars and an emitter that quotes what go-yaml would misread;
+//! - [`read`]: a document to a value through the fast path when it can;
 //! - [`split`]: a multi-document stream into documents, without parsing;
 //! - [`document`]: the head of a document (empty, a resource, not a resource);
 //! - [`spans`] and [`lines`]: where each node sits in the text (granit-parser events);
@@ -18,6 +19,7 @@ pub mod lines;
 pub mod outline;
 pub mod patch;
 pub mod quick;
+pub mod read;
 pub mod render;
 pub mod replaced;
 pub mod scalars;
@@ -25,14 +27,5 @@ pub mod spans;
 pub mod split;
 pub mod value;
 
+pub use read::value_of;
 pub use value::{ListStyle, YamlError, from_str, to_string};
-
-/// One document as a generic value: through the fast path when the text is in its
-/// subset (about five times faster on a big file), else the full parser, which also
-/// says what is wrong with a document that does not parse. The same value either way.
-pub fn value_of(text: &str) -> Result<serde_json::Value, YamlError> {
-    match quick::load(text) {
-        Some(loaded) => Ok(loaded.value),
-        None => from_str(text),
-    }
-}

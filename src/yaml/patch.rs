@@ -7,7 +7,7 @@
 use crate::yaml::diff::{Edit, Unlocated};
 use crate::yaml::replaced::Replaced;
 use crate::yaml::spans::{self, Node};
-use crate::yaml::{self, ListStyle};
+use crate::yaml::value::{self as yaml, ListStyle};
 use serde_json::Value;
 
 mod splice;

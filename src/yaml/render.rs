@@ -3,7 +3,7 @@
 //! go-yaml would read as something else; flow text writes a string plain only when that
 //! emitter would too, and double-quoted (JSON) otherwise, so both are YAML 1.1-safe.
 
-use crate::yaml::{self, ListStyle};
+use crate::yaml::value::{self as yaml, ListStyle};
 use serde_json::Value;
 
 /// A value as block YAML lines, every line indented by `col` spaces.

@@ -116,7 +116,8 @@ fn walk<'v, 'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::{self, spans};
+    use crate::yaml::spans;
+    use crate::yaml::value as yaml;
     use serde_json::json;
 
     fn edits(text: &str, new: &Value, replaced: &[Replaced]) -> Result<usize, Unlocated> {

@@ -10,7 +10,7 @@
 //! - numbers with an upper-case radix prefix (`0X1F`) or with underscores where YAML 1.2
 //!   has none (`1__000`, `1_000_`, `0.1_2`): numbers to Kubernetes, strings to us.
 
-use crate::yaml::{self, YamlError};
+use crate::yaml::value::{self as yaml, YamlError};
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 

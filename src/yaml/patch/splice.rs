@@ -1,11 +1,11 @@
 //! One [`Edit`] as a [`Splice`]: the byte range it replaces and the text it writes
 //! there, in the style around it (block or flow) at the indentation of its neighbours.
 
-use crate::yaml::ListStyle;
 use crate::yaml::diff::{Edit, Unlocated};
 use crate::yaml::lines;
 use crate::yaml::render::{block, block_body, block_scalar, flow, flow_scalar};
 use crate::yaml::spans::{Kind, Node};
+use crate::yaml::value::ListStyle;
 use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// The full parser's reading of `text`, which the fast path must match exactly.
 pub(super) fn agrees_with_full_parser(text: &str, fast_value: &Value, fast_root: &Node<'_>) {
-    let value = crate::yaml::from_str::<Value>(text);
+    let value = crate::yaml::value::from_str::<Value>(text);
     assert!(
         value.as_ref().is_ok_and(|v| v == fast_value),
         "the fast path's value disagrees with the full parser ({value:?}, fast: {:?}) on:\n{text}",

@@ -88,7 +88,7 @@ pub fn resolve(s: &str) -> Result<Value, Bail> {
             // The same scalar in the same context, read by the full parser.
             let doc = format!("k: {s}\n");
             let mut map: serde_json::Map<String, Value> =
-                crate::yaml::from_str(&doc).map_err(|_| Bail)?;
+                crate::yaml::value::from_str(&doc).map_err(|_| Bail)?;
             map.remove("k").ok_or(Bail)
         }
     }
