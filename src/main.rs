@@ -69,12 +69,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             }
             None => Vec::new(),
         };
-        let all: Vec<stream::RawDoc> = first
-            .into_iter()
-            .map(Ok)
-            .chain(docs)
-            .collect::<io::Result<_>>()
-            .context("reading stdin")?;
+        let all = read_all(first, docs)?;
         let found = match all.first() {
             Some(first) if krm::looks_like_resource_list(&first.bytes) => {
                 let input: Vec<u8> = all.iter().flat_map(|d| d.bytes.iter().copied()).collect();
@@ -149,12 +144,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     // With --fetch-images the whole stream is read first: the images it names are known
     // before the first document is decided.
     let docs: Box<dyn Iterator<Item = io::Result<stream::RawDoc>>> = if cli.fetch_images {
-        let all: Vec<stream::RawDoc> = first
-            .into_iter()
-            .map(Ok)
-            .chain(docs)
-            .collect::<io::Result<_>>()
-            .context("reading stdin")?;
+        let all = read_all(first, docs)?;
         let found = images::of_stream(&all, &loaded.settings.workloads);
         shell::fetch::missing(cli, &mut facts, &found, &mut err)?;
         Box::new(all.into_iter().map(Ok))
@@ -240,4 +230,17 @@ fn print_report(out: &mut impl Write, rows: &[report::Row], json: bool) -> anyho
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// Every document of stdin, the first one already read.
+fn read_all(
+    first: Option<stream::RawDoc>,
+    rest: impl Iterator<Item = io::Result<stream::RawDoc>>,
+) -> anyhow::Result<Vec<stream::RawDoc>> {
+    first
+        .into_iter()
+        .map(Ok)
+        .chain(rest)
+        .collect::<io::Result<_>>()
+        .context("reading stdin")
 }

@@ -3,6 +3,7 @@
 //! and the language labels other tools put on the pod.
 
 use crate::config::Form;
+use crate::decide::fields::strings;
 use crate::decide::image;
 use crate::decide::known::Known;
 use crate::knowledge::evidence::{
@@ -19,15 +20,6 @@ pub struct Class {
     pub role: Role,
     /// What the runtime and role were read from, most telling first.
     pub evidence: Vec<String>,
-}
-
-fn strings<'a>(container: &'a Value, key: &str) -> impl Iterator<Item = &'a str> {
-    container
-        .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
 }
 
 /// The runtime `command`/`args` show: a JVM launcher anywhere in them (a `java` in a

@@ -49,3 +49,13 @@ pub fn keys<'a>(resource: &'a Value, template: &'a Value) -> Keys<'a> {
         annotations: both(&["metadata", "annotations"]),
     }
 }
+
+/// The strings of a list field of a container (`command`, `args`).
+pub fn strings<'a>(container: &'a Value, key: &str) -> impl Iterator<Item = &'a str> {
+    container
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}

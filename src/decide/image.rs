@@ -4,6 +4,7 @@
 //! version. Everything here is about the container as the kubelet starts it: its own
 //! `command`, `args` and `env` replace the image's.
 
+use crate::decide::fields;
 use crate::knowledge::evidence::COMMAND_WORDS;
 use crate::knowledge::image_config::{
     AGENT_BUILDPACKS, BUILDPACKS, BUILDPACKS_LABEL, ENV_MARKERS, GENERIC_ENV, JDK_PATHS,
@@ -20,14 +21,7 @@ fn base(word: &str) -> &str {
 }
 
 fn strings(container: &Value, key: &str) -> Vec<String> {
-    container
-        .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(String::from)
-        .collect()
+    fields::strings(container, key).map(String::from).collect()
 }
 
 /// True when the container's own `env` defines `name` (it then replaces the image's).
