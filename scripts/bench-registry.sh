@@ -84,3 +84,20 @@ median_of "cold, concurrency 8" --concurrency 8
 median_of "cold, concurrency 1" --concurrency 1
 "$FETCH" --cache "$OUT/cache" < "$OUT/images.txt" > /dev/null 2>&1
 median_of "cached (manifest only), concurrency 8" --concurrency 8 --cache "$OUT/cache"
+
+# The subcommand itself, end to end: a render naming every image (one Deployment each),
+# read, fetched and written as an ImageFacts file.
+cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+awk '{ printf "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-%d}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: \"%s\"}]\n", NR, $0 }' \
+  "$OUT/images.txt" > "$OUT/render.yaml"
+times=()
+for _ in $(seq "$RUNS"); do
+  start=$(date +%s.%N)
+  "$ROOT/target/release/pinpoint-inject" images --strict --output "$OUT/facts.yaml" < "$OUT/render.yaml" 2> "$OUT/err.txt" \
+    || { log "pinpoint-inject images failed:"; cat "$OUT/err.txt" >&2; exit 1; }
+  times+=("$(echo "$(date +%s.%N) - $start" | bc)")
+  [ "$(grep -c '^- image:' "$OUT/facts.yaml")" = "$IMAGES" ] || { log "not $IMAGES entries"; exit 1; }
+done
+printf '%s\n' "${times[@]}" | sort -n | awk -v n="$IMAGES" '
+  { t[NR] = $1 } END { m = t[int((NR + 1) / 2)];
+    printf "| pinpoint-inject images (render in, facts file out) | %d | %.3f | %.1f |\n", n, m, n / m }'
