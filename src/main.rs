@@ -59,7 +59,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             Some(path) => Some(read_config(&path)?),
             None => None,
         };
-        let output = krm::process(&input, fallback.as_ref());
+        let output = krm::process(&input, fallback.as_ref(), &cli.overrides());
         if let Some(json) = report_json {
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
@@ -92,7 +92,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             config::KIND
         );
     };
-    let loaded = config::load(&read_config(&path)?)
+    let loaded = config::load_with(&read_config(&path)?, &cli.overrides())
         .with_context(|| format!("config file {}", path.display()))?;
     for warning in loaded.warnings {
         writeln!(

@@ -28,7 +28,18 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("facts", &["oci", "knowledge"]),
     ("decide", &["facts", "config", "oci", "knowledge"]),
     ("wire", &["decide", "facts", "config", "oci", "knowledge"]),
-    ("run", &["wire", "decide", "facts", "config", "oci", "knowledge", "yaml"]),
+    (
+        "run",
+        &[
+            "wire",
+            "decide",
+            "facts",
+            "config",
+            "oci",
+            "knowledge",
+            "yaml",
+        ],
+    ),
     // The edge: only the shell imports it (see EDGE).
     ("registry", &["facts", "oci"]),
 ];

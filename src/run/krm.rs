@@ -1,7 +1,7 @@
 //! KRM function mode (kustomize `transformers:`, kpt): one `ResourceList` in, one out,
 //! with `results`. The output is always a whole, valid ResourceList, errors or not.
 
-use crate::config::{self, Settings};
+use crate::config::{self, Overrides, Settings};
 use crate::decide::report::Row;
 use crate::decide::unknown;
 use crate::knowledge::kinds;
@@ -45,16 +45,17 @@ impl Output<'_> {
 }
 
 /// Process a whole ResourceList. `fallback` is the config to use when the list carries
-/// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none).
-pub fn process<'t>(input: &'t [u8], fallback: Option<&Value>) -> Output<'t> {
+/// no `functionConfig` (kpt's `fn render` sends none when the Kptfile gives none);
+/// `overrides`, what the command line sets over either.
+pub fn process<'t>(input: &'t [u8], fallback: Option<&Value>, overrides: &Overrides) -> Output<'t> {
     if let Ok(text) = std::str::from_utf8(input)
         && let Some(outline) =
             crate::yaml::quick::outline(text).or_else(|| outline::read(text).ok())
-        && let Some(output) = by_item(text, &outline, fallback)
+        && let Some(output) = by_item(text, &outline, fallback, overrides)
     {
         return output;
     }
-    process_whole(input, fallback)
+    process_whole(input, fallback, overrides)
 }
 
 /// The usual ResourceList (a block mapping with a block `items` list): one item parsed
@@ -64,6 +65,7 @@ fn by_item<'t>(
     text: &'t str,
     outline: &outline::Outline,
     fallback: Option<&Value>,
+    overrides: &Overrides,
 ) -> Option<Output<'t>> {
     let entry = |key: &str| outline.entries.iter().find(|e| e.key == key);
     let api_version = entry("apiVersion").filter(|e| e.inline)?;
@@ -86,7 +88,7 @@ fn by_item<'t>(
         Some(e) => Some(parse_value(e)?).filter(|v| !v.is_null()),
         None => None,
     };
-    let (settings, mut results) = settings_of(function_config.as_ref().or(fallback));
+    let (settings, mut results) = settings_of(function_config.as_ref().or(fallback), overrides);
     let mut out: Vec<Cow<'t, str>> = Vec::new();
     let mut copied = 0;
     let mut rows = Vec::new();
@@ -232,7 +234,10 @@ fn item(
 }
 
 /// The settings from the function config (or the fallback), and what loading said.
-fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>) {
+fn settings_of(
+    config_doc: Option<&Value>,
+    overrides: &Overrides,
+) -> (Option<Settings>, Vec<Diagnostic>) {
     match config_doc {
         None => (
             None,
@@ -241,7 +246,7 @@ fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>
                 config::KIND
             ))],
         ),
-        Some(config_doc) => match config::load(config_doc) {
+        Some(config_doc) => match config::load_with(config_doc, overrides) {
             Ok(loaded) => (Some(loaded.settings), warnings(loaded.warnings)),
             Err(e) => (None, vec![Diagnostic::error(e.to_string())]),
         },
@@ -249,7 +254,7 @@ fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>
 }
 
 /// Any other ResourceList: read whole, written back through the same text edits.
-fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output<'static> {
+fn process_whole(input: &[u8], fallback: Option<&Value>, overrides: &Overrides) -> Output<'static> {
     let (text, mut list) = match parse(input) {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -261,31 +266,9 @@ fn process_whole(input: &[u8], fallback: Option<&Value>) -> Output<'static> {
             return finish(None, empty, vec![error], Vec::new());
         }
     };
-    let mut results = Vec::new();
     let mut rows = Vec::new();
-    let settings = match list
-        .get("functionConfig")
-        .filter(|v| !v.is_null())
-        .or(fallback)
-    {
-        None => {
-            results.push(Diagnostic::error(format!(
-                "no function config: give the ResourceList a functionConfig (kind {} or ConfigMap), or pass --config (or set PINPOINT_INJECT_CONFIG)",
-                config::KIND
-            )));
-            None
-        }
-        Some(config_doc) => match config::load(config_doc) {
-            Ok(loaded) => {
-                results.extend(warnings(loaded.warnings));
-                Some(loaded.settings)
-            }
-            Err(e) => {
-                results.push(Diagnostic::error(e.to_string()));
-                None
-            }
-        },
-    };
+    let config_doc = list.get("functionConfig").filter(|v| !v.is_null());
+    let (settings, mut results) = settings_of(config_doc.or(fallback), overrides);
     let original = Value::Object(list.clone());
     if let Some(settings) = settings {
         if list.get("items").is_some_and(Value::is_null) {

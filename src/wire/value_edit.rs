@@ -7,8 +7,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Keys that come first in what we insert, in this order, as people write manifests
-/// (k8s-openapi serializes fields alphabetically: `command` before `name`).
-const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command"];
+/// (k8s-openapi serializes fields alphabetically: `command` before `name`, `pullPolicy`
+/// before an image volume's `reference`).
+const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command", "reference"];
 
 /// A k8s-openapi value as a generic one, with its keys in the order people write them.
 pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
@@ -45,7 +46,7 @@ pub(crate) fn reorder(value: Value) -> Value {
             let mut ordered = Map::with_capacity(map.len());
             for key in LEADING_KEYS {
                 if let Some(v) = map.shift_remove(*key) {
-                    ordered.insert((*key).to_string(), v);
+                    ordered.insert((*key).to_string(), reorder(v));
                 }
             }
             ordered.extend(map.into_iter().map(|(k, v)| (k, reorder(v))));
