@@ -24,7 +24,7 @@ use crate::knowledge::ours::{
     MARKER, OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference,
 };
 use crate::wire::error::{InjectError, conflict};
-use crate::wire::marker::{Marker, OwnEntry};
+use crate::wire::marker::{Marker, OwnEntry, Was};
 use crate::wire::plan::{Edit, Plan, plan_container};
 use crate::wire::value_edit::{
     find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, to_value,
@@ -177,7 +177,13 @@ pub fn inject(
             .collect::<Vec<_>>(),
     );
     let mut own = Vec::new();
+    let mut lists = Vec::new();
     for (index, target, edit) in &edits {
+        for key in ["volumeMounts", "env"] {
+            if let Some(was) = was(containers[*index].get(key)) {
+                lists.push((format!("{}/{key}", target.container), was));
+            }
+        }
         apply_container(&mut containers[*index], settings, target, edit);
         if let Some(kind) = edit.own {
             own.push((target.container.clone(), kind));
@@ -185,6 +191,12 @@ pub fn inject(
         report.injected.push(target.container.clone());
     }
 
+    for key in ["volumes", "initContainers"] {
+        let added = key == "volumes" || settings.delivery == Delivery::InitContainer;
+        if let Some(was) = was(spec.get(key)).filter(|_| added) {
+            lists.insert(0, (key.to_string(), was));
+        }
+    }
     let companion = match settings.delivery {
         Delivery::InitContainer => {
             push(
@@ -221,6 +233,7 @@ pub fn inject(
         delivery: settings.delivery,
         companion,
         own,
+        lists,
     };
     let template = template.as_object_mut().expect("checked above");
     if !template.contains_key("metadata") {
@@ -321,6 +334,15 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
             }
             env.splice(index..index, ours);
         }
+    }
+}
+
+/// What a list the wiring adds to is now, if the marker must record it (`null`, `[]`).
+fn was(list: Option<&Value>) -> Option<Was> {
+    match list? {
+        Value::Null => Some(Was::Null),
+        Value::Array(items) if items.is_empty() => Some(Was::Empty),
+        _ => None,
     }
 }
 

@@ -7,8 +7,10 @@
 //! for an image volume; then, per container whose options variable was the user's own
 //! entry and is not simply extended: `ownOptions` (it had `value: ""`), `unsetOptions`
 //! (no value), `nullOptions` (`value: null`), `userReference` (its value already held
-//! `$(PINPOINT_AGENT_OPTS)`, left as it was). All are Kubernetes names, so `,` `;` and
-//! `=` cannot occur in them.
+//! `$(PINPOINT_AGENT_OPTS)`, left as it was). Last, the lists the wiring added to that
+//! were `null` (`nullLists`) or `[]` (`emptyLists`), as `volumes`, `initContainers`,
+//! `<container>/env`, `<container>/volumeMounts`, so taking the wiring out gives them back
+//! as they were. All are Kubernetes names, so `,` `;` `=` and `/` cannot occur in them.
 
 use crate::config::Delivery;
 
@@ -32,6 +34,15 @@ const OWN_KEYS: &[(&str, OwnEntry)] = &[
     ("userReference", OwnEntry::UserReference),
 ];
 
+/// What a list the wiring added to was before: `null`, or `[]` (absent is not recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Was {
+    Null,
+    Empty,
+}
+
+const LIST_KEYS: &[(&str, Was)] = &[("nullLists", Was::Null), ("emptyLists", Was::Empty)];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Marker {
     pub containers: Vec<String>,
@@ -42,6 +53,39 @@ pub(crate) struct Marker {
     pub companion: String,
     /// The containers whose options variable was the user's own entry, and how.
     pub own: Vec<(String, OwnEntry)>,
+    /// The lists the wiring added to that were `null` or `[]`, by path.
+    pub lists: Vec<(String, Was)>,
+}
+
+/// `;key=a,b` for each key of `keys` that has entries, in the order of `keys`.
+fn render_groups<T: PartialEq>(text: &mut String, keys: &[(&str, T)], entries: &[(String, T)]) {
+    for (key, kind) in keys {
+        let listed: Vec<&str> = entries
+            .iter()
+            .filter(|(_, k)| k == kind)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if !listed.is_empty() {
+            text.push_str(&format!(";{key}={}", listed.join(",")));
+        }
+    }
+}
+
+/// The entries of every key of `keys`; `None` when one name is under two keys.
+fn parse_groups<'a, T: Copy>(
+    keys: &[(&str, T)],
+    get: impl Fn(&str) -> Option<&'a str>,
+) -> Option<Vec<(String, T)>> {
+    let mut entries: Vec<(String, T)> = Vec::new();
+    for (key, kind) in keys {
+        for name in names(get(key).unwrap_or_default()) {
+            if entries.iter().any(|(n, _)| *n == name) {
+                return None;
+            }
+            entries.push((name, *kind));
+        }
+    }
+    Some(entries)
 }
 
 fn names(list: &str) -> Vec<String> {
@@ -52,6 +96,11 @@ fn names(list: &str) -> Vec<String> {
 }
 
 impl Marker {
+    /// What the list at `path` (`volumes`, `app/env`) was before the wiring.
+    pub fn list_was(&self, path: &str) -> Option<Was> {
+        self.lists.iter().find(|(p, _)| p == path).map(|(_, w)| *w)
+    }
+
     pub fn own_entry(&self, container: &str) -> Option<OwnEntry> {
         self.own
             .iter()
@@ -73,17 +122,8 @@ impl Marker {
                 self.companion
             )),
         }
-        for (key, kind) in OWN_KEYS {
-            let listed: Vec<&str> = self
-                .own
-                .iter()
-                .filter(|(_, k)| k == kind)
-                .map(|(c, _)| c.as_str())
-                .collect();
-            if !listed.is_empty() {
-                text.push_str(&format!(";{key}={}", listed.join(",")));
-            }
-        }
+        render_groups(&mut text, OWN_KEYS, &self.own);
+        render_groups(&mut text, LIST_KEYS, &self.lists);
         text
     }
 
@@ -105,10 +145,11 @@ impl Marker {
             "delivery",
             "logVolume",
         ];
-        if fields
-            .iter()
-            .any(|(k, _)| !known.contains(k) && !OWN_KEYS.iter().any(|(o, _)| o == k))
-        {
+        if fields.iter().any(|(k, _)| {
+            !known.contains(k)
+                && !OWN_KEYS.iter().any(|(o, _)| o == k)
+                && !LIST_KEYS.iter().any(|(l, _)| l == k)
+        }) {
             return None;
         }
         let delivery = match get("delivery") {
@@ -124,21 +165,15 @@ impl Marker {
         if volume.is_empty() || companion.is_empty() {
             return None;
         }
-        let mut own = Vec::new();
-        for (key, kind) in OWN_KEYS {
-            for name in names(get(key).unwrap_or_default()) {
-                if own.iter().any(|(c, _)| *c == name) {
-                    return None;
-                }
-                own.push((name, *kind));
-            }
-        }
+        let own = parse_groups(OWN_KEYS, get)?;
+        let lists = parse_groups(LIST_KEYS, get)?;
         Some(Marker {
             containers: names(get("containers").unwrap_or_default()),
             volume: volume.to_string(),
             delivery,
             companion: companion.to_string(),
             own,
+            lists,
         })
     }
 }
@@ -153,6 +188,7 @@ mod tests {
             "containers=app;volume=pinpoint-agent;initContainer=pinpoint-agent-init",
             "containers=app,w;volume=v;initContainer=i;ownOptions=w;unsetOptions=app",
             "containers=app;volume=v;delivery=imageVolume;logVolume=v-logs;userReference=app",
+            "containers=app;volume=v;initContainer=i;nullLists=initContainers,app/env;emptyLists=volumes",
         ] {
             assert_eq!(Marker::parse(text).unwrap().render(), text);
         }

@@ -110,8 +110,10 @@ pub(crate) fn recognise(template: &Value, marker: &Marker) -> Result<Vec<Wired>,
         ("containers", containers),
         ("initContainers", list("initContainers")),
     ] {
-        for (i, c) in items.iter().enumerate() {
-            let ours = (key == "containers" && wired.iter().any(|w| w.index == i))
+        for c in items {
+            let named = key == "containers"
+                && name_of(c).is_some_and(|n| marker.containers.iter().any(|m| m == n));
+            let ours = named
                 || (key == "initContainers"
                     && marker.delivery == Delivery::InitContainer
                     && name_of(c) == Some(companion));

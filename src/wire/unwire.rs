@@ -5,9 +5,9 @@
 
 use crate::knowledge::ours::MARKER;
 use crate::wire::error::{InjectError, conflict};
-use crate::wire::marker::Marker;
+use crate::wire::marker::{Marker, Was};
 use crate::wire::recognise::{Restore, Wired, recognise};
-use crate::wire::value_edit::remove_named;
+use crate::wire::value_edit::name_of;
 use serde_json::{Map, Value};
 
 /// True when a pod template carries the marker of an earlier run: without it,
@@ -47,21 +47,34 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
         .get_mut("spec")
         .and_then(Value::as_object_mut)
         .expect("recognised above");
-    remove_named(spec, "volumes", &marker.volume);
     let list = match marker.delivery {
         crate::config::Delivery::InitContainer => "initContainers",
         crate::config::Delivery::ImageVolume => "volumes",
     };
-    remove_named(spec, list, &marker.companion);
+    for (key, name) in [
+        ("volumes", marker.volume.as_str()),
+        (list, &marker.companion),
+    ] {
+        let at = spec
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|items| items.iter().position(|v| name_of(v) == Some(name)));
+        remove_at(spec, key, at.into_iter().collect(), marker.list_was(key));
+    }
     let containers = spec
         .get_mut("containers")
         .and_then(Value::as_array_mut)
         .expect("recognised above");
     for w in wired {
+        let name = name_of(&containers[w.index])
+            .unwrap_or_default()
+            .to_string();
+        let was = |key: &str| marker.list_was(&format!("{name}/{key}"));
+        let (mounts, env) = (was("volumeMounts"), was("env"));
         let container = containers[w.index]
             .as_object_mut()
             .expect("recognised above");
-        unwire_container(container, w);
+        unwire_container(container, w, mounts, env);
     }
 
     let metadata = template
@@ -86,8 +99,9 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
     Ok(true)
 }
 
-/// Remove the listed entries of `key` (and the list, once it held ours alone).
-fn remove_at(map: &mut Map<String, Value>, key: &str, mut indexes: Vec<usize>) {
+/// Remove the listed entries of `key`; a list that held ours alone goes back to what it
+/// was before the wiring (`null`, `[]`, or no key), in its place.
+fn remove_at(map: &mut Map<String, Value>, key: &str, mut indexes: Vec<usize>, was: Option<Was>) {
     let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) else {
         return;
     };
@@ -97,12 +111,25 @@ fn remove_at(map: &mut Map<String, Value>, key: &str, mut indexes: Vec<usize>) {
         list.remove(i);
     }
     if list.is_empty() && before > 0 {
-        map.shift_remove(key);
+        match was {
+            Some(Was::Null) => {
+                map.insert(key.into(), Value::Null);
+            }
+            Some(Was::Empty) => {}
+            None => {
+                map.shift_remove(key);
+            }
+        }
     }
 }
 
 /// Give the options variable back what it had, and take out our mounts and variables.
-fn unwire_container(container: &mut Map<String, Value>, wired: Wired) {
+fn unwire_container(
+    container: &mut Map<String, Value>,
+    wired: Wired,
+    mounts_were: Option<Was>,
+    env_was: Option<Was>,
+) {
     let mut env_removed = wired.env;
     if let Some(entry) = container
         .get_mut("env")
@@ -138,6 +165,6 @@ fn unwire_container(container: &mut Map<String, Value>, wired: Wired) {
             }
         }
     }
-    remove_at(container, "volumeMounts", wired.mounts);
-    remove_at(container, "env", env_removed);
+    remove_at(container, "volumeMounts", wired.mounts, mounts_were);
+    remove_at(container, "env", env_removed, env_was);
 }

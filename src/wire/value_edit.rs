@@ -92,20 +92,6 @@ pub(crate) fn find_named<'a>(list: Option<&'a Value>, name: &str) -> Option<&'a 
     list?.as_array()?.iter().find(|v| name_of(v) == Some(name))
 }
 
-/// Remove the entry named `name` from the list at `key` (and the list, once empty),
-/// keeping the order of everything else (`shift_remove`: serde_json's `remove` swaps
-/// the last key into the gap).
-pub(crate) fn remove_named(map: &mut Map<String, Value>, key: &str, name: &str) {
-    if let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) {
-        let before = list.len();
-        list.retain(|v| name_of(v) != Some(name));
-        // Drop the list only when it held ours alone (a user's own `[]` stays).
-        if list.is_empty() && before > 0 {
-            map.shift_remove(key);
-        }
-    }
-}
-
 pub(crate) fn object_entry<'a>(
     map: &'a mut Map<String, Value>,
     key: &str,
