@@ -40,14 +40,18 @@ ScaledJob (spec.jobTargetRef.template); and the kinds of spec.workloads. Another
 carries a pod template gets an info line with the spec.workloads entry that would wire it.
 
 WHAT IT ADDS to each selected pod template; nothing else is touched:
-  - an emptyDir volume and an init container that copies the agent into it,
-  - in each target container: the volume mount, PINPOINT_POD_NAME / PINPOINT_POD_IP from
+  - agent.delivery initContainer (the default): an emptyDir volume and an init container
+    that copies the agent into it; imageVolume: the agent image itself as a read-only
+    image volume (on by default from Kubernetes 1.35) and an emptyDir for its logs,
+  - in each target container: the volume mount(s), PINPOINT_POD_NAME / PINPOINT_POD_IP from
     the downward API when referenced, PINPOINT_AGENT_OPTS holding every agent flag, and
     the options variable (JAVA_TOOL_OPTIONS by default) ending in $(PINPOINT_AGENT_OPTS);
     an existing literal value is kept in front, an existing valueFrom is moved to
     PINPOINT_ORIGINAL_<NAME> and referenced,
   - the annotation pinpoint-inject.dev/injected on the pod template.
 Running it again changes nothing; running it with another config replaces the wiring.
+Only what matches, by content, what a run adds is ever taken out again. Windows pods
+are left alone.
 
 CONFIG (apiVersion: pinpoint-inject.dev/v1alpha1, kind: PinpointInjector; a field with a
 default shows it, the others an example)
@@ -60,6 +64,7 @@ default shows it, the others an example)
       spanPort: 9993
     agent:
       image: pinpointdocker/pinpoint-agent:2.5.4   # required; :latest or no tag warns
+      delivery: initContainer              # or imageVolume: the image mounted read-only
       imagePullPolicy: IfNotPresent        # optional
       sourcePath: /pinpoint-agent          # agent files in the image
       mountPath: /pinpoint-agent           # where the app container sees them
@@ -67,10 +72,10 @@ default shows it, the others an example)
       profile: release                     # -Dpinpoint.profiler.profiles.active
       optionsEnv: JAVA_TOOL_OPTIONS        # default: the image's launch profile (CATALINA_OPTS
                                            # for Tomcat, KAFKA_OPTS, …), else JAVA_TOOL_OPTIONS
-      systemProperties: {profiler.sampling.rate: "20"}
+      systemProperties: {profiler.sampling.rate: "20"}   # values: letters, digits, . _ - / : , + = @
       resources: {…}                       # init container; small defaults
       securityContext: {…}                 # init container; overrides the least-privilege default
-      volumeSizeLimit: 256Mi
+      volumeSizeLimit: 256Mi               # of the emptyDir (imageVolume: the logs')
       volumeName: pinpoint-agent
       initContainerName: pinpoint-agent-init
     naming:
@@ -102,13 +107,15 @@ default shows it, the others an example)
       runtime: java                        # or not-java
       optionsEnv: JAVA_OPTS                # the variable the image's launch path reads
       category: application                # or data-server, tooling, sidecar
+    kubernetesVersion: "1.35"              # the cluster's (--kube-version wins); checks delivery
 
   Flat ConfigMap keys: collectorHost, collectorAgentPort, collectorMetadataPort,
-  collectorStatPort, collectorSpanPort, agentImage, imagePullPolicy, sourcePath, mountPath,
+  collectorStatPort, collectorSpanPort, agentImage, agentDelivery, imagePullPolicy,
+  sourcePath, mountPath,
   bootstrapJar, profile, optionsEnv, systemProperties (k=v,k=v), volumeSizeLimit,
   volumeName, initContainerName, applicationName, maxLength, agentName, agentId,
   kinds, namespaces, excludeNames, containers, runtimes, categories (comma lists),
-  matchLabels (k=v,k=v), optIn, jobApplicationName,
+  matchLabels (k=v,k=v), optIn, jobApplicationName, kubernetesVersion,
   workloads (one `apiVersion kind podTemplate` per line or comma),
   images (one `PATTERN runtime=… optionsEnv=… category=…` per line).
 
@@ -171,6 +178,10 @@ pub struct Cli {
     /// fails; registries on a loopback address always may. May be given more than once.
     #[arg(long = "insecure-registry", value_name = "HOST", global = true)]
     pub insecure_registries: Vec<String>,
+    /// The Kubernetes version the output is for (1.35, v1.35.0), as Helm's --kube-version;
+    /// wins over spec.kubernetesVersion. Checked against agent.delivery imageVolume.
+    #[arg(long, value_name = "VERSION", global = true)]
+    pub kube_version: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -205,6 +216,13 @@ pub enum Command {
 }
 
 impl Cli {
+    /// What the flags set over the config.
+    pub fn overrides(&self) -> pinpoint_inject::config::Overrides {
+        pinpoint_inject::config::Overrides {
+            kubernetes_version: self.kube_version.clone(),
+        }
+    }
+
     /// The image facts files: `--image-facts`, else `$PINPOINT_INJECT_IMAGE_FACTS`.
     pub fn image_facts_paths(&self) -> Vec<PathBuf> {
         if !self.image_facts.is_empty() {

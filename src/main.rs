@@ -100,11 +100,23 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             shell::fetch::missing(cli, &mut facts, &found, &mut err)?;
         }
         if let Some(json) = report_json {
-            let output = krm::process(&input, fallback.as_ref(), &facts, &mut io::sink())?;
+            let output = krm::process(
+                &input,
+                fallback.as_ref(),
+                &cli.overrides(),
+                &facts,
+                &mut io::sink(),
+            )?;
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
         }
-        let output = krm::process(&input, fallback.as_ref(), &facts, &mut out)?;
+        let output = krm::process(
+            &input,
+            fallback.as_ref(),
+            &cli.overrides(),
+            &facts,
+            &mut out,
+        )?;
         out.flush()?;
         for result in output.results.iter().filter(|r| {
             r.severity != Severity::Info
@@ -132,7 +144,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             config::KIND
         );
     };
-    let loaded = config::load(&shell::read::config(&path)?)
+    let loaded = config::load_with(&shell::read::config(&path)?, &cli.overrides())
         .with_context(|| format!("config file {}", path.display()))?;
     for warning in loaded.warnings {
         writeln!(

@@ -8,7 +8,9 @@
 mod common;
 mod hostile {
     pub mod krm;
+    pub mod markers;
     pub mod smuggle;
+    pub mod wiring;
 }
 
 use common::{Limits, Run, repo, run_bin};

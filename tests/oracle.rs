@@ -18,91 +18,9 @@
 mod common;
 
 use common::invariants::transform_stream;
-use common::uninject::{normalize, uninject};
+use common::kubectl::same_objects_for_kubectl;
 use common::{Limits, have_kubectl, kubectl_read, repo, run_bin};
-use pinpoint_inject::config::Settings;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn inputs() -> Vec<PathBuf> {
-    let corpus = repo().join("tests/corpus");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
-        .unwrap_or_else(|e| panic!("the corpus is expected at {}: {e}", corpus.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 6, "corpus files: {files:?}");
-    files.push(repo().join("examples/seed-tomcat/deployment.yaml"));
-    files.push(repo().join("tests/oracle/yaml11-traps.yaml"));
-    files.push(repo().join("tests/oracle/kinds.yaml"));
-    files
-}
-
-/// Where two values first differ, as a path, for a readable failure.
-fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for key in x.keys().chain(y.keys()) {
-                let here = format!("{path}.{key}");
-                match (x.get(key), y.get(key)) {
-                    (Some(p), Some(q)) => {
-                        if let Some(d) = first_difference(p, q, &here) {
-                            return Some(d);
-                        }
-                    }
-                    (p, q) => return Some(format!("{here}: {p:?} != {q:?}")),
-                }
-            }
-            None
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (p, q))| first_difference(p, q, &format!("{path}[{i}]"))),
-        _ => (a != b).then(|| format!("{path}: {a} != {b}")),
-    }
-}
-
-/// Run the binary on every input with `config`; kubectl must read the same objects
-/// before and after, once the wiring is out. Returns how many pod templates were wired.
-fn same_objects_for_kubectl(config: &Path) -> usize {
-    let settings: Settings = common::settings(config);
-    let config = config.to_str().unwrap();
-    let mut wired = 0;
-    for input in inputs() {
-        let name = input.file_name().unwrap().to_string_lossy().into_owned();
-        let bytes = std::fs::read(&input).unwrap();
-        let run = run_bin(&["--config", config], &bytes, Limits::default());
-        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
-        let before = kubectl_read(&bytes).unwrap_or_else(|e| panic!("{name}: kubectl: {e}"));
-        let after =
-            kubectl_read(&run.stdout).unwrap_or_else(|e| panic!("{name} output: kubectl: {e}"));
-        assert_eq!(before.len(), after.len(), "{name}: object count");
-        let mut wired_here = 0;
-        for (i, (mut old, mut new)) in before.into_iter().zip(after).enumerate() {
-            let id = format!(
-                "{name} object {i} ({} {})",
-                old["kind"], old["metadata"]["name"]
-            );
-            wired_here += uninject(&mut new, &settings);
-            normalize(&mut old, &settings);
-            normalize(&mut new, &settings);
-            if let Some(difference) = first_difference(&old, &new, "") {
-                panic!("{id}: kubectl reads something else besides the wiring: {difference}");
-            }
-        }
-        let expected = run
-            .stderr
-            .lines()
-            .filter(|l| l.contains(": injected: "))
-            .count();
-        assert_eq!(wired_here, expected, "{name}: wired pod templates");
-        wired += wired_here;
-    }
-    wired
-}
 
 #[test]
 fn kubectl_reads_the_same_objects_with_the_seed_config() {
@@ -123,6 +41,16 @@ fn kubectl_reads_the_same_objects_with_the_default_config() {
             wired >= 7,
             "{wired} pod templates wired (the corpus's JVMs)"
         );
+    }
+}
+
+/// The agent image as a read-only image volume: the same objects, once the image volume,
+/// its logs volume and the mounts are out.
+#[test]
+fn kubectl_reads_the_same_objects_with_the_image_volume_delivery() {
+    if have_kubectl() {
+        let wired = same_objects_for_kubectl(&repo().join("tests/oracle/config-image-volume.yaml"));
+        assert!(wired >= 25, "{wired} pod templates wired");
     }
 }
 

@@ -10,6 +10,7 @@
 mod common;
 mod properties {
     pub mod checks;
+    pub mod forged;
     pub mod generate;
 }
 
@@ -20,6 +21,7 @@ use pinpoint_inject::decide::naming;
 use pinpoint_inject::knowledge::pinpoint::is_pinpoint_char;
 use pinpoint_inject::yaml::{self, ListStyle};
 use properties::checks::*;
+use properties::forged::{forged_marker, user_items_kept};
 use properties::generate::*;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -84,6 +86,25 @@ proptest! {
         let mut after = output.clone();
         for (old, new) in templates(&mut before).into_iter().zip(templates(&mut after)) {
             check_template(old, new, &settings)?;
+        }
+    }
+
+    /// A marker copied from another workload, left behind or edited never makes a run
+    /// remove what the tool did not add: over the workload as written, or wired by
+    /// config A, with a forged marker, a run with config B (any delivery, selected or
+    /// not) keeps every volume, init container, container, mount and variable the
+    /// workload had; and it holds the stream invariants (idempotent, nothing else lost).
+    #[test]
+    fn forged_markers_never_remove_what_the_tool_did_not_add(resource in resource(), a in settings(), b in settings(), marker in forged_marker(), wired in any::<bool>()) {
+        let input = render(&resource, Style::Compact);
+        let base = if wired { transform_stream(input.as_bytes(), &a).output } else { input.into_bytes() };
+        common::forged::check_forged(&base, &marker, &b);
+        let forged = common::forged::forge(&base, &marker).expect("a workload takes the marker");
+        let run = transform_stream(&forged, &b);
+        let mut output: Value = yaml::from_str(std::str::from_utf8(&run.output).unwrap()).unwrap();
+        let mut before = resource.clone();
+        for (old, new) in templates(&mut before).into_iter().zip(templates(&mut output)) {
+            user_items_kept(old, new)?;
         }
     }
 
@@ -179,4 +200,26 @@ fn fuzz_seeds_and_regressions_hold_the_invariants() {
         }
     }
     assert!(replayed >= 20, "only {replayed} inputs replayed");
+}
+
+/// Every seed of the `markers` fuzz target and everything it ever found: the marker put
+/// on every pod template removes nothing the tool did not add.
+#[test]
+fn marker_fuzz_seeds_and_regressions_remove_nothing_foreign() {
+    let settings = common::forged::marker_settings();
+    let mut replayed = 0;
+    for dir in ["fuzz/seeds/markers", "fuzz/regressions/markers"] {
+        let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let result =
+                std::panic::catch_unwind(|| common::forged::check_marker_input(&data, &settings));
+            assert!(result.is_ok(), "{} breaks an invariant", path.display());
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 5, "only {replayed} inputs replayed");
 }

@@ -15,6 +15,7 @@ mod runtime {
     pub mod collector;
     pub mod expand;
     pub mod images;
+    pub mod logs;
     pub mod pod;
     pub mod sandbox;
     pub mod volumes;
@@ -243,29 +244,8 @@ fn run_case(name: &str) {
         }
     }
 
-    // 6. The agent's own log file, under its own directory in the volume.
-    let agent_dir = pod
-        .volumes
-        .values()
-        .find(|v| v.join("pinpoint-bootstrap.jar").is_file())
-        .expect("a volume holds the agent")
-        .clone();
-    let log = agent_dir.join("logs").join(&agent_id).join("pinpoint.log");
-    let logged = collector.wait_for(Duration::from_secs(10), |_| {
-        std::fs::read_to_string(&log).is_ok_and(|text| text.contains("Starting pinpoint Agent"))
-    });
-    assert!(
-        logged,
-        "{name}: the agent wrote no log at {} (it runs as uid {}):\n{}",
-        log.display(),
-        pod.container(c).spec.uid,
-        output
-            .lines()
-            .filter(|l| l.contains("ERROR") || l.contains("Could not create"))
-            .take(5)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    // 6. The agent's own log file, under its own directory (tests/runtime/logs.rs).
+    runtime::logs::check(name, &case, &pod, c, &agent_id, &collector, &output);
 
     // 7. The application itself.
     if let Some(prefix) = &case.expect.picked_up {
@@ -382,4 +362,10 @@ cases! {
     non_root_image_user_agent_security_context => "non-root-image-user-agent-user",
     agent_id_from_pod_ip => "agent-id-pod-ip",
     exec_probe_jvm_without_agent => "exec-probe-tomcat",
+    /// agent.delivery imageVolume: the agent image mounted read-only and noexec with
+    /// subPath, no init container; a non-root JVM logs to the emptyDir on its logs.
+    image_volume_read_only_agent_non_root_app => "image-volume-non-root",
+    /// The recipe's Tomcat with the recipe's agent image mounted as an image volume
+    /// (subPath var/lib/pp_agent): CATALINA_OPTS through catalina.sh, and a span.
+    image_volume_seed_tomcat_span => "image-volume-seed-tomcat",
 }

@@ -1,6 +1,7 @@
 //! Strict schema validation (`kubernetes-validate --strict -k 1.33.0`) of what the
 //! binary makes of real manifests: every document of `tests/corpus/*.yaml` after
-//! injection, with two configs, and the examples' own manifests. (The outputs of the
+//! injection, with two configs (and at 1.35, whose image volumes are on by default,
+//! with the agent delivered as one), and the examples' own manifests. (The outputs of the
 //! tool tests — kustomize, kpt, Helm, the Helm 4 plugin, Argo CD, the image — are
 //! validated in those tests, with `common::assert_valid`.)
 
@@ -24,8 +25,8 @@ fn corpus() -> Vec<PathBuf> {
 }
 
 /// The ERROR lines of a validation, without the file name: `kind/name … : message`.
-fn errors(files: &[PathBuf]) -> BTreeSet<String> {
-    let out = common::kubernetes_validate(files);
+fn errors(files: &[PathBuf], version: &str) -> BTreeSet<String> {
+    let out = common::kubernetes_validate_at(files, version);
     assert!(
         matches!(out.code, Some(0 | 1)),
         "kubernetes-validate broke: {out}"
@@ -48,7 +49,10 @@ fn errors(files: &[PathBuf]) -> BTreeSet<String> {
     errors
 }
 
-fn inject_corpus(config: &Path) {
+/// The corpus's own validation errors at a Kubernetes version.
+type Known = (&'static str, BTreeSet<String>);
+
+fn inject_corpus(config: &Path, version: &'static str) {
     let dir = TempDir::new("schema");
     let mut outputs = Vec::new();
     let mut injected = 0;
@@ -71,28 +75,47 @@ fn inject_corpus(config: &Path) {
     // The corpus is not spotless: Bitnami's spark chart renders a NetworkPolicy port as
     // `port:` (null), which kubernetes-validate rejects and the API server accepts.
     // Injection must add no error and remove none.
-    static BEFORE: OnceLock<BTreeSet<String>> = OnceLock::new();
-    let before = BEFORE.get_or_init(|| errors(&corpus()));
+    static BEFORE: OnceLock<std::sync::Mutex<Vec<Known>>> = OnceLock::new();
+    let mut known = BEFORE.get_or_init(Default::default).lock().unwrap();
+    if !known.iter().any(|(v, _)| *v == version) {
+        known.push((version, errors(&corpus(), version)));
+    }
+    let before = &known.iter().find(|(v, _)| *v == version).unwrap().1;
     assert!(
         before.iter().all(|e| e.contains("networkpolicy/")),
         "the corpus has new validation errors: {before:#?}"
     );
     assert_eq!(
-        &errors(&outputs),
+        &errors(&outputs, version),
         before,
-        "with config {}",
+        "with config {} at Kubernetes {version}",
         config.display()
     );
 }
 
 #[test]
 fn corpus_with_the_seed_config_validates_as_before() {
-    inject_corpus(&common::repo().join("examples/seed-tomcat/pinpoint.yaml"));
+    inject_corpus(
+        &common::repo().join("examples/seed-tomcat/pinpoint.yaml"),
+        common::KUBE_VERSION,
+    );
+}
+
+/// The agent image as a read-only image volume, validated at 1.35.0.
+#[test]
+fn corpus_with_the_image_volume_delivery_validates_at_1_35() {
+    inject_corpus(
+        &common::repo().join("tests/delivery/image-volume.yaml"),
+        "1.35.0",
+    );
 }
 
 #[test]
 fn corpus_with_the_helm_example_config_validates_as_before() {
-    inject_corpus(&common::repo().join("examples/helm/pinpoint.yaml"));
+    inject_corpus(
+        &common::repo().join("examples/helm/pinpoint.yaml"),
+        common::KUBE_VERSION,
+    );
 }
 
 #[test]

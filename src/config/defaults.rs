@@ -9,6 +9,8 @@ pub const AGENT_PORT: u16 = 9991;
 pub const METADATA_PORT: u16 = 9991;
 pub const STAT_PORT: u16 = 9992;
 pub const SPAN_PORT: u16 = 9993;
+/// How the agent reaches the application container: copied by an init container.
+pub const DELIVERY: &str = "initContainer";
 /// Where the official agent image keeps the agent.
 pub const SOURCE_PATH: &str = "/pinpoint-agent";
 pub const MOUNT_PATH: &str = "/pinpoint-agent";
@@ -40,6 +42,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("collector.metadataPort", "9991"),
     ("collector.statPort", "9992"),
     ("collector.spanPort", "9993"),
+    ("agent.delivery", DELIVERY),
     ("agent.sourcePath", SOURCE_PATH),
     ("agent.mountPath", MOUNT_PATH),
     ("agent.bootstrapJar", BOOTSTRAP_JAR),

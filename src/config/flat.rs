@@ -32,6 +32,7 @@ const FLAT_KEYS: &[(&str, &[&str], Flat)] = &[
         Flat::Number,
     ),
     ("agentImage", &["agent", "image"], Flat::Text),
+    ("agentDelivery", &["agent", "delivery"], Flat::Text),
     ("imagePullPolicy", &["agent", "imagePullPolicy"], Flat::Text),
     ("sourcePath", &["agent", "sourcePath"], Flat::Text),
     ("mountPath", &["agent", "mountPath"], Flat::Text),
@@ -73,6 +74,7 @@ const FLAT_KEYS: &[(&str, &[&str], Flat)] = &[
     ("containers", &["containers"], Flat::List),
     ("workloads", &["workloads"], Flat::Workloads),
     ("images", &["images"], Flat::Images),
+    ("kubernetesVersion", &["kubernetesVersion"], Flat::Text),
 ];
 
 #[derive(Debug, Clone, Copy)]

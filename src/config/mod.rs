@@ -19,7 +19,9 @@ pub use defaults::{DEFAULTS, default_value};
 pub use error::ConfigError;
 pub use flat::flat_key_names;
 pub use form::Form;
-pub use settings::{AgentId, AgentName, ContainerChoice, Loaded, Selector, Settings};
+pub use settings::{
+    AgentId, AgentName, ContainerChoice, Delivery, Loaded, Overrides, Selector, Settings,
+};
 pub use spec::{API_VERSION, KIND};
 pub use validate::{is_dns_label, parse_containers};
 
@@ -29,6 +31,11 @@ use spec::type_name;
 
 /// Read a function config: a `PinpointInjector` or a `ConfigMap` with flat keys.
 pub fn load(document: &Value) -> Result<Loaded, ConfigError> {
+    load_with(document, &Overrides::default())
+}
+
+/// [`load`], with what the command line sets over the config.
+pub fn load_with(document: &Value, overrides: &Overrides) -> Result<Loaded, ConfigError> {
     let kind = document
         .get("kind")
         .and_then(Value::as_str)
@@ -63,7 +70,7 @@ pub fn load(document: &Value) -> Result<Loaded, ConfigError> {
             )));
         }
     };
-    validate::validate(spec, form)
+    validate::validate(spec, form, overrides)
 }
 
 /// Deserialize, naming the field an error is about: the document's own path for a

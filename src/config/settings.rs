@@ -12,6 +12,31 @@ use std::collections::BTreeMap;
 
 // ---- What the core uses -----------------------------------------------------------
 
+/// How the agent's files reach the application container (`agent.delivery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// An init container copies them into an `emptyDir` (the default).
+    InitContainer,
+    /// The agent image itself is mounted, read-only (an `image` volume, Kubernetes 1.31+).
+    ImageVolume,
+}
+
+impl Delivery {
+    /// The name the config, the marker and the report use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Delivery::InitContainer => "initContainer",
+            Delivery::ImageVolume => "imageVolume",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Delivery> {
+        [Delivery::InitContainer, Delivery::ImageVolume]
+            .into_iter()
+            .find(|d| d.name() == name)
+    }
+}
+
 /// How the agent names itself (`-Dpinpoint.agentName`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgentName {
@@ -62,6 +87,10 @@ pub struct Settings {
     /// `(channel, port)` for every port that differs from Pinpoint's default.
     pub collector_ports: Vec<(&'static str, u16)>,
     pub image: String,
+    pub delivery: Delivery,
+    /// The cluster's version (`spec.kubernetesVersion` or `--kube-version`), as
+    /// `(major, minor)`, when given.
+    pub kubernetes_version: Option<(u32, u32)>,
     pub image_pull_policy: Option<String>,
     pub source_path: String,
     pub mount_path: String,
@@ -75,6 +104,8 @@ pub struct Settings {
     pub init_security_context: Option<SecurityContext>,
     pub volume_size_limit: Option<Quantity>,
     pub volume_name: String,
+    /// The writable `emptyDir` for the agent's logs (`imageVolume`): `<volumeName>-logs`.
+    pub log_volume_name: String,
     pub init_container_name: String,
     pub application_name: Template,
     /// The name template of Jobs and CronJobs (default `{name}`: a migration Job is not
@@ -97,6 +128,14 @@ impl Settings {
     pub fn field(&self, path: &str) -> String {
         self.form.field(path)
     }
+}
+
+/// What the command line sets over the config (the shell's flags, as Helm's
+/// `--kube-version`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--kube-version`, as written: wins over `spec.kubernetesVersion`.
+    pub kubernetes_version: Option<String>,
 }
 
 /// A config and the warnings validating it produced.

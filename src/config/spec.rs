@@ -43,6 +43,10 @@ pub(super) struct Spec {
     pub workloads: Vec<WorkloadSpec>,
     #[serde(default)]
     pub images: Vec<ImageRuleSpec>,
+    /// `1.35`, `v1.35.0`: the cluster the output is for (as Helm's `--kube-version`).
+    /// Kept as written: a number is refused in validation (`1.30` reads as 1.3).
+    #[serde(default)]
+    pub kubernetes_version: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +80,8 @@ fn span_port() -> u16 {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct Agent {
     pub image: String,
+    #[serde(default = "delivery")]
+    pub delivery: String,
     #[serde(default)]
     pub image_pull_policy: Option<String>,
     #[serde(default = "source_path")]
@@ -102,6 +108,9 @@ pub(super) struct Agent {
     pub init_container_name: String,
 }
 
+fn delivery() -> String {
+    defaults::DELIVERY.into()
+}
 fn source_path() -> String {
     defaults::SOURCE_PATH.into()
 }

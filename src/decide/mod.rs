@@ -5,6 +5,7 @@
 //! Imports [`crate::config`] and [`crate::knowledge`] only.
 //!
 //! - [`select`]: is the workload selected;
+//! - [`pod`]: a Windows pod, and container names Kubernetes does not read as names;
 //! - [`targets`]: which containers, by explicit choice or by policy;
 //! - [`classify`]: each container's runtime and role, with the evidence;
 //! - [`naming`]: the application name of each target;
@@ -25,6 +26,7 @@ pub mod known;
 pub mod launch;
 pub mod naming;
 pub mod notes;
+pub mod pod;
 pub mod report;
 pub mod select;
 pub mod targets;

@@ -99,6 +99,9 @@ pub struct Row {
     pub application_name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub options_env: String,
+    /// How the agent reaches a wired container (`initContainer`, `imageVolume`).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub delivery: &'static str,
 }
 
 impl Row {
@@ -114,6 +117,7 @@ impl Row {
             evidence: String::new(),
             application_name: String::new(),
             options_env: String::new(),
+            delivery: "",
         }
     }
 
@@ -138,11 +142,12 @@ pub fn table(rows: &[Row]) -> String {
         "WORKLOAD",
         "CONTAINER",
         "DECISION",
+        "DELIVERY",
         "APPLICATION",
         "OPTIONS",
         "EVIDENCE",
     ];
-    let cells: Vec<[String; 6]> = rows
+    let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
             let workload = match &r.document {
@@ -158,6 +163,7 @@ pub fn table(rows: &[Row]) -> String {
                 workload,
                 dash(&r.container),
                 decision,
+                dash(r.delivery),
                 dash(&r.application_name),
                 dash(&r.options_env),
                 clean(&r.evidence),

@@ -10,16 +10,22 @@
 //! - [`agents`]: how other agents mark a pod;
 //! - [`production`]: the keys other APMs put on production workloads;
 //! - [`sidecars`]: containers that are never the application;
-//! - [`pinpoint`]: Pinpoint's own rules;
+//! - [`pinpoint`]: Pinpoint's own rules, and where its agent writes;
+//! - [`image_volume`]: what Kubernetes and the controllers do with an image volume;
+//! - [`pod_security`]: the Pod Security Standards' limits on a container's `securityContext`;
+//! - [`shell`]: the characters a POSIX shell reads as text;
 //! - [`ours`]: the annotations and variables this tool writes.
 
 pub mod agents;
 pub mod evidence;
 pub mod image_config;
+pub mod image_volume;
 pub mod images;
 pub mod kinds;
 pub mod launch;
 pub mod ours;
 pub mod pinpoint;
+pub mod pod_security;
 pub mod production;
+pub mod shell;
 pub mod sidecars;

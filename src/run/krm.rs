@@ -11,6 +11,7 @@ mod whole;
 
 pub use outcome::{DEFAULT_API_VERSION, Outcome};
 
+use crate::config::Overrides;
 use crate::facts::Facts;
 use crate::yaml::{document, outline};
 use serde_json::Value;
@@ -25,20 +26,22 @@ pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
 
 /// Process a whole ResourceList, writing the one that answers it to `out`. `fallback` is
 /// the config to use when the list carries no `functionConfig` (kpt's `fn render` sends
-/// none when the Kptfile gives none); `facts` are the image facts given outside the list
+/// none when the Kptfile gives none), and `overrides` what the command line sets over
+/// either; `facts` are the image facts given outside the list
 /// (`--image-facts`), to which its `ImageFacts` items are added.
 pub fn process(
     input: &[u8],
     fallback: Option<&Value>,
+    overrides: &Overrides,
     facts: &Facts,
     out: &mut impl Write,
 ) -> io::Result<Outcome> {
     if let Ok(text) = std::str::from_utf8(input)
         && let Some(outline) =
             crate::yaml::quick::outline(text).or_else(|| outline::read(text).ok())
-        && let Some(done) = items::by_item(text, &outline, fallback, facts, out)
+        && let Some(done) = items::by_item(text, &outline, (fallback, overrides), facts, out)
     {
         return done;
     }
-    whole::process_whole(input, fallback, facts, out)
+    whole::process_whole(input, (fallback, overrides), facts, out)
 }

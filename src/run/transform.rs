@@ -6,7 +6,7 @@
 use crate::config::{AgentId, AgentName, Form, Settings};
 use crate::decide::report::{Decision, Row};
 use crate::decide::select::not_selected;
-use crate::decide::{notes, targets, unknown};
+use crate::decide::{notes, pod, targets, unknown};
 use crate::facts::Facts;
 use crate::knowledge::kinds::{WorkloadKind, is_list};
 use crate::run::diag::{Diagnostic, ResourceRef};
@@ -118,14 +118,25 @@ fn transform_workload(
                 &path
             }
         );
-        outcome
-            .rows
-            .push(Row::new(&reference, "", Decision::Error).because("", message.clone()));
-        outcome
-            .results
-            .push(report(Diagnostic::error(message), resource));
-        return outcome;
+        return fail(outcome, &reference, resource, message);
     };
+    let misread = pod::misread_names(template);
+    if !misread.is_empty() {
+        return fail(outcome, &reference, resource, misread.join("; "));
+    }
+    if let Some(note) = pod::windows(template) {
+        outcome.results.push(report(
+            Diagnostic::info(format!("skipped: {note}")),
+            resource,
+        ));
+        outcome.rows.extend(
+            container_names(Some(template)).into_iter().map(|c| {
+                Row::new(&reference, &c, Decision::Skipped).because("windows", note.clone())
+            }),
+        );
+        unwire(resource, workload, &mut outcome);
+        return outcome;
+    }
 
     let unnamed = unknown::unnamed_containers(template);
     if !unnamed.is_empty() && unnamed.len() == unknown::container_count(template) {
@@ -159,15 +170,7 @@ fn transform_workload(
     };
     let plan = match planned {
         Ok(plan) => plan,
-        Err(error) => {
-            outcome
-                .rows
-                .push(Row::new(&reference, "", Decision::Error).because("", error.clone()));
-            outcome
-                .results
-                .push(report(Diagnostic::error(error), resource));
-            return outcome;
-        }
+        Err(error) => return fail(outcome, &reference, resource, error),
     };
     outcome.rows.extend(plan.rows.iter().cloned());
     for warning in &plan.warnings {
@@ -205,6 +208,9 @@ fn transform_workload(
         return outcome;
     }
 
+    if let Some(refusal) = notes::refusal(workload, settings.delivery, settings.form) {
+        return fail(outcome, &reference, resource, refusal);
+    }
     let mut edited = template.clone();
     match inject::inject(&mut edited, settings, &plan.targets) {
         Err(error) => {
@@ -244,6 +250,9 @@ fn transform_workload(
                 };
                 row.application_name = target.application_name.clone();
                 row.options_env = target.options_env.clone();
+                if row.decision != Decision::Skipped {
+                    row.delivery = settings.delivery.name();
+                }
                 outcome.rows.push(row);
             }
             let order = container_names(Some(template));
@@ -259,7 +268,9 @@ fn transform_workload(
             }
             let uses_field_refs =
                 settings.agent_name == AgentName::PodName || settings.agent_id != AgentId::Auto;
-            if let Some(note) = notes::kind_note(workload, uses_field_refs, settings.form) {
+            let note =
+                notes::kind_note(workload, uses_field_refs, settings.delivery, settings.form);
+            if let Some(note) = note {
                 outcome
                     .results
                     .push(report(Diagnostic::warning(note), resource));
@@ -289,6 +300,22 @@ fn transform_workload(
             }
         }
     }
+    outcome
+}
+
+/// The workload cannot be wired: one error row and result, and it is left as it was.
+fn fail(
+    mut outcome: Outcome,
+    reference: &ResourceRef,
+    resource: &Value,
+    message: String,
+) -> Outcome {
+    outcome
+        .rows
+        .push(Row::new(reference, "", Decision::Error).because("", message.clone()));
+    outcome
+        .results
+        .push(Diagnostic::error(message).about(resource));
     outcome
 }
 

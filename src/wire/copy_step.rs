@@ -7,9 +7,10 @@
 //! "restricted" stays satisfied; it never copies the application container's own
 //! `securityContext` (which may add `NET_ADMIN` or run privileged). It runs as the
 //! application's `runAsUser`/`runAsGroup` where the pod or container sets them, so the
-//! copied files belong to the JVM's user; and it makes the copied tree writable for
-//! every user, because the agent writes its logs under its own directory and the
-//! application may run as any UID (an `emptyDir` itself is created mode 0777).
+//! copied files belong to the JVM's user. Only when it may run as another user than the
+//! application does it make the copied tree writable for every user, because the agent
+//! writes its logs under its own directory (an `emptyDir` itself is created mode 0777).
+//! [`copy_user`] is the one place that decides.
 
 use crate::config::Settings;
 use k8s_openapi::api::core::v1::{
@@ -25,13 +26,22 @@ pub const INIT_TARGET_FALLBACK: &str = "/pinpoint-agent-volume";
 /// (an agent image that runs as root would not start): the conventional `nonroot`.
 pub const NON_ROOT_FALLBACK_UID: i64 = 65532;
 
-/// The copy step's script. The paths are not part of it: they are passed as `$0` and
-/// `$1`, so no config value or manifest text is ever read by the shell as code. The
-/// mount point itself belongs to the kubelet, so only what was copied is chmodded.
-/// The official agent image is Alpine (pinpoint-apm/pinpoint-docker:
+/// The copy step's script when it may run as another user than the application: the
+/// copy is made writable for every user. The paths are not part of it: they are passed
+/// as `$0` and `$1`, so no config value or manifest text is ever read by the shell as
+/// code. The mount point itself belongs to the kubelet, so only what was copied is
+/// chmodded. The official agent image is Alpine (pinpoint-apm/pinpoint-docker:
 /// pinpoint-agent/Dockerfile), so `sh`, `cp` and `chmod` are BusyBox's; `command`
 /// replaces its `configure-agent.sh` entrypoint.
 pub const COPY_SCRIPT: &str = r#"cp -R "$0"/. "$1"/ && chmod -R a+rwX "$1"/*"#;
+
+/// The copy step's script when it runs as the application's own user: the copy already
+/// belongs to that user, so nothing is made writable for others.
+pub const COPY_SCRIPT_AS_APP: &str = r#"cp -R "$0"/. "$1"/"#;
+
+/// Every script a run of this tool has written (an earlier run's copy step is
+/// recognised by one of these).
+pub const COPY_SCRIPTS: &[&str] = &[COPY_SCRIPT, COPY_SCRIPT_AS_APP];
 
 pub fn agent_volume(settings: &Settings) -> Volume {
     Volume {
@@ -58,8 +68,13 @@ pub fn init_target(settings: &Settings) -> &str {
     }
 }
 
-pub fn init_container(settings: &Settings, security_context: SecurityContext) -> Container {
+pub fn init_container(settings: &Settings, user: CopyUser) -> Container {
     let target = init_target(settings).to_string();
+    let script = if user.as_app {
+        COPY_SCRIPT_AS_APP
+    } else {
+        COPY_SCRIPT
+    };
     let source = match settings.source_path.trim_end_matches('/') {
         "" => "/".to_string(),
         path => path.to_string(),
@@ -71,12 +86,12 @@ pub fn init_container(settings: &Settings, security_context: SecurityContext) ->
         command: Some(vec![
             "sh".into(),
             "-c".into(),
-            COPY_SCRIPT.into(),
+            script.into(),
             source,
             target.clone(),
         ]),
         resources: Some(settings.init_resources.clone()),
-        security_context: Some(security_context),
+        security_context: Some(user.context),
         volume_mounts: Some(vec![VolumeMount {
             name: settings.volume_name.clone(),
             mount_path: target,
@@ -97,17 +112,50 @@ fn bool_at(context: Option<&Value>, key: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// The copy step's security context: least privilege, as the application's user; the
-/// config's `agent.securityContext` fields override these one by one.
-pub fn security_context(
-    settings: &Settings,
-    pod: Option<&Value>,
-    container: Option<&Value>,
-) -> SecurityContext {
-    let mut uid = int_at(container, "runAsUser").or(int_at(pod, "runAsUser"));
-    let gid = int_at(container, "runAsGroup").or(int_at(pod, "runAsGroup"));
-    let non_root_demanded = bool_at(container, "runAsNonRoot") || bool_at(pod, "runAsNonRoot");
-    if non_root_demanded && uid.is_none() {
+/// Who the application runs as, as far as the pod template says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AppUser {
+    /// The first target container's UID (its `runAsUser`, else the pod's), when known.
+    pub uid: Option<i64>,
+    pub gid: Option<i64>,
+    /// The pod or a target container demands `runAsNonRoot`.
+    pub non_root: bool,
+    /// Every target container runs as `uid`.
+    pub shared: bool,
+}
+
+impl AppUser {
+    /// Read from the pod's and the target containers' `securityContext`s.
+    pub fn of(pod: Option<&Value>, containers: &[Option<&Value>]) -> AppUser {
+        let uid_of = |c: &Option<&Value>| int_at(*c, "runAsUser").or(int_at(pod, "runAsUser"));
+        let first = containers.first().copied().flatten();
+        let uid = containers.first().and_then(uid_of);
+        AppUser {
+            uid,
+            gid: int_at(first, "runAsGroup").or(int_at(pod, "runAsGroup")),
+            non_root: bool_at(pod, "runAsNonRoot")
+                || containers.iter().any(|c| bool_at(*c, "runAsNonRoot")),
+            shared: containers.iter().all(|c| uid_of(c) == uid),
+        }
+    }
+}
+
+/// The copy step's user and security context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopyUser {
+    pub context: SecurityContext,
+    /// It runs as the UID every target container runs as: the copy is theirs, and
+    /// nothing needs to be made writable for other users.
+    pub as_app: bool,
+}
+
+/// The one decision of the copy step's user: least privilege, as the application's UID
+/// where it is known (`app`); the config's `agent.securityContext` fields override
+/// these one by one, and then the copy is the application's own only if the UID is
+/// still the one every target runs as.
+pub fn copy_user(settings: &Settings, app: &AppUser) -> CopyUser {
+    let mut uid = app.uid;
+    if app.non_root && uid.is_none() {
         uid = Some(NON_ROOT_FALLBACK_UID);
     }
     let mut context = SecurityContext {
@@ -119,7 +167,7 @@ pub fn security_context(
         privileged: Some(false),
         read_only_root_filesystem: Some(true),
         run_as_user: uid,
-        run_as_group: gid,
+        run_as_group: app.gid,
         // Only where it is guaranteed to start: a non-root UID is given.
         run_as_non_root: uid.filter(|u| *u != 0).map(|_| true),
         seccomp_profile: Some(SeccompProfile {
@@ -141,7 +189,8 @@ pub fn security_context(
             context.run_as_user = Some(NON_ROOT_FALLBACK_UID);
         }
     }
-    context
+    let as_app = app.shared && app.uid.is_some() && context.run_as_user == app.uid;
+    CopyUser { context, as_app }
 }
 
 #[cfg(test)]
@@ -157,8 +206,12 @@ mod tests {
         crate::config::load(&doc).unwrap().settings
     }
 
+    fn user(pod: Value, container: Value) -> CopyUser {
+        copy_user(&settings(), &AppUser::of(Some(&pod), &[Some(&container)]))
+    }
+
     fn context(pod: Value, container: Value) -> Value {
-        serde_json::to_value(security_context(&settings(), Some(&pod), Some(&container))).unwrap()
+        serde_json::to_value(user(pod, container).context).unwrap()
     }
 
     #[test]
@@ -200,8 +253,36 @@ mod tests {
             run_as_non_root: Some(true),
             ..Default::default()
         });
-        let c = serde_json::to_value(security_context(&s, None, None)).unwrap();
+        let c = serde_json::to_value(copy_user(&s, &AppUser::default()).context).unwrap();
         assert_eq!(c["runAsUser"], json!(NON_ROOT_FALLBACK_UID));
         assert_eq!(c["capabilities"], json!({"drop": ["ALL"]}));
+    }
+
+    /// The copy is made writable for others only when the copy step may run as
+    /// another user than the application.
+    #[test]
+    fn the_copy_is_left_to_the_application_only_when_it_runs_as_its_user() {
+        assert!(user(json!({"runAsUser": 1001}), json!({})).as_app);
+        assert!(user(json!({}), json!({"runAsUser": 0})).as_app);
+        // Unknown UID (the image's USER), or the fallback for runAsNonRoot: not the app's.
+        assert!(!user(json!({}), json!({})).as_app);
+        assert!(!user(json!({"runAsNonRoot": true}), json!({})).as_app);
+        // Two targets with different users: the copy must serve both.
+        let pod = json!({"runAsUser": 1001});
+        let other = json!({"runAsUser": 2002});
+        let app = AppUser::of(Some(&pod), &[Some(&json!({})), Some(&other)]);
+        assert!(!copy_user(&settings(), &app).as_app);
+        // The config's own runAsUser wins, and then the copy is not the app's.
+        let mut s = settings();
+        s.init_security_context = Some(SecurityContext {
+            run_as_user: Some(7),
+            ..Default::default()
+        });
+        let app = AppUser::of(Some(&pod), &[None]);
+        assert!(!copy_user(&s, &app).as_app);
+        let init = init_container(&s, copy_user(&s, &app));
+        assert_eq!(init.command.unwrap()[2], COPY_SCRIPT);
+        let init = init_container(&settings(), copy_user(&settings(), &app));
+        assert_eq!(init.command.unwrap()[2], COPY_SCRIPT_AS_APP);
     }
 }

@@ -18,19 +18,19 @@
 //! first. A marker annotation on the pod template records what we own, so a second run
 //! takes the old wiring out before putting the new one in: never twice, never stale.
 
-use crate::config::{AgentId, AgentName, Settings};
+use crate::config::{AgentId, AgentName, Delivery, Settings};
 use crate::decide::targets::Target;
 use crate::knowledge::ours::{
     MARKER, OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference,
 };
-use crate::wire::copy_step;
 use crate::wire::error::{InjectError, conflict};
+use crate::wire::marker::{Marker, OwnEntry, Was};
 use crate::wire::plan::{Edit, Plan, plan_container};
-use crate::wire::unwire::Marker;
 use crate::wire::value_edit::{
     find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, to_value,
     to_value_again,
 };
+use crate::wire::{copy_step, image_volume};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
 use serde_json::{Map, Value};
 
@@ -67,19 +67,22 @@ pub fn inject(
         .and_then(Value::as_object_mut)
         .ok_or_else(|| conflict("spec", "the pod template has no spec"))?;
 
-    if let Some(v) = find_named(spec.get("volumes"), &settings.volume_name) {
-        let _ = v;
+    if let Some(name) = volumes_of(settings)
+        .into_iter()
+        .find(|name| find_named(spec.get("volumes"), name).is_some())
+    {
         return Err(conflict(
             "spec.volumes",
             format!(
-                "a volume named {:?} already exists and is not ours; set {} to another name",
-                settings.volume_name,
+                "a volume named {name:?} already exists and is not ours; set {} to another name",
                 settings.field("agent.volumeName")
             ),
         ));
     }
     for list in ["initContainers", "containers"] {
-        if find_named(spec.get(list), &settings.init_container_name).is_some() {
+        if settings.delivery == Delivery::InitContainer
+            && find_named(spec.get(list), &settings.init_container_name).is_some()
+        {
             return Err(conflict(
                 format!("spec.{list}"),
                 format!(
@@ -94,6 +97,42 @@ pub fn inject(
     for list in ["volumes", "initContainers"] {
         not_a_list(spec.get(list), &format!("spec.{list}"))?;
     }
+    // A mount of our volumes' names in another container would be served by them once
+    // they are added (the targets were checked in their plans).
+    for list in ["initContainers", "containers"] {
+        let others = spec
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                list == "initContainers"
+                    || !targets
+                        .iter()
+                        .any(|t| name_of(c) == Some(t.container.as_str()))
+            });
+        for c in others {
+            let mounts = c
+                .get("volumeMounts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            if let Some(volume) = mounts
+                .filter_map(name_of)
+                .find(|m| volumes_of(settings).contains(m))
+            {
+                return Err(conflict(
+                    format!("spec.{list}"),
+                    format!(
+                        "container {:?} mounts a volume named {volume:?}, which the pod does not define; set {} to another name",
+                        name_of(c).unwrap_or_default(),
+                        settings.field("agent.volumeName")
+                    ),
+                ));
+            }
+        }
+    }
+
     let pod_security = spec.get("securityContext").cloned();
     let containers = spec
         .get_mut("containers")
@@ -130,35 +169,71 @@ pub fn inject(
         return Ok(report);
     }
 
-    let security_context = copy_step::security_context(
-        settings,
+    let app_user = copy_step::AppUser::of(
         pod_security.as_ref(),
-        containers[edits[0].0].get("securityContext"),
+        &edits
+            .iter()
+            .map(|(index, _, _)| containers[*index].get("securityContext"))
+            .collect::<Vec<_>>(),
     );
-    let mut own_options = Vec::new();
+    let mut own = Vec::new();
+    let mut lists = Vec::new();
     for (index, target, edit) in &edits {
-        if apply_container(&mut containers[*index], settings, target, edit) {
-            own_options.push(target.container.clone());
+        for key in ["volumeMounts", "env"] {
+            if let Some(was) = was(containers[*index].get(key)) {
+                lists.push((format!("{}/{key}", target.container), was));
+            }
+        }
+        apply_container(&mut containers[*index], settings, target, edit);
+        if let Some(kind) = edit.own {
+            own.push((target.container.clone(), kind));
         }
         report.injected.push(target.container.clone());
     }
 
-    push(
-        spec,
-        "volumes",
-        to_value_again(&copy_step::agent_volume(settings)),
-    );
-    push(
-        spec,
-        "initContainers",
-        to_value_again(&copy_step::init_container(settings, security_context)),
-    );
+    for key in ["volumes", "initContainers"] {
+        let added = key == "volumes" || settings.delivery == Delivery::InitContainer;
+        if let Some(was) = was(spec.get(key)).filter(|_| added) {
+            lists.insert(0, (key.to_string(), was));
+        }
+    }
+    let companion = match settings.delivery {
+        Delivery::InitContainer => {
+            push(
+                spec,
+                "volumes",
+                to_value_again(&copy_step::agent_volume(settings)),
+            );
+            let user = copy_step::copy_user(settings, &app_user);
+            push(
+                spec,
+                "initContainers",
+                to_value_again(&copy_step::init_container(settings, user)),
+            );
+            settings.init_container_name.clone()
+        }
+        Delivery::ImageVolume => {
+            push(
+                spec,
+                "volumes",
+                to_value_again(&image_volume::agent_volume(settings)),
+            );
+            push(
+                spec,
+                "volumes",
+                to_value(&image_volume::log_volume(settings)),
+            );
+            settings.log_volume_name.clone()
+        }
+    };
 
     let marker = Marker {
         containers: report.injected.clone(),
         volume: settings.volume_name.clone(),
-        init_container: settings.init_container_name.clone(),
-        own_options,
+        delivery: settings.delivery,
+        companion,
+        own,
+        lists,
     };
     let template = template.as_object_mut().expect("checked above");
     if !template.contains_key("metadata") {
@@ -172,24 +247,26 @@ pub fn inject(
     Ok(report)
 }
 
-/// Wire one container; true when its options variable was the user's own entry without
-/// a value (which the marker must record: it then looks like one we appended).
-fn apply_container(
-    container: &mut Value,
-    settings: &Settings,
-    target: &Target,
-    edit: &Edit,
-) -> bool {
+/// Wire one container (what the marker must record about its options variable was
+/// decided in the plan, [`Edit::own`]).
+fn apply_container(container: &mut Value, settings: &Settings, target: &Target, edit: &Edit) {
     let container = container.as_object_mut().expect("containers are maps");
-    push(
-        container,
-        "volumeMounts",
-        to_value(&VolumeMount {
-            name: settings.volume_name.clone(),
-            mount_path: settings.mount_path.clone(),
-            ..Default::default()
-        }),
-    );
+    match settings.delivery {
+        Delivery::InitContainer => push(
+            container,
+            "volumeMounts",
+            to_value(&VolumeMount {
+                name: settings.volume_name.clone(),
+                mount_path: settings.mount_path.clone(),
+                ..Default::default()
+            }),
+        ),
+        Delivery::ImageVolume => {
+            for mount in image_volume::mounts(settings) {
+                push(container, "volumeMounts", to_value(&mount));
+            }
+        }
+    }
 
     let mut ours: Vec<EnvVar> = Vec::new();
     let needs_name =
@@ -237,7 +314,6 @@ fn apply_container(
 
     let env = object_entry_array(container, "env");
     let opts_ref = reference(OPTS_VAR);
-    let mut own_empty = false;
     match edit.existing {
         None => {
             env.extend(ours);
@@ -259,14 +335,13 @@ fn apply_container(
                     "value".into(),
                     Value::String(format!("{} {opts_ref}", reference(&original_var))),
                 );
-            } else {
+            } else if edit.own != Some(OwnEntry::UserReference) {
                 let user = entry
                     .get("value")
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .trim_end();
-                own_empty = user.is_empty();
-                let value = if own_empty {
+                let value = if edit.own.is_some() {
                     opts_ref
                 } else {
                     format!("{user} {opts_ref}")
@@ -276,7 +351,23 @@ fn apply_container(
             env.splice(index..index, ours);
         }
     }
-    own_empty
+}
+
+/// What a list the wiring adds to is now, if the marker must record it (`null`, `[]`).
+fn was(list: Option<&Value>) -> Option<Was> {
+    match list? {
+        Value::Null => Some(Was::Null),
+        Value::Array(items) if items.is_empty() => Some(Was::Empty),
+        _ => None,
+    }
+}
+
+/// The volumes the wiring adds, by name.
+fn volumes_of(settings: &Settings) -> Vec<&str> {
+    match settings.delivery {
+        Delivery::InitContainer => vec![&settings.volume_name],
+        Delivery::ImageVolume => vec![&settings.volume_name, &settings.log_volume_name],
+    }
 }
 
 fn field_env(name: &str, field_path: &str) -> EnvVar {

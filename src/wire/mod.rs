@@ -5,16 +5,22 @@
 //! [`crate::knowledge`] only.
 //!
 //! - [`inject`]: the wiring, planned per container ([`plan`]) before anything changes;
-//! - [`unwire`]: the marker and the undo;
+//! - [`unwire`]: the undo, of what [`recognise`] (and [`env`], for the variables) finds the
+//!   [`marker`] names;
 //! - [`copy_step`]: the `emptyDir` and the init container that fills it;
+//! - [`image_volume`]: the agent image mounted read-only, and a volume for its logs;
 //! - [`flags`]: the JVM flags in `PINPOINT_AGENT_OPTS`;
 //! - [`value_edit`]: small order-keeping edits of generic values;
 //! - [`error`]: why a template cannot be wired.
 
 pub mod copy_step;
+mod env;
 pub mod error;
 pub mod flags;
+pub mod image_volume;
 pub mod inject;
+mod marker;
 mod plan;
+mod recognise;
 pub mod unwire;
 pub mod value_edit;

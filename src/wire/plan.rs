@@ -2,10 +2,12 @@
 //! the wiring (an error), what is better left alone (a skip, with the reason), and how
 //! an existing options variable is to be taken over.
 
-use crate::config::Settings;
+use crate::config::{Delivery, Settings};
 use crate::decide::foreign;
-use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR};
+use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference};
 use crate::wire::error::{InjectError, conflict};
+use crate::wire::image_volume;
+use crate::wire::marker::OwnEntry;
 use crate::wire::value_edit::{name_of, not_a_list, same_path};
 use serde_json::Value;
 
@@ -20,6 +22,8 @@ pub(crate) struct Edit {
     pub existing: Option<usize>,
     /// The existing value is a `valueFrom`, to be moved to an earlier variable.
     pub moved_value_from: Option<Value>,
+    /// The existing entry is one the marker must describe to give it back exactly.
+    pub own: Option<OwnEntry>,
     pub warning: Option<String>,
 }
 
@@ -32,6 +36,14 @@ pub(crate) fn plan_container(
     for list in ["volumeMounts", "env"] {
         not_a_list(container.get(list), &format!("{field}.{list}"))?;
     }
+    let (mut names, mut paths) = (
+        vec![settings.volume_name.clone()],
+        vec![settings.mount_path.clone()],
+    );
+    if settings.delivery == Delivery::ImageVolume {
+        names.push(settings.log_volume_name.clone());
+        paths.push(image_volume::logs_path(settings));
+    }
     if let Some((i, _)) = container
         .get("volumeMounts")
         .and_then(Value::as_array)
@@ -39,17 +51,21 @@ pub(crate) fn plan_container(
         .flatten()
         .enumerate()
         .find(|(_, m)| {
-            name_of(m) == Some(settings.volume_name.as_str())
-                || same_path(m.get("mountPath"), &settings.mount_path)
+            names.iter().any(|n| name_of(m) == Some(n.as_str()))
+                || paths.iter().any(|p| same_path(m.get("mountPath"), p))
         })
     {
         return Err(conflict(
             format!("{field}.volumeMounts[{i}]"),
             format!(
-                "container {:?} already mounts something at {} or a volume named {:?}; set {} or {} to free ones",
+                "container {:?} already mounts something at {} or a volume named {}; set {} or {} to free ones",
                 name_of(container).unwrap_or_default(),
-                settings.mount_path,
-                settings.volume_name,
+                paths.join(" or "),
+                names
+                    .iter()
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
                 settings.field("agent.mountPath"),
                 settings.field("agent.volumeName")
             ),
@@ -119,6 +135,7 @@ pub(crate) fn plan_container(
         }
         moved_value_from = Some(from.clone());
     }
+    let own = existing.and_then(|i| own_entry(&env[i], moved_value_from.is_some()));
     let warning = (existing.is_none()
         && container
             .get("envFrom")
@@ -133,8 +150,24 @@ pub(crate) fn plan_container(
     Ok(Plan::Inject(Edit {
         existing,
         moved_value_from,
+        own,
         warning,
     }))
+}
+
+/// How the user's own options entry must be described in the marker to be given back
+/// exactly: its value, when the wiring replaces it or leaves it alone.
+fn own_entry(entry: &Value, moved: bool) -> Option<OwnEntry> {
+    match entry.get("value") {
+        None if moved => None,
+        None => Some(OwnEntry::Unset),
+        Some(Value::Null) => Some(OwnEntry::Null),
+        Some(Value::String(s)) if s.contains(&reference(OPTS_VAR)) && !moved => {
+            Some(OwnEntry::UserReference)
+        }
+        Some(Value::String(s)) if s.trim_end().is_empty() => Some(OwnEntry::Empty),
+        Some(_) => None,
+    }
 }
 
 /// A container whose options, command or args already name Pinpoint's bootstrap jar.

@@ -7,8 +7,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Keys that come first in what we insert, in this order, as people write manifests
-/// (k8s-openapi serializes fields alphabetically: `command` before `name`).
-const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command"];
+/// (k8s-openapi serializes fields alphabetically: `command` before `name`, `pullPolicy`
+/// before an image volume's `reference`).
+const LEADING_KEYS: &[&str] = &["name", "image", "imagePullPolicy", "command", "reference"];
 
 /// A k8s-openapi value as a generic one, with its keys in the order people write them.
 pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
@@ -45,7 +46,7 @@ pub(crate) fn reorder(value: Value) -> Value {
             let mut ordered = Map::with_capacity(map.len());
             for key in LEADING_KEYS {
                 if let Some(v) = map.shift_remove(*key) {
-                    ordered.insert((*key).to_string(), v);
+                    ordered.insert((*key).to_string(), reorder(v));
                 }
             }
             ordered.extend(map.into_iter().map(|(k, v)| (k, reorder(v))));
@@ -91,20 +92,6 @@ pub(crate) fn find_named<'a>(list: Option<&'a Value>, name: &str) -> Option<&'a 
     list?.as_array()?.iter().find(|v| name_of(v) == Some(name))
 }
 
-/// Remove the entry named `name` from the list at `key` (and the list, once empty),
-/// keeping the order of everything else (`shift_remove`: serde_json's `remove` swaps
-/// the last key into the gap).
-pub(crate) fn remove_named(map: &mut Map<String, Value>, key: &str, name: &str) {
-    if let Some(list) = map.get_mut(key).and_then(Value::as_array_mut) {
-        let before = list.len();
-        list.retain(|v| name_of(v) != Some(name));
-        // Drop the list only when it held ours alone (a user's own `[]` stays).
-        if list.is_empty() && before > 0 {
-            map.shift_remove(key);
-        }
-    }
-}
-
 pub(crate) fn object_entry<'a>(
     map: &'a mut Map<String, Value>,
     key: &str,
@@ -133,4 +120,11 @@ pub(crate) fn object_entry_array<'a>(
 
 pub(crate) fn push(map: &mut Map<String, Value>, key: &str, value: Value) {
     object_entry_array(map, key).push(value);
+}
+
+/// A map whose keys are all among `allowed`.
+pub(crate) fn only<'a>(value: &'a Value, allowed: &[&str]) -> Option<&'a Map<String, Value>> {
+    value
+        .as_object()
+        .filter(|m| m.keys().all(|k| allowed.contains(&k.as_str())))
 }

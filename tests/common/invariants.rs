@@ -123,7 +123,7 @@ fn identity(value: &Value) -> [Option<&Value>; 4] {
 }
 
 /// The objects a document holds (a `v1 List`'s items, or the document itself).
-fn objects(value: &mut Value) -> Vec<&mut Value> {
+pub fn objects(value: &mut Value) -> Vec<&mut Value> {
     let is_list = value.get("apiVersion").and_then(Value::as_str) == Some("v1")
         && value.get("kind").and_then(Value::as_str) == Some("List");
     if is_list && value.get("items").is_some_and(Value::is_array) {

@@ -7,6 +7,7 @@
 
 pub mod binary;
 pub mod clients;
+pub mod forged;
 pub mod invariants;
 pub mod kubectl;
 pub mod manifests;

@@ -1,9 +1,11 @@
 //! Un-inject: take out exactly what an injection added, written from the documented
-//! shape of the wiring (the README's before and after, `docs/wiring.md` and `--help`),
-//! not from `src/wire/inject.rs`, so that comparing `uninject(f(x))` with `x` is a real
+//! shape of the wiring (the README's before and after, `docs/wiring.md` and `--help`;
+//! with `agent.delivery: imageVolume`, the image volume and `<volumeName>-logs` instead
+//! of the copy step), not from `src/wire/inject.rs`, so that comparing `uninject(f(x))`
+//! with `x` is a real
 //! check. Shared with the fuzz target.
 
-use pinpoint_inject::config::Settings;
+use pinpoint_inject::config::{Delivery, Settings};
 use serde_json::{Map, Value};
 
 /// The pod template of a workload, by the kinds `--help` lists.
@@ -106,11 +108,18 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
     }
     let spec = template["spec"].as_object_mut().unwrap();
     assert!(remove_named(spec, "volumes", &settings.volume_name));
-    assert!(remove_named(
-        spec,
-        "initContainers",
-        &settings.init_container_name
-    ));
+    // The copy step's init container, or (an image volume) the agent's logs volume.
+    let image_volume = settings.delivery == Delivery::ImageVolume;
+    let logs = format!("{}-logs", settings.volume_name);
+    if image_volume {
+        assert!(remove_named(spec, "volumes", &logs));
+    } else {
+        assert!(remove_named(
+            spec,
+            "initContainers",
+            &settings.init_container_name
+        ));
+    }
     for container in spec["containers"].as_array_mut().unwrap() {
         let Some(container) = container.as_object_mut() else {
             continue; // not a container (Kubernetes rejects it); never a target
@@ -130,6 +139,9 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
             "volumeMounts",
             &settings.volume_name
         ));
+        if image_volume {
+            assert!(remove_named(container, "volumeMounts", &logs));
+        }
         let env = container["env"].as_array_mut().unwrap();
         let find = |env: &Vec<Value>, name: &str| {
             env.iter()

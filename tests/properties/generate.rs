@@ -287,13 +287,14 @@ pub fn settings() -> impl Strategy<Value = Settings> {
         prop::sample::select(&[("pinpoint-agent", "pinpoint-agent-init"), ("data", "migrate"), ("apm", "apm-copy")][..]),
         prop::sample::select(&[("/pinpoint-agent", "/pinpoint-agent"), ("/opt/agent", "/opt/agent/lib"), ("/var/lib/pp_agent", "/var/init/pinpoint")][..]),
         any::<bool>(),
+        prop::sample::select(&["initContainer", "imageVolume"][..]),
     )
-        .prop_map(|(options, agent_id, agent_name, template, max_length, containers, (volume, init), (source, mount), opt_in)| {
+        .prop_map(|(options, agent_id, agent_name, template, max_length, containers, (volume, init), (source, mount), opt_in, delivery)| {
             let doc = json!({
                 "apiVersion": config::API_VERSION, "kind": config::KIND, "metadata": {"name": "p"},
                 "spec": {
                     "collector": {"host": "collector.apm"},
-                    "agent": {"image": "agent:2.5.4", "optionsEnv": options, "volumeName": volume,
+                    "agent": {"image": "agent:2.5.4", "delivery": delivery, "optionsEnv": options, "volumeName": volume,
                               "initContainerName": init, "sourcePath": source, "mountPath": mount,
                               "systemProperties": {"profiler.sampling.rate": 20}},
                     "naming": {"applicationName": template, "maxLength": max_length,

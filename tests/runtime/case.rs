@@ -47,6 +47,10 @@ pub struct Expect {
     /// Run this probe of the container (`livenessProbe`, ...): its JVM must not load the agent.
     #[serde(default)]
     pub probe: Option<String>,
+    /// The agent is an image volume: no init container, the agent read-only and noexec,
+    /// the logs on a writable volume of their own, nothing written into the image.
+    #[serde(default)]
+    pub image_volume: bool,
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@
 use super::expand::{self, PodFacts, Sources};
 use super::images::{self, Installed};
 use super::sandbox::{self, Mount, Running, Spec};
-use super::volumes::{keep_root_webapp, make_volumes};
+use super::volumes::{is_image, keep_root_webapp, make_volumes};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -129,7 +129,7 @@ pub fn run(docs: &[Value], installed: &Installed, dir: &Path, hosts_extra: &str)
             .into(),
     };
     let sources = sources(docs);
-    let volumes = make_volumes(spec, &sources, &dir.join("volumes"));
+    let volumes = make_volumes(spec, &sources, installed, &dir.join("volumes"));
     let hosts = format!(
         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{}\t{}\n{hosts_extra}",
         facts.ip, facts.name
@@ -273,12 +273,18 @@ fn container_spec(
                             || v.get("secret").is_some()
                             || v.get("hostPath").is_some())
                 });
+        // The kubelet mounts an image volume read-only whatever the mount says.
+        let image = is_image(pod_spec, vname);
         volumes.push(Mount {
             source,
             target: m["mountPath"].as_str().unwrap().into(),
-            read_only,
+            read_only: read_only || image,
+            noexec: image,
         });
     }
+    // containerd mounts the shallower paths first (WithMounts sorts by path depth), so a
+    // volume on a directory inside another one lands on top of it.
+    volumes.sort_by_key(|m| m.target.trim_end_matches('/').matches('/').count());
     // The image's ENV first, the container's env over it (the container runtime merges them).
     let mut env: Vec<(String, String)> = image
         .env

@@ -22,6 +22,8 @@ pub struct Mount {
     pub source: PathBuf,
     pub target: String,
     pub read_only: bool,
+    /// Mounted `noexec` too (an image volume: its doc says read-only and noexec).
+    pub noexec: bool,
 }
 
 /// Everything needed to start one container.
@@ -112,7 +114,12 @@ fn script(spec: &Spec) -> String {
     for m in &spec.volumes {
         let source = quote(&m.source.display().to_string());
         s += &format!("point {source} {}\n", at(&m.target));
-        if m.read_only {
+        if m.noexec {
+            s += &format!(
+                "mount --bind {source} {0}; mount -o remount,bind,ro,noexec,nosuid,nodev {0}\n",
+                at(&m.target)
+            );
+        } else if m.read_only {
             s += &format!("bindro {source} {}\n", at(&m.target));
         } else {
             s += &format!("mount --bind {source} {}\n", at(&m.target));

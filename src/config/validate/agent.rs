@@ -1,11 +1,13 @@
 //! Validation of `spec.agent`: the image, the paths and names the wiring uses, and
 //! every value that becomes part of a JVM flag (none may add a flag of its own).
 
-use super::checks;
+use super::{checks, security};
 use crate::config::defaults;
 use crate::config::error::{ConfigError, bad};
 use crate::config::form::Form;
+use crate::config::settings::Delivery;
 use crate::config::spec::{Agent, Scalar};
+use crate::knowledge::shell;
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
@@ -21,6 +23,9 @@ const KNOWN_OPTIONS_ENVS: &[&str] = &[
 /// What `agent` decides.
 pub(super) struct AgentSettings {
     pub image: String,
+    pub delivery: Delivery,
+    /// The fields only the copy step uses that the config sets (`resources`, …).
+    pub copy_step_fields: Vec<&'static str>,
     pub image_pull_policy: Option<String>,
     pub source_path: String,
     pub mount_path: String,
@@ -51,8 +56,22 @@ pub(super) fn validate(
             at("imagePullPolicy")
         )));
     }
+    let delivery = Delivery::from_name(&agent.delivery).ok_or_else(|| {
+        bad(format!(
+            "{}: {:?} is not one of initContainer, imageVolume",
+            at("delivery"),
+            agent.delivery
+        ))
+    })?;
     checks::path(&at("sourcePath"), &agent.source_path)?;
     checks::path(&at("mountPath"), &agent.mount_path)?;
+    if let Some(c) = agent.mount_path.chars().find(|c| !shell::is_path_char(*c)) {
+        return Err(bad(format!(
+            "{}: {:?} holds {c:?}; a mount path goes into -javaagent: and through launch scripts' shells, so it may hold only letters, digits, '.', '_', '-' and '/' (the JVM splits -javaagent: at '=')",
+            at("mountPath"),
+            agent.mount_path
+        )));
+    }
     if agent.mount_path.trim_end_matches('/').is_empty() {
         return Err(bad(format!(
             "{}: mounting over / would hide the whole image",
@@ -79,6 +98,20 @@ pub(super) fn validate(
     let options_env_explicit = agent.options_env.is_some();
     let options_env = options_env(agent.options_env, &at("optionsEnv"), warnings)?;
     let system_properties = system_properties(agent.system_properties, form)?;
+    if let Some(context) = &agent.security_context {
+        warnings.extend(security::warnings(context, &at("securityContext")));
+    }
+    let copy_step_fields = [
+        ("resources", agent.resources.is_some()),
+        ("securityContext", agent.security_context.is_some()),
+        (
+            "initContainerName",
+            agent.init_container_name != defaults::INIT_CONTAINER_NAME,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, set)| set.then_some(field))
+    .collect();
     for (field, name) in [
         ("volumeName", &agent.volume_name),
         ("initContainerName", &agent.init_container_name),
@@ -105,6 +138,8 @@ pub(super) fn validate(
         .transpose()?;
     Ok(AgentSettings {
         image: agent.image,
+        delivery,
+        copy_step_fields,
         image_pull_policy: agent.image_pull_policy,
         source_path: agent.source_path,
         mount_path: agent.mount_path,
@@ -142,8 +177,9 @@ fn options_env(
     Ok(name)
 }
 
-/// `agent.systemProperties`: each entry is one `-Dkey=value` flag, so neither part may
-/// hold a space or a quote.
+/// `agent.systemProperties`: each entry is one `-Dkey=value` flag, which launch scripts
+/// read again in a shell (Tomcat's `catalina.sh` through `eval`): the value may hold only
+/// characters a shell reads as themselves ([`shell::is_plain`]).
 fn system_properties(
     properties: BTreeMap<String, Scalar>,
     form: Form,
@@ -156,14 +192,15 @@ fn system_properties(
                 form.field("agent.systemProperties")
             )));
         }
-        if value.is_empty()
-            || value
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '\'')
-        {
+        let field = form.field(&format!("agent.systemProperties.{key}"));
+        if value.is_empty() {
             return Err(bad(format!(
-                "{}: {value:?} must be non-empty, without spaces or quotes (each property is one JVM flag)",
-                form.field(&format!("agent.systemProperties.{key}"))
+                "{field}: the value is empty (each property is one JVM flag, -D{key}=value)"
+            )));
+        }
+        if let Some(c) = value.chars().find(|c| !shell::is_plain(*c)) {
+            return Err(bad(format!(
+                "{field}: {value:?} holds {c:?}; launch scripts read the JVM options in a shell (Tomcat's catalina.sh through eval), so a value may hold only letters, digits and . _ - / : , + = @ (put anything else in a file named by -Dpinpoint.config)"
             )));
         }
         out.insert(key, value);

@@ -3,13 +3,15 @@
 
 mod agent;
 mod checks;
+mod delivery;
+mod security;
 
 pub use checks::is_dns_label;
 
 use super::defaults;
 use super::error::{ConfigError, bad};
 use super::form::Form;
-use super::settings::{AgentId, AgentName, ContainerChoice, Loaded, Selector, Settings};
+use super::settings::{AgentId, AgentName, ContainerChoice, Loaded, Overrides, Selector, Settings};
 use super::spec::{Collector, Naming, Select, Spec};
 use crate::config::images;
 use crate::config::template::{MIN_MAX_LENGTH, Template};
@@ -17,10 +19,17 @@ use crate::config::workloads::{self, WorkloadSpec};
 use crate::knowledge::images::{Role, Runtime};
 use crate::knowledge::kinds::WorkloadKind;
 
-pub(super) fn validate(spec: Spec, form: Form) -> Result<Loaded, ConfigError> {
+pub(super) fn validate(
+    spec: Spec,
+    form: Form,
+    overrides: &Overrides,
+) -> Result<Loaded, ConfigError> {
     let mut warnings = Vec::new();
     let (collector_host, collector_ports) = collector(spec.collector, form)?;
+    let kubernetes_version =
+        delivery::kubernetes_version(spec.kubernetes_version.as_ref(), overrides, form)?;
     let agent = agent::validate(spec.agent, form, &mut warnings)?;
+    let log_volume_name = delivery::check(&agent, kubernetes_version, form, &mut warnings)?;
     let names = naming(spec.naming, form, &mut warnings)?;
     let workloads = workloads(&spec.workloads, form)?;
     let image_rules = images::validate(&spec.images, checks::is_env_name)
@@ -33,6 +42,8 @@ pub(super) fn validate(spec: Spec, form: Form) -> Result<Loaded, ConfigError> {
         collector_host,
         collector_ports,
         image: agent.image,
+        delivery: agent.delivery,
+        kubernetes_version,
         image_pull_policy: agent.image_pull_policy,
         source_path: agent.source_path,
         mount_path: agent.mount_path,
@@ -45,6 +56,7 @@ pub(super) fn validate(spec: Spec, form: Form) -> Result<Loaded, ConfigError> {
         init_security_context: agent.init_security_context,
         volume_size_limit: agent.volume_size_limit,
         volume_name: agent.volume_name,
+        log_volume_name,
         init_container_name: agent.init_container_name,
         application_name: names.application_name,
         job_application_name: names.job_application_name,

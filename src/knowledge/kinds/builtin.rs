@@ -106,7 +106,7 @@ pub(super) const TABLE: &[Row] = &[
         delegate: Some(Delegate {
             field: "spec.workloadRef",
         }),
-        note: None,
+        note: Some(Note::ArgoRollouts),
         runs_to_completion: false,
     },
     // CloneSetSpec.Template, in v1alpha1 and v1beta1.
@@ -116,7 +116,7 @@ pub(super) const TABLE: &[Row] = &[
         template_paths: TEMPLATE,
         source: "openkruise/kruise apis/apps/v1beta1/cloneset_types.go (and v1alpha1)",
         delegate: None,
-        note: None,
+        note: Some(Note::OpenKruise),
         runs_to_completion: false,
     },
     // Advanced StatefulSet: StatefulSetSpec.Template.
@@ -126,7 +126,7 @@ pub(super) const TABLE: &[Row] = &[
         template_paths: TEMPLATE,
         source: "openkruise/kruise apis/apps/v1beta1/statefulset_types.go (and v1alpha1)",
         delegate: None,
-        note: None,
+        note: Some(Note::OpenKruise),
         runs_to_completion: false,
     },
     // Advanced DaemonSet: DaemonSetSpec.Template.
@@ -136,7 +136,7 @@ pub(super) const TABLE: &[Row] = &[
         template_paths: TEMPLATE,
         source: "openkruise/kruise apis/apps/v1beta1/daemonset_types.go (and v1alpha1)",
         delegate: None,
-        note: None,
+        note: Some(Note::OpenKruise),
         runs_to_completion: false,
     },
     // BroadcastJobSpec.Template.
@@ -146,7 +146,7 @@ pub(super) const TABLE: &[Row] = &[
         template_paths: TEMPLATE,
         source: "openkruise/kruise apis/apps/v1beta1/broadcastjob_types.go (and v1alpha1)",
         delegate: None,
-        note: None,
+        note: Some(Note::OpenKruise),
         runs_to_completion: true,
     },
     // AdvancedCronJobSpec.Template is a CronJobTemplate: one of jobTemplate (a
@@ -160,7 +160,7 @@ pub(super) const TABLE: &[Row] = &[
         ],
         source: "openkruise/kruise apis/apps/v1beta1/advancedcronjob_types.go (and v1alpha1)",
         delegate: None,
-        note: None,
+        note: Some(Note::OpenKruise),
         runs_to_completion: true,
     },
     // ServiceSpec inlines ConfigurationSpec, whose Template is a RevisionTemplateSpec;

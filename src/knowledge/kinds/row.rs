@@ -26,9 +26,15 @@ pub struct Delegate {
     pub field: &'static str,
 }
 
-/// A warning every wired resource of the kind gets.
+/// What a wired resource of the kind must be told about (or refused for): its
+/// controller validates the pod template itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Note {
     /// Knative Serving's webhook checks the pod spec against its feature flags.
     KnativePodSpec,
+    /// Argo Rollouts validates the template with the Kubernetes validation it vendors.
+    ArgoRollouts,
+    /// OpenKruise's webhooks validate and patch the template with the Kubernetes types
+    /// they vendor.
+    OpenKruise,
 }

@@ -6,6 +6,7 @@
 use super::outcome::Outcome;
 use super::results::{self, Earlier};
 use super::settings::settings_of;
+use crate::config::Overrides;
 use crate::config::Settings;
 use crate::decide::report::Row;
 use crate::decide::unknown;
@@ -49,7 +50,7 @@ impl<W: Write> Writer<'_, '_, W> {
 pub fn by_item<W: Write>(
     text: &str,
     outline: &Outline,
-    fallback: Option<&Value>,
+    (fallback, overrides): (Option<&Value>, &Overrides),
     given: &Facts,
     out: &mut W,
 ) -> Option<io::Result<Outcome>> {
@@ -73,7 +74,7 @@ pub fn by_item<W: Write>(
         Some(e) => Some(parse_value(text, e)?).filter(|v| !v.is_null()),
         None => None,
     };
-    let (settings, mut results) = settings_of(function_config.as_ref().or(fallback));
+    let (settings, mut results) = settings_of(function_config.as_ref().or(fallback), overrides);
     // The facts first: an ImageFacts item may come after the workloads it describes.
     let mut facts = Facts::none();
     for (index, range) in outline.items.iter().enumerate() {

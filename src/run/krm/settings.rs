@@ -1,12 +1,15 @@
 //! The settings of a KRM run: from the ResourceList's `functionConfig`, else from the
 //! config file (`--config`), and what loading them said.
 
-use crate::config::{self, Settings};
+use crate::config::{self, Overrides, Settings};
 use crate::run::diag::Diagnostic;
 use serde_json::Value;
 
 /// The settings from the function config (or the fallback), and what loading said.
-pub fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnostic>) {
+pub fn settings_of(
+    config_doc: Option<&Value>,
+    overrides: &Overrides,
+) -> (Option<Settings>, Vec<Diagnostic>) {
     match config_doc {
         None => (
             None,
@@ -15,7 +18,7 @@ pub fn settings_of(config_doc: Option<&Value>) -> (Option<Settings>, Vec<Diagnos
                 config::KIND
             ))],
         ),
-        Some(config_doc) => match config::load(config_doc) {
+        Some(config_doc) => match config::load_with(config_doc, overrides) {
             Ok(loaded) => (
                 Some(loaded.settings),
                 loaded

@@ -3,6 +3,7 @@
 
 use super::outcome::{DEFAULT_API_VERSION, Outcome};
 use super::settings::settings_of;
+use crate::config::Overrides;
 use crate::decide::report::Row;
 use crate::facts::Facts;
 use crate::run::diag::{self, Diagnostic};
@@ -16,7 +17,7 @@ use std::io::{self, Write};
 /// Read the list whole, transform its items, write it to `out`.
 pub fn process_whole(
     input: &[u8],
-    fallback: Option<&Value>,
+    (fallback, overrides): (Option<&Value>, &Overrides),
     given: &Facts,
     out: &mut impl Write,
 ) -> io::Result<Outcome> {
@@ -36,7 +37,7 @@ pub fn process_whole(
         .get("functionConfig")
         .filter(|v| !v.is_null())
         .or(fallback);
-    let (settings, mut results) = settings_of(config);
+    let (settings, mut results) = settings_of(config, overrides);
     let original = Value::Object(list.clone());
     if let Some(settings) = settings {
         if list.get("items").is_some_and(Value::is_null) {

@@ -101,7 +101,8 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
             if map.is_flow() {
                 return Ok(replace_inline(text, &entry.value, value, true));
             }
-            if let Some(s) = replace_scalar(text, &entry.value, value) {
+            if let Some(s) = replace_scalar(text, &entry.value, value).filter(|_| !value.is_null())
+            {
                 return Ok(s);
             }
             let colon = lines::colon_after(text, entry.key_node.end)
@@ -115,6 +116,14 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
                     start: colon,
                     end,
                     text: format!("\n{body}"),
+                    joins: false,
+                },
+                // A null value is written as nothing after the colon (`initContainers:`),
+                // the way charts write one, so a list given back as null reads as before.
+                None if value.is_null() => Splice {
+                    start: colon,
+                    end,
+                    text: String::new(),
                     joins: false,
                 },
                 None => Splice {

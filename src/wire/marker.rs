@@ -1,0 +1,208 @@
+//! The marker annotation: what a run added to a pod template, so a later run can find it
+//! and take it out. Its names are only where to look: [`crate::wire::recognise`] checks
+//! each named thing by its content before anything is removed.
+//!
+//! `containers=app,worker;volume=pinpoint-agent;initContainer=pinpoint-agent-init` for the
+//! copy step, `containers=app;volume=pinpoint-agent;delivery=imageVolume;logVolume=pinpoint-agent-logs`
+//! for an image volume; then, per container whose options variable was the user's own
+//! entry and is not simply extended: `ownOptions` (it had `value: ""`), `unsetOptions`
+//! (no value), `nullOptions` (`value: null`), `userReference` (its value already held
+//! `$(PINPOINT_AGENT_OPTS)`, left as it was). Last, the lists the wiring added to that
+//! were `null` (`nullLists`) or `[]` (`emptyLists`), as `volumes`, `initContainers`,
+//! `<container>/env`, `<container>/volumeMounts`, so taking the wiring out gives them back
+//! as they were. All are Kubernetes names, so `,` `;` `=` and `/` cannot occur in them.
+
+use crate::config::Delivery;
+
+/// How an options variable that was the user's own entry is given back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OwnEntry {
+    /// `value: ""` (or only spaces): its value was replaced by the reference.
+    Empty,
+    /// No `value` key.
+    Unset,
+    /// `value: null`.
+    Null,
+    /// Its value already referenced `$(PINPOINT_AGENT_OPTS)`: not edited.
+    UserReference,
+}
+
+const OWN_KEYS: &[(&str, OwnEntry)] = &[
+    ("ownOptions", OwnEntry::Empty),
+    ("unsetOptions", OwnEntry::Unset),
+    ("nullOptions", OwnEntry::Null),
+    ("userReference", OwnEntry::UserReference),
+];
+
+/// What a list the wiring added to was before: `null`, or `[]` (absent is not recorded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Was {
+    Null,
+    Empty,
+}
+
+const LIST_KEYS: &[(&str, Was)] = &[("nullLists", Was::Null), ("emptyLists", Was::Empty)];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Marker {
+    pub containers: Vec<String>,
+    pub volume: String,
+    pub delivery: Delivery,
+    /// The copy step's init container (`initContainer` delivery), or the logs volume
+    /// (`imageVolume`).
+    pub companion: String,
+    /// The containers whose options variable was the user's own entry, and how.
+    pub own: Vec<(String, OwnEntry)>,
+    /// The lists the wiring added to that were `null` or `[]`, by path.
+    pub lists: Vec<(String, Was)>,
+}
+
+/// `;key=a,b` for each key of `keys` that has entries, in the order of `keys`.
+fn render_groups<T: PartialEq>(text: &mut String, keys: &[(&str, T)], entries: &[(String, T)]) {
+    for (key, kind) in keys {
+        let listed: Vec<&str> = entries
+            .iter()
+            .filter(|(_, k)| k == kind)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if !listed.is_empty() {
+            text.push_str(&format!(";{key}={}", listed.join(",")));
+        }
+    }
+}
+
+/// The entries of every key of `keys`; `None` when one name is under two keys.
+fn parse_groups<'a, T: Copy>(
+    keys: &[(&str, T)],
+    get: impl Fn(&str) -> Option<&'a str>,
+) -> Option<Vec<(String, T)>> {
+    let mut entries: Vec<(String, T)> = Vec::new();
+    for (key, kind) in keys {
+        for name in names(get(key).unwrap_or_default()) {
+            if entries.iter().any(|(n, _)| *n == name) {
+                return None;
+            }
+            entries.push((name, *kind));
+        }
+    }
+    Some(entries)
+}
+
+fn names(list: &str) -> Vec<String> {
+    list.split(',')
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+impl Marker {
+    /// What the list at `path` (`volumes`, `app/env`) was before the wiring.
+    pub fn list_was(&self, path: &str) -> Option<Was> {
+        self.lists.iter().find(|(p, _)| p == path).map(|(_, w)| *w)
+    }
+
+    pub fn own_entry(&self, container: &str) -> Option<OwnEntry> {
+        self.own
+            .iter()
+            .find(|(c, _)| c == container)
+            .map(|(_, kind)| *kind)
+    }
+
+    pub fn render(&self) -> String {
+        let mut text = format!(
+            "containers={};volume={}",
+            self.containers.join(","),
+            self.volume
+        );
+        match self.delivery {
+            Delivery::InitContainer => text.push_str(&format!(";initContainer={}", self.companion)),
+            Delivery::ImageVolume => text.push_str(&format!(
+                ";delivery={};logVolume={}",
+                self.delivery.name(),
+                self.companion
+            )),
+        }
+        render_groups(&mut text, OWN_KEYS, &self.own);
+        render_groups(&mut text, LIST_KEYS, &self.lists);
+        text
+    }
+
+    pub fn parse(text: &str) -> Option<Marker> {
+        let mut fields: Vec<(&str, &str)> = Vec::new();
+        for part in text.split(';') {
+            let (key, value) = part.split_once('=')?;
+            let key = key.trim();
+            if fields.iter().any(|(k, _)| *k == key) {
+                return None;
+            }
+            fields.push((key, value.trim()));
+        }
+        let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        let known = [
+            "containers",
+            "volume",
+            "initContainer",
+            "delivery",
+            "logVolume",
+        ];
+        if fields.iter().any(|(k, _)| {
+            !known.contains(k)
+                && !OWN_KEYS.iter().any(|(o, _)| o == k)
+                && !LIST_KEYS.iter().any(|(l, _)| l == k)
+        }) {
+            return None;
+        }
+        let delivery = match get("delivery") {
+            None => Delivery::InitContainer,
+            Some(name) => Delivery::from_name(name)?,
+        };
+        let companion = match delivery {
+            Delivery::InitContainer if get("logVolume").is_none() => get("initContainer")?,
+            Delivery::ImageVolume if get("initContainer").is_none() => get("logVolume")?,
+            _ => return None,
+        };
+        let volume = get("volume")?;
+        if volume.is_empty() || companion.is_empty() {
+            return None;
+        }
+        let own = parse_groups(OWN_KEYS, get)?;
+        let lists = parse_groups(LIST_KEYS, get)?;
+        Some(Marker {
+            containers: names(get("containers").unwrap_or_default()),
+            volume: volume.to_string(),
+            delivery,
+            companion: companion.to_string(),
+            own,
+            lists,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_render_and_parse_back() {
+        for text in [
+            "containers=app;volume=pinpoint-agent;initContainer=pinpoint-agent-init",
+            "containers=app,w;volume=v;initContainer=i;ownOptions=w;unsetOptions=app",
+            "containers=app;volume=v;delivery=imageVolume;logVolume=v-logs;userReference=app",
+            "containers=app;volume=v;initContainer=i;nullLists=initContainers,app/env;emptyLists=volumes",
+        ] {
+            assert_eq!(Marker::parse(text).unwrap().render(), text);
+        }
+        for text in [
+            "containers=app;volume=v",
+            "containers=app;volume=v;initContainer=i;logVolume=l",
+            "containers=app;volume=v;delivery=imageVolume;initContainer=i",
+            "containers=app;volume=v;delivery=other;logVolume=l",
+            "containers=app;volume=v;initContainer=i;ownOptions=app;nullOptions=app",
+            "containers=app;volume=v;initContainer=i;volume=w",
+            "containers=app;volume=v;initContainer=i;extra=1",
+            "containers=app;volume=;initContainer=i",
+        ] {
+            assert_eq!(Marker::parse(text), None, "{text}");
+        }
+    }
+}

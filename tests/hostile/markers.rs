@@ -1,0 +1,141 @@
+//! Forged, stale and hand-edited markers: the `pinpoint-inject.dev/injected` annotation
+//! only says where to look. What it names is taken out only when its content is what a
+//! run adds; anything else stays, with an error that names it, selected or not.
+
+use super::super::*;
+
+/// A Deployment whose template carries `marker` and the user's own PVC volume, init
+/// container and mounts (and an `inject` annotation when `opt_out`).
+fn with_marker(marker: &str, opt_out: bool) -> String {
+    let inject = if opt_out {
+        "\n    pinpoint-inject.dev/inject: \"false\""
+    } else {
+        ""
+    };
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\n  annotations:\n    note: kept{inject}\nspec:\n  template:\n    metadata:\n      annotations:\n        pinpoint-inject.dev/injected: {marker}\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/orders:1\n        env:\n        - name: JAVA_TOOL_OPTIONS\n          value: -Xmx1g\n        volumeMounts:\n        - name: data\n          mountPath: /data\n      initContainers:\n      - name: migrate\n        image: registry.example.com/migrate:1\n        command: [sh, -c, ./migrate.sh]\n        volumeMounts:\n        - name: data\n          mountPath: /data\n      volumes:\n      - name: data\n        persistentVolumeClaim:\n          claimName: orders-data\n"
+    )
+}
+
+/// A Deployment up to its pod template's `spec:`.
+const DEPLOYMENT: &str =
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    ";
+/// The workload's own opt-out, after its name.
+const OPT_OUT: &str = "  annotations:\n    pinpoint-inject.dev/inject: \"false\"\n";
+
+/// Exit 1, the document written back exactly, and an error naming each thing.
+fn refused(input: &str, names: &[&str]) {
+    let run = stream(input.as_bytes(), Limits::default());
+    sane(&run, input);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(run.stdout, input.as_bytes(), "the workload was changed");
+    let error = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("error:") && l.contains("pinpoint-inject.dev/injected"))
+        .unwrap_or_else(|| panic!("no error about the marker: {}", run.stderr));
+    for name in names {
+        assert!(error.contains(name), "{name:?} not named: {error}");
+    }
+    assert!(error.contains("nothing was removed"), "{error}");
+}
+
+#[test]
+fn a_marker_naming_the_users_volume_and_init_container_removes_nothing() {
+    let forged = "containers=app;volume=data;initContainer=migrate";
+    for opt_out in [false, true] {
+        refused(
+            &with_marker(forged, opt_out),
+            &[
+                "volume \"data\"",
+                "init container \"migrate\"",
+                "container \"app\"",
+            ],
+        );
+    }
+}
+
+#[test]
+fn a_marker_copied_from_another_workload_removes_nothing() {
+    // The marker of a wired workload, on one that never was.
+    let copied = "containers=app;volume=pinpoint-agent;initContainer=pinpoint-agent-init";
+    for opt_out in [false, true] {
+        refused(
+            &with_marker(copied, opt_out),
+            &[
+                "volume \"pinpoint-agent\"",
+                "init container \"pinpoint-agent-init\"",
+            ],
+        );
+    }
+    let image = "containers=app;volume=data;delivery=imageVolume;logVolume=data";
+    refused(&with_marker(image, false), &["volume \"data\""]);
+}
+
+/// The tool's own wiring with one part changed by hand: nothing is taken out.
+#[test]
+fn wiring_edited_by_hand_is_left_with_an_error() {
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n"
+    );
+    let wired = stream(pod.as_bytes(), Limits::default());
+    assert_eq!(wired.code, Some(0), "{}", wired.stderr);
+    let wired = String::from_utf8(wired.stdout).unwrap();
+    for (from, to, named) in [
+        // The copy step now does something else.
+        (
+            "- /pinpoint-agent\n",
+            "- /pinpoint-agent\n        - extra\n",
+            "init container",
+        ),
+        // The user's own mount of the agent volume in another container.
+        (
+            "      containers:\n",
+            "      containers:\n      - name: side\n        image: registry.example.com/side:1\n        volumeMounts:\n        - name: pinpoint-agent\n          mountPath: /agent\n",
+            "container \"side\" mounts too",
+        ),
+        // Something after our reference in the options variable.
+        (
+            "value: $(PINPOINT_AGENT_OPTS)\n",
+            "value: $(PINPOINT_AGENT_OPTS) -Dmine=1\n",
+            "container \"app\"",
+        ),
+    ] {
+        assert!(wired.contains(from), "{from:?} not in:\n{wired}");
+        let edited = wired.replacen(from, to, 1);
+        for opt_out in ["", OPT_OUT] {
+            let input = edited.replacen("  name: d\n", &format!("  name: d\n{opt_out}"), 1);
+            refused(&input, &[named]);
+        }
+    }
+}
+
+/// Reconfiguring (or opting out) gives back exactly what the user's options entry had:
+/// no value, `value: ""`, `value:` (null), or a value of its own.
+#[test]
+fn opting_out_gives_back_the_options_entry_exactly() {
+    for entry in [
+        "        - name: JAVA_TOOL_OPTIONS\n",
+        "        - name: JAVA_TOOL_OPTIONS\n          value: \"\"\n",
+        "        - name: JAVA_TOOL_OPTIONS\n          value:\n",
+        "        - name: JAVA_TOOL_OPTIONS\n          value: -Xmx1g\n",
+        "        - name: JAVA_TOOL_OPTIONS\n          value: -Xmx1g $(PINPOINT_AGENT_OPTS) -Dlast=1\n",
+    ] {
+        let pod = format!(
+            "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n        env:\n{entry}        - name: AFTER\n          value: \"1\"\n"
+        );
+        let wired = stream(pod.as_bytes(), Limits::default());
+        assert_eq!(wired.code, Some(0), "{}", wired.stderr);
+        let out = String::from_utf8(wired.stdout).unwrap();
+        assert_eq!(
+            out.matches("$(PINPOINT_AGENT_OPTS)").count(),
+            1,
+            "one reference:\n{out}"
+        );
+        let opted_out = out.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
+        let back = stream(opted_out.as_bytes(), Limits::default());
+        assert_eq!(back.code, Some(0), "{}", back.stderr);
+        let expected = pod.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
+        assert_eq!(String::from_utf8(back.stdout).unwrap(), expected, "{entry}");
+    }
+}

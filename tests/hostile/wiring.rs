@@ -1,0 +1,174 @@
+//! Config values that would reach a shell, pods the wiring is not for, names Kubernetes
+//! reads as booleans, and a copy step that gives away more than it must.
+
+use super::super::*;
+
+/// A PinpointInjector with `agent` fields (YAML flow entries) over the defaults.
+fn config_with(agent: &str) -> common::TempFile {
+    let text = format!(
+        "apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nspec:\n  collector: {{host: collector.apm}}\n  agent: {{image: \"agent:3.0.1\", {agent}}}\n"
+    );
+    common::TempFile::new("config.yaml", text.as_bytes())
+}
+
+fn run_with(config: &common::TempFile, stdin: &[u8]) -> Run {
+    let path = config.0.to_string_lossy().into_owned();
+    run_bin(&["--config", &path], stdin, Limits::default())
+}
+
+/// Tomcat's catalina.sh runs CATALINA_OPTS through `eval`: a value that a shell reads as
+/// code, or a mount path the JVM splits, is refused before anything is written.
+#[test]
+fn config_values_that_a_shell_or_the_jvm_would_misread_are_refused() {
+    for (agent, field) in [
+        (
+            r#"systemProperties: {a: "$(id)"}"#,
+            "agent.systemProperties.a",
+        ),
+        (
+            r#"systemProperties: {a: "`id`"}"#,
+            "agent.systemProperties.a",
+        ),
+        (
+            r#"systemProperties: {a: "x;id"}"#,
+            "agent.systemProperties.a",
+        ),
+        (
+            r#"systemProperties: {a: "x'y"}"#,
+            "agent.systemProperties.a",
+        ),
+        (
+            r#"systemProperties: {a: "x\"y"}"#,
+            "agent.systemProperties.a",
+        ),
+        (
+            r#"systemProperties: {a: "x|y&z"}"#,
+            "agent.systemProperties.a",
+        ),
+        (
+            r#"systemProperties: {a: "/bb/*"}"#,
+            "agent.systemProperties.a",
+        ),
+        (r#"mountPath: "/agent=x""#, "agent.mountPath"),
+        (r#"mountPath: "/a;id""#, "agent.mountPath"),
+        (r#"mountPath: "/a`id`""#, "agent.mountPath"),
+        (r#"mountPath: "/a'b""#, "agent.mountPath"),
+    ] {
+        let run = run_with(&config_with(agent), POD.as_bytes());
+        sane(&run, agent);
+        assert_eq!(run.code, Some(1), "{agent}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{agent}: something was written");
+        assert!(
+            run.stderr.contains(&format!("spec.{field}")),
+            "{agent}: {}",
+            run.stderr
+        );
+    }
+    // What a system property value usually holds is fine.
+    let fine = config_with(
+        r#"systemProperties: {profiler.sampling.rate: 20, profiler.include: "com.shop.Main,com.shop.Job", pinpoint.config: /etc/pp/x.config, profiler.transport.grpc.collector.ip: "10.0.0.7:9991"}"#,
+    );
+    let run = run_with(&fine, POD.as_bytes());
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+#[test]
+fn a_security_context_that_escalates_warns() {
+    for (context, says) in [
+        ("privileged: true", "privileged: true"),
+        (
+            "capabilities: {add: [SYS_ADMIN], drop: [ALL]}",
+            "[SYS_ADMIN]",
+        ),
+        ("seccompProfile: {type: Unconfined}", "Unconfined"),
+        ("allowPrivilegeEscalation: true", "allowPrivilegeEscalation"),
+        ("runAsUser: 0", "root"),
+    ] {
+        let run = run_with(
+            &config_with(&format!("securityContext: {{{context}}}")),
+            POD.as_bytes(),
+        );
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let warning = run
+            .stderr
+            .lines()
+            .find(|l| l.contains("warning: spec.agent.securityContext"))
+            .unwrap_or_else(|| panic!("{context}: no warning: {}", run.stderr));
+        assert!(
+            warning.contains(says) && warning.contains("Pod Security Standards"),
+            "{warning}"
+        );
+    }
+}
+
+/// A Windows pod gets no `sh -c cp` copy step and no Linux security fields: it is left
+/// alone, with an info line and report rows that say why.
+#[test]
+fn windows_pods_are_left_alone_with_a_note() {
+    for how in [
+        "  os: {name: windows}\n",
+        "  nodeSelector: {kubernetes.io/os: windows}\n",
+    ] {
+        let pod = POD.replacen("spec:\n", &format!("spec:\n{how}"), 1);
+        let run = stream(pod.as_bytes(), Limits::default());
+        sane(&run, how);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert_eq!(run.stdout, pod.as_bytes(), "a Windows pod was changed");
+        assert!(
+            run.stderr
+                .contains("info: document 1: Pod p: skipped: a Windows pod"),
+            "{}",
+            run.stderr
+        );
+        let report = run_bin(
+            &["report", "--json", "--config", &config()],
+            pod.as_bytes(),
+            Limits::default(),
+        );
+        let rows: Value = serde_json::from_slice(&report.stdout).unwrap();
+        assert_eq!(rows[0]["decision"], "skipped", "{rows}");
+        assert_eq!(rows[0]["reason"], "windows", "{rows}");
+    }
+}
+
+/// `name: no` and `name: 123` are a boolean and a number to Kubernetes' YAML 1.1: said so,
+/// not reported as containers without names or missing.
+#[test]
+fn container_names_yaml_reads_as_booleans_or_numbers_are_named() {
+    for (name, what) in [
+        ("no", "the boolean false"),
+        ("123", "the number 123"),
+        ("on", "the boolean true"),
+    ] {
+        let pod = POD.replace("- name: app\n", &format!("- name: {name}\n"));
+        let run = stream(pod.as_bytes(), Limits::default());
+        sane(&run, name);
+        assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("containers[0].name is {what}"))
+                && run.stderr.contains("quote"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("no name"), "{}", run.stderr);
+    }
+}
+
+/// The copy step runs as the application's UID where the pod says it: then the copy is
+/// the application's own, and nothing is made writable for every user.
+#[test]
+fn the_copy_is_world_writable_only_when_the_user_may_differ() {
+    let known = POD.replacen(
+        "spec:\n",
+        "spec:\n  securityContext: {runAsUser: 1000, runAsGroup: 1000}\n",
+        1,
+    );
+    for (pod, chmod) in [(known.as_str(), false), (POD, true)] {
+        let run = stream(pod.as_bytes(), Limits::default());
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let out = String::from_utf8(run.stdout).unwrap();
+        assert!(out.contains("cp -R \"$0\"/. \"$1\"/"), "{out}");
+        assert_eq!(out.contains("chmod -R a+rwX"), chmod, "{out}");
+    }
+}
