@@ -236,7 +236,7 @@ fn ten_thousand_levels_of_nesting_are_refused() {
 
 /// A 100 MB document. A workload (or List) that large is refused without being parsed
 /// (Kubernetes stores at most 1.5 MiB per object); any other document passes through
-/// untouched. Either way memory stays near the document's size, well under 13 times.
+/// untouched. Either way memory stays near the document's size.
 #[test]
 fn a_100_mb_document_is_handled_in_bounded_memory() {
     let limits = Limits {
@@ -250,7 +250,7 @@ fn a_100_mb_document_is_handled_in_bounded_memory() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "document 1: the document is 100 MiB; workloads and Lists over 16 MiB are not parsed"
+            "document 1: the document is 100 MiB, over the 4 MiB that is parsed (PINPOINT_INJECT_MAX_DOCUMENT)"
         ),
         "{}",
         run.stderr

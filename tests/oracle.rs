@@ -321,7 +321,7 @@ fn broken_input_kubectl_and_the_tool_compared() {
             name: "a bare document after `...`: kubectl drops it without a word",
             input: b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: lost}\n",
             kubectl: Ok(&["a"]),
-            tool: "document 1: line 5, column 1: a second document starts here",
+            tool: "document 1: line 5, column 1: a second document starts after the `...` on line 4",
         },
         Case {
             name: "a %YAML directive: both refuse it",

@@ -3,23 +3,36 @@
 //! is written as it is made (the usual list item by item, [`items`]), so memory holds the
 //! input and one item, not a second copy of the list.
 
+mod item;
 mod items;
 mod outcome;
 mod results;
 mod settings;
 mod whole;
 
-pub use outcome::{DEFAULT_API_VERSION, Outcome};
+pub use outcome::{DEFAULT_API_VERSION, Options, Outcome};
 
 use crate::yaml::{document, outline};
 use serde_json::Value;
 use std::io::{self, Write};
 
-/// True when the first document of the input says `kind: ResourceList`.
+/// True when the first document of the input says `kind: ResourceList`: on a line of its
+/// own, or (a flow mapping, as JSON is) in its top-level mapping.
 pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
     // Lossy: a byte that is not UTF-8 elsewhere must still get a ResourceList back.
-    document::kind_from_text(&String::from_utf8_lossy(first_document))
-        .is_some_and(|kind| kind == "ResourceList")
+    let text = String::from_utf8_lossy(first_document);
+    if let Some(kind) = document::kind_from_text(&text) {
+        return kind == "ResourceList";
+    }
+    let flow = text
+        .lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| l.starts_with('{'));
+    flow && matches!(
+        document::head(&text),
+        Ok(document::Head::Resource { kind: Some(kind), .. }) if kind == "ResourceList"
+    )
 }
 
 /// Process a whole ResourceList, writing the one that answers it to `out`. `fallback` is
@@ -28,14 +41,15 @@ pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
 pub fn process(
     input: &[u8],
     fallback: Option<&Value>,
+    options: &Options,
     out: &mut impl Write,
 ) -> io::Result<Outcome> {
     if let Ok(text) = std::str::from_utf8(input)
         && let Some(outline) =
             crate::yaml::quick::outline(text).or_else(|| outline::read(text).ok())
-        && let Some(done) = items::by_item(text, &outline, fallback, out)
+        && let Some(done) = items::by_item(text, &outline, fallback, options, out)
     {
         return done;
     }
-    whole::process_whole(input, fallback, out)
+    whole::process_whole(input, fallback, options, out)
 }

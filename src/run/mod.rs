@@ -6,5 +6,6 @@
 
 pub mod diag;
 pub mod krm;
+pub mod limits;
 pub mod stream;
 pub mod transform;

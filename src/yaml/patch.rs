@@ -11,8 +11,8 @@ use crate::yaml::{self, ListStyle};
 use serde_json::Value;
 
 mod splice;
-pub use splice::Splice;
 use splice::splice;
+pub use splice::{Look, Splice};
 
 /// Turn `text` (one document, read as `old`) into text that reads as `new`, editing only
 /// where the two differ. The result is checked (see [`check`]); when a check fails, the
@@ -50,7 +50,11 @@ pub fn rewrite_splices<'t>(
         Before::Whole(old) => crate::yaml::diff::diff(old, new, &root)?,
         Before::Parts(parts) => crate::yaml::replaced::diff(new, &root, parts)?,
     };
-    let splices = splices(text, &edits, ListStyle::detect(text))?;
+    let look = Look {
+        list: ListStyle::detect(text),
+        json: root.is_flow() && !root.entries().is_empty(),
+    };
+    let splices = splices(text, &edits, look)?;
     let out = render(text, &splices);
     check(&out, new)?;
     Ok((out, splices))
@@ -80,16 +84,16 @@ fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
 }
 
 /// Apply `edits` to `text` (the document they were computed on).
-pub fn apply(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<String, Unlocated> {
-    Ok(render(text, &splices(text, edits, style)?))
+pub fn apply(text: &str, edits: &[Edit<'_>], look: Look) -> Result<String, Unlocated> {
+    Ok(render(text, &splices(text, edits, look)?))
 }
 
 /// The splices of `edits`, sorted, checked not to overlap, with the `, ` between two
 /// insertions into one empty flow collection already in the second one's text.
-fn splices(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<Vec<Splice>, Unlocated> {
+fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Unlocated> {
     let mut splices = edits
         .iter()
-        .map(|e| splice(text, e, style))
+        .map(|e| splice(text, e, look))
         .collect::<Result<Vec<_>, _>>()?;
     splices.sort_by_key(|s| (s.start, s.end));
     let mut copied = 0;
@@ -132,7 +136,11 @@ mod tests {
         let old: Value = yaml::from_str(text).unwrap();
         let root = spans::parse(text).unwrap();
         let edits = diff::diff(&old, &new, &root).unwrap();
-        let out = apply(text, &edits, ListStyle::detect(text)).unwrap();
+        let look = Look {
+            list: ListStyle::detect(text),
+            json: false,
+        };
+        let out = apply(text, &edits, look).unwrap();
         let back: Value = yaml::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
         assert_eq!(back, new, "{out}");
         out

@@ -75,7 +75,7 @@ pub fn outline(text: &str) -> Option<crate::yaml::outline::Outline> {
     let mut s = Scanner::new(text, false);
     s.keep = 3;
     let (root, _) = s.document().ok()?;
-    let outline = outline::outline_of(&root.node, std::mem::take(&mut s.heads))?;
+    let outline = outline::outline_of(&root.node, std::mem::take(&mut s.outlined))?;
     #[cfg(debug_assertions)]
     assert_eq!(
         crate::yaml::outline::read(text).as_ref(),
@@ -116,9 +116,9 @@ struct Scanner<'t> {
     /// When only checking: the nesting levels whose entries and items are still kept in
     /// the span tree (for [`outline`]; 0 keeps none).
     keep: usize,
-    /// For [`outline`]: each item's own `apiVersion` and `kind` (`None`: not plain
-    /// scalars the full parser would see the same way), taken as the item is read.
-    heads: Vec<Option<(Option<String>, Option<String>)>>,
+    /// For [`outline`]: the items of each outlined list (by the list's start), taken
+    /// as they are read (`None`: an item the full parser places elsewhere).
+    outlined: Vec<(usize, Option<Vec<crate::yaml::outline::Item>>)>,
     /// Key lists of closed mappings, for the next ones to reuse.
     spare: Vec<Vec<Cow<'t, str>>>,
     /// The last column computed: its line's start, its offset and the column.

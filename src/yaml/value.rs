@@ -62,7 +62,47 @@ fn parse_options(input_len: usize) -> Options {
 
 /// Parse one YAML document into `T`.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_saphyr::from_str_with_options(text, parse_options(text.len())).map_err(convert_error)
+    serde_saphyr::from_str_with_options(text, parse_options(text.len())).map_err(|e| {
+        let mut error = convert_error(e);
+        if error.message == SECOND_DOCUMENT
+            && let Some((line, _)) = error.position
+            && let Some(marker) = marker_before(text, line)
+        {
+            error.message = marker;
+        }
+        error
+    })
+}
+
+/// What a second document in a text that must hold one is called, unless a marker
+/// before it says more ([`marker_before`]).
+const SECOND_DOCUMENT: &str =
+    "a second document starts here without a `---` line before it; add one";
+
+/// The message for a second document that starts at `line` (1-based) after a `---` or
+/// `...` line: the last line with content before it is that marker.
+fn marker_before(text: &str, line: u64) -> Option<String> {
+    let (at, marker) = text
+        .lines()
+        .take(usize::try_from(line).ok()?.saturating_sub(1))
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .last()?;
+    let line = at + 1;
+    if marker.starts_with("---") {
+        Some(format!(
+            "a second document starts after the `---` on line {line}; one document is expected here"
+        ))
+    } else if marker.starts_with("...") {
+        Some(format!(
+            "a second document starts after the `...` on line {line}, which ends the first; Kubernetes would read only the first: put a `---` line before the second"
+        ))
+    } else {
+        None
+    }
 }
 
 fn convert_error(error: serde_saphyr::Error) -> YamlError {
@@ -107,7 +147,7 @@ fn explain(message: &str) -> String {
         );
     }
     if message.starts_with("multiple YAML documents detected") {
-        return "a second document starts here without a `---` line before it; add one".into();
+        return SECOND_DOCUMENT.into();
     }
     if let Some(rest) = message.strip_prefix("budget breached: ") {
         // `Nodes { nodes: 250001 } at line 5, column 34 (defined at …) (used at …)`
@@ -238,6 +278,21 @@ mod tests {
             err.message
         );
         assert_eq!(err.offset_lines(10).position, Some((12, 1)));
+    }
+
+    #[test]
+    fn a_second_document_is_named_after_the_marker_before_it() {
+        let err = from_str::<Value>("a: 1\n---\n# two\nb: 2\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "a second document starts after the `---` on line 2; one document is expected here"
+        );
+        let err = from_str::<Value>("a: 1\n...\nb: 2\n").unwrap_err();
+        assert!(
+            err.message.contains("after the `...` on line 2"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! functions before us) kept, this run's appended.
 
 use crate::run::diag::Diagnostic;
+use crate::yaml::outline::Outline;
 use crate::yaml::{self, ListStyle};
 use serde_json::Value;
 use std::io::{self, Write};
@@ -102,6 +103,40 @@ fn write_items<T: serde::Serialize>(
         }
     }
     Ok(())
+}
+
+/// Where this run's results go in a flow (JSON) list, and the text that replaces that
+/// range: into its own `results` list, or as a new entry after its last one. JSON, so
+/// that a JSON list stays JSON.
+pub fn flow_insertion(
+    text: &str,
+    outline: &Outline,
+    ours: &[Diagnostic],
+) -> (usize, usize, String) {
+    let json: Vec<String> = ours
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("results serialize"))
+        .collect();
+    let joined = json.join(", ");
+    let end = outline.entries.last().map_or(0, |e| e.value.end);
+    if ours.is_empty() {
+        return (end, end, String::new());
+    }
+    match outline.entries.iter().find(|e| e.key == "results") {
+        Some(e) => {
+            let old = &text[e.value.start..e.value.end];
+            let inner = old.strip_prefix('[').and_then(|o| o.strip_suffix(']'));
+            match inner {
+                // Appended inside the list, before its `]`.
+                Some(inner) if !inner.trim().is_empty() => {
+                    (e.value.end - 1, e.value.end - 1, format!(", {joined}"))
+                }
+                // `[]`, `null` or nothing: the list is ours.
+                _ => (e.value.start, e.value.end, format!("[{joined}]")),
+            }
+        }
+        None => (end, end, format!(", \"results\": [{joined}]")),
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::decide::report::Row;
 use crate::decide::unknown;
 use crate::knowledge::kinds::{self, WorkloadKind};
 use crate::run::diag::Diagnostic;
+use crate::run::limits;
 use crate::run::transform;
 use crate::yaml::document::{self, Head};
 use crate::yaml::split::{RawDoc, is_separator};
@@ -26,12 +27,9 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
     Diagnostic::error(error.to_string())
 }
 
-/// The largest workload or List document that is parsed in full (a parse takes about
-/// 13 times the document's size in memory). Other documents are only scanned.
-pub const MAX_PARSED_DOCUMENT: usize = 16 << 20;
-
-/// Transform one document of a stream.
-pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
+/// Transform one document of a stream. A workload or List over `max` bytes is not
+/// parsed (an error); other documents are only scanned, whatever their size.
+pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
     let unchanged = |results| Processed {
         replacement: None,
         results,
@@ -59,7 +57,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
             }
             Ok(head) if !is_workload_or_list(&head, &settings.workloads) => {
                 let kind = document::kind_from_text(text);
-                if !unknown::may_carry_pods(kind, text) || text.len() > MAX_PARSED_DOCUMENT {
+                if !unknown::may_carry_pods(kind, text) || text.len() > max {
                     return unchanged(Vec::new());
                 }
                 other_kind = true;
@@ -67,11 +65,11 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings) -> Processed {
             Ok(_) => {}
         }
     }
-    if text.len() > MAX_PARSED_DOCUMENT {
-        return unchanged(vec![Diagnostic::error(format!(
-            "the document is {} MiB; workloads and Lists over {} MiB are not parsed, to bound memory (Kubernetes stores at most 1.5 MiB per object)",
-            text.len() >> 20,
-            MAX_PARSED_DOCUMENT >> 20
+    if text.len() > max {
+        return unchanged(vec![Diagnostic::error(limits::too_large(
+            "the document",
+            text.len(),
+            max,
         ))]);
     }
     // The fast path reads the value and the spans in one pass; the full parser reads
