@@ -251,5 +251,5 @@ fn read_config(path: &Path) -> anyhow::Result<Value> {
         );
     }
     let text = document::utf8(&bytes).with_context(|| format!("config file {}", path.display()))?;
-    yaml::from_str(text).with_context(|| format!("config file {}", path.display()))
+    yaml::from_str_strict(text).with_context(|| format!("config file {}", path.display()))
 }

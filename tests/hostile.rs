@@ -149,18 +149,6 @@ fn documents_that_are_not_resources_are_refused() {
     );
 }
 
-#[test]
-fn duplicate_keys_are_refused() {
-    broken_between(
-        "apiVersion: v1\nkind: ConfigMap\nkind: Pod\n",
-        "document 2: line 10, column 1: duplicate key \"kind\"",
-    );
-    broken_between(
-        &format!("{POD}    image: again\n"),
-        "document 2: line 16, column 5: duplicate key \"image\"",
-    );
-}
-
 /// Nine levels of nine references: 9^9 (387 million) strings if expanded.
 fn billion_laughs(kind: &str) -> String {
     let mut doc = format!(

@@ -76,9 +76,8 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     let mut in_items = false;
     // Whether each open collection is flow: only a flow collection's end is its own text.
     let mut flows: Vec<bool> = Vec::new();
-    // The keys of every open mapping (a duplicate anywhere goes the whole way, for its
-    // error), whether its next node is a key, and the key just read.
-    let mut keys: Vec<Option<(HashSet<String>, bool)>> = Vec::new();
+    // For every open mapping, whether its next node is a key; and the key just read.
+    let mut keys: Vec<Option<bool>> = Vec::new();
     let mut last_key: Option<String> = None;
     let mut head: (Option<Span>, Option<Span>) = (None, None);
     for event in Parser::new_from_str(text) {
@@ -124,14 +123,13 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         }
         // Key bookkeeping for the mapping this node is in.
         let node = opens.is_some() || matches!(event, Event::Scalar(..));
-        if node && let Some(Some((seen, next_is_key))) = keys.last_mut() {
+        if node && let Some(Some(next_is_key)) = keys.last_mut() {
             if *next_is_key {
+                // A key written twice inside an item is read as Kubernetes reads it (the
+                // item's own parse); at the top of the list, below.
                 let Event::Scalar(name, ..) = &event else {
                     return unsupported("a key that is not a scalar");
                 };
-                if !seen.insert(name.to_string()) {
-                    return unsupported("a duplicate key");
-                }
                 last_key = Some(name.to_string());
             } else if depth == 3
                 && in_items
@@ -201,7 +199,7 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         }
         if let Some(flow) = opens {
             flows.push(flow);
-            keys.push(matches!(event, Event::MappingStart(..)).then(|| (HashSet::new(), true)));
+            keys.push(matches!(event, Event::MappingStart(..)).then_some(true));
             depth += 1;
         }
         if closes {
@@ -283,7 +281,10 @@ mod tests {
         let text = "items:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {kind: x}\n";
         let outline = read(text).unwrap();
         assert_eq!(outline.items[0].head(text), (Some("v1"), Some("ConfigMap")));
-        assert!(read("items:\n- a: 1\n  a: 2\n").is_err());
+        // A key twice in an item: the item's own parse reads it; at the top: the whole list.
+        let text = "items:\n- kind: A\n  kind: B\n";
+        assert_eq!(read(text).unwrap().items[0].head(text), (None, Some("B")));
+        assert!(read("items: []\nitems: []\n").is_err());
     }
 
     #[test]

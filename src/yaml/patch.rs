@@ -74,8 +74,11 @@ fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
     }
     let entries = match crate::yaml::quick::check(out) {
         Some(n) => Some(n),
-        None => spans::top_level_entries(out, true)
-            .map_err(|e| Unlocated(format!("the edited text does not parse: {}", e.0)))?,
+        None => {
+            crate::yaml::check::top_level(out, true)
+                .map_err(|e| Unlocated(format!("the edited text does not parse: {}", e.0)))?
+                .entries
+        }
     };
     match (entries, new) {
         (Some(n), Value::Object(map)) if n == map.len() => Ok(()),

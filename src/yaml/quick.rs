@@ -56,12 +56,12 @@ pub fn load(text: &str) -> Option<Loaded<'_>> {
 
 /// The number of top-level entries of the one document in `text` (a mapping), when it
 /// is in the subset, well formed and free of duplicate keys; what
-/// [`crate::yaml::spans::top_level_entries`] answers, without building anything.
+/// [`crate::yaml::check::top_level_entries`] answers, without building anything.
 pub fn check(text: &str) -> Option<usize> {
     let (_, entries) = Scanner::new(text, false).document().ok()?;
     #[cfg(debug_assertions)]
     assert_eq!(
-        crate::yaml::spans::top_level_entries(text, false),
+        crate::yaml::check::top_level_entries(text, false),
         Ok(Some(entries)),
         "the fast path's check disagrees with the full parser on:\n{text}"
     );

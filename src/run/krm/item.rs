@@ -7,7 +7,7 @@ use crate::decide::report::Row;
 use crate::run::diag::Diagnostic;
 use crate::run::{limits, transform};
 use crate::yaml::document::Head;
-use crate::yaml::{self, ListStyle, patch, scalars};
+use crate::yaml::{self, ListStyle, patch, scalars, twice};
 use serde_json::Value;
 
 /// An item's text as a document of its own.
@@ -50,22 +50,33 @@ pub fn item(
         broken(outcome, message);
         return None;
     }
+    // Lines counted in the whole list, from the item's own first line.
+    let first = slice.line
+        - text[..text.len() - text.trim_start().len()]
+            .matches('\n')
+            .count();
+    let mut duplicates = Vec::new();
     let (mut value, root) = match yaml::quick::load(text) {
         Some(loaded) => (loaded.value, Some(loaded.root)),
-        None => match yaml::from_str(text) {
-            Ok(value) => (value, None),
+        None => match twice::read(text) {
+            Ok((value, twice)) => {
+                duplicates = twice;
+                (value, None)
+            }
             Err(e) => {
-                // Lines counted in the whole list, from the item's own first line.
-                let first = slice.line
-                    - text[..text.len() - text.trim_start().len()]
-                        .matches('\n')
-                        .count();
                 let e = e.offset_lines(first as u64 - 1);
                 broken(outcome, format!("items[{index}]: {e}"));
                 return None;
             }
         },
     };
+    // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
+    for d in &duplicates {
+        let warning = format!("items[{index}]: {}", d.warning(first - 1));
+        outcome
+            .results
+            .push(Diagnostic::warning(warning).about(&value));
+    }
     if let Some(problem) = Head::of(&value).problem() {
         let mut row = Row::broken(kind_of(&value), &problem);
         row.document = Some(format!("items[{index}]"));
@@ -104,6 +115,11 @@ pub fn item(
             Ok(_) => "an edit lands before the item's `- `".to_string(),
             Err(reason) => reason.0,
         };
+    if !duplicates.is_empty() {
+        // Written out in full, the earlier of the keys written twice would be gone.
+        outcome.results.push(Diagnostic::error(format!("items[{index}]: the change cannot be made in place ({reason}), and written out in full the item would lose the earlier of its keys written twice: keep one of each")).about(&value));
+        return None;
+    }
     if let Some(e) = scalars::first_divergence(text) {
         outcome.results.push(Diagnostic::error(format!("items[{index}]: {e} (the change cannot be made in place, {reason}, so the item would be written out in full)")).about(&value));
         return None;

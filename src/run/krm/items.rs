@@ -91,7 +91,16 @@ pub fn by_item<W: Write>(
             )));
             None
         }
-        Some(e) => Some(parse_value(text, e)?).filter(|v| !v.is_null()),
+        Some(e) => match entry_text(text, e).map(|t| yaml::from_str_strict::<Value>(&t)) {
+            Some(Ok(value)) => Some(value).filter(|v| !v.is_null()),
+            Some(Err(error)) => {
+                // Lines counted in the whole list, from the value's first line.
+                let error = error.offset_lines(e.value.line as u64 - 1);
+                results.push(Diagnostic::error(format!("functionConfig: {error}")));
+                None
+            }
+            None => return None,
+        },
         None => None,
     };
     let settings = if results.is_empty() {
@@ -261,10 +270,16 @@ fn document_end(text: &str) -> usize {
 }
 
 fn parse_value(text: &str, e: &TopEntry) -> Option<Value> {
-    let slice = if e.inline {
-        text[e.value.start..e.value.end].to_string()
+    yaml::from_str(&entry_text(text, e)?).ok()
+}
+
+/// A top-level entry's value as a document of its own.
+fn entry_text(text: &str, e: &TopEntry) -> Option<String> {
+    if e.inline {
+        Some(text[e.value.start..e.value.end].to_string())
     } else {
-        outline::block_slice(text, e.value, false).ok()?.0
-    };
-    yaml::from_str(&slice).ok()
+        outline::block_slice(text, e.value, false)
+            .ok()
+            .map(|(slice, _)| slice)
+    }
 }

@@ -83,7 +83,9 @@ pub fn process_whole(
 /// The input's text and its top-level mapping, with `items` a list (or null).
 fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
     let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
-    let value: Value = yaml::from_str(text).map_err(|e| format!("ResourceList: {e}"))?;
+    // Strict: a list read whole that writes a key twice is ambiguous (kustomize and kpt
+    // never send one); the usual list reads each item as Kubernetes would.
+    let value: Value = yaml::from_str_strict(text).map_err(|e| format!("ResourceList: {e}"))?;
     let Value::Object(list) = value else {
         return Err("ResourceList: the input is not a mapping".to_string());
     };

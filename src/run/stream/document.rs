@@ -10,7 +10,7 @@ use crate::run::limits;
 use crate::run::transform;
 use crate::yaml::document::{self, Head};
 use crate::yaml::split::{RawDoc, is_separator};
-use crate::yaml::{self, ListStyle, YamlError, patch, scalars, spans};
+use crate::yaml::{self, ListStyle, YamlError, check, patch, scalars, twice};
 
 /// A document after processing: what to write and what to say.
 #[derive(Debug)]
@@ -45,20 +45,27 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
         // copied as it is.
         return unchanged(Vec::new());
     }
+    // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
+    let twice = |duplicates: Vec<check::Duplicate>| -> Vec<Diagnostic> {
+        let lines = doc.first_line as usize - 1;
+        let warn = |d: check::Duplicate| Diagnostic::warning(d.warning(lines));
+        duplicates.into_iter().map(warn).collect()
+    };
     // Another kind that may carry a pod is parsed only to say so (never an error).
     let mut other_kind = false;
+    let mut warnings = Vec::new();
     if !document::kind_from_text(text).is_some_and(kinds::may_be_workload_text) {
         // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
         // on, unless it is a workload after all (JSON, flow style, an indented mapping).
-        match document::head(text) {
+        match twice::read::<Head>(text) {
             Err(e) => return unchanged(vec![error_at(doc, e)]),
-            Ok(head) if head.problem().is_some() => {
+            Ok((head, _)) if head.problem().is_some() => {
                 return unchanged(head.problem().map(Diagnostic::error).into_iter().collect());
             }
-            Ok(head) if !is_workload_or_list(&head, &settings.workloads) => {
+            Ok((head, duplicates)) if !is_workload_or_list(&head, &settings.workloads) => {
                 let kind = document::kind_from_text(text);
                 if !unknown::may_carry_pods(kind, text) || text.len() > max {
-                    return unchanged(Vec::new());
+                    return unchanged(twice(duplicates));
                 }
                 other_kind = true;
             }
@@ -76,16 +83,23 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
     // the rest (and says what is wrong with a document that does not parse).
     let (mut value, root) = match crate::yaml::quick::load(text) {
         Some(loaded) => (loaded.value, Some(loaded.root)),
-        None => match yaml::from_str(text) {
-            Ok(value) => (value, None),
+        None => match twice::read(text) {
+            Ok((value, duplicates)) => {
+                warnings = twice(duplicates);
+                (value, None)
+            }
             Err(_) if other_kind => return unchanged(Vec::new()),
             Err(e) => return unchanged(vec![error_at(doc, e)]),
         },
     };
     if let Some(problem) = Head::of(&value).problem() {
-        return unchanged(vec![Diagnostic::error(problem)]);
+        warnings.push(Diagnostic::error(problem));
+        return unchanged(warnings);
     }
+    let written_twice = !warnings.is_empty();
     let mut outcome = transform::transform(&mut value, settings);
+    warnings.append(&mut outcome.results);
+    outcome.results = warnings;
     if !outcome.changed {
         return Processed {
             rows: outcome.rows,
@@ -105,6 +119,16 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
             }
             Err(reason) => reason.0,
         };
+    if written_twice {
+        // Written out in full, the earlier of the keys written twice would be gone.
+        outcome.results.push(Diagnostic::error(format!(
+            "the change cannot be made in place ({reason}), and written out in full the document would lose the earlier of its keys written twice: keep one of each"
+        )));
+        return Processed {
+            rows: outcome.rows,
+            ..unchanged(outcome.results)
+        };
+    }
     if let Some(e) = scalars::first_divergence(text) {
         // Written out in full, this scalar would mean something else to Kubernetes.
         let e = error_at(doc, e);
@@ -142,7 +166,7 @@ fn plainly_not_a_workload(text: &str, settings: &Settings) -> bool {
     }) && named("apiVersion:")
         && named("kind:")
         && (crate::yaml::quick::check(text).is_some()
-            || spans::top_level_entries(text, false).is_ok_and(|n| n.is_some()))
+            || check::top_level_entries(text, false).is_ok_and(|n| n.is_some()))
 }
 
 /// True when the head names a workload (built in or one of `configured`) or a `v1 List`.

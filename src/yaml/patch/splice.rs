@@ -184,6 +184,12 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
         Edit::RemoveEntry { map, entry } => {
             let entries = map.entries();
             let i = *entry;
+            if entries[i].shadows {
+                return Err(unlocated(
+                    &entries[i].key_node,
+                    "the key is written twice: removing the last one would bring the earlier one back",
+                ));
+            }
             if map.is_flow() {
                 return Ok(remove_flow(
                     entries

@@ -52,6 +52,7 @@ impl<'t> Scanner<'t> {
                     key: key.text,
                     key_node,
                     value: item.node,
+                    shadows: false,
                 });
             }
             match self.indent {

@@ -51,6 +51,7 @@ impl<'t> Scanner<'t> {
                             key: key_text.clone(),
                             key_node: key.node,
                             value: value.node,
+                            shadows: false,
                         });
                     }
                     if !self.build {
