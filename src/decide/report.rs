@@ -251,6 +251,16 @@ impl Tally {
         }
     }
 
+    /// Add another tally's counts.
+    pub fn merge(&mut self, other: Tally) {
+        for (mine, theirs) in self.decisions.iter_mut().zip(other.decisions) {
+            *mine += theirs;
+        }
+        for (reason, n) in other.skipped_by {
+            *self.skipped_by.entry(reason).or_default() += n;
+        }
+    }
+
     /// No row was added.
     pub fn is_empty(&self) -> bool {
         self.decisions.iter().all(|&n| n == 0)

@@ -3,14 +3,13 @@
 //! is written as it is made (the usual list item by item, [`items`]), so memory holds the
 //! input and one item, not a second copy of the list.
 
-mod item;
 mod items;
-mod outcome;
 mod results;
 mod settings;
 mod whole;
 
-pub use outcome::{DEFAULT_API_VERSION, Options, Outcome};
+pub use crate::run::items::{Options, Outcome};
+pub use whole::DEFAULT_API_VERSION;
 
 use crate::yaml::{document, outline};
 use serde_json::Value;

@@ -5,6 +5,7 @@
 //! text. [`diag`] is the results as data. Imports every layer below it.
 
 pub mod diag;
+pub mod items;
 pub mod krm;
 pub mod limits;
 pub mod stream;

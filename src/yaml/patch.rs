@@ -94,9 +94,16 @@ pub fn apply(text: &str, edits: &[Edit<'_>], look: Look) -> Result<String, Unloc
 /// The splices of `edits`, sorted, checked not to overlap, with the `, ` between two
 /// insertions into one empty flow collection already in the second one's text.
 fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Unlocated> {
+    let crlf = crate::yaml::lines::crlf(text);
     let mut splices = edits
         .iter()
         .map(|e| splice(text, e, look))
+        .map(|s| {
+            s.map(|mut s| {
+                s.text = crate::yaml::lines::with_breaks(s.text, crlf);
+                s
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     splices.sort_by_key(|s| (s.start, s.end));
     let mut copied = 0;

@@ -4,44 +4,16 @@
 //! soon as it is made, everything else copied from the input. Memory: the input, one
 //! item, and the results.
 
-use super::item::{Edit, Slice, item};
-use super::outcome::{Options, Outcome};
 use super::results::{self, Earlier};
 use super::settings::settings_of;
 use crate::config::Settings;
-use crate::decide::unknown;
-use crate::knowledge::kinds;
 use crate::run::diag::{self, Diagnostic};
+use crate::run::items::{Options, Outcome, Writer, every_item, items_fit};
 use crate::run::limits;
-use crate::yaml::outline::{self, Item, Outline, TopEntry};
+use crate::yaml::outline::{self, Outline, TopEntry};
 use crate::yaml::{self, ListStyle, lines};
 use serde_json::Value;
 use std::io::{self, Write};
-
-/// Writes the output: the input's bytes up to a point, or new text in place of some.
-struct Writer<'t, 'o, W> {
-    text: &'t str,
-    out: &'o mut W,
-    copied: usize,
-    /// The last byte written, to end the text with a line break before appending.
-    last: Option<u8>,
-}
-
-impl<W: Write> Writer<'_, '_, W> {
-    fn copy_to(&mut self, at: usize) -> io::Result<()> {
-        let part = &self.text[self.copied..at];
-        self.write(part.as_bytes())?;
-        self.copied = at;
-        Ok(())
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if let Some(&b) = bytes.last() {
-            self.last = Some(b);
-        }
-        self.out.write_all(bytes)
-    }
-}
 
 /// What the list came with, read before anything is written.
 struct List<'t, 'o> {
@@ -70,12 +42,7 @@ pub fn by_item<W: Write>(
     }
     // Every block item's `- ` starts its line (checked now: nothing may be written
     // before a fallback to the whole list).
-    if !outline.flow_items
-        && !outline.items.iter().all(|i| {
-            let r = i.range;
-            lines::dash_of(text, r.start).is_some_and(|d| d >= lines::line_start(text, r.start))
-        })
-    {
+    if !items_fit(text, outline) {
         return None;
     }
     if !parse_value(text, api_version)?.is_string() {
@@ -136,12 +103,7 @@ pub fn by_item<W: Write>(
         earlier,
         items_key: items.key_start,
     };
-    let mut w = Writer {
-        text,
-        out,
-        copied: 0,
-        last: None,
-    };
+    let mut w = Writer::new(text, out);
     Some(write_list(&mut w, list, options))
 }
 
@@ -165,53 +127,20 @@ fn write_list<W: Write>(
         w.copied = end;
     }
     if let Some(settings) = &list.settings {
-        for (index, listed) in list.outline.items.iter().enumerate() {
-            if plainly_no_workload(text, listed, settings) {
-                continue; // its text is copied unparsed
-            }
-            let (from, owned) = slice_of(text, listed, list.outline.flow_items);
-            let slice = Slice {
-                text: owned
-                    .as_deref()
-                    .unwrap_or(&text[listed.range.start..listed.range.end]),
-                dash: owned
-                    .is_some()
-                    .then(|| lines::dash_of(text, listed.range.start).expect("checked") - from),
-                index,
-                line: listed.range.line,
-            };
-            let Some(edit) = item(&slice, settings, options, &mut outcome) else {
-                continue;
-            };
-            w.copy_to(from)?;
-            match edit {
-                Edit::Splices(splices) => {
-                    for s in splices {
-                        w.copy_to(from + s.start)?;
-                        w.write(s.text.as_bytes())?;
-                        w.copied = from + s.end;
-                    }
-                }
-                Edit::Whole(edited) => {
-                    w.write(edited.as_bytes())?;
-                    w.copied = from + slice.text.len();
-                }
-            }
-        }
+        every_item(w, list.outline, settings, options, &mut outcome, 1)?;
     }
     outcome.failed = diag::has_error(&outcome.results);
     let style = ListStyle::detect(text);
+    let crlf = lines::crlf(text);
     if list.outline.flow {
         let (start, end, new) = results::flow_insertion(text, list.outline, &outcome.results);
-        w.copy_to(start)?;
-        w.write(new.as_bytes())?;
-        w.copied = end;
+        w.replace(start, end, &new)?;
         return w.copy_to(text.len()).map(|()| outcome);
     }
     match cut {
         Some((start, end)) if before_items.is_none() => {
             w.copy_to(start)?;
-            results::write(w.out, earlier.take(), &outcome.results, style)?;
+            results::write(w.out, earlier.take(), &outcome.results, style, crlf)?;
             w.last = Some(b'\n');
             w.copied = end;
             w.copy_to(text.len())?;
@@ -222,39 +151,13 @@ fn write_list<W: Write>(
             let some =
                 !outcome.results.is_empty() || matches!(earlier, Some(Earlier::Block { .. }));
             if some && w.last.is_some_and(|b| b != b'\n') {
-                w.write(b"\n")?;
+                w.write(if crlf { b"\r\n" } else { b"\n" })?;
             }
-            results::write(w.out, earlier.take(), &outcome.results, style)?;
+            results::write(w.out, earlier.take(), &outcome.results, style, crlf)?;
             w.copy_to(text.len())?;
         }
     }
     Ok(outcome)
-}
-
-/// An item whose `apiVersion` and `kind` say it is no workload and cannot carry a pod.
-fn plainly_no_workload(text: &str, listed: &Item, settings: &Settings) -> bool {
-    let (Some(api_version), Some(kind)) = listed.head(text) else {
-        return false;
-    };
-    let r = listed.range;
-    !kinds::may_be_workload_text(kind)
-        && !kinds::is_list(api_version, kind)
-        && !settings.workloads.iter().any(|w| w.name() == kind)
-        && !unknown::may_carry_pods(
-            Some(kind),
-            &text[lines::line_start(text, r.start)..lines::line_end(text, r.end)],
-        )
-}
-
-/// Where an item's text starts in the list, and (a block item) its lines with the `- `
-/// blanked; a flow item is its own bytes (`None`: borrowed).
-fn slice_of(text: &str, listed: &Item, flow: bool) -> (usize, Option<String>) {
-    if flow {
-        return (listed.range.start, None);
-    }
-    let (slice, from) = outline::block_slice(text, listed.range, true)
-        .expect("every item was checked to start its line");
-    (from, Some(slice))
 }
 
 /// Where text appended to the list goes: its end, or the start of a last `...` line.

@@ -1,15 +1,18 @@
 //! Any other ResourceList (flow style, anchors, several documents…): read whole, the
 //! items transformed, and written back through the same text edits (or in full).
 
-use super::outcome::{DEFAULT_API_VERSION, Options, Outcome};
 use super::settings::settings_of;
 use crate::decide::report::Row;
 use crate::run::diag::{self, Diagnostic};
+use crate::run::items::{Options, Outcome};
 use crate::run::{limits, transform};
 use crate::yaml::document::{self, Head};
 use crate::yaml::{self, ListStyle, patch, scalars};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
+
+/// The apiVersion we answer with when the input gave us none we could read.
+pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
 
 /// Read the list whole (when it is no larger than `options.max_document`), transform its
 /// items, write it to `out`.

@@ -10,7 +10,7 @@ use crate::run::limits;
 use crate::run::transform;
 use crate::yaml::document::{self, Head};
 use crate::yaml::split::{RawDoc, is_separator};
-use crate::yaml::{self, ListStyle, YamlError, check, patch, scalars, twice};
+use crate::yaml::{self, ListStyle, YamlError, check, lines, patch, scalars, twice};
 
 /// A document after processing: what to write and what to say.
 #[derive(Debug)]
@@ -20,6 +20,9 @@ pub struct Processed {
     pub results: Vec<Diagnostic>,
     /// The report's rows for this document.
     pub rows: Vec<Row>,
+    /// A `v1 List`, left to be processed item by item as it is written
+    /// ([`crate::run::items::list_document`]): its output is never held whole.
+    pub list: bool,
 }
 
 fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
@@ -27,14 +30,36 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
     Diagnostic::error(error.to_string())
 }
 
-/// Transform one document of a stream. A workload or List over `max` bytes is not
-/// parsed (an error); other documents are only scanned, whatever their size.
+/// Transform one document of a stream. A workload over `max` bytes is not parsed (an
+/// error); other documents are only scanned, whatever their size; a `v1 List` is left to
+/// be processed item by item when it is written (`list`).
 pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
-    let unchanged = |results| Processed {
+    if let Ok(text) = std::str::from_utf8(&doc.bytes)
+        && let (Some(api_version), Some(kind)) = (
+            document::value_from_text(text, "apiVersion:"),
+            document::kind_from_text(text),
+        )
+        && kinds::is_list(api_version, kind)
+    {
+        return Processed {
+            list: true,
+            ..unchanged(Vec::new())
+        };
+    }
+    process_whole(doc, settings, max)
+}
+
+fn unchanged(results: Vec<Diagnostic>) -> Processed {
+    Processed {
         replacement: None,
         results,
         rows: Vec::new(),
-    };
+        list: false,
+    }
+}
+
+/// [`process_doc`], a List read whole (one that cannot be read item by item).
+pub fn process_whole(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
     let text = match document::utf8(&doc.bytes) {
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
@@ -115,6 +140,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
                     replacement: Some(edited.into_bytes()),
                     results: outcome.results,
                     rows: outcome.rows,
+                    list: false,
                 };
             }
             Err(reason) => reason.0,
@@ -137,9 +163,9 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
             e.message
         ))]);
     }
-    let (prefix, body) = leading_lines(text);
-    let mut out = prefix.into_bytes();
-    out.extend_from_slice(yaml::to_string(&value, ListStyle::detect(body)).as_bytes());
+    let (mut out, body) = leading_lines(text);
+    out.push_str(&yaml::to_string(&value, ListStyle::detect(body)));
+    let out = lines::with_breaks(out, lines::crlf(text)).into_bytes();
     outcome.results.push(Diagnostic::info(format!(
         "written out in full, its formatting not kept: {reason}"
     )));
@@ -147,6 +173,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, max: usize) -> Processed {
         replacement: Some(out),
         results: outcome.results,
         rows: outcome.rows,
+        list: false,
     }
 }
 

@@ -3,12 +3,12 @@
 //! channels), and written in input order whatever order they finish in. A short render
 //! (a chart) never starts a thread.
 
-use super::document::{Processed, process_doc};
+use super::document::{Processed, process_doc, process_whole};
 use super::label::Label;
 use crate::config::Settings;
 use crate::decide::report::{Row, Tally};
 use crate::run::diag::Severity;
-use crate::run::limits;
+use crate::run::{items, limits};
 use crate::yaml::document;
 use crate::yaml::split::RawDoc;
 use std::collections::BTreeMap;
@@ -105,15 +105,33 @@ const IN_FLIGHT_BYTES: usize = 4 << 20;
 /// Where processed documents go, in input order.
 struct Writer<'o, W, E> {
     summary: Summary,
-    keep_rows: bool,
     label: Label,
     out: &'o mut W,
     diagnostics: &'o mut E,
+    settings: &'o Settings,
+    items: items::Options,
 }
 
 impl<W: Write, E: Write> Writer<'_, W, E> {
-    fn write(&mut self, doc: &RawDoc, processed: Processed) -> io::Result<()> {
+    fn write(&mut self, doc: &RawDoc, mut processed: Processed) -> io::Result<()> {
         self.label.next(&doc.bytes);
+        // A List: its items processed now, each written as it is made.
+        let mut written = false;
+        if processed.list {
+            let text = std::str::from_utf8(&doc.bytes).expect("checked by process_doc");
+            let first = doc.first_line as usize;
+            match items::list_document(text, self.settings, &self.items, self.out, first) {
+                Some(done) => {
+                    let (outcome, changed) = done?;
+                    processed.results = outcome.results;
+                    processed.rows = outcome.rows;
+                    self.summary.tally.merge(outcome.tally);
+                    self.summary.changed += usize::from(changed);
+                    written = true;
+                }
+                None => processed = process_whole(doc, self.settings, self.items.max_document),
+            }
+        }
         let summary = &mut self.summary;
         summary.documents += 1;
         // Named as the log names the document; a document with an error and no row (it
@@ -132,14 +150,17 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
             Row::broken(kind, &error.message)
         });
         for mut row in processed.rows.into_iter().chain(broken) {
-            summary.tally.add(&row);
-            if self.keep_rows {
+            if !written {
+                summary.tally.add(&row); // a List's are counted already
+            }
+            if self.items.keep_rows {
                 row.document = Some(document.clone());
                 row.template = template.map(str::to_string);
                 summary.rows.push(row);
             }
         }
         match &processed.replacement {
+            _ if written => {}
             Some(bytes) => {
                 summary.changed += 1;
                 self.out.write_all(bytes)?;
@@ -180,10 +201,14 @@ where
     let max = options.max_document;
     let mut writer = Writer {
         summary: Summary::default(),
-        keep_rows: options.keep_rows,
         label: Label::default(),
         out,
         diagnostics,
+        settings,
+        items: items::Options {
+            max_document: max,
+            keep_rows: options.keep_rows,
+        },
     };
     let mut docs = docs.into_iter();
     let mut read = 0;

@@ -95,15 +95,18 @@ fn a_panic_in_a_worker_is_raised_on_the_calling_thread() {
             replacement: None,
             results: Vec::new(),
             rows: Vec::new(),
+            list: false,
         }
     };
     let (mut out, mut log) = (Vec::new(), Vec::new());
+    let settings = settings();
     let mut writer = Writer {
         summary: Summary::default(),
-        keep_rows: true,
         label: Label::default(),
         out: &mut out,
         diagnostics: &mut log,
+        settings: &settings,
+        items: items::Options::default(),
     };
     let got = panic::catch_unwind(AssertUnwindSafe(|| {
         in_workers(docs(50).into_iter(), &process, &mut writer, 3)

@@ -1,17 +1,14 @@
-//! What a KRM run produced besides the ResourceList it wrote: its results, whether one
-//! is an error, and the report's rows.
+//! What processing a list's items produced besides the text it wrote: its results,
+//! whether one is an error, and the report's rows (or their counts); and how to do it.
 
 use crate::decide::report::{Row, Tally};
 use crate::run::diag::Diagnostic;
 use crate::run::limits;
 
-/// The apiVersion we answer with when the input gave us none we could read.
-pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
-
-/// The outcome of a KRM run (the ResourceList itself is written as it is made).
+/// The outcome of a list's items (the list itself is written as it is made).
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// This run's results (the list's earlier ones are written back, not repeated here).
+    /// This run's results (a ResourceList's earlier ones are written back, not repeated here).
     pub results: Vec<Diagnostic>,
     pub failed: bool,
     /// The report's rows, one per workload container (when [`Options::keep_rows`]).
@@ -30,7 +27,7 @@ impl Outcome {
     }
 }
 
-/// How a ResourceList is processed.
+/// How a list's items are processed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     /// The largest item parsed, and the largest list read whole.

@@ -1,5 +1,5 @@
-//! One item of a ResourceList: parsed, checked, transformed, and how to write it when it
-//! changed (splices into its own text, or its whole new text).
+//! One item of a list: parsed, checked, transformed, and how to write it when it changed
+//! (splices into its own text, or its whole new text).
 
 use super::outcome::{Options, Outcome};
 use crate::config::Settings;
@@ -7,7 +7,7 @@ use crate::decide::report::Row;
 use crate::run::diag::Diagnostic;
 use crate::run::{limits, transform};
 use crate::yaml::document::Head;
-use crate::yaml::{self, ListStyle, patch, scalars, twice};
+use crate::yaml::{self, ListStyle, lines, patch, scalars, twice};
 use serde_json::Value;
 
 /// An item's text as a document of its own.
@@ -144,7 +144,7 @@ fn written_in_full(text: &str, dash: Option<usize>, value: &Value) -> String {
     let pad = " ".repeat(col);
     let mut edited: String = body.lines().map(|l| format!("{pad}{l}\n")).collect();
     edited.replace_range(dash..=dash, "-");
-    edited
+    lines::with_breaks(edited, lines::crlf(text))
 }
 
 fn kind_of(value: &Value) -> &str {
