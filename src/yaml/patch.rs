@@ -42,6 +42,32 @@ pub fn rewrite_splices<'t>(
     before: Before<'_>,
     new: &Value,
 ) -> Result<(String, Vec<Splice>), Unlocated> {
+    let splices = unchecked_splices(text, root, before, new)?;
+    let out = render(text, &splices);
+    check(&out, new)?;
+    Ok((out, splices))
+}
+
+/// [`rewrite_splices`] for a caller that wants only the edited text: each splice's text
+/// is dropped as soon as it is copied, so the edits and the text are never both held.
+pub fn rewrite_text<'t>(
+    text: &'t str,
+    root: Option<Node<'t>>,
+    before: Before<'_>,
+    new: &Value,
+) -> Result<String, Unlocated> {
+    let splices = unchecked_splices(text, root, before, new)?;
+    let out = render_owned(text, splices);
+    check(&out, new)?;
+    Ok(out)
+}
+
+fn unchecked_splices<'t>(
+    text: &'t str,
+    root: Option<Node<'t>>,
+    before: Before<'_>,
+    new: &Value,
+) -> Result<Vec<Splice>, Unlocated> {
     let root = match root {
         Some(root) => root,
         None => spans::parse(text).map_err(|e| Unlocated(e.0))?,
@@ -54,10 +80,7 @@ pub fn rewrite_splices<'t>(
         list: ListStyle::detect(text),
         json: root.is_flow() && !root.entries().is_empty(),
     };
-    let splices = splices(text, &edits, look)?;
-    let out = render(text, &splices);
-    check(&out, new)?;
-    Ok((out, splices))
+    splices(text, &edits, look)
 }
 
 /// Debug builds (every test, the fuzzer) parse the edited text in full and require it to
@@ -124,10 +147,27 @@ fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Un
 
 /// `text` with `splices` (from [`splices`]) applied.
 pub fn render(text: &str, splices: &[Splice]) -> String {
-    let mut out =
-        String::with_capacity(text.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
+    join(text, added(splices), splices)
+}
+
+/// [`render`], each splice dropped once copied.
+fn render_owned(text: &str, splices: Vec<Splice>) -> String {
+    join(text, added(&splices), splices)
+}
+
+fn added(splices: &[Splice]) -> usize {
+    splices.iter().map(|s| s.text.len()).sum()
+}
+
+fn join<S: std::borrow::Borrow<Splice>>(
+    text: &str,
+    added: usize,
+    splices: impl IntoIterator<Item = S>,
+) -> String {
+    let mut out = String::with_capacity(text.len() + added);
     let mut copied = 0;
     for s in splices {
+        let s = s.borrow();
         out.push_str(&text[copied..s.start]);
         out.push_str(&s.text);
         copied = s.end;

@@ -134,8 +134,8 @@ pub fn process_whole(doc: &RawDoc, settings: &Settings, max: usize) -> Processed
     // The edit goes into the document's own text; only where it cannot be placed there
     // (an anchor or alias in the way) is the document written out in full.
     let reason =
-        match patch::rewrite_splices(text, root, patch::Before::Parts(&outcome.replaced), &value) {
-            Ok((edited, _)) => {
+        match patch::rewrite_text(text, root, patch::Before::Parts(&outcome.replaced), &value) {
+            Ok(edited) => {
                 return Processed {
                     replacement: Some(edited.into_bytes()),
                     results: outcome.results,

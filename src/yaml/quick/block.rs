@@ -63,6 +63,7 @@ impl<'t> Scanner<'t> {
             }
         }
         let special = self.build && entries.iter().any(|e| e.key.is_empty());
+        entries.shrink_to_fit(); // most mappings are short: no room left over (in place)
         let count = keys.count;
         self.spare.push(keys.done());
         Ok(MapOut {
@@ -207,6 +208,8 @@ impl<'t> Scanner<'t> {
             }
         }
         let (start, col, line) = if indentless { first.ok_or(Bail)? } else { dash };
+        items.shrink_to_fit();
+        values.shrink_to_fit();
         if let Some(group) = outlined {
             self.outlined.push((start, (!unlike).then_some(group)));
         }
