@@ -8,8 +8,9 @@ use clap::Parser;
 use pinpoint_inject::config;
 use pinpoint_inject::decide::report;
 use pinpoint_inject::run::diag::{Diagnostic, Severity};
-use pinpoint_inject::run::{images, krm, stream};
+use pinpoint_inject::run::{images, krm, limits, stream};
 use std::io::{self, BufReader, Write};
+use std::os::fd::AsFd;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -34,18 +35,32 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
-    // Checked in both modes, though only a stream uses it: a wrong value is never ignored.
+    // Checked in both modes, though only a stream uses threads: a wrong value is never
+    // ignored.
     let threads = stream::Threads::from_env().map_err(anyhow::Error::msg)?;
+    let max_document = limits::max_document_from_env().map_err(anyhow::Error::msg)?;
     let mut facts = shell::read::facts(&cli.image_facts_paths())?;
     let report_json = match &cli.command {
         Some(cli::Command::Report { json }) => Some(*json),
         _ => None,
     };
+    // Our own handle on stdout: the standard one takes a closed stdout for a sink and
+    // reports success for every write.
+    let stdout = io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .ok()
+        .filter(|file| !was_closed(file))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "stdout is closed: nothing could be written (redirect it to a file, or to /dev/null to drop it)"
+            )
+        })?;
+    let mut out = Stdout(io::BufWriter::with_capacity(64 * 1024, stdout));
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin).first_capacity(stdin_file_size());
     let mut first = docs.next().transpose().context("reading stdin")?;
-    let stdout = io::stdout().lock();
-    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout);
     let mut err = io::stderr().lock();
 
     if let Some(cli::Command::Images {
@@ -99,24 +114,22 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             let found = images::of_list(&input, &configured);
             shell::fetch::missing(cli, &mut facts, &found, &mut err)?;
         }
+        let options = krm::Options {
+            max_document,
+            keep_rows: report_json.is_some(),
+        };
+        let run = krm::Run {
+            fallback: fallback.as_ref(),
+            overrides: &cli.overrides(),
+            facts: &facts,
+            options: &options,
+        };
         if let Some(json) = report_json {
-            let output = krm::process(
-                &input,
-                fallback.as_ref(),
-                &cli.overrides(),
-                &facts,
-                &mut io::sink(),
-            )?;
+            let output = krm::process(&input, &run, &mut io::sink())?;
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
         }
-        let output = krm::process(
-            &input,
-            fallback.as_ref(),
-            &cli.overrides(),
-            &facts,
-            &mut out,
-        )?;
+        let output = krm::process(&input, &run, &mut out)?;
         out.flush()?;
         for result in output.results.iter().filter(|r| {
             r.severity != Severity::Info
@@ -129,11 +142,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             .iter()
             .filter(|r| r.severity == Severity::Error)
             .count();
-        writeln!(
-            err,
-            "pinpoint-inject: {}",
-            report::summary(&output.rows, errors)
-        )?;
+        writeln!(err, "pinpoint-inject: {}", output.tally.summary(errors))?;
         return Ok(exit(output.failed));
     }
 
@@ -163,9 +172,14 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     } else {
         Box::new(first.map(Ok).into_iter().chain(docs))
     };
+    let options = stream::Options {
+        threads,
+        max_document,
+        keep_rows: report_json.is_some(),
+    };
     if let Some(json) = report_json {
         // The same processing as a run; the manifests are dropped, errors still shown
-        // (a document that does not parse has no row).
+        // (a document that does not parse has a row of its own too).
         let mut log = Vec::new();
         let summary = stream::run_with(
             docs,
@@ -173,7 +187,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             &facts,
             &mut io::sink(),
             &mut log,
-            threads,
+            options,
         )
         .context("processing the stream")?;
         for line in String::from_utf8_lossy(&log).lines() {
@@ -184,15 +198,15 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         print_report(&mut out, &summary.rows, json)?;
         return Ok(exit(summary.errors > 0));
     }
-    let summary = stream::run_with(docs, &loaded.settings, &facts, &mut out, &mut err, threads)
+    let summary = stream::run_with(docs, &loaded.settings, &facts, &mut out, &mut err, options)
         .context("processing the stream")?;
     // What the run decided, in one line (Helm shows stderr only when a run fails); a
     // stream with no workload and no error has nothing to summarize.
-    if !summary.rows.is_empty() || summary.errors > 0 {
+    if !summary.tally.is_empty() || summary.errors > 0 {
         writeln!(
             err,
             "pinpoint-inject: {}",
-            report::summary(&summary.rows, summary.errors)
+            summary.tally.summary(summary.errors)
         )?;
     }
     if summary.errors > 0 {
@@ -203,6 +217,42 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         )?;
     }
     Ok(exit(summary.errors > 0))
+}
+
+/// True when stdout was closed when the process started: the standard library then
+/// opens /dev/null in its place, for reading and writing. A shell's `> /dev/null` opens
+/// it for writing only, so that one cannot be read from.
+fn was_closed(stdout: &std::fs::File) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(ours), Ok(null)) = (stdout.metadata(), std::fs::metadata("/dev/null")) else {
+        return false;
+    };
+    ours.dev() == null.dev()
+        && ours.ino() == null.ino()
+        && ours.rdev() == null.rdev()
+        && (&*stdout).read(&mut [0u8; 1]).is_ok()
+}
+
+/// stdout, its errors named as such (`writing stdout: No space left on device`).
+struct Stdout(io::BufWriter<std::fs::File>);
+
+impl Stdout {
+    fn named(e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("writing stdout: {e}"))
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(Stdout::named)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(Stdout::named)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(Stdout::named)
+    }
 }
 
 /// The size of stdin when it is a regular file (`< file`), else 0 (a pipe: unknown).

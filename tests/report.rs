@@ -96,6 +96,7 @@ fn the_report_in_krm_mode_has_the_stream_modes_rows() {
             .unwrap();
     for row in stream.as_array_mut().unwrap() {
         row.as_object_mut().unwrap().remove("document");
+        row.as_object_mut().unwrap().remove("template");
     }
     assert_eq!(krm, stream);
 }
@@ -264,4 +265,46 @@ fn the_helm_examples_hook_job_gets_its_own_application_name() {
     };
     assert_eq!(name_of("Deployment"), "shop");
     assert_eq!(name_of("Job"), "shop-migrate");
+}
+
+/// The report names a document as the run's log does (`document N`, counting the
+/// documents with content, and the Helm template), and a document that cannot be read
+/// has a row too, with its error.
+#[test]
+fn the_report_names_documents_as_the_log_does_and_broken_ones_have_a_row() {
+    let mut input = input();
+    input.extend_from_slice(b"---\n# Source: shop/templates/broken.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: [x\n");
+    let run = inject(&["--config", CONFIG], &input);
+    let report = inject(&["report", "--json", "--config", CONFIG], &input);
+    assert_eq!(report.code, Some(1), "{}", report.stderr);
+    let rows: Value = serde_json::from_slice(&report.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    for row in rows {
+        let named = format!(
+            "{} ({})",
+            row["document"].as_str().unwrap(),
+            row["template"].as_str().unwrap()
+        );
+        assert!(
+            run.stderr
+                .contains(&format!("pinpoint-inject: info: {named}: "))
+                || run
+                    .stderr
+                    .contains(&format!("pinpoint-inject: error: {named}: ")),
+            "{named} is not how the log names it:\n{}",
+            run.stderr
+        );
+    }
+    let broken = rows.last().unwrap();
+    assert_eq!(broken["document"], "document 10", "{broken}");
+    assert_eq!(broken["template"], "shop/templates/broken.yaml");
+    assert_eq!(broken["decision"], "error");
+    assert_eq!(broken["kind"], "Deployment");
+    assert!(
+        broken["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("unclosed bracket"),
+        "{broken}"
+    );
 }

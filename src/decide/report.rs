@@ -81,8 +81,13 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
+    /// The document as the run's log names it: `document N` in a stream (counting the
+    /// documents with content), the file kustomize or kpt read it from, or `items[N]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
+    /// The Helm template the document came from (its `# Source:` comment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
     pub kind: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
@@ -108,6 +113,7 @@ impl Row {
     pub fn new(resource: &ResourceRef, container: &str, decision: Decision) -> Row {
         Row {
             document: None,
+            template: None,
             kind: resource.kind.clone(),
             namespace: resource.namespace.clone(),
             name: resource.name.clone(),
@@ -121,6 +127,16 @@ impl Row {
         }
     }
 
+    /// The row of a resource that could not be read (it does not parse, or is no
+    /// resource): its kind when its text names one, the error as its evidence.
+    pub fn broken(kind: &str, error: &str) -> Row {
+        let resource = ResourceRef {
+            kind: kind.to_string(),
+            ..ResourceRef::default()
+        };
+        Row::new(&resource, "", Decision::Error).because("", error)
+    }
+
     pub fn because(mut self, reason: &'static str, evidence: impl Into<String>) -> Row {
         self.reason = reason;
         self.evidence = evidence.into();
@@ -128,10 +144,15 @@ impl Row {
     }
 
     fn workload(&self) -> String {
-        if self.namespace.is_empty() {
-            format!("{} {}", self.kind, self.name)
+        let kind = if self.kind.is_empty() {
+            "resource"
         } else {
-            format!("{} {}/{}", self.kind, self.namespace, self.name)
+            &self.kind
+        };
+        match (self.namespace.is_empty(), self.name.is_empty()) {
+            (_, true) => kind.to_string(),
+            (true, false) => format!("{kind} {}", self.name),
+            (false, false) => format!("{kind} {}/{}", self.namespace, self.name),
         }
     }
 }
@@ -150,9 +171,10 @@ pub fn table(rows: &[Row]) -> String {
     let cells: Vec<[String; 7]> = rows
         .iter()
         .map(|r| {
-            let workload = match &r.document {
-                Some(doc) => format!("{} ({doc})", r.workload()),
-                None => r.workload(),
+            let workload = match (&r.document, &r.template) {
+                (Some(doc), Some(template)) => format!("{} ({doc}, {template})", r.workload()),
+                (Some(doc), None) => format!("{} ({doc})", r.workload()),
+                _ => r.workload(),
             };
             let decision = if r.reason.is_empty() {
                 r.decision.name().to_string()
@@ -218,28 +240,68 @@ pub fn json(rows: &[Row]) -> String {
     text
 }
 
-/// `summary: instrumented 2, unchanged 0, already instrumented 1, skipped 5 (not-java 4, sidecar 1), errors 0`;
-/// `errors` counts every error of the run (a document that does not parse has no row).
-pub fn summary(rows: &[Row], errors: usize) -> String {
-    let count = |d: Decision| rows.iter().filter(|r| r.decision == d).count();
-    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.decision == Decision::Skipped) {
-        *reasons.entry(row.reason).or_default() += 1;
+/// What a summary counts, rows added one at a time and none kept (a run of 20,000
+/// workloads needs the counts, not the rows).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Rows by decision, in the order of [`Decision`].
+    decisions: [usize; 5],
+    skipped_by: BTreeMap<&'static str, usize>,
+}
+
+impl Tally {
+    pub fn add(&mut self, row: &Row) {
+        self.decisions[row.decision as usize] += 1;
+        if row.decision == Decision::Skipped {
+            *self.skipped_by.entry(row.reason).or_default() += 1;
+        }
     }
-    let skipped = count(Decision::Skipped);
-    let by_reason = if reasons.is_empty() {
-        String::new()
-    } else {
-        let parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        format!(" ({})", parts.join(", "))
-    };
-    format!(
-        "summary: instrumented {}, unchanged {}, already instrumented {}, skipped {skipped}{by_reason}, errors {}",
-        count(Decision::Instrumented),
-        count(Decision::Unchanged),
-        count(Decision::AlreadyInstrumented),
-        errors
-    )
+
+    /// Add another tally's counts.
+    pub fn merge(&mut self, other: Tally) {
+        for (mine, theirs) in self.decisions.iter_mut().zip(other.decisions) {
+            *mine += theirs;
+        }
+        for (reason, n) in other.skipped_by {
+            *self.skipped_by.entry(reason).or_default() += n;
+        }
+    }
+
+    /// No row was added.
+    pub fn is_empty(&self) -> bool {
+        self.decisions.iter().all(|&n| n == 0)
+    }
+
+    /// `summary: instrumented 2, unchanged 0, already instrumented 1, skipped 5 (not-java 4, sidecar 1), errors 0`;
+    /// `errors` counts every error of the run (a document that does not parse has no row).
+    pub fn summary(&self, errors: usize) -> String {
+        let count = |d: Decision| self.decisions[d as usize];
+        let by_reason = if self.skipped_by.is_empty() {
+            String::new()
+        } else {
+            let parts: Vec<String> = self
+                .skipped_by
+                .iter()
+                .map(|(r, n)| format!("{r} {n}"))
+                .collect();
+            format!(" ({})", parts.join(", "))
+        };
+        format!(
+            "summary: instrumented {}, unchanged {}, already instrumented {}, skipped {}{by_reason}, errors {}",
+            count(Decision::Instrumented),
+            count(Decision::Unchanged),
+            count(Decision::AlreadyInstrumented),
+            count(Decision::Skipped),
+            errors
+        )
+    }
+}
+
+/// [`Tally::summary`] of `rows`.
+pub fn summary(rows: &[Row], errors: usize) -> String {
+    let mut tally = Tally::default();
+    rows.iter().for_each(|r| tally.add(r));
+    tally.summary(errors)
 }
 
 #[cfg(test)]

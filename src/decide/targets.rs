@@ -19,6 +19,7 @@ use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::launch::JVM_WIDE;
 use crate::knowledge::ours::CONTAINERS_ANNOTATION;
 use serde_json::Value;
+use std::collections::HashSet;
 
 mod policy;
 use policy::{Candidate, main_names, skip_reason};
@@ -99,10 +100,9 @@ pub fn plan(
             let names: Vec<String> = split(list);
             let choice = parse_containers(&names)
                 .map_err(|e| format!("annotation {CONTAINERS_ANNOTATION}: {e}"))?;
+            let present: HashSet<&str> = candidates.iter().map(|c| c.name).collect();
             if let ContainerChoice::Named(names) = &choice
-                && let Some(missing) = names
-                    .iter()
-                    .find(|n| !candidates.iter().any(|c| c.name == *n))
+                && let Some(missing) = names.iter().find(|n| !present.contains(n.as_str()))
             {
                 return Err(format!(
                     "annotation {CONTAINERS_ANNOTATION} names container {missing:?}, which the pod does not have"
@@ -130,6 +130,11 @@ pub fn plan(
     };
 
     let main_names = main_names(resource, template, &candidates);
+    // The names chosen, looked up once per container (not scanned).
+    let named: HashSet<&str> = match &choice {
+        ContainerChoice::Named(names) => names.iter().map(String::as_str).collect(),
+        _ => HashSet::new(),
+    };
     let mut chosen: Vec<usize> = Vec::new();
     let mut eligible: Vec<usize> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
@@ -147,8 +152,8 @@ pub fn plan(
                 .push(row(c, Decision::AlreadyInstrumented, "", agent));
             continue;
         }
-        if let ContainerChoice::Named(names) = &choice {
-            if names.iter().any(|n| n == c.name) {
+        if matches!(choice, ContainerChoice::Named(_)) {
+            if named.contains(c.name) {
                 chosen.push(i);
             } else {
                 plan.rows.push(row(
@@ -190,7 +195,9 @@ pub fn plan(
                 main.into_iter().collect()
             }
         };
-        for i in eligible.iter().filter(|i| !chosen.contains(i)) {
+        let mut is_chosen = vec![false; candidates.len()];
+        chosen.iter().for_each(|&i| is_chosen[i] = true);
+        for i in eligible.iter().filter(|i| !is_chosen[**i]) {
             let c = &candidates[*i];
             let main = &candidates[chosen[0]];
             let why = if main.class.runtime == Runtime::Java {

@@ -7,6 +7,8 @@
 pub mod diag;
 pub mod facts;
 pub mod images;
+pub mod items;
 pub mod krm;
+pub mod limits;
 pub mod stream;
 pub mod transform;

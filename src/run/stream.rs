@@ -12,9 +12,9 @@ mod label;
 mod run;
 
 pub use crate::yaml::split::{RawDoc, Splitter};
-pub use document::{MAX_PARSED_DOCUMENT, Processed, process_doc};
+pub use document::{Processed, process_doc};
 pub use label::Label;
-pub use run::{Summary, THREADS_ENV, Threads, run_with};
+pub use run::{Options, Summary, THREADS_ENV, Threads, run_with};
 
 /// Run a whole stream on the calling thread, without image facts ([`run_with`] takes
 /// them, and spreads the work over threads):

@@ -13,6 +13,7 @@ use crate::run::diag::{Diagnostic, ResourceRef};
 use crate::wire::inject;
 use crate::yaml::replaced::Replaced;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 /// What happened to one resource.
 #[derive(Debug, Default)]
@@ -61,6 +62,16 @@ pub fn transform(resource: &mut Value, settings: &Settings, facts: &Facts) -> Ou
         Some(workload) => transform_workload(resource, workload, settings, facts),
         None => unknown_kind(resource, settings.form),
     }
+}
+
+/// Rows in the order of their containers in the pod template (each name's place found
+/// once: a scan per comparison was quadratic in the containers).
+fn in_template_order(rows: &mut [Row], template: &Value) {
+    let mut place: HashMap<String, usize> = HashMap::new();
+    for (i, name) in container_names(Some(template)).into_iter().enumerate() {
+        place.entry(name).or_insert(i);
+    }
+    rows.sort_by_key(|r| place.get(&r.container).copied());
 }
 
 /// A resource outside the kind table: untouched, and named when it carries a pod.
@@ -179,9 +190,7 @@ fn transform_workload(
             .push(report(Diagnostic::warning(warning.clone()), resource));
     }
     if plan.targets.is_empty() {
-        let order = container_names(Some(template));
-        let position = |c: &str| order.iter().position(|o| o == c);
-        outcome.rows.sort_by_key(|r| position(&r.container));
+        in_template_order(&mut outcome.rows, template);
         let why: Vec<String> = plan
             .rows
             .iter()
@@ -241,10 +250,16 @@ fn transform_workload(
             } else {
                 Decision::Instrumented
             };
+            // Looked up by name, once per target (scans were quadratic in the containers).
+            let mut skipped: HashMap<&str, &String> = HashMap::new();
+            for (c, r) in &done.skipped {
+                skipped.entry(c.as_str()).or_insert(r);
+            }
+            let injected: HashSet<&str> = done.injected.iter().map(String::as_str).collect();
             for (target, evidence) in plan.targets.iter().zip(&plan.evidence) {
-                let mut row = match done.skipped.iter().find(|(c, _)| *c == target.container) {
-                    Some((_, reason)) => Row::new(&reference, &target.container, Decision::Skipped)
-                        .because("options", reason.clone()),
+                let mut row = match skipped.get(target.container.as_str()) {
+                    Some(reason) => Row::new(&reference, &target.container, Decision::Skipped)
+                        .because("options", (*reason).clone()),
                     None => Row::new(&reference, &target.container, decision)
                         .because("", evidence.clone()),
                 };
@@ -255,9 +270,7 @@ fn transform_workload(
                 }
                 outcome.rows.push(row);
             }
-            let order = container_names(Some(template));
-            let position = |c: &str| order.iter().position(|o| o == c);
-            outcome.rows.sort_by_key(|r| position(&r.container));
+            in_template_order(&mut outcome.rows, template);
             if done.injected.is_empty() {
                 outcome.results.push(report(
                     Diagnostic::info("skipped: no container could be instrumented"),
@@ -278,7 +291,7 @@ fn transform_workload(
             let names: Vec<String> = plan
                 .targets
                 .iter()
-                .filter(|t| done.injected.contains(&t.container))
+                .filter(|t| injected.contains(t.container.as_str()))
                 .map(|t| {
                     format!(
                         "{} as {} via {}",

@@ -4,50 +4,48 @@
 
 use anyhow::Context;
 use pinpoint_inject::facts::{self, Facts};
+use pinpoint_inject::run::limits;
 use pinpoint_inject::yaml::{self, document};
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
 
-/// The largest config file read.
-pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 /// The largest image facts file read.
-pub const MAX_FACTS_BYTES: u64 = 64 << 20;
+pub const MAX_FACTS_BYTES: usize = 64 << 20;
 
 /// A file's bytes, at most `limit` of them (more is an error naming the file).
-pub fn bounded(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+pub fn bounded(path: &Path, limit: usize, what: &str) -> anyhow::Result<Vec<u8>> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot read {what} {}", path.display()))?;
     let mut bytes = Vec::new();
-    file.take(limit + 1)
+    file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if bytes.len() as u64 > limit {
+    if bytes.len() > limit {
         anyhow::bail!(
-            "{what} {} is larger than {} MiB; that is not a {what}",
+            "{what} {} is over {}: that is not a {what}",
             path.display(),
-            limit >> 20
+            limits::size(limit)
         );
     }
     Ok(bytes)
 }
 
-/// Read a YAML file into a generic value.
-pub fn yaml_file(path: &Path, limit: u64, what: &str) -> anyhow::Result<Value> {
-    let bytes = bounded(path, limit, what)?;
-    let context = || format!("{what} {}", path.display());
-    let text = document::utf8(&bytes).with_context(context)?;
-    yaml::value_of(text).with_context(context)
-}
-
-/// Read a config file.
+/// Read a config file: at most [`limits::MAX_CONFIG`] bytes (`--config /dev/zero` ends
+/// there), and a key written twice is an error (it is our own format).
 pub fn config(path: &Path) -> anyhow::Result<Value> {
-    yaml_file(path, MAX_CONFIG_BYTES, "config file")
+    let bytes = bounded(path, limits::MAX_CONFIG, "config file")?;
+    let context = || format!("config file {}", path.display());
+    let text = document::utf8(&bytes).with_context(context)?;
+    yaml::from_str_strict(text).with_context(context)
 }
 
 /// Read an image facts file (an `ImageFacts` resource).
 pub fn facts_document(path: &Path) -> anyhow::Result<facts::Document> {
-    let value = yaml_file(path, MAX_FACTS_BYTES, "image facts file")?;
+    let bytes = bounded(path, MAX_FACTS_BYTES, "image facts file")?;
+    let context = || format!("image facts file {}", path.display());
+    let text = document::utf8(&bytes).with_context(context)?;
+    let value = yaml::value_of(text).with_context(context)?;
     facts::Document::from_value(value)
         .with_context(|| format!("image facts file {}", path.display()))
 }

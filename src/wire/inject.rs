@@ -33,6 +33,7 @@ use crate::wire::value_edit::{
 use crate::wire::{copy_step, image_volume};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 pub use crate::wire::flags::agent_options;
 pub use crate::wire::unwire::{is_wired, strip};
@@ -142,11 +143,15 @@ pub fn inject(
     // Plan every container first, so a conflict in the second leaves the first untouched.
     let mut report = Report::default();
     let mut edits = Vec::new();
+    // Each name's first container, found once (a scan per target was quadratic).
+    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(containers.len());
+    for (i, c) in containers.iter().enumerate() {
+        if let Some(name) = name_of(c) {
+            by_name.entry(name).or_insert(i);
+        }
+    }
     for target in targets {
-        let Some(index) = containers
-            .iter()
-            .position(|c| name_of(c) == Some(target.container.as_str()))
-        else {
+        let Some(&index) = by_name.get(target.container.as_str()) else {
             return Err(conflict(
                 "spec.containers",
                 format!("no container named {:?}", target.container),

@@ -153,8 +153,14 @@ impl Head {
 /// The value of a top-level `kind:` line, read from the text without parsing
 /// (to choose between a full parse and a cheap one; the parse has the last word).
 pub fn kind_from_text(text: &str) -> Option<&str> {
+    value_from_text(text, "kind:")
+}
+
+/// The value of the first top-level line that starts with `key` (`"apiVersion:"`), read
+/// from the text without parsing.
+pub fn value_from_text<'t>(text: &'t str, key: &str) -> Option<&'t str> {
     text.lines().find_map(|line| {
-        let rest = line.strip_prefix("kind:")?;
+        let rest = line.strip_prefix(key)?;
         let rest = rest.split(" #").next().unwrap_or(rest).trim();
         Some(rest.trim_matches(|c| c == '"' || c == '\''))
     })

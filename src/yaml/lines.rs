@@ -39,3 +39,41 @@ pub fn colon_after(text: &str, key_end: usize) -> Option<usize> {
     let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     (rest.as_bytes().get(skipped) == Some(&b':')).then_some(key_end + skipped + 1)
 }
+
+/// True when the text's lines end in `\r\n` (its first line break says): what we insert
+/// into it must end its lines the same way.
+pub fn crlf(text: &str) -> bool {
+    text.find('\n')
+        .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
+}
+
+/// `inserted` with every line break as `\r\n` when `crlf` (a `\n` alone gets its `\r`).
+pub fn with_breaks(inserted: String, crlf: bool) -> String {
+    if !crlf || !inserted.contains('\n') {
+        return inserted;
+    }
+    let mut out = String::with_capacity(inserted.len() + inserted.len() / 16);
+    let mut last = '\0';
+    for c in inserted.chars() {
+        if c == '\n' && last != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        last = c;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inserted_lines_end_as_the_text_does() {
+        assert!(crlf("a: 1\r\nb: 2\n"));
+        assert!(!crlf("a: 1\nb: 2\r\n"));
+        assert!(!crlf("a: 1"));
+        assert_eq!(with_breaks("x\ny\r\n".into(), true), "x\r\ny\r\n");
+        assert_eq!(with_breaks("x\ny\n".into(), false), "x\ny\n");
+    }
+}

@@ -7,14 +7,19 @@
 //! - [`split`]: a multi-document stream into documents, without parsing;
 //! - [`document`]: the head of a document (empty, a resource, not a resource);
 //! - [`spans`] and [`lines`]: where each node sits in the text (granit-parser events);
+//!   [`check`]: one pass that builds nothing (well formed? top-level keys? keys written
+//!   twice?), with [`keyset`]: the keys of one mapping;
 //! - [`quick`]: the one-pass fast path for the block YAML Helm and kustomize write;
 //! - [`outline`]: where each item of a ResourceList sits;
 //! - [`diff`], [`replaced`], [`patch`], [`render`]: what changed between two values,
 //!   placed in the text and applied to its bytes, everything else copied;
-//! - [`scalars`]: the plain scalars go-yaml and we read differently.
+//! - [`scalars`]: the plain scalars go-yaml and we read differently;
+//! - [`twice`]: a key written twice, read as Kubernetes reads it and named.
 
+pub mod check;
 pub mod diff;
 pub mod document;
+pub mod keyset;
 pub mod lines;
 pub mod outline;
 pub mod patch;
@@ -25,7 +30,8 @@ pub mod replaced;
 pub mod scalars;
 pub mod spans;
 pub mod split;
+pub mod twice;
 pub mod value;
 
 pub use read::value_of;
-pub use value::{ListStyle, YamlError, from_str, to_string};
+pub use value::{ListStyle, YamlError, from_str, from_str_strict, to_string};

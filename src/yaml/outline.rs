@@ -5,6 +5,7 @@
 use crate::yaml::lines;
 use crate::yaml::spans::NoSpans;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use std::collections::HashSet;
 
 /// A node's bytes, `start..end`, and whether it is a flow collection or scalar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,21 +27,45 @@ pub struct TopEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outline {
     pub entries: Vec<TopEntry>,
-    /// The items of `items`, when it is a block sequence.
-    pub items: Vec<Range>,
-    /// Each item's top-level `apiVersion` and `kind`, when they are plain scalars.
-    pub heads: Vec<(Option<String>, Option<String>)>,
+    /// The items of `items`, when it is a sequence.
+    pub items: Vec<Item>,
+    /// The list is a flow mapping (JSON), not a block one.
+    pub flow: bool,
+    /// `items` is a flow sequence (`[…]`): each item is its own bytes, not its lines.
+    pub flow_items: bool,
+}
+
+/// A byte range of the text, `start..end`.
+pub type Span = (usize, usize);
+
+/// One item of the list: where it is, and where its top-level `apiVersion` and `kind`
+/// are when they are plain scalars (byte ranges: no copy of them is kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    pub range: Range,
+    pub api_version: Option<Span>,
+    pub kind: Option<Span>,
+}
+
+impl Item {
+    /// The item's `apiVersion` and `kind`, when they are plain scalars.
+    pub fn head<'t>(&self, text: &'t str) -> (Option<&'t str>, Option<&'t str>) {
+        let at = |span: Option<Span>| span.map(|(start, end)| &text[start..end]);
+        (at(self.api_version), at(self.kind))
+    }
 }
 
 /// Why the outline path does not apply (the caller reads the list whole instead).
 pub type Unsupported = NoSpans;
 
-/// Read the outline of a ResourceList that is one block mapping with a block `items`
-/// sequence (what kustomize and kpt send), without anchors, aliases or tags.
+/// Read the outline of a ResourceList that is one mapping with an `items` sequence, block
+/// (what kustomize and kpt send) or flow (JSON), without anchors, aliases or tags.
 pub fn read(text: &str) -> Result<Outline, Unsupported> {
     let unsupported = |why: &str| Err(NoSpans(why.into()));
     let mut entries: Vec<TopEntry> = Vec::new();
-    let mut items: Vec<Range> = Vec::new();
+    let mut top_keys: HashSet<String> = HashSet::new();
+    let mut items: Vec<Item> = Vec::new();
+    let (mut flow, mut flow_items) = (false, false);
     let mut depth = 0usize;
     // At depth 1: whether the next node is a key; the key being read.
     let mut next_is_key = true;
@@ -51,12 +76,10 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     let mut in_items = false;
     // Whether each open collection is flow: only a flow collection's end is its own text.
     let mut flows: Vec<bool> = Vec::new();
-    // The keys of every open mapping (a duplicate anywhere goes the whole way, for its
-    // error), whether its next node is a key, and the key just read.
-    let mut keys: Vec<Option<(Vec<String>, bool)>> = Vec::new();
+    // For every open mapping, whether its next node is a key; and the key just read.
+    let mut keys: Vec<Option<bool>> = Vec::new();
     let mut last_key: Option<String> = None;
-    let mut heads = Vec::new();
-    let mut head: (Option<String>, Option<String>) = (None, None);
+    let mut head: (Option<Span>, Option<Span>) = (None, None);
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| NoSpans(e.to_string()))?;
         let (start, end) = (
@@ -100,23 +123,22 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         }
         // Key bookkeeping for the mapping this node is in.
         let node = opens.is_some() || matches!(event, Event::Scalar(..));
-        if node && let Some(Some((seen, next_is_key))) = keys.last_mut() {
+        if node && let Some(Some(next_is_key)) = keys.last_mut() {
             if *next_is_key {
+                // A key written twice inside an item is read as Kubernetes reads it (the
+                // item's own parse); at the top of the list, below.
                 let Event::Scalar(name, ..) = &event else {
                     return unsupported("a key that is not a scalar");
                 };
-                if seen.iter().any(|k| k == name) {
-                    return unsupported("a duplicate key");
-                }
-                seen.push(name.to_string());
                 last_key = Some(name.to_string());
             } else if depth == 3
                 && in_items
                 && let Event::Scalar(value, ScalarStyle::Plain, ..) = &event
+                && text[start..end] == **value
             {
                 match last_key.as_deref() {
-                    Some("apiVersion") => head.0 = Some(value.to_string()),
-                    Some("kind") => head.1 = Some(value.to_string()),
+                    Some("apiVersion") => head.0 = Some((start, end)),
+                    Some("kind") => head.1 = Some((start, end)),
                     _ => {}
                 }
             }
@@ -125,14 +147,15 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         // A node starts at `depth`: its role there.
         if opens.is_some() || matches!(event, Event::Scalar(..)) {
             match depth {
-                0 if opens != Some(false) || !matches!(event, Event::MappingStart(..)) => {
-                    return unsupported("the list is not a block mapping");
+                0 if !matches!(event, Event::MappingStart(..)) => {
+                    return unsupported("the list is not a mapping");
                 }
+                0 => flow = opens == Some(true),
                 1 if next_is_key => {
                     let Event::Scalar(name, ..) = &event else {
                         return unsupported("a key that is not a scalar");
                     };
-                    if entries.iter().any(|e| e.key == *name) {
+                    if !top_keys.insert(name.to_string()) {
                         return unsupported("a duplicate top-level key");
                     }
                     key = Some((name.to_string(), start));
@@ -144,7 +167,7 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
                         return unsupported("items is not a list");
                     }
                     if is_items && inline && opens.is_some() {
-                        return unsupported("items is a flow sequence");
+                        flow_items = true;
                     }
                     in_items = is_items && opens.is_some();
                     value = Some((
@@ -176,7 +199,7 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         }
         if let Some(flow) = opens {
             flows.push(flow);
-            keys.push(matches!(event, Event::MappingStart(..)).then(|| (Vec::new(), true)));
+            keys.push(matches!(event, Event::MappingStart(..)).then_some(true));
             depth += 1;
         }
         if closes {
@@ -186,8 +209,12 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
         // A node ended at `depth`: close what it completes.
         let ended = closes || matches!(event, Event::Scalar(..));
         if ended && depth == 2 && in_items {
-            items.extend(item.take());
-            heads.push(std::mem::take(&mut head));
+            let (api_version, kind) = std::mem::take(&mut head);
+            items.extend(item.take().map(|range| Item {
+                range,
+                api_version,
+                kind,
+            }));
         }
         if ended && depth == 1 {
             if next_is_key {
@@ -209,7 +236,8 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     Ok(Outline {
         entries,
         items,
-        heads,
+        flow,
+        flow_items,
     })
 }
 
@@ -233,39 +261,43 @@ pub fn block_slice(text: &str, range: Range, item: bool) -> Result<(String, usiz
 mod tests {
     use super::*;
 
+    /// Each item's text.
+    fn texts<'t>(text: &'t str, outline: &Outline) -> Vec<&'t str> {
+        let at = |i: &Item| &text[i.range.start..i.range.end];
+        outline.items.iter().map(at).collect()
+    }
+
     #[test]
     fn entries_and_items_are_located() {
         let text = "apiVersion: v1\nkind: ResourceList\nitems:\n- a: 1\n  b: |\n    x\n\n- {c: 2} # two\nfunctionConfig: {d: 3}\n";
         let outline = read(text).unwrap();
         let keys: Vec<&str> = outline.entries.iter().map(|e| e.key.as_str()).collect();
         assert_eq!(keys, ["apiVersion", "kind", "items", "functionConfig"]);
-        let items: Vec<&str> = outline
-            .items
-            .iter()
-            .map(|r| &text[r.start..r.end])
-            .collect();
-        assert_eq!(items, ["a: 1\n  b: |\n    x", "{c: 2}"]);
-        let (slice, from) = block_slice(text, outline.items[0], true).unwrap();
+        assert_eq!(texts(text, &outline), ["a: 1\n  b: |\n    x", "{c: 2}"]);
+        let (slice, from) = block_slice(text, outline.items[0].range, true).unwrap();
         assert_eq!((slice.as_str(), from), ("  a: 1\n  b: |\n    x\n", 41));
         assert!(outline.entries[3].inline);
-        assert_eq!(outline.heads, [(None, None), (None, None)]);
-        let outline =
-            read("items:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {kind: x}\n").unwrap();
-        assert_eq!(
-            outline.heads,
-            [(Some("v1".into()), Some("ConfigMap".into()))]
-        );
-        assert!(read("items:\n- a: 1\n  a: 2\n").is_err());
+        assert_eq!(outline.items[1].head(text), (None, None));
+        let text = "items:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {kind: x}\n";
+        let outline = read(text).unwrap();
+        assert_eq!(outline.items[0].head(text), (Some("v1"), Some("ConfigMap")));
+        // A key twice in an item: the item's own parse reads it; at the top: the whole list.
+        let text = "items:\n- kind: A\n  kind: B\n";
+        assert_eq!(read(text).unwrap().items[0].head(text), (None, Some("B")));
+        assert!(read("items: []\nitems: []\n").is_err());
+    }
+
+    #[test]
+    fn json_lists_are_located_item_by_item() {
+        let text = "{\"kind\": \"ResourceList\",\n \"items\": [\n  {\"a\": [1,\n 2]}, \"s\"]}\n";
+        let outline = read(text).unwrap();
+        assert!(outline.flow && outline.flow_items);
+        assert_eq!(texts(text, &outline), ["{\"a\": [1,\n 2]}", "\"s\""]);
     }
 
     #[test]
     fn unusual_lists_are_left_to_the_whole_parse() {
-        for text in [
-            "items: [a]\n",
-            "a: &x 1\nitems: []\n",
-            "- a\n",
-            "items:\n- *x\n",
-        ] {
+        for text in ["[a]\n", "a: &x 1\nitems: []\n", "- a\n", "items:\n- *x\n"] {
             assert!(read(text).is_err(), "{text}");
         }
     }

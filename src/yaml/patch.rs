@@ -11,8 +11,8 @@ use crate::yaml::value::{self as yaml, ListStyle};
 use serde_json::Value;
 
 mod splice;
-pub use splice::Splice;
 use splice::splice;
+pub use splice::{Look, Splice};
 
 /// Turn `text` (one document, read as `old`) into text that reads as `new`, editing only
 /// where the two differ. The result is checked (see [`check`]); when a check fails, the
@@ -42,6 +42,32 @@ pub fn rewrite_splices<'t>(
     before: Before<'_>,
     new: &Value,
 ) -> Result<(String, Vec<Splice>), Unlocated> {
+    let splices = unchecked_splices(text, root, before, new)?;
+    let out = render(text, &splices);
+    check(&out, new)?;
+    Ok((out, splices))
+}
+
+/// [`rewrite_splices`] for a caller that wants only the edited text: each splice's text
+/// is dropped as soon as it is copied, so the edits and the text are never both held.
+pub fn rewrite_text<'t>(
+    text: &'t str,
+    root: Option<Node<'t>>,
+    before: Before<'_>,
+    new: &Value,
+) -> Result<String, Unlocated> {
+    let splices = unchecked_splices(text, root, before, new)?;
+    let out = render_owned(text, splices);
+    check(&out, new)?;
+    Ok(out)
+}
+
+fn unchecked_splices<'t>(
+    text: &'t str,
+    root: Option<Node<'t>>,
+    before: Before<'_>,
+    new: &Value,
+) -> Result<Vec<Splice>, Unlocated> {
     let root = match root {
         Some(root) => root,
         None => spans::parse(text).map_err(|e| Unlocated(e.0))?,
@@ -50,10 +76,11 @@ pub fn rewrite_splices<'t>(
         Before::Whole(old) => crate::yaml::diff::diff(old, new, &root)?,
         Before::Parts(parts) => crate::yaml::replaced::diff(new, &root, parts)?,
     };
-    let splices = splices(text, &edits, ListStyle::detect(text))?;
-    let out = render(text, &splices);
-    check(&out, new)?;
-    Ok((out, splices))
+    let look = Look {
+        list: ListStyle::detect(text),
+        json: root.is_flow() && !root.entries().is_empty(),
+    };
+    splices(text, &edits, look)
 }
 
 /// Debug builds (every test, the fuzzer) parse the edited text in full and require it to
@@ -70,8 +97,11 @@ fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
     }
     let entries = match crate::yaml::quick::check(out) {
         Some(n) => Some(n),
-        None => spans::top_level_entries(out, true)
-            .map_err(|e| Unlocated(format!("the edited text does not parse: {}", e.0)))?,
+        None => {
+            crate::yaml::check::top_level(out, true)
+                .map_err(|e| Unlocated(format!("the edited text does not parse: {}", e.0)))?
+                .entries
+        }
     };
     match (entries, new) {
         (Some(n), Value::Object(map)) if n == map.len() => Ok(()),
@@ -80,16 +110,23 @@ fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
 }
 
 /// Apply `edits` to `text` (the document they were computed on).
-pub fn apply(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<String, Unlocated> {
-    Ok(render(text, &splices(text, edits, style)?))
+pub fn apply(text: &str, edits: &[Edit<'_>], look: Look) -> Result<String, Unlocated> {
+    Ok(render(text, &splices(text, edits, look)?))
 }
 
 /// The splices of `edits`, sorted, checked not to overlap, with the `, ` between two
 /// insertions into one empty flow collection already in the second one's text.
-fn splices(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<Vec<Splice>, Unlocated> {
+fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Unlocated> {
+    let crlf = crate::yaml::lines::crlf(text);
     let mut splices = edits
         .iter()
-        .map(|e| splice(text, e, style))
+        .map(|e| splice(text, e, look))
+        .map(|s| {
+            s.map(|mut s| {
+                s.text = crate::yaml::lines::with_breaks(s.text, crlf);
+                s
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     splices.sort_by_key(|s| (s.start, s.end));
     let mut copied = 0;
@@ -110,10 +147,27 @@ fn splices(text: &str, edits: &[Edit<'_>], style: ListStyle) -> Result<Vec<Splic
 
 /// `text` with `splices` (from [`splices`]) applied.
 pub fn render(text: &str, splices: &[Splice]) -> String {
-    let mut out =
-        String::with_capacity(text.len() + splices.iter().map(|s| s.text.len()).sum::<usize>());
+    join(text, added(splices), splices)
+}
+
+/// [`render`], each splice dropped once copied.
+fn render_owned(text: &str, splices: Vec<Splice>) -> String {
+    join(text, added(&splices), splices)
+}
+
+fn added(splices: &[Splice]) -> usize {
+    splices.iter().map(|s| s.text.len()).sum()
+}
+
+fn join<S: std::borrow::Borrow<Splice>>(
+    text: &str,
+    added: usize,
+    splices: impl IntoIterator<Item = S>,
+) -> String {
+    let mut out = String::with_capacity(text.len() + added);
     let mut copied = 0;
     for s in splices {
+        let s = s.borrow();
         out.push_str(&text[copied..s.start]);
         out.push_str(&s.text);
         copied = s.end;
@@ -132,7 +186,11 @@ mod tests {
         let old: Value = yaml::from_str(text).unwrap();
         let root = spans::parse(text).unwrap();
         let edits = diff::diff(&old, &new, &root).unwrap();
-        let out = apply(text, &edits, ListStyle::detect(text)).unwrap();
+        let look = Look {
+            list: ListStyle::detect(text),
+            json: false,
+        };
+        let out = apply(text, &edits, look).unwrap();
         let back: Value = yaml::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
         assert_eq!(back, new, "{out}");
         out

@@ -63,7 +63,7 @@ pub fn load(text: &str) -> Option<Loaded<'_>> {
 
 /// The number of top-level entries of the one document in `text` (a mapping), when it
 /// is in the subset, well formed and free of duplicate keys; what
-/// [`crate::yaml::spans::top_level_entries`] answers, without building anything.
+/// [`crate::yaml::check::top_level_entries`] answers, without building anything.
 pub fn check(text: &str) -> Option<usize> {
     if OFF {
         return None;
@@ -71,7 +71,7 @@ pub fn check(text: &str) -> Option<usize> {
     let (_, entries) = Scanner::new(text, false).document().ok()?;
     #[cfg(debug_assertions)]
     assert_eq!(
-        crate::yaml::spans::top_level_entries(text, false),
+        crate::yaml::check::top_level_entries(text, false),
         Ok(Some(entries)),
         "the fast path's check disagrees with the full parser on:\n{text}"
     );
@@ -88,7 +88,7 @@ pub fn outline(text: &str) -> Option<crate::yaml::outline::Outline> {
     let mut s = Scanner::new(text, false);
     s.keep = 3;
     let (root, _) = s.document().ok()?;
-    let outline = outline::outline_of(&root.node, std::mem::take(&mut s.heads))?;
+    let outline = outline::outline_of(&root.node, std::mem::take(&mut s.outlined))?;
     #[cfg(debug_assertions)]
     assert_eq!(
         crate::yaml::outline::read(text).as_ref(),
@@ -129,9 +129,9 @@ struct Scanner<'t> {
     /// When only checking: the nesting levels whose entries and items are still kept in
     /// the span tree (for [`outline`]; 0 keeps none).
     keep: usize,
-    /// For [`outline`]: each item's own `apiVersion` and `kind` (`None`: not plain
-    /// scalars the full parser would see the same way), taken as the item is read.
-    heads: Vec<Option<(Option<String>, Option<String>)>>,
+    /// For [`outline`]: the items of each outlined list (by the list's start), taken
+    /// as they are read (`None`: an item the full parser places elsewhere).
+    outlined: Vec<(usize, Option<Vec<crate::yaml::outline::Item>>)>,
     /// Key lists of closed mappings, for the next ones to reuse.
     spare: Vec<Vec<Cow<'t, str>>>,
     /// The last column computed: its line's start, its offset and the column.

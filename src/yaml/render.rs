@@ -101,16 +101,28 @@ pub fn flow_scalar(s: &str) -> String {
 
 /// A value in flow style, on one line.
 pub fn flow(value: &Value) -> String {
+    flow_with(value, &flow_scalar)
+}
+
+/// A value as JSON on one line, with a space after each `:` and `,` (valid YAML too).
+pub fn flow_json(value: &Value) -> String {
+    flow_with(value, &|s| {
+        serde_json::to_string(s).expect("a string serializes")
+    })
+}
+
+/// A value in flow style, its strings (keys too) written by `scalar`.
+fn flow_with(value: &Value, scalar: &dyn Fn(&str) -> String) -> String {
     match value {
-        Value::String(s) => flow_scalar(s),
+        Value::String(s) => scalar(s),
         Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(flow).collect();
+            let items: Vec<String> = items.iter().map(|v| flow_with(v, scalar)).collect();
             format!("[{}]", items.join(", "))
         }
         Value::Object(map) => {
             let entries: Vec<String> = map
                 .iter()
-                .map(|(k, v)| format!("{}: {}", flow_scalar(k), flow(v)))
+                .map(|(k, v)| format!("{}: {}", scalar(k), flow_with(v, scalar)))
                 .collect();
             format!("{{{}}}", entries.join(", "))
         }

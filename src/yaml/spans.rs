@@ -5,6 +5,7 @@
 use crate::yaml::lines::{colon_after, column, line_start};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 /// One node of the document and the bytes it covers (`start..end`, content only: an
 /// anchor or tag in front of it is outside).
@@ -37,6 +38,10 @@ pub struct Entry<'t> {
     pub key: Cow<'t, str>,
     pub key_node: Node<'t>,
     pub value: Node<'t>,
+    /// The same key is written earlier in the mapping too. Kubernetes reads the last
+    /// one, and so does the span tree, which keeps only this entry; removing it would
+    /// bring the earlier one back.
+    pub shadows: bool,
 }
 
 impl<'t> Node<'t> {
@@ -187,6 +192,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
                             key: key_text(text, &key_node),
                             key_node,
                             value: node,
+                            shadows: false,
                         })
                     }
                 },
@@ -200,12 +206,13 @@ fn close(frame: Frame<'_>, end_event_end: usize) -> Result<Node<'_>, NoSpans> {
     Ok(match frame {
         Frame::Map {
             mut node,
-            entries,
+            mut entries,
             key,
         } => {
             if key.is_some() {
                 return Err(NoSpans("a mapping key without a value".into()));
             }
+            last_of_each_key(&mut entries);
             let flow = node.is_flow();
             node.end = if flow {
                 end_event_end
@@ -236,6 +243,41 @@ fn close(frame: Frame<'_>, end_event_end: usize) -> Result<Node<'_>, NoSpans> {
     })
 }
 
+/// Keep only the last entry of each key, as Kubernetes reads a mapping with a key written
+/// twice (go-yaml: the last one wins); the entries kept note that they shadow others.
+fn last_of_each_key(entries: &mut Vec<Entry<'_>>) {
+    if entries.len() < 2 {
+        return;
+    }
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    for (i, e) in entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.key.is_empty())
+    {
+        last.insert(e.key.as_ref(), i);
+    }
+    let keep: Vec<bool> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| e.key.is_empty() || last[e.key.as_ref()] == i)
+        .collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let shadowed: HashSet<String> = entries
+        .iter()
+        .zip(&keep)
+        .filter(|(_, kept)| !**kept)
+        .map(|(e, _)| e.key.to_string())
+        .collect();
+    let mut kept = keep.iter();
+    entries.retain(|_| *kept.next().expect("one flag per entry"));
+    for e in entries.iter_mut() {
+        e.shadows = shadowed.contains(e.key.as_ref());
+    }
+}
+
 /// The text value of a scalar key as serde-saphyr reads it (plain and quoted keys alike);
 /// empty for anything but a scalar.
 fn key_text<'t>(text: &'t str, key: &Node<'_>) -> Cow<'t, str> {
@@ -255,64 +297,6 @@ fn key_text<'t>(text: &'t str, key: &Node<'_>) -> Cow<'t, str> {
         },
         _ => Cow::Borrowed(""),
     }
-}
-
-/// Check that `text` is one well-formed YAML document with no duplicate key in any
-/// mapping (and, unless `aliases`, no alias: expanding one is the full parser's job, with
-/// its budget), and count the entries of its top-level mapping (`None` when the top is
-/// not a mapping): a parser pass that keeps only the keys of the open mappings.
-pub fn top_level_entries(text: &str, aliases: bool) -> Result<Option<usize>, NoSpans> {
-    // One frame per open collection: for a mapping, its keys so far and whether the
-    // next node is a key; the key lists are reused as mappings close and open.
-    let mut frames: Vec<(bool, Vec<Cow<'_, str>>, bool)> = Vec::new();
-    let mut spare: Vec<Vec<Cow<'_, str>>> = Vec::new();
-    let (mut documents, mut top) = (0usize, None);
-    for event in Parser::new_from_str(text) {
-        let (event, _) = event.map_err(|e| NoSpans(e.to_string()))?;
-        // Whether this node is a mapping key (and move its mapping on to the next node).
-        let mut is_key = || match frames.last_mut() {
-            Some((true, _, next_is_key)) => {
-                let key = *next_is_key;
-                *next_is_key = !key;
-                key
-            }
-            _ => false,
-        };
-        match event {
-            Event::DocumentStart(..) => documents += 1,
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                is_key();
-                let map = matches!(event, Event::MappingStart(..));
-                let mut keys = spare.pop().unwrap_or_default();
-                keys.clear();
-                frames.push((map, keys, true));
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                let (map, keys, _) = frames.pop().ok_or_else(|| NoSpans("unbalanced".into()))?;
-                if frames.is_empty() {
-                    top = map.then_some(keys.len());
-                }
-                spare.push(keys);
-            }
-            Event::Alias(_) if !aliases => return Err(NoSpans("an alias".into())),
-            Event::Alias(_) => {
-                is_key();
-            }
-            // A guard with an effect: `is_key` moves the mapping on for every scalar.
-            Event::Scalar(value, ..) if is_key() => {
-                let keys = &mut frames.last_mut().expect("a mapping is open").1;
-                if keys.contains(&value) {
-                    return Err(NoSpans(format!("the key {value:?} twice")));
-                }
-                keys.push(value);
-            }
-            _ => {}
-        }
-    }
-    if documents != 1 {
-        return Err(NoSpans(format!("{documents} documents")));
-    }
-    Ok(top)
 }
 
 #[cfg(test)]
@@ -356,16 +340,25 @@ mod tests {
     }
 
     #[test]
-    fn well_formed_documents_and_their_top_level() {
+    fn a_key_written_twice_is_read_from_its_last_line() {
+        let text = "a: 1\nb:\n  c: 2\n  d: 3\n  c: 4\na: 5\n";
+        let root = parse(text).unwrap();
+        let keys: Vec<(&str, bool)> = root
+            .entries()
+            .iter()
+            .map(|e| (e.key.as_ref(), e.shadows))
+            .collect();
+        assert_eq!(keys, [("b", false), ("a", true)]);
         assert_eq!(
-            top_level_entries("a: 1\nb: [x]\nc: {d: e}\n", false),
-            Ok(Some(3))
+            &text[root.entries()[1].value.start..root.entries()[1].value.end],
+            "5"
         );
-        assert!(top_level_entries("a: 1\nb: 2\na: 3\n", true).is_err());
-        assert!(top_level_entries("a: &x 1\nb: *x\n", false).is_err());
-        assert_eq!(top_level_entries("a: &x 1\nb: *x\n", true), Ok(Some(2)));
-        assert_eq!(top_level_entries("- a\n", false), Ok(None));
-        assert!(top_level_entries("a: \"open\n", false).is_err());
-        assert!(top_level_entries("a: 1\n---\nb: 2\n", false).is_err());
+        let b: Vec<&str> = root.entries()[0]
+            .value
+            .entries()
+            .iter()
+            .map(|e| e.key.as_ref())
+            .collect();
+        assert_eq!(b, ["d", "c"]);
     }
 }

@@ -65,6 +65,13 @@ impl<R: BufRead> Splitter<R> {
         if started_with_separator {
             self.line += 1;
         }
+        // Directives (`%YAML 1.1`, `%TAG`) belong to the document their `---` starts; one
+        // after a `...` that ends a document starts the next.
+        let mut lines = Lines {
+            directives: bytes.first() == Some(&b'%'),
+            content: started_with_separator && bytes.first() != Some(&b'%'),
+            ended: false,
+        };
         loop {
             // Read straight into the document: no buffer per line (this loop sees every byte).
             let start = bytes.len();
@@ -74,6 +81,19 @@ impl<R: BufRead> Splitter<R> {
                 break;
             }
             let line = &bytes[start..];
+            if is_separator(line) && lines.directives && !lines.content {
+                // The `---` that ends this document's directives.
+                lines.content = true;
+                self.line += 1;
+                continue;
+            }
+            if line.first() == Some(&b'%') && lines.ended {
+                // A directive after a `...`: the next document starts here.
+                self.pending = Some(line.to_vec());
+                bytes.truncate(start);
+                break;
+            }
+            lines.see(line);
             if is_separator(line) {
                 if started_with_separator || start > 0 || self.index > 0 {
                     // The next document starts with this line; it is given room for
@@ -102,6 +122,32 @@ impl<R: BufRead> Splitter<R> {
             index: self.index,
             first_line,
         }))
+    }
+}
+
+/// What the lines of the document being read have held so far.
+struct Lines {
+    /// A directive line, before any content.
+    directives: bool,
+    /// A line with content (or the `---` that starts it).
+    content: bool,
+    /// The last line with content is a `...` that ends the document.
+    ended: bool,
+}
+
+impl Lines {
+    fn see(&mut self, line: &[u8]) {
+        let trimmed = line.trim_ascii();
+        if trimmed.is_empty() || trimmed.starts_with(b"#") {
+            return;
+        }
+        if line.starts_with(b"%") && !self.content {
+            self.directives = true;
+            return;
+        }
+        self.content = true;
+        self.ended = line.starts_with(b"...")
+            && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'));
     }
 }
 
@@ -148,6 +194,26 @@ mod tests {
             let joined: String = docs.iter().map(|d| d.0.as_str()).collect();
             assert_eq!(joined, input);
         }
+    }
+
+    #[test]
+    fn directives_belong_to_the_document_their_separator_starts() {
+        let input = "%YAML 1.1\n%TAG !e! tag:example.com,2000:\n---\na: 1\n...\n%YAML 1.1\n---\nb: 2\n---\nc: 3\n";
+        let docs = split(input);
+        let texts: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "%YAML 1.1\n%TAG !e! tag:example.com,2000:\n---\na: 1\n...\n",
+                "%YAML 1.1\n---\nb: 2\n",
+                "---\nc: 3\n"
+            ]
+        );
+        assert_eq!((docs[1].1, docs[1].2), (2, 6));
+        assert_eq!((docs[2].1, docs[2].2), (3, 9));
+        // A `%` in content is content (here, inside a block scalar).
+        let input = "a: |\n  x\n%not a directive\n---\nb: 1\n";
+        assert_eq!(split(input).len(), 2);
     }
 
     #[test]

@@ -37,14 +37,20 @@ impl fmt::Display for YamlError {
 impl std::error::Error for YamlError {}
 
 /// Parser options matching Kubernetes (YAML 1.1 via go-yaml): legacy octal numbers,
-/// merge keys, YAML 1.1 booleans; duplicate keys are rejected rather than guessed at.
+/// merge keys, YAML 1.1 booleans; a key written twice in a mapping is read as go-yaml
+/// reads it (the last one wins), unless `strict` (our own config: refused).
 ///
 /// The budget scales with the input: a document can never need more nodes or events
 /// than it has bytes, so only alias expansion (billion laughs) and nesting depth
 /// can hit a limit.
-fn parse_options(input_len: usize) -> Options {
+fn parse_options(input_len: usize, strict: bool) -> Options {
     let mut options = Options::default();
     options.legacy_octal_numbers = true;
+    options.duplicate_keys = if strict {
+        serde_saphyr::DuplicateKeyPolicy::Error
+    } else {
+        serde_saphyr::DuplicateKeyPolicy::LastWins
+    };
     options.with_snippet = false;
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = budget.max_nodes.max(input_len.saturating_add(16));
@@ -60,9 +66,58 @@ fn parse_options(input_len: usize) -> Options {
     options
 }
 
-/// Parse one YAML document into `T`.
+/// Parse one YAML document into `T`, as Kubernetes reads a manifest.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    serde_saphyr::from_str_with_options(text, parse_options(text.len())).map_err(convert_error)
+    parse(text, false)
+}
+
+/// Parse one YAML document into `T`, refusing a key written twice (our own config).
+pub fn from_str_strict<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    parse(text, true)
+}
+
+fn parse<T: DeserializeOwned>(text: &str, strict: bool) -> Result<T, YamlError> {
+    serde_saphyr::from_str_with_options(text, parse_options(text.len(), strict)).map_err(|e| {
+        let mut error = convert_error(e);
+        if error.message == SECOND_DOCUMENT
+            && let Some((line, _)) = error.position
+            && let Some(marker) = marker_before(text, line)
+        {
+            error.message = marker;
+        }
+        error
+    })
+}
+
+/// What a second document in a text that must hold one is called, unless a marker
+/// before it says more ([`marker_before`]).
+const SECOND_DOCUMENT: &str =
+    "a second document starts here without a `---` line before it; add one";
+
+/// The message for a second document that starts at `line` (1-based) after a `---` or
+/// `...` line: the last line with content before it is that marker.
+fn marker_before(text: &str, line: u64) -> Option<String> {
+    let (at, marker) = text
+        .lines()
+        .take(usize::try_from(line).ok()?.saturating_sub(1))
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .last()?;
+    let line = at + 1;
+    if marker.starts_with("---") {
+        Some(format!(
+            "a second document starts after the `---` on line {line}; one document is expected here"
+        ))
+    } else if marker.starts_with("...") {
+        Some(format!(
+            "a second document starts after the `...` on line {line}, which ends the first; Kubernetes would read only the first: put a `---` line before the second"
+        ))
+    } else {
+        None
+    }
 }
 
 fn convert_error(error: serde_saphyr::Error) -> YamlError {
@@ -102,12 +157,10 @@ fn explain(message: &str) -> String {
             .split(", set DuplicateKeyPolicy")
             .next()
             .unwrap_or(rest);
-        return format!(
-            "duplicate key {key:?} in a mapping (Kubernetes rejects duplicate keys too; keep one)"
-        );
+        return format!("duplicate key {key:?} in a mapping (keep one)");
     }
     if message.starts_with("multiple YAML documents detected") {
-        return "a second document starts here without a `---` line before it; add one".into();
+        return SECOND_DOCUMENT.into();
     }
     if let Some(rest) = message.strip_prefix("budget breached: ") {
         // `Nodes { nodes: 250001 } at line 5, column 34 (defined at …) (used at …)`
@@ -229,8 +282,14 @@ mod tests {
     }
 
     #[test]
+    fn a_key_written_twice_is_read_as_kubernetes_reads_it() {
+        let v: Value = from_str("a: 1\nb: {c: 1}\nb: {d: 2}\na: 3\n").unwrap();
+        assert_eq!(v, json!({"a": 3, "b": {"d": 2}}));
+    }
+
+    #[test]
     fn errors_carry_positions_and_a_bare_message() {
-        let err = from_str::<Value>("a: 1\na: 2\n").unwrap_err();
+        let err = from_str_strict::<Value>("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.position, Some((2, 1)));
         assert!(
             err.message.starts_with("duplicate key \"a\""),
@@ -238,6 +297,21 @@ mod tests {
             err.message
         );
         assert_eq!(err.offset_lines(10).position, Some((12, 1)));
+    }
+
+    #[test]
+    fn a_second_document_is_named_after_the_marker_before_it() {
+        let err = from_str::<Value>("a: 1\n---\n# two\nb: 2\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "a second document starts after the `---` on line 2; one document is expected here"
+        );
+        let err = from_str::<Value>("a: 1\n...\nb: 2\n").unwrap_err();
+        assert!(
+            err.message.contains("after the `...` on line 2"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -73,6 +73,7 @@ fn inputs() -> Vec<PathBuf> {
     files.push(repo().join("examples/seed-tomcat/deployment.yaml"));
     files.push(repo().join("tests/oracle/yaml11-traps.yaml"));
     files.push(repo().join("tests/oracle/kinds.yaml"));
+    files.push(repo().join("tests/oracle/duplicate-keys.yaml"));
     files
 }
 

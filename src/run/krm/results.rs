@@ -2,7 +2,8 @@
 //! functions before us) kept, this run's appended.
 
 use crate::run::diag::Diagnostic;
-use crate::yaml::{self, ListStyle};
+use crate::yaml::outline::Outline;
+use crate::yaml::{self, ListStyle, lines};
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -54,35 +55,41 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-/// Write the `results:` entry: the earlier ones, then `ours`, one item at a time. With
-/// nothing earlier, the block is what the whole list serialized as one would give.
+/// Write the `results:` entry: the earlier ones, then `ours`, one item at a time, each
+/// line ended as the list's are (`crlf`). With nothing earlier, the block is what the
+/// whole list serialized as one would give.
 pub fn write(
     out: &mut impl Write,
     earlier: Option<Earlier<'_>>,
     ours: &[Diagnostic],
     style: ListStyle,
+    crlf: bool,
 ) -> io::Result<()> {
     let indented = if style == ListStyle::Indented { 2 } else { 0 };
+    let key = lines::with_breaks("results:\n".to_string(), crlf);
     let column = match earlier {
-        Some(Earlier::Block { lines, column }) => {
-            out.write_all(lines.as_bytes())?;
-            if !lines.ends_with('\n') {
-                out.write_all(b"\n")?;
+        Some(Earlier::Block {
+            lines: block,
+            column,
+        }) => {
+            out.write_all(block.as_bytes())?;
+            if !block.ends_with('\n') {
+                out.write_all(lines::with_breaks("\n".into(), crlf).as_bytes())?;
             }
             column
         }
         Some(Earlier::Items(items)) if !items.is_empty() => {
-            out.write_all(b"results:\n")?;
-            write_items(out, &items, indented)?;
+            out.write_all(key.as_bytes())?;
+            write_items(out, &items, indented, crlf)?;
             indented
         }
         Some(Earlier::Items(_)) | None if ours.is_empty() => return Ok(()),
         Some(Earlier::Items(_)) | None => {
-            out.write_all(b"results:\n")?;
+            out.write_all(key.as_bytes())?;
             indented
         }
     };
-    write_items(out, ours, column)
+    write_items(out, ours, column, crlf)
 }
 
 /// Each item as a block list item at `column` (serialized one at a time: no copy of all).
@@ -90,18 +97,55 @@ fn write_items<T: serde::Serialize>(
     out: &mut impl Write,
     items: &[T],
     column: usize,
+    crlf: bool,
 ) -> io::Result<()> {
     let pad = " ".repeat(column);
     for item in items {
         let text = yaml::to_string(&[item], ListStyle::Compact);
+        let mut padded = String::with_capacity(text.len() + 4 * column);
         for line in text.split_inclusive('\n') {
             if line != "\n" {
-                out.write_all(pad.as_bytes())?;
+                padded.push_str(&pad);
             }
-            out.write_all(line.as_bytes())?;
+            padded.push_str(line);
         }
+        out.write_all(lines::with_breaks(padded, crlf).as_bytes())?;
     }
     Ok(())
+}
+
+/// Where this run's results go in a flow (JSON) list, and the text that replaces that
+/// range: into its own `results` list, or as a new entry after its last one. JSON, so
+/// that a JSON list stays JSON.
+pub fn flow_insertion(
+    text: &str,
+    outline: &Outline,
+    ours: &[Diagnostic],
+) -> (usize, usize, String) {
+    let json: Vec<String> = ours
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("results serialize"))
+        .collect();
+    let joined = json.join(", ");
+    let end = outline.entries.last().map_or(0, |e| e.value.end);
+    if ours.is_empty() {
+        return (end, end, String::new());
+    }
+    match outline.entries.iter().find(|e| e.key == "results") {
+        Some(e) => {
+            let old = &text[e.value.start..e.value.end];
+            let inner = old.strip_prefix('[').and_then(|o| o.strip_suffix(']'));
+            match inner {
+                // Appended inside the list, before its `]`.
+                Some(inner) if !inner.trim().is_empty() => {
+                    (e.value.end - 1, e.value.end - 1, format!(", {joined}"))
+                }
+                // `[]`, `null` or nothing: the list is ours.
+                _ => (e.value.start, e.value.end, format!("[{joined}]")),
+            }
+        }
+        None => (end, end, format!(", \"results\": [{joined}]")),
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +158,7 @@ mod tests {
             Diagnostic::info("injected"),
         ];
         let mut out = Vec::new();
-        write(&mut out, earlier, &ours, style).unwrap();
+        write(&mut out, earlier, &ours, style, false).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -1,43 +1,51 @@
 //! Any other ResourceList (flow style, anchors, several documents…): read whole, the
 //! items transformed, and written back through the same text edits (or in full).
 
-use super::outcome::{DEFAULT_API_VERSION, Outcome};
-use super::settings::settings_of;
-use crate::config::Overrides;
+use super::settings::{Run, settings_of};
 use crate::decide::report::Row;
-use crate::facts::Facts;
 use crate::run::diag::{self, Diagnostic};
 use crate::run::facts as run_facts;
-use crate::run::transform;
+use crate::run::items::Outcome;
+use crate::run::{limits, transform};
 use crate::yaml::document::{self, Head};
 use crate::yaml::{self, ListStyle, patch, scalars};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 
-/// Read the list whole, transform its items, write it to `out`.
-pub fn process_whole(
-    input: &[u8],
-    (fallback, overrides): (Option<&Value>, &Overrides),
-    given: &Facts,
-    out: &mut impl Write,
-) -> io::Result<Outcome> {
-    let (text, mut list) = match parse(input) {
+/// The apiVersion we answer with when the input gave us none we could read.
+pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
+
+/// Read the list whole (when it is no larger than `options.max_document`), transform its
+/// items, write it to `out`.
+pub fn process_whole(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<Outcome> {
+    let options = run.options;
+    let parsed = if input.len() > options.max_document {
+        Err(limits::too_large(
+            "the ResourceList, which has to be read whole (it is no mapping with an items list, or it holds anchors, aliases, tags or several documents),",
+            input.len(),
+            options.max_document,
+        ))
+    } else {
+        parse(input)
+    };
+    let mut outcome = Outcome::default();
+    let (text, mut list) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => {
-            let error = Diagnostic::error(message);
             let mut empty = Map::new();
             empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
             empty.insert("kind".into(), "ResourceList".into());
             empty.insert("items".into(), Value::Array(Vec::new()));
-            return finish(None, empty, vec![error], Vec::new(), out);
+            outcome.results.push(Diagnostic::error(message));
+            return finish(None, empty, outcome, out);
         }
     };
-    let mut rows = Vec::new();
     let config = list
         .get("functionConfig")
         .filter(|v| !v.is_null())
-        .or(fallback);
-    let (settings, mut results) = settings_of(config, overrides);
+        .or(run.fallback);
+    let (settings, said) = settings_of(config, run.overrides);
+    outcome.results = said;
     let original = Value::Object(list.clone());
     if let Some(settings) = settings {
         if list.get("items").is_some_and(Value::is_null) {
@@ -48,29 +56,37 @@ pub fn process_whole(
             .get_mut("items")
             .and_then(Value::as_array_mut)
             .expect("checked by parse");
-        let facts = run_facts::of_items(given, items, &mut results);
+        let facts = run_facts::of_items(run.facts, items, &mut outcome.results);
         for (index, item) in items.iter_mut().enumerate() {
             if let Some(problem) = Head::of(item).problem() {
-                results.push(Diagnostic::error(format!("items[{index}]: {problem}")).about(item));
+                let kind = item.get("kind").and_then(Value::as_str).unwrap_or_default();
+                let mut row = Row::broken(kind, &problem);
+                row.document = Some(format!("items[{index}]"));
+                outcome.add_row(row, options.keep_rows);
+                outcome
+                    .results
+                    .push(Diagnostic::error(format!("items[{index}]: {problem}")).about(item));
                 continue;
             }
-            let outcome = transform::transform(item, &settings, &facts);
+            let done = transform::transform(item, &settings, &facts);
             // Name the file the resource came from, where kustomize or kpt says.
             let file = Diagnostic::info("").about(item).file.map(|f| f.path);
-            rows.extend(outcome.rows.into_iter().map(|mut row| {
+            for mut row in done.rows {
                 row.document = file.clone();
-                row
-            }));
-            results.extend(outcome.results);
+                outcome.add_row(row, options.keep_rows);
+            }
+            outcome.results.extend(done.results);
         }
     }
-    finish(Some((text, &original)), list, results, rows, out)
+    finish(Some((text, &original)), list, outcome, out)
 }
 
 /// The input's text and its top-level mapping, with `items` a list (or null).
 fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
     let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
-    let value: Value = yaml::from_str(text).map_err(|e| format!("ResourceList: {e}"))?;
+    // Strict: a list read whole that writes a key twice is ambiguous (kustomize and kpt
+    // never send one); the usual list reads each item as Kubernetes would.
+    let value: Value = yaml::from_str_strict(text).map_err(|e| format!("ResourceList: {e}"))?;
     let Value::Object(list) = value else {
         return Err("ResourceList: the input is not a mapping".to_string());
     };
@@ -88,10 +104,10 @@ fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
 fn finish(
     input: Option<(&str, &Value)>,
     mut list: Map<String, Value>,
-    mut results: Vec<Diagnostic>,
-    rows: Vec<Row>,
+    mut outcome: Outcome,
     out: &mut impl Write,
 ) -> io::Result<Outcome> {
+    let results = &mut outcome.results;
     if !list.get("apiVersion").is_some_and(Value::is_string) {
         list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
     }
@@ -118,7 +134,7 @@ fn finish(
             list.insert("results".into(), Value::Array(all));
         }
     };
-    with_results(&mut list, &results);
+    with_results(&mut list, results);
     let new = Value::Object(list);
     let yaml = match input.map(|(text, old)| (text, patch::rewrite(text, old, &new))) {
         Some((_, Ok(edited))) => edited,
@@ -138,15 +154,12 @@ fn finish(
                     reason.0
                 )));
             }
-            with_results(&mut list, &results);
+            with_results(&mut list, results);
             yaml::to_string(&Value::Object(list), ListStyle::Compact)
         }
         None => yaml::to_string(&new, ListStyle::Compact),
     };
     out.write_all(yaml.as_bytes())?;
-    Ok(Outcome {
-        failed: diag::has_error(&results),
-        results,
-        rows,
-    })
+    outcome.failed = diag::has_error(&outcome.results);
+    Ok(outcome)
 }

@@ -7,10 +7,11 @@ use crate::decide::unknown;
 use crate::facts::Facts;
 use crate::knowledge::kinds::{self, WorkloadKind};
 use crate::run::diag::Diagnostic;
+use crate::run::limits;
 use crate::run::transform;
 use crate::yaml::document::{self, Head};
 use crate::yaml::split::{RawDoc, is_separator};
-use crate::yaml::{self, ListStyle, YamlError, patch, scalars, spans};
+use crate::yaml::{self, ListStyle, YamlError, check, lines, patch, scalars, twice};
 
 /// A document after processing: what to write and what to say.
 #[derive(Debug)]
@@ -20,6 +21,9 @@ pub struct Processed {
     pub results: Vec<Diagnostic>,
     /// The report's rows for this document.
     pub rows: Vec<Row>,
+    /// A `v1 List`, left to be processed item by item as it is written
+    /// ([`crate::run::items::list_document`]): its output is never held whole.
+    pub list: bool,
 }
 
 fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
@@ -27,17 +31,40 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
     Diagnostic::error(error.to_string())
 }
 
-/// The largest workload or List document that is parsed in full (a parse takes about
-/// 13 times the document's size in memory). Other documents are only scanned.
-pub const MAX_PARSED_DOCUMENT: usize = 16 << 20;
+/// Transform one document of a stream. A workload over `max` bytes is not parsed (an
+/// error); other documents are only scanned, whatever their size; a `v1 List` is left to
+/// be processed item by item when it is written (`list`).
+pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Processed {
+    if let Ok(text) = std::str::from_utf8(&doc.bytes)
+        && let (Some(api_version), Some(kind)) = (
+            document::value_from_text(text, "apiVersion:"),
+            document::kind_from_text(text),
+        )
+        && kinds::is_list(api_version, kind)
+    {
+        return Processed {
+            list: true,
+            ..unchanged(Vec::new())
+        };
+    }
+    process_whole(doc, inputs, max)
+}
 
-/// Transform one document of a stream.
-pub fn process_doc(doc: &RawDoc, settings: &Settings, facts: &Facts) -> Processed {
-    let unchanged = |results| Processed {
+fn unchanged(results: Vec<Diagnostic>) -> Processed {
+    Processed {
         replacement: None,
         results,
         rows: Vec::new(),
-    };
+        list: false,
+    }
+}
+
+/// [`process_doc`], a List read whole (one that cannot be read item by item).
+pub fn process_whole(
+    doc: &RawDoc,
+    (settings, facts): (&Settings, &Facts),
+    max: usize,
+) -> Processed {
     let text = match document::utf8(&doc.bytes) {
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
@@ -48,47 +75,61 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, facts: &Facts) -> Processe
         // copied as it is.
         return unchanged(Vec::new());
     }
+    // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
+    let twice = |duplicates: Vec<check::Duplicate>| -> Vec<Diagnostic> {
+        let lines = doc.first_line as usize - 1;
+        let warn = |d: check::Duplicate| Diagnostic::warning(d.warning(lines));
+        duplicates.into_iter().map(warn).collect()
+    };
     // Another kind that may carry a pod is parsed only to say so (never an error).
     let mut other_kind = false;
+    let mut warnings = Vec::new();
     if !document::kind_from_text(text).is_some_and(kinds::may_be_workload_text) {
         // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
         // on, unless it is a workload after all (JSON, flow style, an indented mapping).
-        match document::head(text) {
+        match twice::read::<Head>(text) {
             Err(e) => return unchanged(vec![error_at(doc, e)]),
-            Ok(head) if head.problem().is_some() => {
+            Ok((head, _)) if head.problem().is_some() => {
                 return unchanged(head.problem().map(Diagnostic::error).into_iter().collect());
             }
-            Ok(head) if !is_workload_or_list(&head, &settings.workloads) => {
+            Ok((head, duplicates)) if !is_workload_or_list(&head, &settings.workloads) => {
                 let kind = document::kind_from_text(text);
-                if !unknown::may_carry_pods(kind, text) || text.len() > MAX_PARSED_DOCUMENT {
-                    return unchanged(Vec::new());
+                if !unknown::may_carry_pods(kind, text) || text.len() > max {
+                    return unchanged(twice(duplicates));
                 }
                 other_kind = true;
             }
             Ok(_) => {}
         }
     }
-    if text.len() > MAX_PARSED_DOCUMENT {
-        return unchanged(vec![Diagnostic::error(format!(
-            "the document is {} MiB; workloads and Lists over {} MiB are not parsed, to bound memory (Kubernetes stores at most 1.5 MiB per object)",
-            text.len() >> 20,
-            MAX_PARSED_DOCUMENT >> 20
+    if text.len() > max {
+        return unchanged(vec![Diagnostic::error(limits::too_large(
+            "the document",
+            text.len(),
+            max,
         ))]);
     }
     // The fast path reads the value and the spans in one pass; the full parser reads
     // the rest (and says what is wrong with a document that does not parse).
     let (mut value, root) = match crate::yaml::quick::load(text) {
         Some(loaded) => (loaded.value, Some(loaded.root)),
-        None => match yaml::from_str(text) {
-            Ok(value) => (value, None),
+        None => match twice::read(text) {
+            Ok((value, duplicates)) => {
+                warnings = twice(duplicates);
+                (value, None)
+            }
             Err(_) if other_kind => return unchanged(Vec::new()),
             Err(e) => return unchanged(vec![error_at(doc, e)]),
         },
     };
     if let Some(problem) = Head::of(&value).problem() {
-        return unchanged(vec![Diagnostic::error(problem)]);
+        warnings.push(Diagnostic::error(problem));
+        return unchanged(warnings);
     }
+    let written_twice = !warnings.is_empty();
     let mut outcome = transform::transform(&mut value, settings, facts);
+    warnings.append(&mut outcome.results);
+    outcome.results = warnings;
     if !outcome.changed {
         return Processed {
             rows: outcome.rows,
@@ -98,16 +139,27 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, facts: &Facts) -> Processe
     // The edit goes into the document's own text; only where it cannot be placed there
     // (an anchor or alias in the way) is the document written out in full.
     let reason =
-        match patch::rewrite_splices(text, root, patch::Before::Parts(&outcome.replaced), &value) {
-            Ok((edited, _)) => {
+        match patch::rewrite_text(text, root, patch::Before::Parts(&outcome.replaced), &value) {
+            Ok(edited) => {
                 return Processed {
                     replacement: Some(edited.into_bytes()),
                     results: outcome.results,
                     rows: outcome.rows,
+                    list: false,
                 };
             }
             Err(reason) => reason.0,
         };
+    if written_twice {
+        // Written out in full, the earlier of the keys written twice would be gone.
+        outcome.results.push(Diagnostic::error(format!(
+            "the change cannot be made in place ({reason}), and written out in full the document would lose the earlier of its keys written twice: keep one of each"
+        )));
+        return Processed {
+            rows: outcome.rows,
+            ..unchanged(outcome.results)
+        };
+    }
     if let Some(e) = scalars::first_divergence(text) {
         // Written out in full, this scalar would mean something else to Kubernetes.
         let e = error_at(doc, e);
@@ -116,9 +168,9 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, facts: &Facts) -> Processe
             e.message
         ))]);
     }
-    let (prefix, body) = leading_lines(text);
-    let mut out = prefix.into_bytes();
-    out.extend_from_slice(yaml::to_string(&value, ListStyle::detect(body)).as_bytes());
+    let (mut out, body) = leading_lines(text);
+    out.push_str(&yaml::to_string(&value, ListStyle::detect(body)));
+    let out = lines::with_breaks(out, lines::crlf(text)).into_bytes();
     outcome.results.push(Diagnostic::info(format!(
         "written out in full, its formatting not kept: {reason}"
     )));
@@ -126,6 +178,7 @@ pub fn process_doc(doc: &RawDoc, settings: &Settings, facts: &Facts) -> Processe
         replacement: Some(out),
         results: outcome.results,
         rows: outcome.rows,
+        list: false,
     }
 }
 
@@ -145,7 +198,7 @@ fn plainly_not_a_workload(text: &str, settings: &Settings) -> bool {
     }) && named("apiVersion:")
         && named("kind:")
         && (crate::yaml::quick::check(text).is_some()
-            || spans::top_level_entries(text, false).is_ok_and(|n| n.is_some()))
+            || check::top_level_entries(text, false).is_ok_and(|n| n.is_some()))
 }
 
 /// True when the head names a workload (built in or one of `configured`) or a `v1 List`.

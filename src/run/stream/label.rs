@@ -39,6 +39,22 @@ impl Label {
     }
 }
 
+impl Label {
+    /// `document N` (or, for a comment-only one, what the whole label says).
+    pub fn document(&self) -> String {
+        if self.has_content {
+            format!("document {}", self.number)
+        } else {
+            self.to_string()
+        }
+    }
+
+    /// The template Helm's `# Source:` comment names.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+}
+
 /// A `---` or `...` line with nothing after it but a comment.
 fn is_marker(line: &str) -> bool {
     ["---", "..."].iter().any(|m| {

@@ -3,12 +3,14 @@
 //! channels), and written in input order whatever order they finish in. A short render
 //! (a chart) never starts a thread.
 
-use super::document::{Processed, process_doc};
+use super::document::{Processed, process_doc, process_whole};
 use super::label::Label;
 use crate::config::Settings;
-use crate::decide::report::Row;
+use crate::decide::report::{Row, Tally};
 use crate::facts::Facts;
 use crate::run::diag::Severity;
+use crate::run::{items, limits};
+use crate::yaml::document;
 use crate::yaml::split::RawDoc;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -22,8 +24,31 @@ pub struct Summary {
     pub documents: usize,
     pub changed: usize,
     pub errors: usize,
-    /// Every document's report rows, in order.
+    /// Every document's report rows, in order (when [`Options::keep_rows`]).
     pub rows: Vec<Row>,
+    /// The rows counted for the summary line.
+    pub tally: Tally,
+}
+
+/// How a stream is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub threads: Threads,
+    /// The largest workload or List document parsed ([`limits::DEFAULT_MAX_DOCUMENT`]).
+    pub max_document: usize,
+    /// Keep every report row (`report`), not only their counts.
+    pub keep_rows: bool,
+}
+
+impl From<Threads> for Options {
+    /// On `threads`, with the default limit, keeping the rows.
+    fn from(threads: Threads) -> Options {
+        Options {
+            threads,
+            max_document: limits::DEFAULT_MAX_DOCUMENT,
+            keep_rows: true,
+        }
+    }
 }
 
 /// The environment variable that sets the number of threads (1: no worker is started).
@@ -84,20 +109,69 @@ struct Writer<'o, W, E> {
     label: Label,
     out: &'o mut W,
     diagnostics: &'o mut E,
+    settings: &'o Settings,
+    facts: &'o Facts,
+    items: items::Options,
 }
 
 impl<W: Write, E: Write> Writer<'_, W, E> {
-    fn write(&mut self, doc: &RawDoc, processed: Processed) -> io::Result<()> {
+    fn write(&mut self, doc: &RawDoc, mut processed: Processed) -> io::Result<()> {
         self.label.next(&doc.bytes);
+        // A List: its items processed now, each written as it is made.
+        let mut written = false;
+        if processed.list {
+            let text = std::str::from_utf8(&doc.bytes).expect("checked by process_doc");
+            let first = doc.first_line as usize;
+            match items::list_document(
+                text,
+                (self.settings, self.facts),
+                &self.items,
+                self.out,
+                first,
+            ) {
+                Some(done) => {
+                    let (outcome, changed) = done?;
+                    processed.results = outcome.results;
+                    processed.rows = outcome.rows;
+                    self.summary.tally.merge(outcome.tally);
+                    self.summary.changed += usize::from(changed);
+                    written = true;
+                }
+                None => {
+                    processed =
+                        process_whole(doc, (self.settings, self.facts), self.items.max_document)
+                }
+            }
+        }
         let summary = &mut self.summary;
         summary.documents += 1;
-        summary
-            .rows
-            .extend(processed.rows.into_iter().map(|mut row| {
-                row.document = Some(format!("document {}", doc.index));
-                row
-            }));
+        // Named as the log names the document; a document with an error and no row (it
+        // does not parse, or is no resource) gets one.
+        let (document, template) = (self.label.document(), self.label.source());
+        let broken = match processed.rows.is_empty() {
+            true => processed
+                .results
+                .iter()
+                .find(|r| r.severity == Severity::Error),
+            false => None,
+        }
+        .map(|error| {
+            let text = String::from_utf8_lossy(&doc.bytes);
+            let kind = document::kind_from_text(&text).unwrap_or_default();
+            Row::broken(kind, &error.message)
+        });
+        for mut row in processed.rows.into_iter().chain(broken) {
+            if !written {
+                summary.tally.add(&row); // a List's are counted already
+            }
+            if self.items.keep_rows {
+                row.document = Some(document.clone());
+                row.template = template.map(str::to_string);
+                summary.rows.push(row);
+            }
+        }
         match &processed.replacement {
+            _ if written => {}
             Some(bytes) => {
                 summary.changed += 1;
                 self.out.write_all(bytes)?;
@@ -120,25 +194,34 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
 
 /// Run a whole stream: every document is written, in order, whatever happens to the
 /// others (a document with an error is written unchanged); results go to `diagnostics`
-/// as one line each.
+/// as one line each. `options`: [`Options`], or just the [`Threads`].
 pub fn run_with<I, W, E>(
     docs: I,
     settings: &Settings,
     facts: &Facts,
     out: &mut W,
     diagnostics: &mut E,
-    threads: Threads,
+    options: impl Into<Options>,
 ) -> io::Result<Summary>
 where
     I: IntoIterator<Item = io::Result<RawDoc>>,
     W: Write,
     E: Write,
 {
+    let options = options.into();
+    let threads = options.threads;
+    let max = options.max_document;
     let mut writer = Writer {
         summary: Summary::default(),
         label: Label::default(),
         out,
         diagnostics,
+        settings,
+        facts,
+        items: items::Options {
+            max_document: max,
+            keep_rows: options.keep_rows,
+        },
     };
     let mut docs = docs.into_iter();
     let mut read = 0;
@@ -146,11 +229,11 @@ where
         let Some(doc) = docs.next() else { break };
         let doc = doc?;
         read += doc.bytes.len();
-        let processed = process_doc(&doc, settings, facts);
+        let processed = process_doc(&doc, (settings, facts), max);
         writer.write(&doc, processed)?;
     }
     if threads.workers >= 2 {
-        let process = |doc: &RawDoc| process_doc(doc, settings, facts);
+        let process = |doc: &RawDoc| process_doc(doc, (settings, facts), max);
         in_workers(docs, &process, &mut writer, threads.workers)?;
     }
     writer.out.flush()?;
@@ -266,127 +349,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::yaml::split::Splitter;
-
-    fn settings() -> Settings {
-        let config = include_str!("../../../examples/seed-tomcat/pinpoint.yaml");
-        let value: serde_json::Value = crate::yaml::from_str(config).unwrap();
-        crate::config::load(&value).unwrap().settings
-    }
-
-    fn run_text(input: &str, threads: Threads) -> (Vec<u8>, String, usize, usize) {
-        let (mut out, mut log) = (Vec::new(), Vec::new());
-        let summary = run_with(
-            Splitter::new(input.as_bytes()),
-            &settings(),
-            &Facts::none(),
-            &mut out,
-            &mut log,
-            threads,
-        )
-        .unwrap();
-        let log = String::from_utf8(log).unwrap();
-        (out, log, summary.documents, summary.rows.len())
-    }
-
-    #[test]
-    fn workers_write_what_one_thread_writes_in_the_same_order() {
-        let mut input = String::new();
-        for doc in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        {
-            input.push_str("---\n");
-            input.push_str(&std::fs::read_to_string(doc).unwrap());
-        }
-        let one = run_text(&input, Threads::ONE);
-        assert!(one.3 > 10, "the corpus has workloads: {}", one.3);
-        for workers in [2, 3, 7] {
-            for after in [0, 1, 20_000] {
-                let many = run_text(&input, Threads { workers, after });
-                assert!(many == one, "{workers} workers after {after} bytes differ");
-            }
-        }
-    }
-
-    fn docs(n: usize) -> Vec<io::Result<RawDoc>> {
-        (1..=n)
-            .map(|index| {
-                Ok(RawDoc {
-                    bytes: format!("---\na: {index}\n").into_bytes(),
-                    index,
-                    first_line: 2 * index as u64 - 1,
-                })
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_read_error_comes_after_every_document_read_before_it_as_on_one_thread() {
-        let settings = settings();
-        let run = |n: usize, at: usize, threads: Threads| {
-            let mut input = docs(n);
-            input.insert(at, Err(io::Error::other("read failed")));
-            let (mut out, mut log) = (Vec::new(), Vec::new());
-            let got = run_with(
-                input,
-                &settings,
-                &Facts::none(),
-                &mut out,
-                &mut log,
-                threads,
-            );
-            (
-                got.map(|s| s.documents).map_err(|e| e.to_string()),
-                out,
-                log,
-            )
-        };
-        for n in [1, 40, 64, 65, 200] {
-            for at in [0, 1, n / 2, n] {
-                let one = run(n, at, Threads::ONE);
-                assert_eq!(one.0, Err("read failed".to_string()));
-                assert_eq!(one.1.is_empty(), at == 0);
-                for workers in [2, 3] {
-                    let many = run(n, at, Threads { workers, after: 0 });
-                    assert!(
-                        many == one,
-                        "{n} documents, error at {at}, {workers} workers"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_panic_in_a_worker_is_raised_on_the_calling_thread() {
-        let process = |doc: &RawDoc| {
-            assert!(doc.index != 7, "document 7 panics");
-            Processed {
-                replacement: None,
-                results: Vec::new(),
-                rows: Vec::new(),
-            }
-        };
-        let (mut out, mut log) = (Vec::new(), Vec::new());
-        let mut writer = Writer {
-            summary: Summary::default(),
-            label: Label::default(),
-            out: &mut out,
-            diagnostics: &mut log,
-        };
-        let got = panic::catch_unwind(AssertUnwindSafe(|| {
-            in_workers(docs(50).into_iter(), &process, &mut writer, 3)
-        }));
-        let payload = got.expect_err("the panic is raised again");
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|m| m.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        assert!(message.contains("document 7 panics"), "{message}");
-    }
-}
+mod tests;

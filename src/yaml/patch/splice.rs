@@ -3,7 +3,7 @@
 
 use crate::yaml::diff::{Edit, Unlocated};
 use crate::yaml::lines;
-use crate::yaml::render::{block, block_body, block_scalar, flow, flow_scalar};
+use crate::yaml::render::{block, block_body, block_scalar, flow, flow_json, flow_scalar};
 use crate::yaml::spans::{Kind, Node};
 use crate::yaml::value::ListStyle;
 use serde_json::Value;
@@ -39,7 +39,37 @@ fn new_lines(text: &str, at: usize, lines: String) -> Splice {
     }
 }
 
-pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Splice, Unlocated> {
+/// How the text we write looks: block lists compact or indented, and flow collections
+/// in YAML's plain style or, in a document that is JSON (its root a flow mapping), as
+/// JSON so that it stays JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub list: ListStyle,
+    pub json: bool,
+}
+
+impl Look {
+    /// A value in flow style.
+    fn flow(self, value: &Value) -> String {
+        if self.json {
+            flow_json(value)
+        } else {
+            flow(value)
+        }
+    }
+
+    /// A mapping key in flow style.
+    fn key(self, key: &str) -> String {
+        if self.json {
+            serde_json::to_string(key).expect("a string serializes")
+        } else {
+            flow_scalar(key)
+        }
+    }
+}
+
+pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, Unlocated> {
+    let style = look.list;
     match edit {
         Edit::InsertEntry {
             map,
@@ -51,7 +81,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
             one.insert(key.clone(), value.clone());
             let entries = map.entries();
             if map.is_flow() {
-                let entry = format!("{}: {}", flow_scalar(key), flow(value));
+                let entry = format!("{}: {}", look.key(key), look.flow(value));
                 return Ok(match (after, entries.first()) {
                     (Some(i), _) => insert(entries[*i].value.end, format!(", {entry}")),
                     (None, Some(first)) => insert(first.key_node.start, format!("{entry}, ")),
@@ -73,7 +103,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
         Edit::InsertItem { seq, before, value } => {
             let items = seq.items();
             if seq.is_flow() {
-                let item = flow(value);
+                let item = look.flow(value);
                 return Ok(match (before, items.last()) {
                     (Some(i), _) => insert(items[*i].start, format!("{item}, ")),
                     (None, Some(last)) => insert(last.end, format!(", {item}")),
@@ -99,9 +129,9 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
         Edit::ReplaceValue { map, entry, value } => {
             let entry = &map.entries()[*entry];
             if map.is_flow() {
-                return Ok(replace_inline(text, &entry.value, value, true));
+                return Ok(replace_inline(&entry.value, look.flow(value)));
             }
-            if let Some(s) = replace_scalar(text, &entry.value, value).filter(|_| !value.is_null())
+            if let Some(s) = replace_scalar(&entry.value, value, look).filter(|_| !value.is_null())
             {
                 return Ok(s);
             }
@@ -129,7 +159,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
                 None => Splice {
                     start: colon,
                     end,
-                    text: format!(" {}", flow(value)),
+                    text: format!(" {}", look.flow(value)),
                     joins: false,
                 },
             })
@@ -137,9 +167,9 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
         Edit::ReplaceItem { seq, index, value } => {
             let item = &seq.items()[*index];
             if seq.is_flow() {
-                return Ok(replace_inline(text, item, value, true));
+                return Ok(replace_inline(item, look.flow(value)));
             }
-            if let Some(s) = replace_scalar(text, item, value) {
+            if let Some(s) = replace_scalar(item, value, look) {
                 return Ok(s);
             }
             // Written where the old item starts (after its `- `): the first line goes
@@ -147,7 +177,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
             let rendered = match value {
                 Value::Array(a) if !a.is_empty() => block(value, item.col, style),
                 Value::Object(o) if !o.is_empty() => block(value, item.col, style),
-                _ => flow(value),
+                _ => look.flow(value),
             };
             let trimmed = rendered
                 .trim_start_matches(' ')
@@ -163,6 +193,12 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, style: ListStyle) -> Result<Sp
         Edit::RemoveEntry { map, entry } => {
             let entries = map.entries();
             let i = *entry;
+            if entries[i].shadows {
+                return Err(unlocated(
+                    &entries[i].key_node,
+                    "the key is written twice: removing the last one would bring the earlier one back",
+                ));
+            }
             if map.is_flow() {
                 return Ok(remove_flow(
                     entries
@@ -243,7 +279,7 @@ fn remove_flow(ranges: Vec<(usize, usize)>, i: usize) -> Splice {
 }
 
 /// A new scalar in place of an old one, in the old one's quoting where it can be.
-fn replace_scalar(text: &str, old: &Node<'_>, value: &Value) -> Option<Splice> {
+fn replace_scalar(old: &Node<'_>, value: &Value, look: Look) -> Option<Splice> {
     let Kind::Scalar {
         style,
         empty: false,
@@ -259,13 +295,12 @@ fn replace_scalar(text: &str, old: &Node<'_>, value: &Value) -> Option<Splice> {
             {
                 format!("'{}'", s.replace('\'', "''"))
             }
-            ScalarStyle::Plain => block_scalar(value).unwrap_or_else(|| flow(value)),
+            ScalarStyle::Plain => block_scalar(value).unwrap_or_else(|| look.flow(value)),
             _ => return None,
         },
         Value::Array(_) | Value::Object(_) => return None,
         other => flow(other),
     };
-    let _ = text;
     Some(Splice {
         start: old.start,
         end: old.end,
@@ -274,13 +309,12 @@ fn replace_scalar(text: &str, old: &Node<'_>, value: &Value) -> Option<Splice> {
     })
 }
 
-/// `value` written in flow style over `old` (inside a flow collection).
-fn replace_inline(text: &str, old: &Node<'_>, value: &Value, _flow: bool) -> Splice {
-    let _ = text;
+/// `text` (a value in flow style) over `old` (inside a flow collection).
+fn replace_inline(old: &Node<'_>, text: String) -> Splice {
     Splice {
         start: old.start,
         end: old.end,
-        text: flow(value),
+        text,
         joins: false,
     }
 }

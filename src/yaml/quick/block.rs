@@ -1,7 +1,7 @@
 //! Block collections on the fast path: mappings, sequences (indented or not), and the
 //! values after a key's `:` or a sequence's `- `.
 
-use super::outline::head;
+use super::outline::item_of;
 use super::{Bail, Key, Keys, MapOut, Out, R, Scanner, scalar};
 use crate::yaml::spans::{Entry, Kind, Node};
 use serde_json::{Map, Value};
@@ -52,6 +52,7 @@ impl<'t> Scanner<'t> {
                     key: key.text,
                     key_node,
                     value: item.node,
+                    shadows: false,
                 });
             }
             match self.indent {
@@ -62,6 +63,7 @@ impl<'t> Scanner<'t> {
             }
         }
         let special = self.build && entries.iter().any(|e| e.key.is_empty());
+        entries.shrink_to_fit(); // most mappings are short: no room left over (in place)
         let count = keys.count;
         self.spare.push(keys.done());
         Ok(MapOut {
@@ -160,6 +162,9 @@ impl<'t> Scanner<'t> {
         // where its first item starts.
         let mut first: Option<(usize, usize, usize)> = None;
         let mut last_end;
+        // The items of a list the outline keeps (see `outline`): kept apart, as items.
+        let mut outlined = (!self.build && self.depth + 2 == self.keep).then(Vec::new);
+        let mut unlike = false;
         loop {
             if self.byte(self.pos + 1) != Some(b' ') {
                 return Err(Bail);
@@ -184,17 +189,16 @@ impl<'t> Scanner<'t> {
             };
             last_end = item.node.end;
             first.get_or_insert((item.node.start, item.node.col, item.node.line));
-            if self.keeps() {
-                let mut node = item.node;
-                if !self.build && self.depth + 2 == self.keep {
-                    // An item of the outlined list: its head, then only its own bytes.
-                    self.heads.push(head(self.text, &node));
-                    if let Kind::Map { entries, .. } = &mut node.kind {
-                        *entries = Vec::new();
-                    }
+            if let Some(group) = outlined.as_mut() {
+                // An item of an outlined list: where it is and its head, no node.
+                let item = item_of(&item.node);
+                if item.is_none() {
+                    unlike = true;
                 }
+                group.extend(item);
+            } else if self.keeps() {
                 values.push(item.value);
-                items.push(node);
+                items.push(item.node);
             }
             match self.indent {
                 Some(m) if m == n && self.at_dash() => {}
@@ -204,6 +208,11 @@ impl<'t> Scanner<'t> {
             }
         }
         let (start, col, line) = if indentless { first.ok_or(Bail)? } else { dash };
+        items.shrink_to_fit();
+        values.shrink_to_fit();
+        if let Some(group) = outlined {
+            self.outlined.push((start, (!unlike).then_some(group)));
+        }
         let node = Node {
             kind: Kind::Seq { flow: false, items },
             start,

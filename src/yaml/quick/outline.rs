@@ -1,36 +1,21 @@
 //! The outline of a ResourceList on the fast path: what [`crate::yaml::outline::read`] gives,
 //! from the span tree that [`super::outline`] keeps (the list's entries and items).
 
-use crate::yaml::outline::{Outline, Range, TopEntry};
+use crate::yaml::outline::{Item, Outline, Range, TopEntry};
 use crate::yaml::spans::{Kind, Node};
 use serde_saphyr::granit_parser::ScalarStyle;
 
-/// The outline from the kept span tree and the items' heads; `None` where the full
-/// parser would place a node elsewhere (the caller then asks it).
+/// The outline from the kept span tree and the outlined lists' items; `None` where the
+/// full parser would place a node elsewhere (the caller then asks it).
 pub(super) fn outline_of(
     root: &Node<'_>,
-    heads: Vec<Option<(Option<String>, Option<String>)>>,
+    mut outlined: Vec<(usize, Option<Vec<Item>>)>,
 ) -> Option<Outline> {
-    let range = |n: &Node<'_>| Range {
-        start: n.start,
-        end: n.end,
-        line: n.line,
-    };
-    // The full parser places these elsewhere (an empty value, a block scalar's content).
-    let unlike = |n: &Node<'_>| {
-        matches!(
-            n.kind,
-            Kind::Scalar { empty: true, .. }
-                | Kind::Scalar {
-                    style: ScalarStyle::Literal | ScalarStyle::Folded,
-                    ..
-                }
-        )
-    };
     let mut outline = Outline {
         entries: Vec::new(),
         items: Vec::new(),
-        heads: Vec::new(),
+        flow: false,
+        flow_items: false,
     };
     for e in root.entries() {
         if unlike(&e.value) {
@@ -42,14 +27,11 @@ pub(super) fn outline_of(
         );
         if e.key == "items" {
             match &e.value.kind {
-                Kind::Seq { flow: false, items } if items.len() == heads.len() => {
-                    for item in items {
-                        if unlike(item) {
-                            return None;
-                        }
-                        outline.items.push(range(item));
-                    }
-                    outline.heads = heads.iter().cloned().collect::<Option<_>>()?;
+                Kind::Seq { flow: false, .. } => {
+                    let at = outlined
+                        .iter()
+                        .position(|(start, _)| *start == e.value.start)?;
+                    outline.items = outlined.swap_remove(at).1?;
                 }
                 Kind::Scalar { .. } => {}
                 _ => return None,
@@ -65,13 +47,42 @@ pub(super) fn outline_of(
     Some(outline)
 }
 
-/// An item's own `apiVersion` and `kind`, when they are plain scalars.
-pub(super) fn head(text: &str, item: &Node<'_>) -> Option<(Option<String>, Option<String>)> {
-    let mut head = (None, None);
+fn range(n: &Node<'_>) -> Range {
+    Range {
+        start: n.start,
+        end: n.end,
+        line: n.line,
+    }
+}
+
+/// The full parser places these elsewhere (an empty value, a block scalar's content).
+fn unlike(n: &Node<'_>) -> bool {
+    matches!(
+        n.kind,
+        Kind::Scalar { empty: true, .. }
+            | Kind::Scalar {
+                style: ScalarStyle::Literal | ScalarStyle::Folded,
+                ..
+            }
+    )
+}
+
+/// An item of an outlined list, with its own `apiVersion` and `kind` when they are plain
+/// scalars; `None` for an item the full parser places elsewhere, or one whose
+/// `apiVersion` or `kind` is empty.
+pub(super) fn item_of(item: &Node<'_>) -> Option<Item> {
+    if unlike(item) {
+        return None;
+    }
+    let mut found = Item {
+        range: range(item),
+        api_version: None,
+        kind: None,
+    };
     for e in item.entries() {
         let slot = match e.key.as_ref() {
-            "apiVersion" => &mut head.0,
-            "kind" => &mut head.1,
+            "apiVersion" => &mut found.api_version,
+            "kind" => &mut found.kind,
             _ => continue,
         };
         match e.value.kind {
@@ -79,11 +90,9 @@ pub(super) fn head(text: &str, item: &Node<'_>) -> Option<(Option<String>, Optio
             Kind::Scalar {
                 style: ScalarStyle::Plain,
                 ..
-            } => {
-                *slot = Some(text[e.value.start..e.value.end].to_string());
-            }
+            } => *slot = Some((e.value.start, e.value.end)),
             _ => {}
         }
     }
-    Some(head)
+    Some(found)
 }

@@ -19,7 +19,7 @@ impl<'t> Scanner<'t> {
             build,
             depth: 0,
             keep: 0,
-            heads: Vec::new(),
+            outlined: Vec::new(),
             spare: Vec::new(),
             last_col: std::cell::Cell::new((usize::MAX, 0, 0)),
         }

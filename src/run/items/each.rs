@@ -1,0 +1,173 @@
+//! Every item of an outlined list, one at a time: a resource that is plainly no workload
+//! is copied unparsed; a List's items are taken one at a time in turn; any other is
+//! parsed, transformed and, when it changed, written as its edits (or anew) while the
+//! rest of the list is copied around it. A `v1 List` document of a stream
+//! (`kubectl get -o yaml` writes them) takes the same path, so that a long List is never
+//! parsed whole.
+
+use super::item::{Edit, Slice, item};
+use super::outcome::{Options, Outcome};
+use super::writer::Writer;
+use crate::config::Settings;
+use crate::decide::unknown;
+use crate::facts::Facts;
+use crate::knowledge::kinds;
+use crate::run::diag;
+use crate::yaml::lines;
+use crate::yaml::outline::{self, Item, Outline};
+use crate::yaml::quick;
+use std::io::{self, Write};
+
+/// Write the List document `text` (its first line is line `first_line` of the stream)
+/// with its items transformed, and say what happened; `None`, before anything is
+/// written, when it is not in a shape read item by item (then it is read whole).
+pub fn list_document<W: Write>(
+    text: &str,
+    inputs: (&Settings, &Facts),
+    options: &Options,
+    out: &mut W,
+    first_line: usize,
+) -> Option<io::Result<(Outcome, bool)>> {
+    let outline = quick::outline(text).or_else(|| outline::read(text).ok())?;
+    let items = outline.entries.iter().find(|e| e.key == "items")?;
+    let empty = items.inline && text[items.value.start..items.value.end].trim().is_empty();
+    if (items.inline && !empty && !outline.flow_items) || !items_fit(text, &outline) {
+        return None;
+    }
+    let mut outcome = Outcome::default();
+    let mut w = Writer::new(text, out);
+    let done = every_item(&mut w, &outline, inputs, options, &mut outcome, first_line)
+        .and_then(|()| w.copy_to(text.len()));
+    let changed = w.changed;
+    outcome.failed = diag::has_error(&outcome.results);
+    Some(done.map(|()| (outcome, changed)))
+}
+
+/// True when every block item's `- ` starts its line (checked before anything is written:
+/// an item that does not is for the whole-list path).
+pub fn items_fit(text: &str, outline: &Outline) -> bool {
+    outline.flow_items
+        || outline.items.iter().all(|i| {
+            let r = i.range;
+            lines::dash_of(text, r.start).is_some_and(|d| d >= lines::line_start(text, r.start))
+        })
+}
+
+/// Transform and write every item of `outline` (the outline of `w.text`, whose first line
+/// is line `first_line` of the input, for messages).
+pub fn every_item<W: Write>(
+    w: &mut Writer<'_, '_, W>,
+    outline: &Outline,
+    inputs: (&Settings, &Facts),
+    options: &Options,
+    outcome: &mut Outcome,
+    first_line: usize,
+) -> io::Result<()> {
+    let text = w.text;
+    let settings = inputs.0;
+    for (index, listed) in outline.items.iter().enumerate() {
+        if plainly_no_workload(text, listed, settings) {
+            continue; // its text is copied unparsed
+        }
+        let (from, owned) = slice_of(text, listed, outline.flow_items);
+        let slice = Slice {
+            text: owned
+                .as_deref()
+                .unwrap_or(&text[listed.range.start..listed.range.end]),
+            dash: owned
+                .is_some()
+                .then(|| lines::dash_of(text, listed.range.start).expect("checked") - from),
+            index,
+            line: listed.range.line + first_line - 1,
+        };
+        // A List item: its own items, one at a time too.
+        if let (Some(api_version), Some(kind)) = listed.head(text)
+            && kinds::is_list(api_version, kind)
+        {
+            w.copy_to(from)?;
+            let mut out = Dash {
+                out: &mut *w.out,
+                dash: slice.dash,
+                at: 0,
+            };
+            if let Some(done) = list_document(slice.text, inputs, options, &mut out, slice.line) {
+                let (inner, changed) = done?;
+                outcome.results.extend(inner.results);
+                outcome.rows.extend(inner.rows);
+                outcome.tally.merge(inner.tally);
+                w.copied = from + slice.text.len();
+                w.last = slice.text.as_bytes().last().copied();
+                w.changed |= changed;
+                continue;
+            }
+        }
+        match item(&slice, inputs, options, outcome) {
+            None => {}
+            Some(Edit::Splices(splices)) => {
+                for s in splices {
+                    w.replace(from + s.start, from + s.end, &s.text)?;
+                }
+            }
+            Some(Edit::Whole(edited)) => w.replace(from, from + slice.text.len(), &edited)?,
+        }
+    }
+    Ok(())
+}
+
+/// Writes a block item's text, its blanked `-` (at `dash`) put back.
+struct Dash<'o> {
+    out: &'o mut dyn Write,
+    dash: Option<usize>,
+    /// Bytes written so far.
+    at: usize,
+}
+
+impl Write for Dash<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let start = self.at;
+        self.at += buf.len();
+        match self.dash {
+            Some(d) if (start..self.at).contains(&d) => {
+                let cut = d - start;
+                self.out.write_all(&buf[..cut])?;
+                self.out.write_all(b"-")?;
+                self.out.write_all(&buf[cut + 1..])
+            }
+            _ => self.out.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// An item whose `apiVersion` and `kind` say it is no workload and cannot carry a pod.
+fn plainly_no_workload(text: &str, listed: &Item, settings: &Settings) -> bool {
+    let (Some(api_version), Some(kind)) = listed.head(text) else {
+        return false;
+    };
+    let r = listed.range;
+    !kinds::may_be_workload_text(kind)
+        && !kinds::is_list(api_version, kind)
+        && !settings.workloads.iter().any(|w| w.name() == kind)
+        && !unknown::may_carry_pods(
+            Some(kind),
+            &text[lines::line_start(text, r.start)..lines::line_end(text, r.end)],
+        )
+}
+
+/// Where an item's text starts in the list, and (a block item) its lines with the `- `
+/// blanked; a flow item is its own bytes (`None`: borrowed).
+fn slice_of(text: &str, listed: &Item, flow: bool) -> (usize, Option<String>) {
+    if flow {
+        return (listed.range.start, None);
+    }
+    let (slice, from) = outline::block_slice(text, listed.range, true)
+        .expect("every item was checked to start its line");
+    (from, Some(slice))
+}

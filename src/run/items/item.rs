@@ -1,0 +1,175 @@
+//! One item of a list: parsed, checked, transformed, and how to write it when it changed
+//! (splices into its own text, or its whole new text).
+
+use super::outcome::{Options, Outcome};
+use crate::config::Settings;
+use crate::decide::report::Row;
+use crate::facts::Facts;
+use crate::run::diag::Diagnostic;
+use crate::run::{limits, transform};
+use crate::yaml::document::Head;
+use crate::yaml::{self, ListStyle, lines, patch, scalars, twice};
+use serde_json::Value;
+
+/// An item's text as a document of its own.
+pub struct Slice<'s> {
+    /// A block item: its lines, with its `- ` blanked; a flow item: its own bytes.
+    pub text: &'s str,
+    /// The offset of the blanked `-` in `text` (a block item), which no edit may precede.
+    pub dash: Option<usize>,
+    /// Its position in the list: `items[N]`, and the list's line its text starts on.
+    pub index: usize,
+    pub line: usize,
+}
+
+/// How a changed item is written.
+pub enum Edit {
+    /// Splices into the slice (offsets in it), all after its `- `.
+    Splices(Vec<patch::Splice>),
+    /// The slice's whole new text.
+    Whole(String),
+}
+
+/// Process one item; `None` when it is written as it came.
+pub fn item(
+    slice: &Slice<'_>,
+    (settings, facts): (&Settings, &Facts),
+    options: &Options,
+    outcome: &mut Outcome,
+) -> Option<Edit> {
+    let index = slice.index;
+    let text = slice.text;
+    let broken = |outcome: &mut Outcome, message: String| {
+        let mut row = Row::broken(kind_in(text), &message);
+        row.document = Some(format!("items[{index}]"));
+        outcome.add_row(row, options.keep_rows);
+        outcome.results.push(Diagnostic::error(message));
+    };
+    if text.len() > options.max_document {
+        let message =
+            limits::too_large(&format!("items[{index}]"), text.len(), options.max_document);
+        broken(outcome, message);
+        return None;
+    }
+    // Lines counted in the whole list, from the item's own first line.
+    let first = slice.line
+        - text[..text.len() - text.trim_start().len()]
+            .matches('\n')
+            .count();
+    let mut duplicates = Vec::new();
+    let (mut value, root) = match yaml::quick::load(text) {
+        Some(loaded) => (loaded.value, Some(loaded.root)),
+        None => match twice::read(text) {
+            Ok((value, twice)) => {
+                duplicates = twice;
+                (value, None)
+            }
+            Err(e) => {
+                let e = e.offset_lines(first as u64 - 1);
+                broken(outcome, format!("items[{index}]: {e}"));
+                return None;
+            }
+        },
+    };
+    // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
+    for d in &duplicates {
+        let warning = format!("items[{index}]: {}", d.warning(first - 1));
+        outcome
+            .results
+            .push(Diagnostic::warning(warning).about(&value));
+    }
+    if let Some(problem) = Head::of(&value).problem() {
+        let mut row = Row::broken(kind_of(&value), &problem);
+        row.document = Some(format!("items[{index}]"));
+        outcome.add_row(row, options.keep_rows);
+        outcome
+            .results
+            .push(Diagnostic::error(format!("items[{index}]: {problem}")).about(&value));
+        return None;
+    }
+    let done = transform::transform(&mut value, settings, facts);
+    outcome.results.extend(done.results);
+    // Name the file the resource came from, where kustomize or kpt says.
+    let file = Diagnostic::info("").about(&value).file.map(|f| f.path);
+    for mut row in done.rows {
+        row.document = file.clone();
+        outcome.add_row(row, options.keep_rows);
+    }
+    if !done.changed {
+        return None;
+    }
+    let dash = slice.dash;
+    let reason =
+        match patch::rewrite_splices(text, root, patch::Before::Parts(&done.replaced), &value) {
+            Ok((_, splices))
+                if dash.is_none_or(|d| splices.first().is_none_or(|s| s.start > d)) =>
+            {
+                return Some(Edit::Splices(splices));
+            }
+            Ok((mut edited, _))
+                if dash.is_some_and(|d| edited.as_bytes().get(..d) == text.as_bytes().get(..d)) =>
+            {
+                let d = dash.expect("a block item");
+                edited.replace_range(d..=d, "-"); // a blank, as in the slice
+                return Some(Edit::Whole(edited));
+            }
+            Ok(_) => "an edit lands before the item's `- `".to_string(),
+            Err(reason) => reason.0,
+        };
+    if !duplicates.is_empty() {
+        // Written out in full, the earlier of the keys written twice would be gone.
+        outcome.results.push(Diagnostic::error(format!("items[{index}]: the change cannot be made in place ({reason}), and written out in full the item would lose the earlier of its keys written twice: keep one of each")).about(&value));
+        return None;
+    }
+    if let Some(e) = scalars::first_divergence(text) {
+        outcome.results.push(Diagnostic::error(format!("items[{index}]: {e} (the change cannot be made in place, {reason}, so the item would be written out in full)")).about(&value));
+        return None;
+    }
+    outcome.results.push(
+        Diagnostic::info(format!(
+            "items[{index}]: written out in full, its formatting not kept: {reason}"
+        ))
+        .about(&value),
+    );
+    Some(Edit::Whole(written_in_full(text, dash, &value)))
+}
+
+/// The item's value written anew: block lines at the item's column with its `- ` back in
+/// place, or (a flow item) one line of JSON.
+fn written_in_full(text: &str, dash: Option<usize>, value: &Value) -> String {
+    let Some(dash) = dash else {
+        return serde_json::to_string(value).expect("a value serializes");
+    };
+    let col = text.len() - text.trim_start_matches(' ').len();
+    let body = yaml::to_string(value, ListStyle::detect(text));
+    let pad = " ".repeat(col);
+    let mut edited: String = body.lines().map(|l| format!("{pad}{l}\n")).collect();
+    edited.replace_range(dash..=dash, "-");
+    lines::with_breaks(edited, lines::crlf(text))
+}
+
+fn kind_of(value: &Value) -> &str {
+    value
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// The value of the item's own `kind:` line (at its first line's column), read from the
+/// text of an item that does not parse.
+fn kind_in(text: &str) -> &str {
+    let col = text.len() - text.trim_start_matches([' ', '-']).len();
+    text.lines()
+        .filter_map(|l| {
+            l.get(col..)
+                .filter(|_| l[..col].bytes().all(|b| b == b' ' || b == b'-'))
+        })
+        .find_map(|l| l.strip_prefix("kind:"))
+        .map_or("", |k| {
+            k.split(" #")
+                .next()
+                .unwrap_or(k)
+                .trim()
+                .trim_matches(['"', '\''])
+        })
+}

@@ -1,0 +1,90 @@
+//! Inputs too large to keep as files, made from a case's `generate: {kind, n}`.
+
+use std::fmt::Write as _;
+
+const HEAD: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  selector:\n    matchLabels: {app: big}\n  template:\n    metadata:\n      labels: {app: big}\n    spec:\n      containers:\n";
+
+/// The stream for `kind` at size `n`.
+pub fn generate(kind: &str, n: usize) -> String {
+    let mut s = String::new();
+    match kind {
+        // One Deployment whose container has `n` env entries.
+        "env" => {
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n        env:\n");
+            for i in 0..n {
+                let _ = write!(s, "        - name: VAR_{i}\n          value: value-{i}\n");
+            }
+        }
+        // One Deployment with `n` Java containers, every one instrumented.
+        "containers" => {
+            s.push_str(HEAD);
+            for i in 0..n {
+                let _ = write!(
+                    s,
+                    "      - name: c{i}\n        image: eclipse-temurin:21-jre\n"
+                );
+            }
+        }
+        // One Deployment whose args are one flow list of `n` items on one line.
+        "flow-args" => {
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n        args: [");
+            for i in 0..n {
+                let _ = write!(s, "{}arg-{i}", if i == 0 { "" } else { ", " });
+            }
+            s.push_str("]\n");
+        }
+        // A ConfigMap whose data is one flow mapping of `n` entries on one line.
+        "flow-data" => {
+            s.push_str("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flat}\ndata: {");
+            for i in 0..n {
+                let _ = write!(s, "{}k{i}: v{i}", if i == 0 { "" } else { ", " });
+            }
+            s.push_str("}\n---\n");
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+        }
+        // A Deployment whose pod template carries `n` annotations.
+        "annotations" => {
+            s.push_str("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  selector:\n    matchLabels: {app: big}\n  template:\n    metadata:\n      labels: {app: big}\n      annotations:\n");
+            for i in 0..n {
+                let _ = writeln!(s, "        note-{i}: value {i}");
+            }
+            s.push_str("    spec:\n      containers:\n      - name: app\n        image: eclipse-temurin:21-jre\n");
+        }
+        // `n` Deployments, each with a Service, as Helm renders a chart.
+        "deployments" => {
+            for i in 0..n {
+                let _ = write!(
+                    s,
+                    "---\n# Source: shop/templates/svc-{i}.yaml\n{}      - name: app\n        image: registry.example.com/shop/svc-{i}:1.0\n        env:\n        - name: JAVA_OPTS\n          value: -Xmx512m\n        ports:\n        - containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  ports:\n  - port: 80\n    targetPort: 8080\n",
+                    HEAD.replace("name: big", &format!("name: svc-{i}"))
+                        .replace("app: big", &format!("app: svc-{i}"))
+                );
+            }
+        }
+        // One v1 List of `n` Deployments.
+        "list" => {
+            s.push_str("apiVersion: v1\nkind: List\nitems:\n");
+            for i in 0..n {
+                let doc =
+                    format!("{HEAD}      - name: app\n        image: eclipse-temurin:21-jre\n")
+                        .replace("name: big", &format!("name: d{i}"));
+                for (k, line) in doc.lines().enumerate() {
+                    let _ = writeln!(s, "{}{line}", if k == 0 { "- " } else { "  " });
+                }
+            }
+        }
+        // One workload of about `n` bytes: one long string in an annotation.
+        "big-workload" => {
+            s.push_str(&HEAD.replace(
+                "  name: big\n",
+                &format!("  name: big\n  annotations:\n    blob: {}\n", "x".repeat(n)),
+            ));
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+        }
+        other => panic!("no generator {other:?}"),
+    }
+    s
+}
