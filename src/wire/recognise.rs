@@ -7,29 +7,12 @@
 //! named.
 
 use crate::config::Delivery;
-use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference};
 use crate::wire::copy_step::COPY_SCRIPTS;
+use crate::wire::env_wiring::{Restore, only, variables};
 use crate::wire::marker::{Marker, OwnEntry};
 use crate::wire::value_edit::name_of;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
-
-/// How the options variable is given back.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Restore {
-    /// We appended it: remove it.
-    Remove,
-    /// Its value was this, before ` $(PINPOINT_AGENT_OPTS)`.
-    Value(String),
-    Empty,
-    Unset,
-    Null,
-    /// Its `valueFrom` was moved to the variable before ours (and the `value` it had
-    /// beside it, `""` or null).
-    ValueFrom(Value, Option<Value>),
-    /// The user's own reference: not edited.
-    Keep,
-}
 
 /// The wiring of one container: what to remove and what to give back.
 #[derive(Debug)]
@@ -150,13 +133,6 @@ fn one_named<'a>(items: &'a [Value], name: &str) -> Result<&'a Value, String> {
         (None, _) => Err("none of that name".into()),
         (Some(_), Some(_)) => Err("more than one of that name".into()),
     }
-}
-
-/// A map whose keys are all among `allowed`.
-fn only<'a>(value: &'a Value, allowed: &[&str]) -> Option<&'a Map<String, Value>> {
-    value
-        .as_object()
-        .filter(|m| m.keys().all(|k| allowed.contains(&k.as_str())))
 }
 
 fn is_empty_dir(volume: &Value) -> bool {
@@ -287,117 +263,4 @@ fn container(c: &Value, marker: &Marker, own: Option<OwnEntry>) -> Result<Contai
     }
     let (env, options, restore) = variables(c, path, own)?;
     Ok((indexes, env, options, restore))
-}
-
-/// Our variables in one container's env, and how its options variable is given back.
-fn variables(
-    c: &Value,
-    mount_path: &str,
-    own: Option<OwnEntry>,
-) -> Result<(Vec<usize>, usize, Restore), String> {
-    let env: &[Value] = c
-        .get("env")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let named = |n: &str| -> Vec<usize> {
-        env.iter()
-            .enumerate()
-            .filter(|(_, e)| name_of(e) == Some(n))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let at = match named(OPTS_VAR).as_slice() {
-        [one] => *one,
-        [] => return Err(format!("no {OPTS_VAR}")),
-        _ => return Err(format!("two {OPTS_VAR}")),
-    };
-    let javaagent = format!("-javaagent:{}/", mount_path.trim_end_matches('/'));
-    let flags = only(&env[at], &["name", "value"])
-        .and_then(|e| e.get("value"))
-        .and_then(Value::as_str);
-    if !flags.is_some_and(|f| f.starts_with(&javaagent)) {
-        return Err(format!(
-            "its {OPTS_VAR} is not the one this tool adds (-javaagent: in {mount_path})"
-        ));
-    }
-    let mut ours = vec![at];
-    for (var, field) in [
-        (POD_NAME_VAR, "metadata.name"),
-        (POD_IP_VAR, "status.podIP"),
-    ] {
-        for i in named(var) {
-            if !is_field_ref(&env[i], field) {
-                return Err(format!(
-                    "its {var} is not the one this tool adds (fieldRef {field})"
-                ));
-            }
-            ours.push(i);
-        }
-    }
-    let options = at + 1;
-    let entry = env
-        .get(options)
-        .and_then(Value::as_object)
-        .ok_or_else(|| format!("no options variable after {OPTS_VAR}"))?;
-    let name = entry
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let value = entry.get("value").and_then(Value::as_str);
-    // An entry we appended has a name and a value only (the user's own may have more).
-    let plain = entry
-        .iter()
-        .all(|(k, v)| ["name", "value"].contains(&k.as_str()) || v.is_null());
-    let opts = reference(OPTS_VAR);
-    let original = format!("{ORIGINAL_PREFIX}{name}");
-    let moved = at
-        .checked_sub(1)
-        .and_then(|i| Some((i, only(&env[i], &["name", "valueFrom"])?)))
-        .filter(|(_, e)| e.get("name").and_then(Value::as_str) == Some(original.as_str()))
-        .filter(|_| value == Some(format!("{} {opts}", reference(&original)).as_str()));
-    let wrong = || format!("its {name} does not end in {opts} as this tool left it");
-    let restore = match (own, moved) {
-        (Some(OwnEntry::UserReference), _) if value.is_some_and(|v| v.contains(&opts)) => {
-            Restore::Keep
-        }
-        (own, Some((i, e))) => {
-            ours.push(i);
-            let from = e.get("valueFrom").cloned().unwrap_or(Value::Null);
-            let beside = match own {
-                None => None,
-                Some(OwnEntry::Empty) => Some(Value::String(String::new())),
-                Some(OwnEntry::Null) => Some(Value::Null),
-                Some(_) => return Err(wrong()),
-            };
-            Restore::ValueFrom(from, beside)
-        }
-        (Some(own), None) if value == Some(opts.as_str()) => match own {
-            OwnEntry::Empty => Restore::Empty,
-            OwnEntry::Unset => Restore::Unset,
-            OwnEntry::Null => Restore::Null,
-            OwnEntry::UserReference => return Err(wrong()),
-        },
-        (None, None) if plain && value == Some(opts.as_str()) => Restore::Remove,
-        (None, None) if value.is_some_and(|v| v.ends_with(&format!(" {opts}"))) => {
-            let v = value.unwrap_or_default();
-            Restore::Value(v[..v.len() - opts.len() - 1].to_string())
-        }
-        _ => return Err(wrong()),
-    };
-    Ok((ours, options, restore))
-}
-
-/// `{name, valueFrom: {fieldRef: {fieldPath}}}` (the API server adds `apiVersion: v1`).
-fn is_field_ref(entry: &Value, field_path: &str) -> bool {
-    let Some(from) = only(entry, &["name", "valueFrom"]).and_then(|e| e.get("valueFrom")) else {
-        return false;
-    };
-    let Some(field_ref) = only(from, &["fieldRef"]).and_then(|f| f.get("fieldRef")) else {
-        return false;
-    };
-    only(field_ref, &["fieldPath", "apiVersion"]).is_some_and(|r| {
-        r.get("fieldPath").and_then(Value::as_str) == Some(field_path)
-            && r.get("apiVersion").is_none_or(|v| v == "v1")
-    })
 }

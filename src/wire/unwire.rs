@@ -4,9 +4,10 @@
 //! taken out, all of it; otherwise nothing is, and the error names what does not match.
 
 use crate::knowledge::ours::MARKER;
+use crate::wire::env_wiring::Restore;
 use crate::wire::error::{InjectError, conflict};
 use crate::wire::marker::{Marker, Was};
-use crate::wire::recognise::{Restore, Wired, recognise};
+use crate::wire::recognise::{Wired, recognise};
 use crate::wire::value_edit::name_of;
 use serde_json::{Map, Value};
 
