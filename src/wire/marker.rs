@@ -77,9 +77,10 @@ fn parse_groups<'a, T: Copy>(
     get: impl Fn(&str) -> Option<&'a str>,
 ) -> Option<Vec<(String, T)>> {
     let mut entries: Vec<(String, T)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (key, kind) in keys {
         for name in names(get(key).unwrap_or_default()) {
-            if entries.iter().any(|(n, _)| *n == name) {
+            if !seen.insert(name.clone()) {
                 return None;
             }
             entries.push((name, *kind));
@@ -96,16 +97,14 @@ fn names(list: &str) -> Vec<String> {
 }
 
 impl Marker {
-    /// What the list at `path` (`volumes`, `app/env`) was before the wiring.
-    pub fn list_was(&self, path: &str) -> Option<Was> {
-        self.lists.iter().find(|(p, _)| p == path).map(|(_, w)| *w)
+    /// What each list (`volumes`, `app/env`) was before the wiring, by path.
+    pub fn lists_were(&self) -> std::collections::HashMap<&str, Was> {
+        self.lists.iter().map(|(p, w)| (p.as_str(), *w)).collect()
     }
 
-    pub fn own_entry(&self, container: &str) -> Option<OwnEntry> {
-        self.own
-            .iter()
-            .find(|(c, _)| c == container)
-            .map(|(_, kind)| *kind)
+    /// How each container's own options entry is given back, by container.
+    pub fn own_entries(&self) -> std::collections::HashMap<&str, OwnEntry> {
+        self.own.iter().map(|(c, k)| (c.as_str(), *k)).collect()
     }
 
     pub fn render(&self) -> String {
@@ -128,16 +127,6 @@ impl Marker {
     }
 
     pub fn parse(text: &str) -> Option<Marker> {
-        let mut fields: Vec<(&str, &str)> = Vec::new();
-        for part in text.split(';') {
-            let (key, value) = part.split_once('=')?;
-            let key = key.trim();
-            if fields.iter().any(|(k, _)| *k == key) {
-                return None;
-            }
-            fields.push((key, value.trim()));
-        }
-        let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
         let known = [
             "containers",
             "volume",
@@ -145,13 +134,20 @@ impl Marker {
             "delivery",
             "logVolume",
         ];
-        if fields.iter().any(|(k, _)| {
-            !known.contains(k)
-                && !OWN_KEYS.iter().any(|(o, _)| o == k)
-                && !LIST_KEYS.iter().any(|(l, _)| l == k)
-        }) {
-            return None;
+        // Each key at most once, and only known ones (so at most a dozen fields).
+        let mut fields: Vec<(&str, &str)> = Vec::new();
+        for part in text.split(';') {
+            let (key, value) = part.split_once('=')?;
+            let key = key.trim();
+            let is_known = known.contains(&key)
+                || OWN_KEYS.iter().any(|(o, _)| *o == key)
+                || LIST_KEYS.iter().any(|(l, _)| *l == key);
+            if !is_known || fields.iter().any(|(k, _)| *k == key) {
+                return None;
+            }
+            fields.push((key, value.trim()));
         }
+        let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
         let delivery = match get("delivery") {
             None => Delivery::InitContainer,
             Some(name) => Delivery::from_name(name)?,

@@ -5,7 +5,7 @@
 //! [`crate::knowledge`] only.
 //!
 //! - [`inject`]: the wiring, planned per container ([`plan`]) before anything changes;
-//! - [`unwire`]: the undo, of what [`recognise`] (and [`env`], for the variables) finds the
+//! - [`unwire`]: the undo, of what [`recognise`] (with [`env_wiring`]) finds the
 //!   [`marker`] names;
 //! - [`copy_step`]: the `emptyDir` and the init container that fills it;
 //! - [`image_volume`]: the agent image mounted read-only, and a volume for its logs;
@@ -14,7 +14,7 @@
 //! - [`error`]: why a template cannot be wired.
 
 pub mod copy_step;
-mod env;
+mod env_wiring;
 pub mod error;
 pub mod flags;
 pub mod image_volume;

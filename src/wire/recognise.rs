@@ -8,10 +8,11 @@
 
 use crate::config::Delivery;
 use crate::wire::copy_step::COPY_SCRIPTS;
-use crate::wire::env::{Restore, variables};
-use crate::wire::marker::Marker;
+use crate::wire::env_wiring::{Restore, variables};
+use crate::wire::marker::{Marker, OwnEntry};
 use crate::wire::value_edit::{name_of, only};
 use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
 /// The wiring of one container: what to remove and what to give back.
 #[derive(Debug)]
@@ -66,18 +67,24 @@ pub(crate) fn recognise(template: &Value, marker: &Marker) -> Result<Vec<Wired>,
         }
     }
     let containers = list("containers");
+    // Looked up by name (linear in the containers and the marker's names).
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in containers.iter().enumerate() {
+        if let Some(name) = name_of(c) {
+            by_name.entry(name).or_insert(i);
+        }
+    }
+    let named: HashSet<&str> = marker.containers.iter().map(String::as_str).collect();
+    let own = marker.own_entries();
     let mut wired = Vec::new();
     for name in &marker.containers {
-        let Some(index) = containers
-            .iter()
-            .position(|c| name_of(c) == Some(name.as_str()))
-        else {
+        let Some(&index) = by_name.get(name.as_str()) else {
             problems.push(format!(
                 "container {name:?} (the pod has none of that name)"
             ));
             continue;
         };
-        match container(&containers[index], marker) {
+        match container(&containers[index], marker, own.get(name.as_str()).copied()) {
             Ok((mounts, env, options, restore)) => wired.push(Wired {
                 index,
                 mounts,
@@ -94,9 +101,7 @@ pub(crate) fn recognise(template: &Value, marker: &Marker) -> Result<Vec<Wired>,
         ("initContainers", list("initContainers")),
     ] {
         for c in items {
-            let named = key == "containers"
-                && name_of(c).is_some_and(|n| marker.containers.iter().any(|m| m == n));
-            let ours = named
+            let ours = (key == "containers" && name_of(c).is_some_and(|n| named.contains(n)))
                 || (key == "initContainers"
                     && marker.delivery == Delivery::InitContainer
                     && name_of(c) == Some(companion));
@@ -200,7 +205,7 @@ fn mounts_of(container: &Value) -> &[Value] {
 type ContainerWiring = (Vec<usize>, Vec<usize>, usize, Restore);
 
 /// One wired container: its mounts of our volumes, our variables and its options variable.
-fn container(c: &Value, marker: &Marker) -> Result<ContainerWiring, String> {
+fn container(c: &Value, marker: &Marker, own: Option<OwnEntry>) -> Result<ContainerWiring, String> {
     let mounts = mounts_of(c);
     let find = |name: &str| -> Result<(usize, &Map<String, Value>), String> {
         let mut at = mounts
@@ -256,6 +261,6 @@ fn container(c: &Value, marker: &Marker) -> Result<ContainerWiring, String> {
             indexes.push(logs_at);
         }
     }
-    let (env, options, restore) = variables(c, path, marker)?;
+    let (env, options, restore) = variables(c, path, own)?;
     Ok((indexes, env, options, restore))
 }

@@ -4,7 +4,7 @@
 //! taken out, all of it; otherwise nothing is, and the error names what does not match.
 
 use crate::knowledge::ours::MARKER;
-use crate::wire::env::Restore;
+use crate::wire::env_wiring::Restore;
 use crate::wire::error::{InjectError, conflict};
 use crate::wire::marker::{Marker, Was};
 use crate::wire::recognise::{Wired, recognise};
@@ -48,6 +48,7 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
         .get_mut("spec")
         .and_then(Value::as_object_mut)
         .expect("recognised above");
+    let were = marker.lists_were();
     let list = match marker.delivery {
         crate::config::Delivery::InitContainer => "initContainers",
         crate::config::Delivery::ImageVolume => "volumes",
@@ -60,7 +61,7 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
             .get(key)
             .and_then(Value::as_array)
             .and_then(|items| items.iter().position(|v| name_of(v) == Some(name)));
-        remove_at(spec, key, at.into_iter().collect(), marker.list_was(key));
+        remove_at(spec, key, at.into_iter().collect(), were.get(key).copied());
     }
     let containers = spec
         .get_mut("containers")
@@ -70,7 +71,7 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
         let name = name_of(&containers[w.index])
             .unwrap_or_default()
             .to_string();
-        let was = |key: &str| marker.list_was(&format!("{name}/{key}"));
+        let was = |key: &str| were.get(format!("{name}/{key}").as_str()).copied();
         let (mounts, env) = (was("volumeMounts"), was("env"));
         let container = containers[w.index]
             .as_object_mut()

@@ -1,8 +1,10 @@
-//! This tool's own variables in one container's env, recognised by their content, and
-//! how the options variable is to be given back (see [`crate::wire::recognise`]).
+//! Our variables in one container's `env`, recognised by their content: the downward-API
+//! variables, `PINPOINT_AGENT_OPTS` with its `-javaagent:` in the agent's mount, a moved
+//! `valueFrom`, and the options variable right after them as the wiring left it; and how
+//! that options variable is given back.
 
 use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference};
-use crate::wire::marker::{Marker, OwnEntry};
+use crate::wire::marker::OwnEntry;
 use crate::wire::value_edit::{name_of, only};
 use serde_json::Value;
 
@@ -27,7 +29,7 @@ pub(crate) enum Restore {
 pub(crate) fn variables(
     c: &Value,
     mount_path: &str,
-    marker: &Marker,
+    own: Option<OwnEntry>,
 ) -> Result<(Vec<usize>, usize, Restore), String> {
     let env: &[Value] = c
         .get("env")
@@ -84,8 +86,6 @@ pub(crate) fn variables(
         .iter()
         .all(|(k, v)| ["name", "value"].contains(&k.as_str()) || v.is_null());
     let opts = reference(OPTS_VAR);
-    let container = name_of(c).unwrap_or_default();
-    let own = marker.own_entry(container);
     let original = format!("{ORIGINAL_PREFIX}{name}");
     let moved = at
         .checked_sub(1)
@@ -100,11 +100,11 @@ pub(crate) fn variables(
         .filter(|(_, e)| e.get("name").and_then(Value::as_str) == Some(original.as_str()))
         .filter(|(_, e)| e.get("value").is_some_and(Value::is_string))
         .filter(|_| plain && value == Some(format!("{} {opts}", reference(&original)).as_str()));
-    let wrong = || format!("its {name} does not end in {opts} as this tool left it");
     if let (None, Some((i, _))) = (own, kept) {
         ours.push(i);
         return Ok((ours, options, Restore::Remove));
     }
+    let wrong = || format!("its {name} does not end in {opts} as this tool left it");
     let restore = match (own, moved) {
         (Some(OwnEntry::UserReference), _) if value.is_some_and(|v| v.contains(&opts)) => {
             Restore::Keep
