@@ -34,6 +34,9 @@ pub struct Target {
     /// The value the image itself gives `options_env` (the pod sets none): it stays in
     /// front of the agent's flags.
     pub image_value: Option<String>,
+    /// The numeric `USER` (UID, GID) of the image's config, when the image facts say: who
+    /// the container runs as when the pod sets no `runAsUser`.
+    pub image_user: Option<(i64, Option<i64>)>,
 }
 
 /// The targets of one workload, the rows of the containers left alone, and warnings.
@@ -276,6 +279,7 @@ pub fn plan(
             application_name: safe.value,
             options_env,
             image_value: options.keep,
+            image_user: c.known.config().and_then(|config| config.numeric_user()),
         });
     }
     Ok(plan)

@@ -112,7 +112,7 @@ fn bool_at(context: Option<&Value>, key: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Who the application runs as, as far as the pod template says.
+/// Who the application runs as, as far as the pod template (and the image facts) say.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AppUser {
     /// The first target container's UID (its `runAsUser`, else the pod's), when known.
@@ -124,17 +124,31 @@ pub struct AppUser {
     pub shared: bool,
 }
 
+/// One target container as [`AppUser::of`] reads it: its `securityContext`, and the
+/// numeric `USER` (UID, GID) its image's config names, when the image facts say.
+pub type TargetUser<'a> = (Option<&'a Value>, Option<(i64, Option<i64>)>);
+
 impl AppUser {
-    /// Read from the pod's and the target containers' `securityContext`s.
-    pub fn of(pod: Option<&Value>, containers: &[Option<&Value>]) -> AppUser {
-        let uid_of = |c: &Option<&Value>| int_at(*c, "runAsUser").or(int_at(pod, "runAsUser"));
-        let first = containers.first().copied().flatten();
+    /// Read from the pod's and the target containers' `securityContext`s; the image's
+    /// numeric `USER` stands in where neither sets `runAsUser` (`runAsGroup`), as the
+    /// kubelet does.
+    pub fn of(pod: Option<&Value>, containers: &[TargetUser<'_>]) -> AppUser {
+        let uid_of = |(c, image): &TargetUser<'_>| {
+            int_at(*c, "runAsUser")
+                .or(int_at(pod, "runAsUser"))
+                .or(image.map(|(uid, _)| uid))
+        };
         let uid = containers.first().and_then(uid_of);
+        let gid = containers.first().and_then(|(c, image)| {
+            int_at(*c, "runAsGroup")
+                .or(int_at(pod, "runAsGroup"))
+                .or(image.and_then(|(_, gid)| gid))
+        });
         AppUser {
             uid,
-            gid: int_at(first, "runAsGroup").or(int_at(pod, "runAsGroup")),
+            gid,
             non_root: bool_at(pod, "runAsNonRoot")
-                || containers.iter().any(|c| bool_at(*c, "runAsNonRoot")),
+                || containers.iter().any(|(c, _)| bool_at(*c, "runAsNonRoot")),
             shared: containers.iter().all(|c| uid_of(c) == uid),
         }
     }
@@ -207,7 +221,10 @@ mod tests {
     }
 
     fn user(pod: Value, container: Value) -> CopyUser {
-        copy_user(&settings(), &AppUser::of(Some(&pod), &[Some(&container)]))
+        copy_user(
+            &settings(),
+            &AppUser::of(Some(&pod), &[(Some(&container), None)]),
+        )
     }
 
     fn context(pod: Value, container: Value) -> Value {
@@ -270,7 +287,10 @@ mod tests {
         // Two targets with different users: the copy must serve both.
         let pod = json!({"runAsUser": 1001});
         let other = json!({"runAsUser": 2002});
-        let app = AppUser::of(Some(&pod), &[Some(&json!({})), Some(&other)]);
+        let app = AppUser::of(
+            Some(&pod),
+            &[(Some(&json!({})), None), (Some(&other), None)],
+        );
         assert!(!copy_user(&settings(), &app).as_app);
         // The config's own runAsUser wins, and then the copy is not the app's.
         let mut s = settings();
@@ -278,11 +298,37 @@ mod tests {
             run_as_user: Some(7),
             ..Default::default()
         });
-        let app = AppUser::of(Some(&pod), &[None]);
+        let app = AppUser::of(Some(&pod), &[(None, None)]);
         assert!(!copy_user(&s, &app).as_app);
         let init = init_container(&s, copy_user(&s, &app));
         assert_eq!(init.command.unwrap()[2], COPY_SCRIPT);
         let init = init_container(&settings(), copy_user(&settings(), &app));
         assert_eq!(init.command.unwrap()[2], COPY_SCRIPT_AS_APP);
+    }
+
+    /// The image's numeric USER (from its facts) is who the application runs as when the
+    /// pod sets no runAsUser; what the pod sets wins.
+    #[test]
+    fn the_image_user_stands_in_for_an_unset_run_as_user() {
+        let container = json!({});
+        let image = |uid, gid| AppUser::of(None, &[(Some(&container), Some((uid, gid)))]);
+        let app = image(1000, Some(1001));
+        assert_eq!((app.uid, app.gid), (Some(1000), Some(1001)));
+        let copy = copy_user(&settings(), &app);
+        assert!(copy.as_app);
+        assert_eq!(copy.context.run_as_user, Some(1000));
+        assert_eq!(copy.context.run_as_group, Some(1001));
+        let pod = json!({"runAsUser": 5, "runAsGroup": 6});
+        let app = AppUser::of(Some(&pod), &[(Some(&container), Some((1000, Some(1001))))]);
+        assert_eq!((app.uid, app.gid), (Some(5), Some(6)));
+        // Two targets, one image user unknown: the copy must serve both.
+        let app = AppUser::of(
+            None,
+            &[
+                (Some(&container), Some((1000, None))),
+                (Some(&container), None),
+            ],
+        );
+        assert!(!copy_user(&settings(), &app).as_app);
     }
 }

@@ -178,7 +178,9 @@ pub fn inject(
         pod_security.as_ref(),
         &edits
             .iter()
-            .map(|(index, _, _)| containers[*index].get("securityContext"))
+            .map(|(index, target, _)| {
+                (containers[*index].get("securityContext"), target.image_user)
+            })
             .collect::<Vec<_>>(),
     );
     let mut own = Vec::new();
