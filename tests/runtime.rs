@@ -102,10 +102,15 @@ fn run_case(name: &str) {
         .collect::<Vec<_>>()
         .join("\n---\n");
     let config_path = dir.join(&case.config);
-    let injected = common::inject(
-        &["--config", config_path.to_str().unwrap()],
-        stream.as_bytes(),
-    );
+    let facts_dir = common::TempDir::new(&format!("runtime-facts-{name}"));
+    let facts_path = facts_dir.path().join("image-facts.yaml");
+    let mut args = vec!["--config", config_path.to_str().unwrap()];
+    if case.image_facts {
+        let facts = runtime::images::facts(&setup.installed.java_home);
+        std::fs::write(&facts_path, facts).unwrap();
+        args.extend(["--image-facts", facts_path.to_str().unwrap()]);
+    }
+    let injected = common::inject(&args, stream.as_bytes());
     assert_eq!(
         injected.code,
         Some(0),
@@ -113,6 +118,9 @@ fn run_case(name: &str) {
         injected.stderr
     );
     let docs = common::documents(injected.stdout_text());
+    if let Some(uid) = case.expect.copy_step_user {
+        runtime::case::check_copy_step(name, &docs, uid);
+    }
     let target = target(&common::read_yaml(&config_path));
 
     // 2. The collector at the config's ports; the config's host resolves to it
@@ -368,4 +376,10 @@ cases! {
     /// The recipe's Tomcat with the recipe's agent image mounted as an image volume
     /// (subPath var/lib/pp_agent): CATALINA_OPTS through catalina.sh, and a span.
     image_volume_seed_tomcat_span => "image-volume-seed-tomcat",
+    /// The image sets JAVA_TOOL_OPTIONS in its ENV; with its facts, the JVM gets the
+    /// image's options first and then the agent (without, they would be replaced).
+    image_facts_image_options_kept => "image-facts-options-kept",
+    /// The image's USER 10001, known from its facts: the copy step runs as 10001 and
+    /// makes nothing writable for others, and the agent still writes its logs.
+    image_facts_copy_step_as_image_user => "image-facts-image-user",
 }

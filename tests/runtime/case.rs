@@ -18,6 +18,9 @@ pub struct Case {
     /// Files concatenated into the input stream, relative to the case directory.
     pub input: Vec<String>,
     pub config: String,
+    /// Run with `--image-facts`: the facts of every image of `tests/runtime/images.rs`.
+    #[serde(default)]
+    pub image_facts: bool,
     /// The container to check.
     pub container: String,
     pub expect: Expect,
@@ -51,6 +54,9 @@ pub struct Expect {
     /// the logs on a writable volume of their own, nothing written into the image.
     #[serde(default)]
     pub image_volume: bool,
+    /// The copy step must run as this user and leave the copy as it made it (no chmod).
+    #[serde(default)]
+    pub copy_step_user: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -161,4 +167,28 @@ pub fn channel(method: &str) -> &'static str {
 
 pub fn header<'a>(e: &'a Event, key: &str) -> Option<&'a str> {
     e.metadata.get(key).and_then(Value::as_str)
+}
+
+/// The copy step of the emitted workload (the init container that runs `cp -R`) runs as
+/// `uid` and changes no mode.
+pub fn check_copy_step(name: &str, docs: &[Value], uid: i64) {
+    let step = docs
+        .iter()
+        .flat_map(|d| {
+            d.pointer("/spec/template/spec/initContainers")
+                .and_then(Value::as_array)
+        })
+        .flatten()
+        .find(|c| c["command"].to_string().contains("cp -R"))
+        .unwrap_or_else(|| panic!("{name}: no copy step in the output"));
+    assert_eq!(
+        step.pointer("/securityContext/runAsUser")
+            .and_then(Value::as_i64),
+        Some(uid),
+        "{name}: the copy step's user: {step}"
+    );
+    assert!(
+        !step["command"].to_string().contains("chmod"),
+        "{name}: the copy step changes modes: {step}"
+    );
 }

@@ -117,7 +117,59 @@ pub const IMAGES: &[Image] = &[
         env: &[("PATH", PATH), ("JAVA_HOME", "{JAVA_HOME}")],
         source: "tests/runtime/app/Hello.java, compiled by the test; USER 10001",
     },
+    Image {
+        // The application in an image that sets JVM options of its own in its ENV (as
+        // many in-house images do): the manifest does not show them; its image facts do.
+        reference: "registry.example.test/hello-jvm:1-tuned",
+        layers: &[(Content::HelloApp, "/app")],
+        entrypoint: &["java"],
+        cmd: &["-cp", "/app", "Hello"],
+        user: None,
+        workdir: "/app",
+        env: &[
+            ("PATH", PATH),
+            ("JAVA_HOME", "{JAVA_HOME}"),
+            (
+                "JAVA_TOOL_OPTIONS",
+                "-XX:MaxRAMPercentage=75 -Duser.timezone=UTC -Dcase.image=kept",
+            ),
+        ],
+        source: "tests/runtime/app/Hello.java, compiled by the test; ENV JAVA_TOOL_OPTIONS",
+    },
 ];
+
+/// Every image above as an `ImageFacts` resource (JSON, which is YAML), as
+/// `pinpoint-inject images` would write it from their configs: user, env, entrypoint,
+/// command and working directory, so a case may run with the facts the sandbox runs.
+pub fn facts(java_home: &str) -> String {
+    let images: Vec<serde_json::Value> = IMAGES
+        .iter()
+        .map(|i| {
+            let env: Vec<String> = i
+                .env
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.replace("{JAVA_HOME}", java_home)))
+                .collect();
+            serde_json::json!({
+                "image": i.reference,
+                "config": {
+                    "User": i.user.map(|u| u.to_string()).unwrap_or_default(),
+                    "Env": env,
+                    "Entrypoint": i.entrypoint,
+                    "Cmd": i.cmd,
+                    "WorkingDir": i.workdir,
+                },
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "apiVersion": "pinpoint-inject.dev/v1alpha1",
+        "kind": "ImageFacts",
+        "metadata": {"name": "runtime-images"},
+        "images": images,
+    })
+    .to_string()
+}
 
 pub fn image(reference: &str) -> &'static Image {
     IMAGES
