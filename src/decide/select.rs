@@ -7,6 +7,27 @@ use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::ours::INJECT_ANNOTATION;
 use serde_json::Value;
 
+/// Our annotation written with a value that is not a string (`inject: false` unquoted is
+/// YAML's boolean): the API server refuses it (annotations are strings), and reading it
+/// as absent would wire a workload its author opted out. `None` when it is fine.
+pub fn unquoted_flag(resource: &Value, workload: WorkloadKind) -> Option<String> {
+    let template = workload.pod_template(resource);
+    let (place, value) = [
+        ("metadata", Some(resource)),
+        ("spec.template.metadata", template),
+    ]
+    .into_iter()
+    .filter_map(|(place, v)| Some((place, v?)))
+    .find_map(|(place, v)| {
+        let value = map_at(v, &["metadata", "annotations"])?.get(INJECT_ANNOTATION)?;
+        (!value.is_string()).then_some((place, value))
+    })?;
+    Some(format!(
+        "{place}.annotations {INJECT_ANNOTATION} is {value}, not a string: Kubernetes takes only strings as annotations; quote it (\"{}\")",
+        value.to_string().trim_matches('"')
+    ))
+}
+
 /// Why a workload is left alone, or `None` when it is selected.
 pub fn not_selected(
     resource: &Value,

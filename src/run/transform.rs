@@ -5,7 +5,7 @@
 
 use crate::config::{AgentId, AgentName, Form, Settings};
 use crate::decide::report::{Decision, Row};
-use crate::decide::select::not_selected;
+use crate::decide::select::{not_selected, unquoted_flag};
 use crate::decide::{notes, pod, targets, unknown};
 use crate::facts::Facts;
 use crate::knowledge::kinds::{WorkloadKind, is_list};
@@ -97,6 +97,9 @@ fn transform_workload(
     let reference = ResourceRef::of(resource);
     let report = |d: Diagnostic, r: &Value| d.about(r);
 
+    if let Some(error) = unquoted_flag(resource, workload) {
+        return fail(outcome, &reference, resource, error);
+    }
     if let Some(reason) = not_selected(resource, workload, settings) {
         outcome.results.push(report(
             Diagnostic::info(format!("skipped: {reason}")),
