@@ -4,29 +4,44 @@
 use crate::config::Settings;
 use crate::decide::fields::{annotation, keys, map_at, str_at};
 use crate::knowledge::kinds::WorkloadKind;
-use crate::knowledge::ours::INJECT_ANNOTATION;
+use crate::knowledge::ours::{
+    APPLICATION_NAME_ANNOTATION, CONTAINERS_ANNOTATION, INJECT_ANNOTATION,
+};
 use serde_json::Value;
 
-/// Our annotation written with a value that is not a string (`inject: false` unquoted is
-/// YAML's boolean): the API server refuses it (annotations are strings), and reading it
-/// as absent would wire a workload its author opted out. `None` when it is fine.
+/// One of our annotations written with a value that is not a string (`inject: false`
+/// unquoted is YAML's boolean, `application-name: 2024` a number): the API server refuses
+/// it (annotations are strings), and reading it as absent would, say, wire a workload its
+/// author opted out. `None` when every one is a string.
 pub fn unquoted_flag(resource: &Value, workload: WorkloadKind) -> Option<String> {
     let template = workload.pod_template(resource);
-    let (place, value) = [
+    let (place, key, value) = [
         ("metadata", Some(resource)),
         ("spec.template.metadata", template),
     ]
     .into_iter()
-    .filter_map(|(place, v)| Some((place, v?)))
-    .find_map(|(place, v)| {
-        let value = map_at(v, &["metadata", "annotations"])?.get(INJECT_ANNOTATION)?;
-        (!value.is_string()).then_some((place, value))
+    .filter_map(|(place, v)| Some((place, map_at(v?, &["metadata", "annotations"])?)))
+    .find_map(|(place, annotations)| {
+        OURS.iter().find_map(|key| {
+            let value = annotations.get(*key)?;
+            (!value.is_string()).then_some((place, *key, value))
+        })
     })?;
+    let meant = match value {
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
     Some(format!(
-        "{place}.annotations {INJECT_ANNOTATION} is {value}, not a string: Kubernetes takes only strings as annotations; quote it (\"{}\")",
-        value.to_string().trim_matches('"')
+        "{place}.annotations {key} is {value}, not a string: Kubernetes takes only strings as annotations; quote it (\"{meant}\")"
     ))
 }
+
+/// The annotations a workload may carry for this tool.
+const OURS: [&str; 3] = [
+    INJECT_ANNOTATION,
+    APPLICATION_NAME_ANNOTATION,
+    CONTAINERS_ANNOTATION,
+];
 
 /// Why a workload is left alone, or `None` when it is selected.
 pub fn not_selected(
