@@ -239,6 +239,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bracketed_ipv6_collector_is_passed_bare() {
+        for (host, passed) in [("[::1]", "::1"), ("fd00::10", "fd00::10"), ("c", "c")] {
+            let mut doc = minimal();
+            doc["spec"]["collector"]["host"] = json!(host);
+            assert_eq!(load(&doc).unwrap().settings.collector_host, passed);
+        }
+        let mut doc = minimal();
+        doc["spec"]["collector"]["host"] = json!("[c]");
+        assert!(load(&doc).is_err());
+    }
+
+    #[test]
     fn latest_and_untagged_images_warn_and_digests_do_not() {
         for (image, warns) in [
             ("reg:5000/agent", true),

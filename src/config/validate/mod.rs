@@ -92,7 +92,18 @@ fn collector(collector: Collector, form: Form) -> Result<(String, Ports), Config
             ports.push((channel, port));
         }
     }
-    Ok((collector.host, ports))
+    // An IPv6 address as written in a URL (`[::1]`) is passed bare: the agent's
+    // `collector.ip` is an address, not a URL, and brackets are glob characters in the
+    // launch scripts that expand the options unquoted.
+    let host = match collector
+        .host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+    {
+        Some(bare) => bare.to_string(),
+        None => collector.host,
+    };
+    Ok((host, ports))
 }
 
 /// What `naming` decides.
