@@ -62,6 +62,8 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
         .config()
         .map_or(Launch::Unknown, |config| image::launch(config, container));
     let mut notes = Vec::new();
+    let chosen =
+        settings.options_env_explicit || known.rule.is_some_and(|r| r.options_env.is_some());
     let (var, from) = if settings.options_env_explicit {
         default(settings.field("agent.optionsEnv"))
     } else if let Some(var) = known.rule.and_then(|r| r.options_env.as_deref()) {
@@ -124,6 +126,11 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             "env {ignored} holds JVM flags, but the image starts java directly, which never reads {ignored}: those flags do not reach the JVM (move them to {JVM_WIDE})"
         ));
     }
+    if chosen && let Some(reads) = unread(&launch, &var) {
+        notes.push(format!(
+            "{from} names {var}, but the image config says {reads}, which never reads {var}: the agent would not load; use {JVM_WIDE}, or leave the variable to the image facts"
+        ));
+    }
     let mut from = from;
     let keep = match known.config() {
         _ if image::pod_sets(container, &var) => None,
@@ -144,6 +151,24 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
         from,
         keep,
         notes,
+    }
+}
+
+/// How the image's launch path misses `var` (which the config or a site rule chose):
+/// an exec-form `java`, or a shell command that passes another variable to java;
+/// `None` when it reads it, or when the facts do not say.
+fn unread(launch: &Launch, var: &str) -> Option<String> {
+    if JVM_READ.contains(&var) {
+        return None;
+    }
+    match launch {
+        Launch::Java => Some("it starts java directly".to_string()),
+        Launch::Expands(read) if read != var => {
+            Some(format!("its shell command passes ${read} to java"))
+        }
+        // A launcher script often reads more than the one variable the table names
+        // (catalina.sh reads CATALINA_OPTS and JAVA_OPTS): no warning.
+        _ => None,
     }
 }
 
