@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark what image facts cost a run (release build): the n-service stream and
 # ResourceList of scripts/bench-gen.awk (default n = 1000, every Deployment wired), run
-# without facts and with a facts file of 2n entries (one per service image, each an
-# exec-form java image whose JAVA_TOOL_OPTIONS is kept in front, plus n images the
-# render does not use). Wall time by hyperfine (median), peak RSS by GNU time.
+# without facts and with a facts file of 2n entries (one per service image, each a
+# Tomcat image as the config expects, started by catalina.sh, whose CATALINA_OPTS is
+# kept in front, plus n images the render does not use). Wall time by hyperfine (median), peak RSS by GNU time.
 # Target (issue 17): a 2,000-entry facts file adds under 10% to the 1,000-service run.
 #
 #   scripts/bench-facts.sh               # n = 1000, 10 runs each
@@ -41,7 +41,7 @@ grep -o 'image: "registry.example.com/shop/[^"]*"' "$OUT/stream.yaml" | sed 's/i
 awk -v n="$N" '{ print } END { for (i = 1; i <= n; i++) printf "registry.example.com/other/unused-%05d:1\n", i }' "$OUT/images.txt" > "$OUT/all-images.txt"
 {
   printf 'apiVersion: pinpoint-inject.dev/v1alpha1\nkind: ImageFacts\nmetadata:\n  name: image-facts\nimages:\n'
-  awk '{ printf "- image: %s\n  digest: sha256:%064d\n  platform: linux/amd64\n  config:\n    User: \"1000\"\n    Env: [\"PATH=/opt/java/openjdk/bin:/usr/bin\", \"JAVA_HOME=/opt/java/openjdk\", \"JAVA_VERSION=jdk-17.0.13+11\", \"JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -Duser.timezone=UTC\"]\n    Entrypoint: [java, -jar, /app/app.jar]\n    WorkingDir: /app\n", $0, NR }' "$OUT/all-images.txt"
+  awk '{ printf "- image: %s\n  digest: sha256:%064d\n  platform: linux/amd64\n  config:\n    User: \"1000\"\n    Env: [\"PATH=/usr/local/tomcat/bin:/opt/java/openjdk/bin:/usr/bin\", \"JAVA_HOME=/opt/java/openjdk\", \"JAVA_VERSION=jdk-17.0.13+11\", \"CATALINA_HOME=/usr/local/tomcat\", \"CATALINA_OPTS=-XX:MaxRAMPercentage=75 -Duser.timezone=UTC\"]\n    Cmd: [catalina.sh, run]\n    WorkingDir: /usr/local/tomcat\n", $0, NR }' "$OUT/all-images.txt"
 } > "$OUT/facts.yaml"
 log "$(wc -l < "$OUT/images.txt") service images, $(wc -l < "$OUT/all-images.txt") facts entries ($(wc -c < "$OUT/facts.yaml") bytes)"
 

@@ -46,10 +46,14 @@ impl Facts {
 
     /// Check a resource's entries and index them. Two entries for one image are an
     /// error (which one is meant?).
-    pub fn from_document(document: &Document) -> Result<Facts, FactsError> {
-        let mut facts = Facts::default();
-        for (index, spec) in document.images.iter().enumerate() {
-            facts.add(spec.check(index)?, index)?;
+    pub fn from_document(document: Document) -> Result<Facts, FactsError> {
+        let mut facts = Facts {
+            entries: Vec::with_capacity(document.images.len()),
+            by_name: HashMap::with_capacity(document.images.len()),
+            by_digest: HashMap::with_capacity(document.images.len()),
+        };
+        for (index, spec) in document.images.into_iter().enumerate() {
+            facts.add(spec.into_entry(index)?, index)?;
         }
         Ok(facts)
     }
@@ -147,7 +151,7 @@ mod tests {
         let doc = Document::from_value(
             json!({"apiVersion": API_VERSION, "kind": KIND, "images": images}),
         )?;
-        Facts::from_document(&doc)
+        Facts::from_document(doc)
     }
 
     #[test]

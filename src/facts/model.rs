@@ -1,6 +1,6 @@
 //! The `ImageFacts` resource as written: `images`, each with the reference the manifests
 //! use, an optional digest and platform, and the image config's `config` object. Read
-//! with serde (unknown fields refused, except inside `config`, which holds whatever
+//! field by field (unknown fields refused, except inside `config`, which holds whatever
 //! `crane config` or `docker inspect` printed), then checked into [`Entry`]s.
 
 use crate::oci::{ImageConfig, Platform, Reference, check_digest};
@@ -86,18 +86,98 @@ impl Document {
                 text("kind")
             )));
         }
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            FactsError(match e.path().to_string().as_str() {
-                "." => e.inner().to_string(),
-                path => format!("{path}: {}", e.inner()),
-            })
-        })
+        let Value::Object(map) = value else {
+            unreachable!("it has an apiVersion")
+        };
+        let mut document = Document::new(Vec::new());
+        document.metadata = None;
+        for (key, value) in map {
+            match key.as_str() {
+                "apiVersion" | "kind" => {}
+                "metadata" => document.metadata = Some(value).filter(|v| !v.is_null()),
+                "images" => document.images = images(value)?,
+                _ => {
+                    return Err(unknown(
+                        &key,
+                        "",
+                        &["apiVersion", "kind", "metadata", "images"],
+                    ));
+                }
+            }
+        }
+        Ok(document)
     }
+}
+
+/// The `images` list, each entry's fields taken as they are (checked by
+/// [`EntrySpec::check`]). Written out rather than derived: a facts file holds thousands
+/// of entries, and this reads each field once, moving its strings.
+fn images(value: Value) -> Result<Vec<EntrySpec>, FactsError> {
+    let items = match value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(items) => items,
+        _ => return Err(FactsError("images: expected a list of entries".into())),
+    };
+    let mut entries = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let at = format!("images[{index}]");
+        let Value::Object(map) = item else {
+            return Err(FactsError(format!("{at}: expected an entry (a mapping)")));
+        };
+        let mut image = None;
+        let mut entry = EntrySpec {
+            image: String::new(),
+            digest: None,
+            platform: None,
+            config: Value::Null,
+        };
+        let text = |field: &str, value: Value| match value {
+            Value::String(s) => Ok(Some(s)),
+            Value::Null if field != "image" => Ok(None),
+            _ => Err(FactsError(format!("{at}.{field}: expected a string"))),
+        };
+        for (key, value) in map {
+            match key.as_str() {
+                "image" => image = text("image", value)?,
+                "digest" => entry.digest = text("digest", value)?,
+                "platform" => entry.platform = text("platform", value)?,
+                "config" => entry.config = value,
+                _ => {
+                    return Err(unknown(
+                        &key,
+                        &at,
+                        &["image", "digest", "platform", "config"],
+                    ));
+                }
+            }
+        }
+        entry.image = image.ok_or_else(|| FactsError(format!("{at}: missing field `image`")))?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+fn unknown(key: &str, at: &str, expected: &[&str]) -> FactsError {
+    let expected: Vec<String> = expected.iter().map(|e| format!("`{e}`")).collect();
+    let at = if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    };
+    FactsError(format!(
+        "{at}unknown field `{key}`, expected one of {}",
+        expected.join(", ")
+    ))
 }
 
 impl EntrySpec {
     /// Check one entry (`index` names it in messages).
     pub fn check(&self, index: usize) -> Result<Entry, FactsError> {
+        self.clone().into_entry(index)
+    }
+
+    /// [`EntrySpec::check`], taking the entry (its strings are moved, not copied).
+    pub fn into_entry(self, index: usize) -> Result<Entry, FactsError> {
         let at = |field: &str, problem: String| {
             FactsError(format!("images[{index}].{field}: {problem}"))
         };
@@ -118,15 +198,15 @@ impl EntrySpec {
             Some(p) => Some(Platform::parse(p).map_err(|e| at("platform", e.0))?),
             None => None,
         };
-        let config = ImageConfig::from_value(&self.config).map_err(|e| {
+        let config = ImageConfig::from_owned(self.config).map_err(|e| {
             at(
                 &format!("config.{}", e.field).replace("config.config", "config"),
                 e.problem,
             )
         })?;
         Ok(Entry {
-            image: self.image.clone(),
-            digest: self.digest.clone().or_else(|| reference.digest.clone()),
+            image: self.image,
+            digest: self.digest.or_else(|| reference.digest.clone()),
             reference,
             platform,
             config,

@@ -36,59 +36,79 @@ fn shape(field: impl Into<String>, problem: impl Into<String>) -> ConfigShapeErr
     }
 }
 
-fn string(value: &Value, field: &str) -> Result<String, ConfigShapeError> {
+fn string(value: Value, field: &str) -> Result<String, ConfigShapeError> {
     match value {
         Value::Null => Ok(String::new()),
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(s),
         _ => Err(shape(field, "expected a string")),
     }
 }
 
-fn strings(value: &Value, field: &str) -> Result<Vec<String>, ConfigShapeError> {
+fn strings(value: Value, field: &str) -> Result<Vec<String>, ConfigShapeError> {
     match value {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => items
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, item)| {
-                item.as_str()
-                    .map(String::from)
-                    .ok_or_else(|| shape(format!("{field}[{i}]"), "expected a string"))
+            .map(|(i, item)| match item {
+                Value::String(s) => Ok(s),
+                _ => Err(shape(format!("{field}[{i}]"), "expected a string")),
             })
             .collect(),
         _ => Err(shape(field, "expected a list of strings (or null)")),
     }
 }
 
+fn labels(value: Value) -> Result<BTreeMap<String, String>, ConfigShapeError> {
+    match value {
+        Value::Null => Ok(BTreeMap::new()),
+        Value::Object(labels) => labels
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => Ok((k, s)),
+                _ => Err(shape(format!("Labels.{k}"), "expected a string")),
+            })
+            .collect(),
+        _ => Err(shape("Labels", "expected a map of strings (or null)")),
+    }
+}
+
 impl ImageConfig {
     /// Read the `config` object (an object; `null` is an image with nothing set).
     pub fn from_value(config: &Value) -> Result<ImageConfig, ConfigShapeError> {
+        ImageConfig::from_owned(config.clone())
+    }
+
+    /// [`ImageConfig::from_value`], taking the value (its strings are moved, not copied).
+    pub fn from_owned(config: Value) -> Result<ImageConfig, ConfigShapeError> {
         let map = match config {
             Value::Null => return Ok(ImageConfig::default()),
             Value::Object(map) => map,
             _ => return Err(shape("config", "expected an object")),
         };
-        let get = |key: &str| map.get(key).unwrap_or(&Value::Null);
-        let env = strings(get("Env"), "Env")?;
-        if let Some((i, _)) = env.iter().enumerate().find(|(_, e)| !e.contains('=')) {
+        // One pass over the fields (what else `crane config` or `docker inspect` prints is
+        // dropped); a map holds each key once.
+        let mut config = ImageConfig::default();
+        for (key, value) in map {
+            match key.as_str() {
+                "User" => config.user = string(value, "User")?,
+                "Env" => config.env = strings(value, "Env")?,
+                "Entrypoint" => config.entrypoint = strings(value, "Entrypoint")?,
+                "Cmd" => config.cmd = strings(value, "Cmd")?,
+                "WorkingDir" => config.working_dir = string(value, "WorkingDir")?,
+                "Labels" => config.labels = labels(value)?,
+                _ => {}
+            }
+        }
+        if let Some((i, _)) = config
+            .env
+            .iter()
+            .enumerate()
+            .find(|(_, e)| !e.contains('='))
+        {
             return Err(shape(format!("Env[{i}]"), "expected NAME=value"));
         }
-        let labels = match get("Labels") {
-            Value::Null => BTreeMap::new(),
-            Value::Object(labels) => labels
-                .iter()
-                .map(|(k, v)| Ok((k.clone(), string(v, &format!("Labels.{k}"))?)))
-                .collect::<Result<_, ConfigShapeError>>()?,
-            _ => return Err(shape("Labels", "expected a map of strings (or null)")),
-        };
-        Ok(ImageConfig {
-            user: string(get("User"), "User")?,
-            env,
-            entrypoint: strings(get("Entrypoint"), "Entrypoint")?,
-            cmd: strings(get("Cmd"), "Cmd")?,
-            working_dir: string(get("WorkingDir"), "WorkingDir")?,
-            labels,
-        })
+        Ok(config)
     }
 
     /// The value the image gives variable `name` (the last definition wins, as in a

@@ -7,6 +7,7 @@
 use crate::facts::{Document, Facts, is_facts};
 use crate::run::diag::Diagnostic;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// True for an item whose head names the facts kind.
 pub fn is_facts_item(api_version: Option<&str>, kind: Option<&str>) -> bool {
@@ -17,7 +18,7 @@ pub fn is_facts_item(api_version: Option<&str>, kind: Option<&str>) -> bool {
 /// error result about that item.
 pub fn add_item(facts: &mut Facts, index: usize, item: &Value, results: &mut Vec<Diagnostic>) {
     let loaded = Document::from_value(item.clone())
-        .and_then(|doc| Facts::from_document(&doc))
+        .and_then(Facts::from_document)
         .and_then(|more| facts.extend(more));
     if let Err(e) = loaded {
         results.push(Diagnostic::error(format!("items[{index}]: {e}")).about(item));
@@ -25,8 +26,12 @@ pub fn add_item(facts: &mut Facts, index: usize, item: &Value, results: &mut Vec
 }
 
 /// The facts of every `ImageFacts` item of a parsed list, then `given` for the images
-/// they do not cover.
-pub fn of_items(given: &Facts, items: &[Value], results: &mut Vec<Diagnostic>) -> Facts {
+/// they do not cover (`given` itself, not a copy, when the list has none).
+pub fn of_items<'f>(
+    given: &'f Facts,
+    items: &[Value],
+    results: &mut Vec<Diagnostic>,
+) -> Cow<'f, Facts> {
     let mut facts = Facts::none();
     for (index, item) in items.iter().enumerate() {
         let text = |key: &str| item.get(key).and_then(Value::as_str);
@@ -34,6 +39,9 @@ pub fn of_items(given: &Facts, items: &[Value], results: &mut Vec<Diagnostic>) -
             add_item(&mut facts, index, item, results);
         }
     }
+    if facts.is_empty() {
+        return Cow::Borrowed(given);
+    }
     facts.extend_missing(given.clone());
-    facts
+    Cow::Owned(facts)
 }

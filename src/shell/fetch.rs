@@ -63,7 +63,7 @@ pub fn missing(
             )?,
         }
     }
-    let fetched = Facts::from_document(&Document::new(entries))
+    let fetched = Facts::from_document(Document::new(entries))
         .context("image facts read from the registries")?;
     facts.extend_missing(fetched);
     Ok(())

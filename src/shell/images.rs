@@ -41,7 +41,7 @@ pub fn run(
         Some(path) if path.exists() => read::facts_document(path)?,
         _ => Document::new(Vec::new()),
     };
-    let known = Facts::from_document(&existing).with_context(|| {
+    let known = Facts::from_document(existing.clone()).with_context(|| {
         let file = request
             .update
             .map(|p| p.display().to_string())

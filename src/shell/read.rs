@@ -55,7 +55,7 @@ pub fn facts(paths: &[std::path::PathBuf]) -> anyhow::Result<Facts> {
     let mut all = Facts::none();
     for path in paths {
         let context = || format!("image facts file {}", path.display());
-        let more = Facts::from_document(&facts_document(path)?).with_context(context)?;
+        let more = Facts::from_document(facts_document(path)?).with_context(context)?;
         all.extend(more).with_context(context)?;
     }
     Ok(all)

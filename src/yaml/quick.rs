@@ -61,6 +61,20 @@ pub fn load(text: &str) -> Option<Loaded<'_>> {
     Some(loaded)
 }
 
+/// The value of the one document in `text`, when it is in the subset: [`load`] without
+/// the span tree (a config or an image facts file is read, never edited).
+pub fn value(text: &str) -> Option<Value> {
+    if OFF {
+        return None;
+    }
+    let mut s = Scanner::new(text, true);
+    s.spans = false;
+    let (out, _) = s.document().ok()?;
+    #[cfg(debug_assertions)]
+    oracle::agrees_on_value(text, &out.value);
+    Some(out.value)
+}
+
 /// The number of top-level entries of the one document in `text` (a mapping), when it
 /// is in the subset, well formed and free of duplicate keys; what
 /// [`crate::yaml::check::top_level_entries`] answers, without building anything.
@@ -125,6 +139,8 @@ struct Scanner<'t> {
     /// `None` at the end of the text.
     indent: Option<usize>,
     build: bool,
+    /// When building: the span tree too (off for [`value`], which wants the value only).
+    spans: bool,
     depth: usize,
     /// When only checking: the nesting levels whose entries and items are still kept in
     /// the span tree (for [`outline`]; 0 keeps none).

@@ -7,8 +7,8 @@ use crate::yaml::value::{YamlError, from_str};
 /// subset (about five times faster on a big file), else the full parser, which also
 /// says what is wrong with a document that does not parse. The same value either way.
 pub fn value_of(text: &str) -> Result<serde_json::Value, YamlError> {
-    match quick::load(text) {
-        Some(loaded) => Ok(loaded.value),
+    match quick::value(text) {
+        Some(value) => Ok(value),
         None => from_str(text),
     }
 }

@@ -15,14 +15,15 @@ use crate::run::limits;
 use crate::yaml::outline::{self, Outline, TopEntry};
 use crate::yaml::{self, ListStyle, lines};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// What the list came with, read before anything is written.
-struct List<'t, 'o> {
+struct List<'t, 'o, 'f> {
     outline: &'o Outline,
     settings: Option<Settings>,
     /// The list's own `ImageFacts` items, then those given outside it.
-    facts: Facts,
+    facts: Cow<'f, Facts>,
     results: Vec<Diagnostic>,
     /// The earlier results' lines (a block list) and what they hold.
     earlier: Option<((usize, usize), Option<Earlier<'t>>)>,
@@ -115,12 +116,12 @@ pub fn by_item<W: Write>(
 
 /// The facts of the list's `ImageFacts` items (read first: one may come after the
 /// workloads it describes), then `given` for the images they do not cover.
-fn list_facts(
+fn list_facts<'f>(
     text: &str,
     outline: &Outline,
-    given: &Facts,
+    given: &'f Facts,
     results: &mut Vec<Diagnostic>,
-) -> Facts {
+) -> Cow<'f, Facts> {
     let mut facts = Facts::none();
     for (index, listed) in outline.items.iter().enumerate() {
         let (api_version, kind) = listed.head(text);
@@ -140,13 +141,16 @@ fn list_facts(
             Err(e) => results.push(Diagnostic::error(format!("items[{index}]: {e}"))),
         }
     }
+    if facts.is_empty() {
+        return Cow::Borrowed(given); // the usual list: no facts of its own, no copy
+    }
     facts.extend_missing(given.clone());
-    facts
+    Cow::Owned(facts)
 }
 
 fn write_list<W: Write>(
     w: &mut Writer<'_, '_, W>,
-    list: List<'_, '_>,
+    list: List<'_, '_, '_>,
     options: &Options,
 ) -> io::Result<Outcome> {
     let text = w.text;

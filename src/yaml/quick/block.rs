@@ -113,9 +113,9 @@ impl<'t> Scanner<'t> {
         keys.insert(key.text.clone())
     }
 
-    /// Whether the node being read keeps its entries or items.
+    /// Whether the node being read keeps its entries or items (its spans).
     pub(super) fn keeps(&self) -> bool {
-        self.build || self.depth < self.keep
+        (self.build && self.spans) || self.depth < self.keep
     }
 
     /// The value after a block mapping key's `:` (at `pos`), for a mapping at column `n`.
@@ -196,9 +196,13 @@ impl<'t> Scanner<'t> {
                     unlike = true;
                 }
                 group.extend(item);
-            } else if self.keeps() {
-                values.push(item.value);
-                items.push(item.node);
+            } else {
+                if self.build {
+                    values.push(item.value);
+                }
+                if self.keeps() {
+                    items.push(item.node);
+                }
             }
             match self.indent {
                 Some(m) if m == n && self.at_dash() => {}

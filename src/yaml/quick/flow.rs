@@ -44,9 +44,6 @@ impl<'t> Scanner<'t> {
                     let value = self.flow_item()?;
                     keys.count += 1;
                     if self.keeps() {
-                        if map.insert(key_text.to_string(), value.value).is_some() {
-                            return Err(Bail);
-                        }
                         entries.push(Entry {
                             key: key_text.clone(),
                             key_node: key.node,
@@ -54,13 +51,19 @@ impl<'t> Scanner<'t> {
                             shadows: false,
                         });
                     }
-                    if !self.build {
+                    if self.build {
+                        if map.insert(key_text.into_owned(), value.value).is_some() {
+                            return Err(Bail);
+                        }
+                    } else {
                         keys.insert(key_text)?;
                     }
                 } else {
                     let item = self.flow_item()?;
-                    if self.keeps() {
+                    if self.build {
                         values.push(item.value);
+                    }
+                    if self.keeps() {
                         items.push(item.node);
                     }
                 }

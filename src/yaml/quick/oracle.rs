@@ -6,12 +6,7 @@ use serde_json::Value;
 
 /// The full parser's reading of `text`, which the fast path must match exactly.
 pub(super) fn agrees_with_full_parser(text: &str, fast_value: &Value, fast_root: &Node<'_>) {
-    let value = crate::yaml::value::from_str::<Value>(text);
-    assert!(
-        value.as_ref().is_ok_and(|v| v == fast_value),
-        "the fast path's value disagrees with the full parser ({value:?}, fast: {:?}) on:\n{text}",
-        fast_value
-    );
+    agrees_on_value(text, fast_value);
     let root = crate::yaml::spans::parse(text);
     if !root.as_ref().is_ok_and(|r| r == fast_root) {
         let full = root.as_ref().map(|r| node_lines(r, "")).unwrap_or_default();
@@ -28,6 +23,16 @@ pub(super) fn agrees_with_full_parser(text: &str, fast_value: &Value, fast_root:
             diff.join("\n")
         );
     }
+}
+
+/// The value alone (a read without spans).
+pub(super) fn agrees_on_value(text: &str, fast_value: &Value) {
+    let value = crate::yaml::value::from_str::<Value>(text);
+    assert!(
+        value.as_ref().is_ok_and(|v| v == fast_value),
+        "the fast path's value disagrees with the full parser ({value:?}, fast: {:?}) on:\n{text}",
+        fast_value
+    );
 }
 
 /// One line per node: where it is and what it is, for a readable disagreement.

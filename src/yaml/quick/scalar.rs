@@ -108,31 +108,37 @@ pub fn single_quoted(text: &str, start: usize) -> Result<(String, usize), Bail> 
 }
 
 /// A quoted scalar that ends on its line: `\` escapes in double quotes, `''` in single.
+/// Runs without any are found a byte search at a time and copied whole.
 fn one_line(text: &str, start: usize, quote: u8) -> Result<(String, usize), Bail> {
     let b = text.as_bytes();
+    let double = quote == b'"';
     let mut out = String::new();
-    let mut i = start + 1;
-    let mut run = i;
+    let mut run = start + 1;
     loop {
-        match b.get(i) {
-            None | Some(b'\n') => return Err(Bail),
-            Some(&c) if c == quote && quote == b'\'' && b.get(i + 1) == Some(&b'\'') => {
+        let stop = b[run..]
+            .iter()
+            .position(|&c| c == quote || c == b'\n' || (double && c == b'\\'))
+            .ok_or(Bail)?;
+        let i = run + stop;
+        match b[i] {
+            b'\n' => return Err(Bail),
+            c if c == quote && !double && b.get(i + 1) == Some(&b'\'') => {
                 out.push_str(&text[run..=i]);
-                i += 2;
-                run = i;
+                run = i + 2;
             }
-            Some(&c) if c == quote => {
+            c if c == quote => {
+                if out.is_empty() {
+                    return Ok((text[run..i].to_string(), i + 1));
+                }
                 out.push_str(&text[run..i]);
                 return Ok((out, i + 1));
             }
-            Some(b'\\') if quote == b'"' => {
+            _ => {
                 out.push_str(&text[run..i]);
                 let (c, len) = escape(&b[i + 1..])?;
                 out.push(c);
-                i += 1 + len;
-                run = i;
+                run = i + 1 + len;
             }
-            Some(_) => i += 1,
         }
     }
 }

@@ -17,6 +17,7 @@ impl<'t> Scanner<'t> {
             line_start: 0,
             indent: None,
             build,
+            spans: build,
             depth: 0,
             keep: 0,
             outlined: Vec::new(),
@@ -81,7 +82,7 @@ impl<'t> Scanner<'t> {
             start,
             end,
             // A check keeps no node: its columns are never read.
-            col: if self.build || self.keep > 0 {
+            col: if (self.build && self.spans) || self.keep > 0 {
                 self.col(start)
             } else {
                 0

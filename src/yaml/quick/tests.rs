@@ -2,7 +2,7 @@
 //! test suite reads (each `load` and `check` compares itself with the full parser in
 //! debug builds), and on generated and mutated documents.
 
-use super::{check, load};
+use super::{check, load, value};
 use proptest::prelude::*;
 
 /// Documents the fast path must read (not give up on).
@@ -43,6 +43,8 @@ fn reads_what_helm_writes() {
     for text in READ {
         assert!(load(text).is_some(), "not read: {text}");
         assert!(check(text).is_some(), "not checked: {text}");
+        // The value alone (no spans) is the same value.
+        assert_eq!(value(text), load(text).map(|l| l.value), "{text}");
     }
 }
 
@@ -50,6 +52,7 @@ fn reads_what_helm_writes() {
 fn gives_up_beyond_the_subset() {
     for text in GIVE_UP {
         assert!(load(text).is_none(), "read: {text}");
+        assert!(value(text).is_none(), "read: {text}");
     }
 }
 
@@ -274,11 +277,14 @@ proptest! {
     /// (`load` and `check` assert that themselves in debug builds).
     #[test]
     fn the_fast_path_reads_as_the_full_parser(doc in document(), at in any::<usize>(), what in any::<u8>()) {
-        let _ = load(&doc);
-        let _ = check(&doc);
         let mutated = mutate(&doc, at, what);
-        let _ = load(&mutated);
-        let _ = check(&mutated);
+        for text in [&doc, &mutated] {
+            let loaded = load(text);
+            let _ = check(text);
+            // The value alone (`value`, asserted against the full parser too) is the
+            // value `load` reads, and it gives up where `load` does.
+            prop_assert_eq!(value(text), loaded.map(|l| l.value));
+        }
     }
 }
 
@@ -304,7 +310,8 @@ fn the_corpus_takes_the_fast_path() {
             }) {
                 continue; // comment-only
             }
-            if load(text).is_some() {
+            if let Some(loaded) = load(text) {
+                assert_eq!(value(text).as_ref(), Some(&loaded.value));
                 read += 1;
             } else {
                 if std::env::var("QUICK_SHOW").is_ok() {
