@@ -11,6 +11,7 @@
 
 mod common;
 mod runtime {
+    pub mod alone;
     pub mod case;
     pub mod collector;
     pub mod expand;
@@ -120,6 +121,9 @@ fn run_case(name: &str) {
     let docs = common::documents(injected.stdout_text());
     if let Some(uid) = case.expect.copy_step_user {
         runtime::case::check_copy_step(name, &docs, uid);
+    }
+    if !case.expect.left_alone.is_empty() {
+        return runtime::alone::check(name, &case, &stream, &injected, setup);
     }
     let target = target(&common::read_yaml(&config_path));
 
@@ -382,4 +386,7 @@ cases! {
     /// The image's USER 10001, known from its facts: the copy step runs as 10001 and
     /// makes nothing writable for others, and the agent still writes its logs.
     image_facts_copy_step_as_image_user => "image-facts-image-user",
+    /// The image carries another agent in its own JAVA_TOOL_OPTIONS; its facts say so,
+    /// the workload is left alone, and the JVM runs that agent, not Pinpoint.
+    image_facts_other_agent_left_alone => "image-facts-other-agent",
 }

@@ -29,10 +29,13 @@ pub struct Case {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Expect {
+    #[serde(default)]
     pub application_name: String,
     /// `generated` (the agent makes one), `podIP`, `podName`.
+    #[serde(default)]
     pub agent_id: String,
     /// `podName` or `none`.
+    #[serde(default)]
     pub agent_name: String,
     /// A web server: one request here must give a span.
     #[serde(default)]
@@ -57,6 +60,10 @@ pub struct Expect {
     /// The copy step must run as this user and leave the copy as it made it (no chmod).
     #[serde(default)]
     pub copy_step_user: Option<i64>,
+    /// The workload is left as it was (the image carries another agent): no wiring, and
+    /// the container prints these lines (its own agent's among them), no Pinpoint.
+    #[serde(default)]
+    pub left_alone: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,30 +106,55 @@ pub fn setup() -> &'static Setup {
                 .unwrap_or_else(|| panic!("{name} is not in versions.env"))
                 .to_string()
         };
-        let hello = Path::new(env!("CARGO_TARGET_TMPDIR")).join("runtime-hello");
-        std::fs::create_dir_all(&hello).unwrap();
-        let source = crate::common::repo().join("tests/runtime/app/Hello.java");
-        let javac = Command::new(format!("{}/bin/javac", var("JAVA_HOME")))
-            .args(["--release", "17", "-d"])
-            .arg(&hello)
-            .arg(&source)
+        let java_home = var("JAVA_HOME");
+        let hello = compile(&java_home, "runtime-hello", "Hello.java");
+        // The other agent: its class in a jar whose manifest names its premain.
+        let other_agent = compile(&java_home, "runtime-other-agent", "OtherAgent.java");
+        std::fs::write(
+            other_agent.join("manifest.txt"),
+            "Premain-Class: OtherAgent\n",
+        )
+        .unwrap();
+        let jar = Command::new(format!("{java_home}/bin/jar"))
+            .current_dir(&other_agent)
+            .args(["cfm", "other-agent.jar", "manifest.txt", "OtherAgent.class"])
             .output()
             .unwrap();
         assert!(
-            javac.status.success(),
-            "javac: {}",
-            String::from_utf8_lossy(&javac.stderr)
+            jar.status.success(),
+            "jar: {}",
+            String::from_utf8_lossy(&jar.stderr)
         );
         Setup {
             installed: Installed {
                 agent: PathBuf::from(var("PINPOINT_AGENT_ROOTFS")).join("pinpoint-agent"),
                 tomcat: PathBuf::from(var("CATALINA_HOME")),
                 hello,
-                java_home: var("JAVA_HOME"),
+                other_agent,
+                java_home,
             },
             python: PathBuf::from(var("PYTHON")),
         }
     })
+}
+
+/// Compile one source of `tests/runtime/app/` for Java 17 into a directory of its own.
+fn compile(java_home: &str, dir: &str, source: &str) -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
+    std::fs::create_dir_all(&out).unwrap();
+    let source = crate::common::repo().join("tests/runtime/app").join(source);
+    let javac = Command::new(format!("{java_home}/bin/javac"))
+        .args(["--release", "17", "-d"])
+        .arg(&out)
+        .arg(&source)
+        .output()
+        .unwrap();
+    assert!(
+        javac.status.success(),
+        "javac: {}",
+        String::from_utf8_lossy(&javac.stderr)
+    );
+    out
 }
 
 /// The collector the config names: host and the four channel ports.

@@ -15,6 +15,8 @@ pub enum Content {
     Tomcat,
     /// The test's compiled plain JVM application (`tests/runtime/app/Hello.java`).
     HelloApp,
+    /// Another vendor's agent, `other-agent.jar` (`tests/runtime/app/OtherAgent.java`).
+    OtherAgent,
 }
 
 /// One image: its layers (content and where it sits), default command, user, env.
@@ -136,6 +138,25 @@ pub const IMAGES: &[Image] = &[
         ],
         source: "tests/runtime/app/Hello.java, compiled by the test; ENV JAVA_TOOL_OPTIONS",
     },
+    Image {
+        // The application in an image that carries another vendor's agent in its own
+        // ENV (as images built for an APM often do); the manifest shows none of it.
+        reference: "registry.example.test/hello-jvm:1-traced",
+        layers: &[(Content::HelloApp, "/app"), (Content::OtherAgent, "/otel")],
+        entrypoint: &["java"],
+        cmd: &["-cp", "/app", "Hello"],
+        user: None,
+        workdir: "/app",
+        env: &[
+            ("PATH", PATH),
+            ("JAVA_HOME", "{JAVA_HOME}"),
+            (
+                "JAVA_TOOL_OPTIONS",
+                "-javaagent:/otel/other-agent.jar -Dcase.image=traced",
+            ),
+        ],
+        source: "tests/runtime/app/Hello.java and OtherAgent.java, compiled by the test; ENV JAVA_TOOL_OPTIONS with the other agent",
+    },
 ];
 
 /// Every image above as an `ImageFacts` resource (JSON, which is YAML), as
@@ -185,6 +206,7 @@ pub struct Installed {
     pub agent: PathBuf,
     pub tomcat: PathBuf,
     pub hello: PathBuf,
+    pub other_agent: PathBuf,
     pub java_home: String,
 }
 
@@ -194,6 +216,7 @@ impl Installed {
             Content::Agent => &self.agent,
             Content::Tomcat => &self.tomcat,
             Content::HelloApp => &self.hello,
+            Content::OtherAgent => &self.other_agent,
         }
     }
 
