@@ -220,7 +220,8 @@ mod tests {
         assert_eq!(s.agent_id, AgentId::PodIp);
         assert!(s.select.opt_in);
         assert_eq!(
-            s.system_properties
+            s.agent
+                .system_properties
                 .get("profiler.sampling.rate")
                 .map(String::as_str),
             Some("20")

@@ -104,8 +104,8 @@ mod tests {
         let s = loaded.settings;
         assert!(loaded.warnings.is_empty());
         assert_eq!(s.form, Form::Injector);
-        assert_eq!(s.mount_path, "/pinpoint-agent");
-        assert_eq!(s.options_env, "JAVA_TOOL_OPTIONS");
+        assert_eq!(s.agent.mount_path, "/pinpoint-agent");
+        assert_eq!(s.agent.options_env, "JAVA_TOOL_OPTIONS");
         assert_eq!(s.agent_id, AgentId::Auto);
         assert_eq!(s.agent_name, AgentName::PodName);
         assert_eq!(s.containers, ContainerChoice::FirstApp);

@@ -78,19 +78,14 @@ pub struct Selector {
     pub categories: Vec<Role>,
 }
 
-/// The validated config. Everything here has been checked; the core trusts it.
+/// What `spec.agent` decides: the agent image, how it reaches the pod, the paths and
+/// names the wiring uses, and the JVM options.
 #[derive(Debug, Clone)]
-pub struct Settings {
-    /// The form the config was written in, for messages that name a field.
-    pub form: Form,
-    pub collector_host: String,
-    /// `(channel, port)` for every port that differs from Pinpoint's default.
-    pub collector_ports: Vec<(&'static str, u16)>,
+pub struct AgentSettings {
     pub image: String,
     pub delivery: Delivery,
-    /// The cluster's version (`spec.kubernetesVersion` or `--kube-version`), as
-    /// `(major, minor)`, when given.
-    pub kubernetes_version: Option<(u32, u32)>,
+    /// The fields only the copy step uses that the config sets (`resources`, …).
+    pub copy_step_fields: Vec<&'static str>,
     pub image_pull_policy: Option<String>,
     pub source_path: String,
     pub mount_path: String,
@@ -104,9 +99,24 @@ pub struct Settings {
     pub init_security_context: Option<SecurityContext>,
     pub volume_size_limit: Option<Quantity>,
     pub volume_name: String,
+    pub init_container_name: String,
+}
+
+/// The validated config. Everything here has been checked; the core trusts it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The form the config was written in, for messages that name a field.
+    pub form: Form,
+    pub collector_host: String,
+    /// `(channel, port)` for every port that differs from Pinpoint's default.
+    pub collector_ports: Vec<(&'static str, u16)>,
+    /// What `spec.agent` decides.
+    pub agent: AgentSettings,
+    /// The cluster's version (`spec.kubernetesVersion` or `--kube-version`), as
+    /// `(major, minor)`, when given.
+    pub kubernetes_version: Option<(u32, u32)>,
     /// The writable `emptyDir` for the agent's logs (`imageVolume`): `<volumeName>-logs`.
     pub log_volume_name: String,
-    pub init_container_name: String,
     pub application_name: Template,
     /// The name template of Jobs and CronJobs (default `{name}`: a migration Job is not
     /// counted among the servers that share the chart's label).

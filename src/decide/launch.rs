@@ -57,14 +57,14 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             .is_some_and(|l| !l.is_empty());
         env_from && !image::pod_sets(container, var)
     };
-    let default = |from: String| (settings.options_env.clone(), from);
+    let default = |from: String| (settings.agent.options_env.clone(), from);
     let launch = known
         .config()
         .map_or(Launch::Unknown, |config| image::launch(config, container));
     let mut notes = Vec::new();
     let chosen =
-        settings.options_env_explicit || known.rule.is_some_and(|r| r.options_env.is_some());
-    let (var, from) = if settings.options_env_explicit {
+        settings.agent.options_env_explicit || known.rule.is_some_and(|r| r.options_env.is_some());
+    let (var, from) = if settings.agent.options_env_explicit {
         default(settings.field("agent.optionsEnv"))
     } else if let Some(var) = known.rule.and_then(|r| r.options_env.as_deref()) {
         let rule = known.rule_evidence(|path| settings.form.short_field(path));

@@ -243,7 +243,7 @@ pub fn plan(
                 .map(|n| format!("container {:?}: {n}", c.name)),
         );
         if let Some(config) = c.known.config()
-            && let Some(note) = image::java_version_note(config, &settings.image)
+            && let Some(note) = image::java_version_note(config, &settings.agent.image)
         {
             plan.warnings
                 .push(format!("container {:?}: {note}", c.name));

@@ -220,7 +220,7 @@ fn transform_workload(
         return outcome;
     }
 
-    if let Some(refusal) = notes::refusal(workload, settings.delivery, settings.form) {
+    if let Some(refusal) = notes::refusal(workload, settings.agent.delivery, settings.form) {
         return fail(outcome, &reference, resource, refusal);
     }
     let mut edited = template.clone();
@@ -269,7 +269,7 @@ fn transform_workload(
                 row.application_name = target.application_name.clone();
                 row.options_env = target.options_env.clone();
                 if row.decision != Decision::Skipped {
-                    row.delivery = settings.delivery.name();
+                    row.delivery = settings.agent.delivery.name();
                 }
                 outcome.rows.push(row);
             }
@@ -284,8 +284,12 @@ fn transform_workload(
             }
             let uses_field_refs =
                 settings.agent_name == AgentName::PodName || settings.agent_id != AgentId::Auto;
-            let note =
-                notes::kind_note(workload, uses_field_refs, settings.delivery, settings.form);
+            let note = notes::kind_note(
+                workload,
+                uses_field_refs,
+                settings.agent.delivery,
+                settings.form,
+            );
             if let Some(note) = note {
                 outcome
                     .results

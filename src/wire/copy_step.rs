@@ -45,9 +45,9 @@ pub const COPY_SCRIPTS: &[&str] = &[COPY_SCRIPT, COPY_SCRIPT_AS_APP];
 
 pub fn agent_volume(settings: &Settings) -> Volume {
     Volume {
-        name: settings.volume_name.clone(),
+        name: settings.agent.volume_name.clone(),
         empty_dir: Some(EmptyDirVolumeSource {
-            size_limit: settings.volume_size_limit.clone(),
+            size_limit: settings.agent.volume_size_limit.clone(),
             ..Default::default()
         }),
         ..Default::default()
@@ -61,10 +61,10 @@ pub fn init_target(settings: &Settings) -> &str {
         let b = b.trim_end_matches('/');
         a == b || b.starts_with(&format!("{a}/")) || a.starts_with(&format!("{b}/"))
     };
-    if overlaps(&settings.mount_path, &settings.source_path) {
+    if overlaps(&settings.agent.mount_path, &settings.agent.source_path) {
         INIT_TARGET_FALLBACK
     } else {
-        &settings.mount_path
+        &settings.agent.mount_path
     }
 }
 
@@ -75,14 +75,14 @@ pub fn init_container(settings: &Settings, user: CopyUser) -> Container {
     } else {
         COPY_SCRIPT
     };
-    let source = match settings.source_path.trim_end_matches('/') {
+    let source = match settings.agent.source_path.trim_end_matches('/') {
         "" => "/".to_string(),
         path => path.to_string(),
     };
     Container {
-        name: settings.init_container_name.clone(),
-        image: Some(settings.image.clone()),
-        image_pull_policy: settings.image_pull_policy.clone(),
+        name: settings.agent.init_container_name.clone(),
+        image: Some(settings.agent.image.clone()),
+        image_pull_policy: settings.agent.image_pull_policy.clone(),
         command: Some(vec![
             "sh".into(),
             "-c".into(),
@@ -90,10 +90,10 @@ pub fn init_container(settings: &Settings, user: CopyUser) -> Container {
             source,
             target.clone(),
         ]),
-        resources: Some(settings.init_resources.clone()),
+        resources: Some(settings.agent.init_resources.clone()),
         security_context: Some(user.context),
         volume_mounts: Some(vec![VolumeMount {
-            name: settings.volume_name.clone(),
+            name: settings.agent.volume_name.clone(),
             mount_path: target,
             ..Default::default()
         }]),
@@ -190,7 +190,7 @@ pub fn copy_user(settings: &Settings, app: &AppUser) -> CopyUser {
         }),
         ..Default::default()
     };
-    if let Some(user) = &settings.init_security_context {
+    if let Some(user) = &settings.agent.init_security_context {
         let mut merged = serde_json::to_value(&context).expect("serializes");
         if let (Some(base), Ok(Value::Object(over))) =
             (merged.as_object_mut(), serde_json::to_value(user))
@@ -266,7 +266,7 @@ mod tests {
         assert!(c.get("runAsUser").is_none() && c.get("runAsNonRoot").is_none());
         // The config's own runAsNonRoot (the old reference config's) gets a UID too.
         let mut s = settings();
-        s.init_security_context = Some(SecurityContext {
+        s.agent.init_security_context = Some(SecurityContext {
             run_as_non_root: Some(true),
             ..Default::default()
         });
@@ -294,7 +294,7 @@ mod tests {
         assert!(!copy_user(&settings(), &app).as_app);
         // The config's own runAsUser wins, and then the copy is not the app's.
         let mut s = settings();
-        s.init_security_context = Some(SecurityContext {
+        s.agent.init_security_context = Some(SecurityContext {
             run_as_user: Some(7),
             ..Default::default()
         });

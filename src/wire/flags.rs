@@ -10,8 +10,8 @@ pub fn agent_options(settings: &Settings, application_name: &str) -> String {
     let mut flags = vec![
         format!(
             "-javaagent:{}/{}",
-            settings.mount_path.trim_end_matches('/'),
-            settings.bootstrap_jar
+            settings.agent.mount_path.trim_end_matches('/'),
+            settings.agent.bootstrap_jar
         ),
         format!("-Dpinpoint.applicationName={application_name}"),
     ];
@@ -25,7 +25,7 @@ pub fn agent_options(settings: &Settings, application_name: &str) -> String {
     }
     flags.push(format!(
         "-Dpinpoint.profiler.profiles.active={}",
-        settings.profile
+        settings.agent.profile
     ));
     flags.push(format!(
         "-Dprofiler.transport.grpc.collector.ip={}",
@@ -36,7 +36,7 @@ pub fn agent_options(settings: &Settings, application_name: &str) -> String {
             "-Dprofiler.transport.grpc.{channel}.collector.port={port}"
         ));
     }
-    for (key, value) in &settings.system_properties {
+    for (key, value) in &settings.agent.system_properties {
         flags.push(format!("-D{key}={value}"));
     }
     flags.join(" ")

@@ -29,10 +29,10 @@ use k8s_openapi::api::core::v1::{EmptyDirVolumeSource, ImageVolumeSource, Volume
 /// The volume of the agent image.
 pub fn agent_volume(settings: &Settings) -> Volume {
     Volume {
-        name: settings.volume_name.clone(),
+        name: settings.agent.volume_name.clone(),
         image: Some(ImageVolumeSource {
-            reference: Some(settings.image.clone()),
-            pull_policy: settings.image_pull_policy.clone(),
+            reference: Some(settings.agent.image.clone()),
+            pull_policy: settings.agent.image_pull_policy.clone(),
         }),
         ..Default::default()
     }
@@ -43,7 +43,7 @@ pub fn log_volume(settings: &Settings) -> Volume {
     Volume {
         name: settings.log_volume_name.clone(),
         empty_dir: Some(EmptyDirVolumeSource {
-            size_limit: settings.volume_size_limit.clone(),
+            size_limit: settings.agent.volume_size_limit.clone(),
             ..Default::default()
         }),
         ..Default::default()
@@ -52,21 +52,24 @@ pub fn log_volume(settings: &Settings) -> Volume {
 
 /// `agent.sourcePath` relative to the image's root: the mount's `subPath` (none for `/`).
 pub fn sub_path(settings: &Settings) -> Option<String> {
-    let relative = settings.source_path.trim_matches('/');
+    let relative = settings.agent.source_path.trim_matches('/');
     (!relative.is_empty()).then(|| relative.to_string())
 }
 
 /// Where the logs volume is mounted: the `logs` directory of the mounted agent.
 pub fn logs_path(settings: &Settings) -> String {
-    format!("{}/{LOGS_DIR}", settings.mount_path.trim_end_matches('/'))
+    format!(
+        "{}/{LOGS_DIR}",
+        settings.agent.mount_path.trim_end_matches('/')
+    )
 }
 
 /// The application container's two mounts, in the order they are mounted.
 pub fn mounts(settings: &Settings) -> [VolumeMount; 2] {
     [
         VolumeMount {
-            name: settings.volume_name.clone(),
-            mount_path: settings.mount_path.clone(),
+            name: settings.agent.volume_name.clone(),
+            mount_path: settings.agent.mount_path.clone(),
             read_only: Some(true),
             sub_path: sub_path(settings),
             ..Default::default()

@@ -81,14 +81,14 @@ pub fn inject(
         ));
     }
     for list in ["initContainers", "containers"] {
-        if settings.delivery == Delivery::InitContainer
-            && find_named(spec.get(list), &settings.init_container_name).is_some()
+        if settings.agent.delivery == Delivery::InitContainer
+            && find_named(spec.get(list), &settings.agent.init_container_name).is_some()
         {
             return Err(conflict(
                 format!("spec.{list}"),
                 format!(
                     "a container named {:?} already exists and is not ours; set {} to another name",
-                    settings.init_container_name,
+                    settings.agent.init_container_name,
                     settings.field("agent.initContainerName")
                 ),
             ));
@@ -199,12 +199,12 @@ pub fn inject(
     }
 
     for key in ["volumes", "initContainers"] {
-        let added = key == "volumes" || settings.delivery == Delivery::InitContainer;
+        let added = key == "volumes" || settings.agent.delivery == Delivery::InitContainer;
         if let Some(was) = was(spec.get(key)).filter(|_| added) {
             lists.insert(0, (key.to_string(), was));
         }
     }
-    let companion = match settings.delivery {
+    let companion = match settings.agent.delivery {
         Delivery::InitContainer => {
             push(
                 spec,
@@ -217,7 +217,7 @@ pub fn inject(
                 "initContainers",
                 to_value_again(&copy_step::init_container(settings, user)),
             );
-            settings.init_container_name.clone()
+            settings.agent.init_container_name.clone()
         }
         Delivery::ImageVolume => {
             push(
@@ -236,8 +236,8 @@ pub fn inject(
 
     let marker = Marker {
         containers: report.injected.clone(),
-        volume: settings.volume_name.clone(),
-        delivery: settings.delivery,
+        volume: settings.agent.volume_name.clone(),
+        delivery: settings.agent.delivery,
         companion,
         own,
         lists,
@@ -258,13 +258,13 @@ pub fn inject(
 /// decided in the plan, [`Edit::own`]).
 fn apply_container(container: &mut Value, settings: &Settings, target: &Target, edit: &Edit) {
     let container = container.as_object_mut().expect("containers are maps");
-    match settings.delivery {
+    match settings.agent.delivery {
         Delivery::InitContainer => push(
             container,
             "volumeMounts",
             to_value(&VolumeMount {
-                name: settings.volume_name.clone(),
-                mount_path: settings.mount_path.clone(),
+                name: settings.agent.volume_name.clone(),
+                mount_path: settings.agent.mount_path.clone(),
                 ..Default::default()
             }),
         ),
@@ -371,9 +371,9 @@ fn was(list: Option<&Value>) -> Option<Was> {
 
 /// The volumes the wiring adds, by name.
 fn volumes_of(settings: &Settings) -> Vec<&str> {
-    match settings.delivery {
-        Delivery::InitContainer => vec![&settings.volume_name],
-        Delivery::ImageVolume => vec![&settings.volume_name, &settings.log_volume_name],
+    match settings.agent.delivery {
+        Delivery::InitContainer => vec![&settings.agent.volume_name],
+        Delivery::ImageVolume => vec![&settings.agent.volume_name, &settings.log_volume_name],
     }
 }
 

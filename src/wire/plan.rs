@@ -37,10 +37,10 @@ pub(crate) fn plan_container(
         not_a_list(container.get(list), &format!("{field}.{list}"))?;
     }
     let (mut names, mut paths) = (
-        vec![settings.volume_name.clone()],
-        vec![settings.mount_path.clone()],
+        vec![settings.agent.volume_name.clone()],
+        vec![settings.agent.mount_path.clone()],
     );
-    if settings.delivery == Delivery::ImageVolume {
+    if settings.agent.delivery == Delivery::ImageVolume {
         names.push(settings.log_volume_name.clone());
         paths.push(image_volume::logs_path(settings));
     }

@@ -227,8 +227,8 @@ pub fn marker_settings() -> Vec<Settings> {
     let mut all = super::invariants::fuzz_settings();
     for base in all.clone().into_iter().take(2) {
         let mut image = base;
-        image.delivery = pinpoint_inject::config::Delivery::ImageVolume;
-        image.log_volume_name = format!("{}-logs", image.volume_name);
+        image.agent.delivery = pinpoint_inject::config::Delivery::ImageVolume;
+        image.log_volume_name = format!("{}-logs", image.agent.volume_name);
         all.push(image);
     }
     all

@@ -301,7 +301,7 @@ pub fn check_lines(before: &str, after: &str, settings: &Settings) {
         return;
     }
     let mut vars = options_vars(after);
-    vars.push(settings.options_env.clone());
+    vars.push(settings.agent.options_env.clone());
     for line in dropped {
         let trimmed = line.trim_start().trim_start_matches("- ");
         // The options variable's value, on its own line or inside a flow entry.

@@ -107,17 +107,17 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
         template.remove("metadata");
     }
     let spec = template["spec"].as_object_mut().unwrap();
-    assert!(remove_named(spec, "volumes", &settings.volume_name));
+    assert!(remove_named(spec, "volumes", &settings.agent.volume_name));
     // The copy step's init container, or (an image volume) the agent's logs volume.
-    let image_volume = settings.delivery == Delivery::ImageVolume;
-    let logs = format!("{}-logs", settings.volume_name);
+    let image_volume = settings.agent.delivery == Delivery::ImageVolume;
+    let logs = format!("{}-logs", settings.agent.volume_name);
     if image_volume {
         assert!(remove_named(spec, "volumes", &logs));
     } else {
         assert!(remove_named(
             spec,
             "initContainers",
-            &settings.init_container_name
+            &settings.agent.init_container_name
         ));
     }
     for container in spec["containers"].as_array_mut().unwrap() {
@@ -137,7 +137,7 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
         assert!(remove_named(
             container,
             "volumeMounts",
-            &settings.volume_name
+            &settings.agent.volume_name
         ));
         if image_volume {
             assert!(remove_named(container, "volumeMounts", &logs));
@@ -240,7 +240,7 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
                     || name.contains("JVM")
                     || name.ends_with("_OPTS")
                     || name.ends_with("_OPTIONS"));
-            if name != settings.options_env.as_str() && !options_like {
+            if name != settings.agent.options_env.as_str() && !options_like {
                 return true;
             }
             if let Some(value) = e.get("value").and_then(Value::as_str) {

@@ -128,7 +128,7 @@ pub fn check_template(old: &Value, new: &Value, settings: &Settings) -> Result<(
             app
         );
         // The user's options value: a literal is kept in front; a valueFrom moves intact.
-        let var = &settings.options_env;
+        let var = &settings.agent.options_env;
         let opts_ref = "$(PINPOINT_AGENT_OPTS)";
         let original = before["env"]
             .as_array()

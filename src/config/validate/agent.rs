@@ -5,10 +5,9 @@ use super::{checks, security};
 use crate::config::defaults;
 use crate::config::error::{ConfigError, bad};
 use crate::config::form::Form;
-use crate::config::settings::Delivery;
+use crate::config::settings::{AgentSettings, Delivery};
 use crate::config::spec::{Agent, Scalar};
 use crate::knowledge::shell;
-use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
@@ -19,27 +18,6 @@ const KNOWN_OPTIONS_ENVS: &[&str] = &[
     "JAVA_OPTS",
     "JDK_JAVA_OPTIONS",
 ];
-
-/// What `agent` decides.
-pub(super) struct AgentSettings {
-    pub image: String,
-    pub delivery: Delivery,
-    /// The fields only the copy step uses that the config sets (`resources`, …).
-    pub copy_step_fields: Vec<&'static str>,
-    pub image_pull_policy: Option<String>,
-    pub source_path: String,
-    pub mount_path: String,
-    pub bootstrap_jar: String,
-    pub profile: String,
-    pub options_env: String,
-    pub options_env_explicit: bool,
-    pub system_properties: BTreeMap<String, String>,
-    pub init_resources: ResourceRequirements,
-    pub init_security_context: Option<SecurityContext>,
-    pub volume_size_limit: Option<Quantity>,
-    pub volume_name: String,
-    pub init_container_name: String,
-}
 
 pub(super) fn validate(
     agent: Agent,

@@ -3,10 +3,10 @@
 //! `v1.35.0`, `1.35.2-gke.1`), with the facts of [`crate::knowledge::image_volume`];
 //! and the name of the logs volume an image volume needs.
 
-use super::agent::AgentSettings;
 use super::checks;
 use crate::config::error::{ConfigError, bad};
 use crate::config::form::Form;
+use crate::config::settings::AgentSettings;
 use crate::config::settings::Delivery;
 use crate::config::settings::Overrides;
 use crate::knowledge::image_volume::{
