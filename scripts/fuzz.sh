@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Fuzz the stream transform (fuzz/fuzz_targets/stream.rs) with cargo-fuzz and libFuzzer.
+# Fuzz the stream transform (fuzz/fuzz_targets/stream.rs) or KRM mode
+# (fuzz/fuzz_targets/krm.rs) with cargo-fuzz and libFuzzer.
 #
-#   scripts/fuzz.sh [SECONDS]        default 600; FUZZ_JOBS=N runs N processes in parallel
+#   scripts/fuzz.sh [SECONDS] [TARGET]   default 600 and stream (or krm); FUZZ_JOBS=N runs
+#                                        N processes in parallel
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). cargo-fuzz passes nightly-only flags
 # (-Zsanitizer=address); on a stable toolchain RUSTC_BOOTSTRAP=1 unlocks them, which is
 # what this script does unless FUZZ_TOOLCHAIN names another toolchain (e.g. nightly).
 #
-# The corpus grows in fuzz/corpus/stream (git-ignored) from the seeds in
-# fuzz/seeds/stream. A crash or a broken invariant stops the run and leaves the input in
-# fuzz/artifacts/stream/ (git-ignored): minimise it with
-#   RUSTC_BOOTSTRAP=1 cargo fuzz tmin stream fuzz/artifacts/stream/<file>
-# then copy it to fuzz/regressions/stream/<what-it-guards>, where `cargo test --test
-# properties` replays it (fuzz_seeds_and_regressions_hold_the_invariants).
+# The corpus grows in fuzz/corpus/TARGET (git-ignored) from the seeds in
+# fuzz/seeds/TARGET. A crash or a broken invariant stops the run and leaves the input in
+# fuzz/artifacts/TARGET/ (git-ignored): minimise it with
+#   RUSTC_BOOTSTRAP=1 cargo fuzz tmin TARGET fuzz/artifacts/TARGET/<file>
+# then copy it to fuzz/regressions/TARGET/<what-it-guards>, where `cargo test --test
+# properties` replays it (fuzz_seeds_and_regressions_hold_the_invariants, and
+# krm_fuzz_seeds_and_regressions_hold_the_invariants).
 set -euo pipefail
 
 seconds="${1:-600}"
+target="${2:-stream}"
 jobs="${FUZZ_JOBS:-1}"
+case "$target" in
+    stream|krm) ;;
+    *) echo "fuzz.sh: no fuzz target $target (stream or krm)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 
 if ! command -v cargo-fuzz >/dev/null; then
@@ -31,7 +39,7 @@ else
 fi
 
 root="$PWD"
-mkdir -p fuzz/corpus/stream
+mkdir -p "fuzz/corpus/$target"
 parallel=()
 if (( jobs > 1 )); then
     parallel=(-jobs="$jobs" -workers="$jobs")
@@ -39,8 +47,8 @@ fi
 # libFuzzer writes fuzz-N.log files to the working directory when it runs several jobs:
 # run from the (git-ignored) corpus directory.
 cd fuzz/corpus
-cargo "${toolchain[@]}" fuzz run --fuzz-dir "$root/fuzz" stream \
-    "$root/fuzz/corpus/stream" "$root/fuzz/seeds/stream" -- \
+cargo "${toolchain[@]}" fuzz run --fuzz-dir "$root/fuzz" "$target" \
+    "$root/fuzz/corpus/$target" "$root/fuzz/seeds/$target" -- \
     -max_total_time="$seconds" \
     -dict="$root/fuzz/stream.dict" \
     -max_len=16384 \
