@@ -5,19 +5,27 @@
 # `rapidyaml` in a venv: the practical limit), kubectl kustomize with the equivalent
 # patch, and cat, on generated Helm-style streams and ResourceLists. See BENCHMARKS.md.
 #
-#   scripts/bench.sh                   # sizes 10, 1000 and 5000 services + the small chart
-#                                      # (about 4 minutes after the release build)
-#   scripts/bench.sh --quick           # sizes 10 and 1000, fewer runs (about 2 minutes)
+#   scripts/bench.sh                   # sizes 10, 1000, 5000 and 20000 services, the small
+#                                      # chart, and the worst cases (about 8 minutes after
+#                                      # the release builds)
+#   scripts/bench.sh --quick           # sizes 10 and 1000 and the worst cases, fewer runs
 #   scripts/bench.sh --sizes "10 100"  # other sizes (a size is n services = 3n documents)
+#   scripts/bench.sh --worst "env:80000 list:5000"  # other worst cases ("" for none)
 #   scripts/bench.sh --kustomize-max N # time kustomize up to n = N (default 1000; at
 #                                      # n = 5000 it takes about 20 minutes)
 #   scripts/bench.sh --baseline REV    # the release to compare with (default 3d58889,
 #                                      # the last commit that re-emitted changed documents)
 #
 # Each size runs in stream mode (`--config`, one `---` document at a time; also on one
-# thread, PINPOINT_INJECT_THREADS=1) and in KRM mode (one ResourceList with a functionConfig). For every input: wall time (hyperfine median,
-# shell start-up subtracted), throughput, and peak RSS (GNU `/usr/bin/time`, one run).
+# thread, PINPOINT_INJECT_THREADS=1) and in KRM mode (one ResourceList with a
+# functionConfig). For every input: wall time (hyperfine median, shell start-up
+# subtracted), throughput, and peak RSS (GNU `/usr/bin/time`, one run). Past n = 5000
+# only ours and cat run (the release, the floor and rapidyaml take minutes and GiBs).
 # kubectl kustomize is timed once per size (its time grows much faster than n).
+# The worst cases (scripts/bench-worst.awk: 80,000 env entries, a 1.6 MB and a 16 MB
+# one-line flow collection, 20,000 Java containers, 100,000 annotations, a List of 5,000
+# Deployments, a 15 MB workload) run in both modes, ours only, against the targets: under
+# 2 s below 20 MB of input, and peak RSS at most 3 times the input.
 # Inputs and results go to target/bench/ (git-ignored); the table is printed on stdout
 # and written to target/bench/results.md.
 #
@@ -29,7 +37,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$ROOT/target/bench"
 CONFIG="$ROOT/examples/seed-tomcat/pinpoint.yaml"
-SIZES="10 1000 5000"
+SIZES="10 1000 5000 20000"
+WORST="env:80000 flow-args:125000 flow-data:1000000 containers:20000 annotations:100000 list:5000 workload:15000000"
 SMALL=6            # services in the small chart: 18 documents
 RUNS=5             # minimum hyperfine runs per command
 KUSTOMIZE_MAX=1000
@@ -39,9 +48,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) SIZES="10 1000"; RUNS=3 ;;
     --sizes) SIZES="$2"; shift ;;
+    --worst) WORST="$2"; shift ;;
     --kustomize-max) KUSTOMIZE_MAX="$2"; shift ;;
     --baseline) BASELINE="$2"; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -171,7 +181,8 @@ measure() { # label bytes name cmd [name cmd ...]
   while [ $# -gt 0 ]; do
     names+=("$1"); cmds+=("$2"); args+=(-n "$1" "$2"); shift 2
   done
-  hyperfine --style basic --output=pipe --warmup 1 --min-runs "$RUNS" --export-csv "$OUT/h.csv" "${args[@]}" >&2
+  # (A worst case may be refused on purpose, exit 1: its time still counts.)
+  hyperfine --style basic --output=pipe --warmup 1 --min-runs "$RUNS" ${IGNORE_FAILURE:+--ignore-failure} --export-csv "$OUT/h.csv" "${args[@]}" >&2
   local k
   for k in "${!names[@]}"; do
     # hyperfine's CSV: command,mean,stddev,median,user,system,min,max
@@ -207,19 +218,27 @@ bench_size() { # n label
   [ "$injected" = "$n" ] || die "stream $n: $injected of $n Deployments injected"
   injected="$("$BIN" < "$krm" 2>/dev/null | grep -c 'name: init-pinpoint')"
   [ "$injected" = "$n" ] || die "ResourceList $n: $injected of $n Deployments injected"
-  measure "$label stream" "$sb" \
-    ours "$BIN --config $CONFIG < $stream" \
-    ours-1-thread "PINPOINT_INJECT_THREADS=1 $BIN --config $CONFIG < $stream" \
-    release "$RELEASE --config $CONFIG < $stream" \
-    floor "$FLOOR < $stream" \
-    rapidyaml "$RYML < $stream" \
-    cat "cat $stream"
-  measure "$label krm" "$kb" \
-    ours "$BIN < $krm" \
-    release "$RELEASE < $krm" \
-    floor "$FLOOR < $krm" \
-    rapidyaml "$RYML < $krm" \
-    cat "cat $krm"
+  if [ "$n" -le 5000 ]; then
+    measure "$label stream" "$sb" \
+      ours "$BIN --config $CONFIG < $stream" \
+      ours-1-thread "PINPOINT_INJECT_THREADS=1 $BIN --config $CONFIG < $stream" \
+      release "$RELEASE --config $CONFIG < $stream" \
+      floor "$FLOOR < $stream" \
+      rapidyaml "$RYML < $stream" \
+      cat "cat $stream"
+    measure "$label krm" "$kb" \
+      ours "$BIN < $krm" \
+      release "$RELEASE < $krm" \
+      floor "$FLOOR < $krm" \
+      rapidyaml "$RYML < $krm" \
+      cat "cat $krm"
+  else
+    measure "$label stream" "$sb" \
+      ours "$BIN --config $CONFIG < $stream" \
+      ours-1-thread "PINPOINT_INJECT_THREADS=1 $BIN --config $CONFIG < $stream" \
+      cat "cat $stream"
+    measure "$label krm" "$kb" ours "$BIN < $krm" cat "cat $krm"
+  fi
   if [ "$KUBECTL" = 1 ] && [ "$n" -le "$KUSTOMIZE_MAX" ]; then
     kustomization "$n" "$kdir"
     log "$label: kubectl kustomize (one run)"
@@ -227,8 +246,26 @@ bench_size() { # n label
   fi
 }
 
+# A worst case (scripts/bench-worst.awk) in both modes, ours only.
+bench_worst() { # kind n
+  local kind="$1" n="$2" label="worst $1 n=$2"
+  local stream="$OUT/inputs/worst-$kind-$n.yaml" krm="$OUT/inputs/worst-$kind-$n-krm.yaml"
+  for f in "$stream:stream" "$krm:krm"; do
+    { [ "${f%%:*}" -nt "$ROOT/scripts/bench-worst.awk" ] && [ "${f%%:*}" -nt "$CONFIG" ]; } ||
+      awk -v kind="$kind" -v n="$n" -v mode="${f##*:}" -v config="$CONFIG" -f "$ROOT/scripts/bench-worst.awk" > "${f%%:*}"
+  done
+  local sb kb
+  sb="$(wc -c < "$stream")"; kb="$(wc -c < "$krm")"
+  log "$label: stream $sb bytes, ResourceList $kb bytes"
+  IGNORE_FAILURE=1 measure "$label stream" "$sb" \
+    ours "$BIN --config $CONFIG < $stream" \
+    ours-1-thread "PINPOINT_INJECT_THREADS=1 $BIN --config $CONFIG < $stream"
+  IGNORE_FAILURE=1 measure "$label krm" "$kb" ours "$BIN < $krm"
+}
+
 log "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $SMALL $SIZES; do bench_size "$n" "n=$n"; done
+for w in $WORST; do bench_worst "${w%%:*}" "${w##*:}"; done
 
 # --- report -----------------------------------------------------------------------
 awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
@@ -279,6 +316,18 @@ awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
     }
     m = "n=5000 stream" SUBSEP "ours"
     if (m in rss) printf "- n=5000 stream peak RSS < 32 MB: %.1f MiB (%s)\n", rss[m] / 1024, check(rss[m] * 1024 < 32e6)
+    for (i = 1; i <= n; i++) {
+      label = order[i]
+      if (label !~ /^n=(1000|5000|20000) / && label !~ /^worst /) continue
+      for (j = 1; j <= 2; j++) {
+        tool = (j == 1 ? "ours" : "ours-1-thread"); key = label SUBSEP tool
+        if (!(key in t)) continue
+        fast = bytes[label] >= 20e6 || t[key] < 2
+        small = rss[key] * 1024 <= 3 * bytes[label]
+        printf "- %s (%s), %s: %s (%s), peak RSS %.1f MiB = %.2fx the input (%s)\n", label, tool, size(bytes[label]),
+          ms(t[key]), bytes[label] >= 20e6 ? "20 MB or more" : check(fast), rss[key] / 1024, rss[key] * 1024 / bytes[label], check(small)
+      }
+    }
     printf "- kubectl kustomize timed once per size, up to n=%s (--kustomize-max)\n", kzmax
   }' "$RESULTS" | tee "$OUT/results.md"
 log "inputs and results in $OUT"

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Fuzz with cargo-fuzz and libFuzzer: the stream transform (fuzz/fuzz_targets/stream.rs)
-# or forged and stale markers (fuzz/fuzz_targets/markers.rs).
+# Fuzz with cargo-fuzz and libFuzzer: the stream transform (fuzz/fuzz_targets/stream.rs),
+# KRM mode (fuzz/fuzz_targets/krm.rs) or forged and stale markers
+# (fuzz/fuzz_targets/markers.rs).
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET]   default 600 and stream; FUZZ_JOBS=N runs N
-#                                        processes in parallel
+#   scripts/fuzz.sh [SECONDS] [TARGET]   default 600 and stream (or krm, markers);
+#                                        FUZZ_JOBS=N runs N processes in parallel
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). cargo-fuzz passes nightly-only flags
 # (-Zsanitizer=address); on a stable toolchain RUSTC_BOOTSTRAP=1 unlocks them, which is
 # what this script does unless FUZZ_TOOLCHAIN names another toolchain (e.g. nightly).
 #
-# The corpus grows in fuzz/corpus/<target> (git-ignored) from the seeds in
-# fuzz/seeds/<target>. A crash or a broken invariant stops the run and leaves the input in
-# fuzz/artifacts/<target>/ (git-ignored): minimise it with
-#   RUSTC_BOOTSTRAP=1 cargo fuzz tmin <target> fuzz/artifacts/<target>/<file>
-# then copy it to fuzz/regressions/<target>/<what-it-guards>, where `cargo test --test
-# properties` replays it (fuzz_seeds_and_regressions_hold_the_invariants, and
+# The corpus grows in fuzz/corpus/TARGET (git-ignored) from the seeds in
+# fuzz/seeds/TARGET. A crash or a broken invariant stops the run and leaves the input in
+# fuzz/artifacts/TARGET/ (git-ignored): minimise it with
+#   RUSTC_BOOTSTRAP=1 cargo fuzz tmin TARGET fuzz/artifacts/TARGET/<file>
+# then copy it to fuzz/regressions/TARGET/<what-it-guards>, where `cargo test --test
+# properties` replays it (fuzz_seeds_and_regressions_hold_the_invariants,
+# krm_fuzz_seeds_and_regressions_hold_the_invariants and
 # marker_fuzz_seeds_and_regressions_remove_nothing_foreign).
 # LeakSanitizer is off: it reports the thread-local storage std registers for the
 # stream's worker threads (__cxa_thread_atexit_impl) as a leak, a false positive.
@@ -22,11 +24,14 @@ set -euo pipefail
 
 seconds="${1:-600}"
 target="${2:-stream}"
-case "$target" in
-    stream|markers) ;;
-    *) echo "fuzz.sh: unknown target $target (stream or markers)" >&2; exit 2 ;;
-esac
 jobs="${FUZZ_JOBS:-1}"
+case "$target" in
+    stream|krm|markers) ;;
+    *) echo "fuzz.sh: no fuzz target $target (stream, krm or markers)" >&2; exit 2 ;;
+esac
+# The KRM target reads the same YAML as the stream one: the stream's dictionary.
+dict="$target"
+[[ "$target" == krm ]] && dict=stream
 cd "$(dirname "$0")/.."
 
 if ! command -v cargo-fuzz >/dev/null; then
@@ -52,7 +57,7 @@ cd fuzz/corpus
 cargo "${toolchain[@]}" fuzz run --fuzz-dir "$root/fuzz" "$target" \
     "$root/fuzz/corpus/$target" "$root/fuzz/seeds/$target" -- \
     -max_total_time="$seconds" \
-    -dict="$root/fuzz/$target.dict" \
+    -dict="$root/fuzz/$dict.dict" \
     -max_len=16384 \
     -timeout=10 \
     -rss_limit_mb=2048 \

@@ -30,6 +30,18 @@ const LONG_HELP: &str = r#"MODES (detected from stdin)
                  disabled templates, are not counted), and the template is the one Helm's
                  `# Source:` comment names. In KRM mode they name config.kubernetes.io/path.
 
+ENVIRONMENT
+  PINPOINT_INJECT_CONFIG        the config file, when --config is not given
+  PINPOINT_INJECT_THREADS       threads for a long stream, 1 to 64 (default: one per core, at
+                                most 4)
+  PINPOINT_INJECT_MAX_DOCUMENT  the largest document parsed, in bytes or with KiB, MiB or
+                                GiB (default 4MiB): a stream's workload, a ResourceList's or
+                                a List's item, a ResourceList read whole. One over it is an
+                                error and is written back unchanged; a document that is no
+                                workload passes through at any size, and a List is read one
+                                item at a time. A config (file or functionConfig) is read up
+                                to 1 MiB.
+
 KINDS (matched by API group too): Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob, Pod, PodTemplate (and the items of a v1 List);
 Argo Rollouts Rollout (one with spec.workloadRef instead of a template is left alone:

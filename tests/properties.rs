@@ -223,3 +223,31 @@ fn marker_fuzz_seeds_and_regressions_remove_nothing_foreign() {
     }
     assert!(replayed >= 5, "only {replayed} inputs replayed");
 }
+
+/// Every seed of the KRM fuzz target (`fuzz/seeds/krm`) and everything it ever found
+/// (`fuzz/regressions/krm`) still holds the KRM invariants; the first byte picks the
+/// fallback config, as in `fuzz/fuzz_targets/krm.rs`.
+#[test]
+fn krm_fuzz_seeds_and_regressions_hold_the_invariants() {
+    let configs = common::invariants::fuzz_configs();
+    let mut replayed = 0;
+    for dir in ["fuzz/seeds/krm", "fuzz/regressions/krm"] {
+        let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let Some((pick, list)) = data.split_first() else {
+                continue;
+            };
+            let config = &configs[usize::from(*pick) % configs.len()];
+            let result = std::panic::catch_unwind(|| {
+                common::krm_invariants::check_krm(list, config);
+            });
+            assert!(result.is_ok(), "{} breaks a KRM invariant", path.display());
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 15, "only {replayed} inputs replayed");
+}

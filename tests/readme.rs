@@ -44,6 +44,12 @@ fn help_documents_both_modes_and_the_config_and_version_works() {
         "KRM function",
         "Stream",
         "PINPOINT_INJECT_CONFIG",
+        pinpoint_inject::run::stream::THREADS_ENV,
+        pinpoint_inject::run::limits::MAX_DOCUMENT_ENV,
+        &format!(
+            "(default {}MiB)",
+            pinpoint_inject::run::limits::DEFAULT_MAX_DOCUMENT >> 20
+        ),
         "collector:",
         "applicationName",
         "collectorHost",

@@ -17,10 +17,22 @@ use pinpoint_inject::run::stream::{self, Splitter};
 use pinpoint_inject::yaml;
 use serde_json::Value;
 
-/// The configs the fuzz target picks from (by its first byte) and the replay of its
+/// The configs the fuzz targets pick from (by their first byte) and the replay of their
 /// seeds and findings uses: the defaults; CATALINA_OPTS with the pod IP and custom
 /// names; every container with a template over labels, a short name limit and opt-in.
 pub fn fuzz_settings() -> Vec<Settings> {
+    fuzz_configs()
+        .iter()
+        .map(|doc| {
+            config::load(doc)
+                .expect("the fuzz configs are valid")
+                .settings
+        })
+        .collect()
+}
+
+/// [`fuzz_settings`] as the config documents they are loaded from.
+pub fn fuzz_configs() -> Vec<Value> {
     let specs = [
         serde_json::json!({}),
         serde_json::json!({
@@ -44,7 +56,7 @@ pub fn fuzz_settings() -> Vec<Settings> {
             });
             for (key, value) in extra.as_object().unwrap() {
                 match (spec.get_mut(key), value) {
-                    (Some(serde_json::Value::Object(base)), serde_json::Value::Object(more)) => {
+                    (Some(Value::Object(base)), Value::Object(more)) => {
                         base.extend(more.clone());
                     }
                     _ => {
@@ -52,13 +64,10 @@ pub fn fuzz_settings() -> Vec<Settings> {
                     }
                 }
             }
-            let doc = serde_json::json!({
+            serde_json::json!({
                 "apiVersion": config::API_VERSION, "kind": config::KIND,
                 "metadata": {"name": "fuzz"}, "spec": spec,
-            });
-            config::load(&doc)
-                .expect("the fuzz configs are valid")
-                .settings
+            })
         })
         .collect()
 }

@@ -9,6 +9,7 @@ pub mod binary;
 pub mod clients;
 pub mod forged;
 pub mod invariants;
+pub mod krm_invariants;
 pub mod kubectl;
 pub mod manifests;
 pub mod tools;
