@@ -27,14 +27,19 @@ pub fn run_krm(input: &[u8], fallback: &Value) -> (Vec<u8>, bool) {
 pub fn check_krm(input: &[u8], fallback: &Value) {
     let (output, failed) = run_krm(input, fallback);
     let text = String::from_utf8_lossy(&output);
-    let list: Value = yaml::from_str(&text)
-        .unwrap_or_else(|e| panic!("the output is not YAML ({e}):\n{text}"));
+    let list: Value =
+        yaml::from_str(&text).unwrap_or_else(|e| panic!("the output is not YAML ({e}):\n{text}"));
     assert_eq!(list["kind"], "ResourceList", "{text}");
-    let items = list["items"].as_array().unwrap_or_else(|| panic!("no items:\n{text}"));
+    let items = list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items:\n{text}"));
     let errors = list["results"]
         .as_array()
         .is_some_and(|r| r.iter().any(|r| r["severity"] == "error"));
-    assert_eq!(failed, errors, "failed, or an error result, but not both:\n{text}");
+    assert_eq!(
+        failed, errors,
+        "failed, or an error result, but not both:\n{text}"
+    );
     let before: Option<Value> = std::str::from_utf8(input)
         .ok()
         .and_then(|t| yaml::from_str_strict(t).ok());
@@ -53,9 +58,9 @@ pub fn check_krm(input: &[u8], fallback: &Value) {
             if old == new || super::uninject::pod_template_mut(&mut old.clone()).is_none() {
                 continue;
             }
-            let settings = settings
-                .as_ref()
-                .unwrap_or_else(|e| panic!("an item changed under a config in error ({e}):\n{text}"));
+            let settings = settings.as_ref().unwrap_or_else(|e| {
+                panic!("an item changed under a config in error ({e}):\n{text}")
+            });
             let (mut old, mut new) = (old.clone(), new.clone());
             uninject(&mut new, settings);
             normalize(&mut old, settings);
@@ -65,5 +70,8 @@ pub fn check_krm(input: &[u8], fallback: &Value) {
     }
     let (again, _) = run_krm(&output, fallback);
     let again: Value = yaml::from_str(&String::from_utf8_lossy(&again)).expect("YAML again");
-    assert_eq!(again["items"], list["items"], "a second run changed the items");
+    assert_eq!(
+        again["items"], list["items"],
+        "a second run changed the items"
+    );
 }
