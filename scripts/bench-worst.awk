@@ -16,18 +16,21 @@
 # mode=krm writes the same resources as the items of one ResourceList whose
 # functionConfig is the file `config` (its comment lines dropped).
 
-function add(line) { doc = doc line "\n" }
-
-# Write the document collected by add() and start a new one.
-function flush(    lines, k, m) {
-  if (mode == "krm") {
-    m = split(doc, lines, "\n")
-    for (k = 1; k < m; k++) printf "%s%s\n", (k == 1 ? "- " : "  "), lines[k]
-  } else {
-    printf "---\n%s", doc
-  }
-  doc = ""
+# Print one line of the current document: the first after its `---` (a stream) or as
+# a new item (`- `, a ResourceList), the rest indented under it. Nothing is kept (awk
+# copies a string it appends to: building a large document would be quadratic).
+function add(line) {
+  if (mode == "krm") printf "%s%s%s\n", (first ? "- " : "  "), inner, line
+  else printf "%s%s%s\n", (first ? "---\n" : ""), inner, line
+  first = 0
+  if (inner_first) { inner = list_indent "  "; inner_first = 0 }
 }
+
+# Start the next document.
+function flush() { first = 1 }
+
+# The prefix of the current line inside a List item (`- ` on its first line).
+function item() { inner = list_indent "- "; inner_first = 1 }
 
 # `s` repeated to `n` characters (by doubling).
 function repeat(s, n) {
@@ -65,39 +68,32 @@ function app() {
 BEGIN {
   if (mode != "krm") mode = "stream"
   if (mode == "krm") printf "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"
+  first = 1
   if (kind == "env") {
     deployment("big", 0, 0); app(); add("        env:")
-    for (i = 0; i < n; i++) { add("        - name: VAR_" i); add("          value: value-" i) }
-    flush()
+    for (i = 0; i < n; i++) { add("        - name: V" i); add("          value: x" i) }
   } else if (kind == "flow-args") {
+    # The long line is printed piece by piece, like every other.
     deployment("big", 0, 0); app()
-    line = "        args: ["
-    for (i = 0; i < n; i++) line = line (i ? ", " : "") "arg-" i
-    add(line "]"); flush()
+    printf "%s        args: [", (mode == "krm" ? "  " : "")
+    for (i = 0; i < n; i++) printf "%sarg-%d", (i ? ", " : ""), i
+    printf "]\n"
   } else if (kind == "flow-data") {
-    line = "data: {"
-    for (i = 0; i < n; i++) line = line (i ? ", " : "") "k" i ": v" i
-    add("apiVersion: v1"); add("kind: ConfigMap"); add("metadata: {name: flat}"); add(line "}")
-    flush()
-    deployment("big", 0, 0); app(); flush()
+    add("apiVersion: v1"); add("kind: ConfigMap"); add("metadata: {name: flat}")
+    printf "%sdata: {", (mode == "krm" ? "  " : "")
+    for (i = 0; i < n; i++) printf "%sk%d: v%d", (i ? ", " : ""), i, i
+    printf "}\n"
+    flush(); deployment("big", 0, 0); app()
   } else if (kind == "containers") {
     deployment("big", 0, 0)
     for (i = 0; i < n; i++) { add("      - name: c" i); add("        image: eclipse-temurin:21-jre") }
-    flush()
   } else if (kind == "annotations") {
-    deployment("big", n, 0); app(); flush()
+    deployment("big", n, 0); app()
   } else if (kind == "list") {
     add("apiVersion: v1"); add("kind: List"); add("items:")
-    list = doc; doc = ""
-    for (i = 0; i < n; i++) {
-      deployment("d" i, 0, 0); app()
-      m = split(doc, lines, "\n")
-      for (k = 1; k < m; k++) list = list (k == 1 ? "- " : "  ") lines[k] "\n"
-      doc = ""
-    }
-    doc = list; flush()
+    for (i = 0; i < n; i++) { item(); deployment("d" i, 0, 0); app() }
   } else if (kind == "workload") {
-    deployment("big", 0, n); app(); flush()
+    deployment("big", 0, n); app()
   } else {
     print "bench-worst.awk: unknown kind " kind > "/dev/stderr"; exit 2
   }

@@ -11,6 +11,9 @@
 #   scripts/bench.sh --quick           # sizes 10 and 1000 and the worst cases, fewer runs
 #   scripts/bench.sh --sizes "10 100"  # other sizes (a size is n services = 3n documents)
 #   scripts/bench.sh --worst "env:80000 list:5000"  # other worst cases ("" for none)
+#   scripts/bench.sh --append ...      # keep the earlier rows of target/bench/results.tsv
+#                                      # (to add sizes or worst cases to a run's table)
+#   scripts/bench.sh --report-only     # print the table of target/bench/results.tsv again
 #   scripts/bench.sh --kustomize-max N # time kustomize up to n = N (default 1000; at
 #                                      # n = 5000 it takes about 20 minutes)
 #   scripts/bench.sh --baseline REV    # the release to compare with (default 3d58889,
@@ -36,6 +39,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="$ROOT/target/bench"
+RESULTS="$OUT/results.tsv"   # label, tool, median s, stddev s, input bytes, peak RSS KiB
 CONFIG="$ROOT/examples/seed-tomcat/pinpoint.yaml"
 SIZES="10 1000 5000 20000"
 WORST="env:80000 flow-args:125000 flow-data:1000000 containers:20000 annotations:100000 list:5000 workload:15000000"
@@ -43,15 +47,19 @@ SMALL=6            # services in the small chart: 18 documents
 RUNS=5             # minimum hyperfine runs per command
 KUSTOMIZE_MAX=1000
 BASELINE=3d58889
+APPEND=0
+REPORT_ONLY=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) SIZES="10 1000"; RUNS=3 ;;
     --sizes) SIZES="$2"; shift ;;
     --worst) WORST="$2"; shift ;;
+    --append) APPEND=1 ;;
+    --report-only) REPORT_ONLY=1 ;;
     --kustomize-max) KUSTOMIZE_MAX="$2"; shift ;;
     --baseline) BASELINE="$2"; shift ;;
-    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -59,6 +67,77 @@ done
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- report -----------------------------------------------------------------------
+# The table and the targets, from $OUT/results.tsv.
+report() {
+  awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
+    function ms(s) { return s < 1 ? sprintf("%.1f ms", s * 1000) : s < 60 ? sprintf("%.2f s", s) : sprintf("%.0f s (%.1f min)", s, s / 60) }
+    function size(b) { return b < 1e6 ? sprintf("%.0f kB", b / 1e3) : sprintf("%.1f MB", b / 1e6) }
+    function mbps(b, s) { return s <= 0 ? "n/a" : sprintf(b / 1e6 / s < 1 ? "%.2f" : "%.1f", b / 1e6 / s) }
+    function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2f", a / b) : "n/a" }
+    function check(ok) { return ok ? "met" : "MISSED" }
+    # t[k] without creating it (a reference to a missing key would add a row).
+    function tm(k) { return (k in t) ? t[k] : 0 }
+    {
+      key = $1 SUBSEP $2; t[key] = $3; sd[key] = $4; bytes[$1] = $5; rss[key] = $6
+      if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+    }
+    END {
+      print "| input | size | tool | wall (median ± σ) | MB/s | peak RSS | release ÷ ours | ours ÷ rapidyaml | ours ÷ floor | kustomize ÷ ours |"
+      print "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+      for (i = 1; i <= n; i++) {
+        label = order[i]
+        kz = label; sub(/ krm$/, " stream", kz)   # kustomize ran once per size, on the stream
+        split("ours ours-1-thread release floor rapidyaml kustomize cat", tools, " ")
+        for (j = 1; j <= 7; j++) {
+          key = label SUBSEP tools[j]
+          if (!(key in t)) continue
+          r0 = r3 = r1 = r2 = ""
+          if (tools[j] == "ours") {
+            r0 = ratio(tm(label SUBSEP "release"), t[key])
+            r3 = ratio(t[key], tm(label SUBSEP "rapidyaml"))
+            r1 = ratio(t[key], tm(label SUBSEP "floor"))
+            if ((kz SUBSEP "kustomize") in t) r2 = ratio(t[kz SUBSEP "kustomize"], t[key])
+          }
+          printf "| %s | %s | %s | %s%s | %s | %.1f MiB | %s | %s | %s | %s |\n", label, size(bytes[label]), tools[j],
+            ms(t[key]), (sd[key] > 0 ? sprintf(" ± %s", ms(sd[key])) : ""),
+            mbps(bytes[label], t[key]), rss[key] / 1024, r0, r3, r1, r2
+        }
+      }
+      print ""
+      print "Targets:"
+      s = small " stream" SUBSEP "ours"
+      if (s in t) printf "- small chart (%s stream, %d documents) end to end < 5 ms: %s (%s)\n", small, 3 * substr(small, 3), ms(t[s]), check(t[s] < 0.005)
+      for (i = 1; i <= n; i++) {
+        label = order[i]
+        if (label !~ /^n=1000 /) continue
+        o = tm(label SUBSEP "ours"); r = tm(label SUBSEP "release")
+        if (label ~ /stream$/) printf "- %s at least 3x the release: %sx (%s); on one thread %sx\n", label, ratio(r, o), check(o > 0 && r / o >= 3), ratio(r, tm(label SUBSEP "ours-1-thread"))
+        else printf "- %s: %sx the release\n", label, ratio(r, o)
+        if (label ~ /krm$/) printf "- %s peak RSS at most 3x the ResourceList (%s): %.1f MiB (%s)\n", label, size(bytes[label]), rss[label SUBSEP "ours"] / 1024, check(rss[label SUBSEP "ours"] * 1024 <= 3 * bytes[label])
+        kz = "n=1000 stream" SUBSEP "kustomize"
+        if (kz in t) printf "- %s at least 50x faster than kustomize: %sx (%s)\n", label, ratio(t[kz], o), check(t[kz] / o >= 50)
+      }
+      m = "n=5000 stream" SUBSEP "ours"
+      if (m in rss) printf "- n=5000 stream peak RSS < 32 MB: %.1f MiB (%s)\n", rss[m] / 1024, check(rss[m] * 1024 < 32e6)
+      for (i = 1; i <= n; i++) {
+        label = order[i]
+        if (label !~ /^n=(1000|5000|20000) / && label !~ /^worst /) continue
+        for (j = 1; j <= 2; j++) {
+          tool = (j == 1 ? "ours" : "ours-1-thread"); key = label SUBSEP tool
+          if (!(key in t)) continue
+          fast = bytes[label] >= 20e6 || t[key] < 2
+          small = rss[key] * 1024 <= 3 * bytes[label]
+          printf "- %s (%s), %s: %s (%s), peak RSS %.1f MiB = %.2fx the input (%s)\n", label, tool, size(bytes[label]),
+            ms(t[key]), (bytes[label] >= 20e6 ? "20 MB or more" : check(fast)), rss[key] / 1024, rss[key] * 1024 / bytes[label], check(small)
+        }
+      }
+      printf "- kubectl kustomize timed once per size, up to n=%s (--kustomize-max)\n", kzmax
+    }' "$RESULTS" | tee "$OUT/results.md"
+}
+if [ "$REPORT_ONLY" = 1 ]; then report; exit 0; fi
+
 
 # --- tools ------------------------------------------------------------------------
 as_root() {
@@ -165,8 +244,7 @@ EOF
 }
 
 # --- measuring --------------------------------------------------------------------
-RESULTS="$OUT/results.tsv"   # label, tool, median s, stddev s, input bytes, peak RSS KiB
-: > "$RESULTS"
+[ "$APPEND" = 1 ] || : > "$RESULTS"
 
 # Peak RSS in KiB of one run of a shell command line.
 peak_rss() {
@@ -264,70 +342,8 @@ bench_worst() { # kind n
 }
 
 log "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for n in $SMALL $SIZES; do bench_size "$n" "n=$n"; done
+for n in ${SIZES:+$SMALL} $SIZES; do bench_size "$n" "n=$n"; done
 for w in $WORST; do bench_worst "${w%%:*}" "${w##*:}"; done
 
-# --- report -----------------------------------------------------------------------
-awk -F'\t' -v small="n=$SMALL" -v kzmax="$KUSTOMIZE_MAX" '
-  function ms(s) { return s < 1 ? sprintf("%.1f ms", s * 1000) : s < 60 ? sprintf("%.2f s", s) : sprintf("%.0f s (%.1f min)", s, s / 60) }
-  function size(b) { return b < 1e6 ? sprintf("%.0f kB", b / 1e3) : sprintf("%.1f MB", b / 1e6) }
-  function mbps(b, s) { return s <= 0 ? "n/a" : sprintf(b / 1e6 / s < 1 ? "%.2f" : "%.1f", b / 1e6 / s) }
-  function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2f", a / b) : "n/a" }
-  function check(ok) { return ok ? "met" : "MISSED" }
-  {
-    key = $1 SUBSEP $2; t[key] = $3; sd[key] = $4; bytes[$1] = $5; rss[key] = $6
-    if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
-  }
-  END {
-    print "| input | size | tool | wall (median ± σ) | MB/s | peak RSS | release ÷ ours | ours ÷ rapidyaml | ours ÷ floor | kustomize ÷ ours |"
-    print "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
-    for (i = 1; i <= n; i++) {
-      label = order[i]
-      kz = label; sub(/ krm$/, " stream", kz)   # kustomize ran once per size, on the stream
-      split("ours ours-1-thread release floor rapidyaml kustomize cat", tools, " ")
-      for (j = 1; j <= 7; j++) {
-        key = label SUBSEP tools[j]
-        if (!(key in t)) continue
-        r0 = r3 = r1 = r2 = ""
-        if (tools[j] == "ours") {
-          r0 = ratio(t[label SUBSEP "release"], t[key])
-          r3 = ratio(t[key], t[label SUBSEP "rapidyaml"])
-          r1 = ratio(t[key], t[label SUBSEP "floor"])
-          if ((kz SUBSEP "kustomize") in t) r2 = ratio(t[kz SUBSEP "kustomize"], t[key])
-        }
-        printf "| %s | %s | %s | %s%s | %s | %.1f MiB | %s | %s | %s | %s |\n", label, size(bytes[label]), tools[j],
-          ms(t[key]), (sd[key] > 0 ? sprintf(" ± %s", ms(sd[key])) : ""),
-          mbps(bytes[label], t[key]), rss[key] / 1024, r0, r3, r1, r2
-      }
-    }
-    print ""
-    print "Targets:"
-    s = small " stream" SUBSEP "ours"
-    if (s in t) printf "- small chart (%s stream, %d documents) end to end < 5 ms: %s (%s)\n", small, 3 * substr(small, 3), ms(t[s]), check(t[s] < 0.005)
-    for (i = 1; i <= n; i++) {
-      label = order[i]
-      if (label !~ /^n=1000 /) continue
-      o = t[label SUBSEP "ours"]; r = t[label SUBSEP "release"]
-      if (label ~ /stream$/) printf "- %s at least 3x the release: %sx (%s); on one thread %sx\n", label, ratio(r, o), check(r / o >= 3), ratio(r, t[label SUBSEP "ours-1-thread"])
-      else printf "- %s: %sx the release\n", label, ratio(r, o)
-      if (label ~ /krm$/) printf "- %s peak RSS at most 3x the ResourceList (%s): %.1f MiB (%s)\n", label, size(bytes[label]), rss[label SUBSEP "ours"] / 1024, check(rss[label SUBSEP "ours"] * 1024 <= 3 * bytes[label])
-      kz = "n=1000 stream" SUBSEP "kustomize"
-      if (kz in t) printf "- %s at least 50x faster than kustomize: %sx (%s)\n", label, ratio(t[kz], o), check(t[kz] / o >= 50)
-    }
-    m = "n=5000 stream" SUBSEP "ours"
-    if (m in rss) printf "- n=5000 stream peak RSS < 32 MB: %.1f MiB (%s)\n", rss[m] / 1024, check(rss[m] * 1024 < 32e6)
-    for (i = 1; i <= n; i++) {
-      label = order[i]
-      if (label !~ /^n=(1000|5000|20000) / && label !~ /^worst /) continue
-      for (j = 1; j <= 2; j++) {
-        tool = (j == 1 ? "ours" : "ours-1-thread"); key = label SUBSEP tool
-        if (!(key in t)) continue
-        fast = bytes[label] >= 20e6 || t[key] < 2
-        small = rss[key] * 1024 <= 3 * bytes[label]
-        printf "- %s (%s), %s: %s (%s), peak RSS %.1f MiB = %.2fx the input (%s)\n", label, tool, size(bytes[label]),
-          ms(t[key]), bytes[label] >= 20e6 ? "20 MB or more" : check(fast), rss[key] / 1024, rss[key] * 1024 / bytes[label], check(small)
-      }
-    }
-    printf "- kubectl kustomize timed once per size, up to n=%s (--kustomize-max)\n", kzmax
-  }' "$RESULTS" | tee "$OUT/results.md"
+report
 log "inputs and results in $OUT"

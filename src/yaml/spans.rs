@@ -186,7 +186,14 @@ pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
                             // `key:` with nothing after it: the value "is" right after the colon.
                             let at = colon_after(text, key_node.end).unwrap_or(key_node.end);
                             (node.start, node.end, node.line) = (at, at, key_node.line);
-                            node.col = column(text, at);
+                            // Counted from the key (a count from the line's start is
+                            // quadratic along a long flow line of empty values).
+                            let between = &text[key_node.start..at];
+                            node.col = if between.contains('\n') {
+                                column(text, at)
+                            } else {
+                                key_node.col + between.chars().count()
+                            };
                         }
                         entries.push(Entry {
                             key: key_text(text, &key_node),

@@ -137,6 +137,13 @@ struct Lines {
 
 impl Lines {
     fn see(&mut self, line: &[u8]) {
+        let end_marker = line.starts_with(b"...")
+            && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'));
+        // Once content was seen, only a `...` and the content after one matter (this
+        // runs for every line of the stream: the usual line costs one comparison).
+        if self.content && !self.ended && !end_marker {
+            return;
+        }
         let trimmed = line.trim_ascii();
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
             return;
@@ -146,8 +153,7 @@ impl Lines {
             return;
         }
         self.content = true;
-        self.ended = line.starts_with(b"...")
-            && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'));
+        self.ended = end_marker;
     }
 }
 

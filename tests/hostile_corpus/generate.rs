@@ -45,6 +45,20 @@ pub fn generate(kind: &str, n: usize) -> String {
             s.push_str(HEAD);
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
+        // A Deployment whose annotations are one flow mapping of `n` keys without values,
+        // on one line (beyond the fast path: the full parser and its span tree read it).
+        "flow-empty-values" => {
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+            s = s.replace("  name: big\n", "  name: big\n  annotations: {");
+            let at = s.find("  annotations: {").unwrap() + "  annotations: {".len();
+            let mut keys = String::new();
+            for i in 0..n {
+                let _ = write!(keys, "{}k{i}: ", if i == 0 { "" } else { ", " });
+            }
+            keys.push_str("}\n");
+            s.insert_str(at, &keys);
+        }
         // A Deployment whose pod template carries `n` annotations.
         "annotations" => {
             s.push_str("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  selector:\n    matchLabels: {app: big}\n  template:\n    metadata:\n      labels: {app: big}\n      annotations:\n");

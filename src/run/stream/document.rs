@@ -35,11 +35,13 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
 /// error); other documents are only scanned, whatever their size; a `v1 List` is left to
 /// be processed item by item when it is written (`list`).
 pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Processed {
-    if let Ok(text) = std::str::from_utf8(&doc.bytes)
-        && let (Some(api_version), Some(kind)) = (
-            document::value_from_text(text, "apiVersion:"),
-            document::kind_from_text(text),
-        )
+    let text = match document::utf8(&doc.bytes) {
+        Ok(text) => text,
+        Err(e) => return unchanged(vec![error_at(doc, e)]),
+    };
+    if let Some(kind) = document::kind_from_text(text)
+        && kind.ends_with("List")
+        && let Some(api_version) = document::value_from_text(text, "apiVersion:")
         && kinds::is_list(api_version, kind)
     {
         return Processed {
@@ -47,7 +49,7 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
             ..unchanged(Vec::new())
         };
     }
-    process_whole(doc, inputs, max)
+    process_text(doc, text, inputs, max)
 }
 
 fn unchanged(results: Vec<Diagnostic>) -> Processed {
@@ -60,15 +62,20 @@ fn unchanged(results: Vec<Diagnostic>) -> Processed {
 }
 
 /// [`process_doc`], a List read whole (one that cannot be read item by item).
-pub fn process_whole(
+pub fn process_whole(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Processed {
+    match document::utf8(&doc.bytes) {
+        Ok(text) => process_text(doc, text, inputs, max),
+        Err(e) => unchanged(vec![error_at(doc, e)]),
+    }
+}
+
+/// One document, its text.
+fn process_text(
     doc: &RawDoc,
+    text: &str,
     (settings, facts): (&Settings, &Facts),
     max: usize,
 ) -> Processed {
-    let text = match document::utf8(&doc.bytes) {
-        Ok(text) => text,
-        Err(e) => return unchanged(vec![error_at(doc, e)]),
-    };
     if plainly_not_a_workload(text, settings) {
         // Its top-level `kind:` and `apiVersion:` lines say it is no workload and cannot
         // carry a pod, and one parser pass that builds nothing finds it well formed:

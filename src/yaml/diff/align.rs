@@ -20,6 +20,10 @@ use hash::{hash_value, hash_without_name};
 /// The largest exact table (old × new elements) computed; beyond it, anchors.
 const EXACT_CELLS: usize = 1 << 16;
 
+/// A run of unpaired elements this short (new × old) is paired by trying each old one,
+/// without hashing (cheaper for the few elements an edit leaves unpaired).
+const SCAN_CELLS: usize = 64;
+
 /// How many candidates with the right hash are tried for one element before giving up
 /// (only hash collisions and repeated names get that far).
 const CANDIDATES: usize = 8;
@@ -268,6 +272,17 @@ fn pair_where(
 ) {
     let mut by_key: HashMap<u64, (Vec<usize>, usize)> = HashMap::new();
     for (news, olds) in unpaired_runs(pairs, old.len()) {
+        if news.len().saturating_mul(olds.len()) <= SCAN_CELLS {
+            // A short run (the usual edit): each new element against the old ones.
+            let mut low = olds.start;
+            for k in news {
+                if let Some(i) = (low..olds.end).find(|&i| !taken[i] && fits(&old[i], &new[k])) {
+                    pair(pairs, taken, k, i);
+                    low = i + 1;
+                }
+            }
+            continue;
+        }
         by_key.clear();
         let mut low = olds.start;
         for i in olds.filter(|&i| !taken[i]) {

@@ -31,7 +31,9 @@ impl<'t> Scanner<'t> {
     pub(super) fn map(&mut self, col: usize, mut key: Key<'t>) -> R<MapOut<'t>> {
         let (start, line) = (key.start, self.line);
         let mut value = Map::new();
-        let mut entries = Vec::new();
+        // Room for two entries first: most mappings are that short (a list item's `name`
+        // and `value`), and no more is left spare.
+        let mut entries = Vec::with_capacity(if self.keeps() { 2 } else { 0 });
         let mut keys = self.keys();
         let mut end;
         loop {
@@ -63,7 +65,6 @@ impl<'t> Scanner<'t> {
             }
         }
         let special = self.build && entries.iter().any(|e| e.key.is_empty());
-        entries.shrink_to_fit(); // most mappings are short: no room left over (in place)
         let count = keys.count;
         self.spare.push(keys.done());
         Ok(MapOut {
@@ -212,8 +213,6 @@ impl<'t> Scanner<'t> {
             }
         }
         let (start, col, line) = if indentless { first.ok_or(Bail)? } else { dash };
-        items.shrink_to_fit();
-        values.shrink_to_fit();
         if let Some(group) = outlined {
             self.outlined.push((start, (!unlike).then_some(group)));
         }

@@ -84,9 +84,6 @@ impl<'t> Scanner<'t> {
         self.pos += 1;
         self.depth -= 1;
         self.spare.push(keys.done());
-        items.shrink_to_fit();
-        values.shrink_to_fit();
-        entries.shrink_to_fit();
         let special = self.build && entries.iter().any(|e: &Entry<'_>| e.key.is_empty());
         let (kind, value) = if is_map {
             (

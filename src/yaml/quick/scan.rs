@@ -59,6 +59,15 @@ impl<'t> Scanner<'t> {
     /// column asked for on this line: the nodes of a long one-line flow collection are
     /// asked for left to right, and counting each from the line's start was quadratic.
     pub(super) fn col(&self, at: usize) -> usize {
+        if at - self.line_start < 128 {
+            // Near the line's start (most nodes): counted from there.
+            let prefix = &self.text[self.line_start..at];
+            return if prefix.is_ascii() {
+                prefix.len()
+            } else {
+                prefix.chars().count()
+            };
+        }
         let (line_start, from, col) = self.last_col.get();
         let (from, col) = if line_start == self.line_start && from <= at {
             (from, col)
