@@ -33,7 +33,7 @@ use crate::wire::value_edit::{
 use crate::wire::{copy_step, image_volume};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use crate::wire::flags::agent_options;
 pub use crate::wire::unwire::{is_wired, strip};
@@ -100,6 +100,7 @@ pub fn inject(
     }
     // A mount of our volumes' names in another container would be served by them once
     // they are added (the targets were checked in their plans).
+    let targeted: HashSet<&str> = targets.iter().map(|t| t.container.as_str()).collect();
     for list in ["initContainers", "containers"] {
         let others = spec
             .get(list)
@@ -107,10 +108,7 @@ pub fn inject(
             .into_iter()
             .flatten()
             .filter(|c| {
-                list == "initContainers"
-                    || !targets
-                        .iter()
-                        .any(|t| name_of(c) == Some(t.container.as_str()))
+                list == "initContainers" || !name_of(c).is_some_and(|n| targeted.contains(n))
             });
         for c in others {
             let mounts = c
