@@ -166,7 +166,7 @@ log "building (release)"
 (cd "$ROOT" && cargo build --release --quiet --bin pinpoint-inject)
 BIN="$ROOT/target/release/pinpoint-inject"
 FLOOR="$(cd "$ROOT" && cargo bench --quiet --bench floor --no-run --message-format=json 2>/dev/null |
-  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+  sed -n 's/.*"executable":"\([^"]*\/floor-[^"]*\)".*/\1/p' | tail -n 1)"
 [ -x "$FLOOR" ] || die "could not build the floor benchmark (cargo bench --bench floor --no-run)"
 # The baseline release, from its own commit, in its own target dir (built once per commit).
 BASE_SRC="$OUT/baseline-src" BASE_TARGET="$OUT/baseline-target"

@@ -27,6 +27,7 @@ use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 
 /// Built with `--features no-fast-path`, every document takes the full parser: what the
 /// fast path buys is measured that way (BENCHMARKS.md, "What each reader buys").
@@ -180,24 +181,37 @@ struct MapOut<'t> {
     entries: usize,
 }
 
-/// The keys of a mapping being checked (not built), to find a duplicate.
+/// The keys of a mapping being checked (not built), to find a duplicate. Past 32 keys
+/// only a 64-bit hash of each is kept (with a key chosen per mapping, so that no input can
+/// aim for collisions): a million keys on one line cost 8 bytes each instead of a copy of
+/// the key's place. Two keys with the same hash count as a duplicate, and a duplicate only
+/// sends the document to the full parser, so a collision costs time, never an answer.
 struct Keys<'t> {
     count: usize,
     few: Vec<Cow<'t, str>>,
-    many: Option<HashSet<Cow<'t, str>>>,
+    many: Option<(RandomState, HashSet<u64>)>,
 }
 
 impl<'t> Keys<'t> {
     fn insert(&mut self, key: Cow<'t, str>) -> R<()> {
-        if let Some(many) = &mut self.many {
-            return if many.insert(key) { Ok(()) } else { Err(Bail) };
+        if let Some((state, many)) = &mut self.many {
+            return if many.insert(state.hash_one(&key)) {
+                Ok(())
+            } else {
+                Err(Bail)
+            };
         }
         if self.few.contains(&key) {
             return Err(Bail);
         }
         self.few.push(key);
         if self.few.len() == 32 {
-            self.many = Some(self.few.drain(..).collect());
+            let state = RandomState::new();
+            let many: HashSet<u64> = self.few.drain(..).map(|k| state.hash_one(&k)).collect();
+            if many.len() < 32 {
+                return Err(Bail);
+            }
+            self.many = Some((state, many));
         }
         Ok(())
     }

@@ -62,6 +62,21 @@ fn checking_counts_top_level_entries() {
     assert_eq!(check("a: 1\nb: 2\na: 3\n"), None);
 }
 
+/// Past 32 keys a mapping's keys are kept as hashes: a duplicate is still found, in flow
+/// and block mappings, wherever it falls (a quoted key is the same key as a plain one).
+#[test]
+fn checking_finds_a_duplicate_among_many_keys() {
+    let keys: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
+    let flow = |extra: &str| format!("data: {{{}{extra}}}\n", keys.join(": v, ") + ": v");
+    let block = |extra: &str| format!("{}{extra}", keys.join(": v\n") + ": v\n");
+    assert_eq!(check(&flow("")), Some(1));
+    assert_eq!(check(&block("")), Some(200));
+    for dup in ["k0", "k31", "k32", "k199", "\"k150\""] {
+        assert_eq!(check(&flow(&format!(", {dup}: w"))), None, "flow, {dup}");
+        assert_eq!(check(&block(&format!("{dup}: w\n"))), None, "block, {dup}");
+    }
+}
+
 /// Scalars chosen to sit on every edge of YAML 1.1 typing and of the subset.
 const SCALARS: &[&str] = &[
     "x",
