@@ -1,8 +1,9 @@
 //! Image facts through the real binary, beyond the fixtures (`tests/fixtures/facts-*`):
 //! the report's evidence names the image config, broken facts are clear errors that
 //! name the file (or the item) and the entry, the facts file can come from the
-//! environment, references are matched as Kubernetes names images, and the wiring that
-//! keeps an image's own value comes out again exactly.
+//! environment, references are matched as Kubernetes names images, a whole `crane config`
+//! or `docker inspect` element pasted in is read, and the wiring that keeps an image's own
+//! value comes out again exactly.
 
 mod common;
 
@@ -156,6 +157,54 @@ fn facts_come_from_the_environment_and_match_as_kubernetes_names_images() {
             .as_str()
             .unwrap()
             .contains("image config: it runs nginx"),
+        "{rows:?}"
+    );
+}
+
+/// What `crane config IMAGE` prints whole, and one `docker inspect IMAGE` element, pasted
+/// in as an entry's `config`: the object inside decides, as the `config` object alone does.
+#[test]
+fn a_whole_crane_config_or_docker_inspect_element_pasted_in_decides() {
+    let facts = TempFile::new(
+        "whole-facts.yaml",
+        br#"apiVersion: pinpoint-inject.dev/v1alpha1
+kind: ImageFacts
+images:
+- image: registry.example.com/shop/web:2
+  config: {"architecture": "amd64", "os": "linux", "config": {"Env": ["PATH=/usr/local/bin", "NODE_VERSION=20.1.0"], "Cmd": ["node", "server.js"]}, "rootfs": {"type": "layers", "diff_ids": []}}
+- image: registry.example.com/shop/orders:1
+  config: {"Id": "sha256:0123", "Os": "linux", "Config": {"User": "1000", "Env": ["JAVA_HOME=/opt/java/openjdk"], "Entrypoint": ["java", "-jar", "/app/orders.jar"]}}
+"#,
+    );
+    let pod = b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: web, image: registry.example.com/shop/web:2}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n  - {name: orders, image: registry.example.com/shop/orders:1}\n";
+    let path = facts.0.to_str().unwrap();
+    let run = inject(
+        &[
+            "report",
+            "--json",
+            "--config",
+            CONFIG,
+            "--image-facts",
+            path,
+        ],
+        pod,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rows = rows(run.stdout_text());
+    assert_eq!(rows[0]["decision"], "skipped", "{rows:?}");
+    assert!(
+        rows[0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("image config: it runs node"),
+        "{rows:?}"
+    );
+    assert_eq!(rows[1]["decision"], "instrumented", "{rows:?}");
+    assert!(
+        rows[1]["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("image config: it runs java"),
         "{rows:?}"
     );
 }

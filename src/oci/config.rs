@@ -2,7 +2,8 @@
 //! `User`, `Env`, `Entrypoint`, `Cmd`, `WorkingDir`, `Labels`), read from a generic
 //! value so that what `crane config IMAGE` or `docker inspect` prints can be pasted in:
 //! fields we do not use (`ExposedPorts`, `Volumes`, docker's `Hostname`…) are ignored,
-//! and `null` stands for absent.
+//! and `null` stands for absent. The whole image config (`crane config` prints it) or a
+//! whole `docker inspect` element is read through its `config` (`Config`) object.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -89,7 +90,12 @@ impl ImageConfig {
         // One pass over the fields (what else `crane config` or `docker inspect` prints is
         // dropped); a map holds each key once.
         let mut config = ImageConfig::default();
+        let (mut own, mut nested) = (false, None);
         for (key, value) in map {
+            own |= matches!(
+                key.as_str(),
+                "User" | "Env" | "Entrypoint" | "Cmd" | "WorkingDir" | "Labels"
+            );
             match key.as_str() {
                 "User" => config.user = string(value, "User")?,
                 "Env" => config.env = strings(value, "Env")?,
@@ -97,8 +103,21 @@ impl ImageConfig {
                 "Cmd" => config.cmd = strings(value, "Cmd")?,
                 "WorkingDir" => config.working_dir = string(value, "WorkingDir")?,
                 "Labels" => config.labels = labels(value)?,
+                // The whole of `crane config IMAGE` (the image config, whose `config` is
+                // the object) or of one `docker inspect IMAGE` element (`Config`).
+                "config" | "Config" if value.is_object() => nested = Some((key, value)),
                 _ => {}
             }
+        }
+        if let Some((key, value)) = nested {
+            if own {
+                return Err(shape(
+                    key,
+                    "an object inside the config object, which has fields of its own: paste either the image config's `config` object or the whole image config, not both",
+                ));
+            }
+            return ImageConfig::from_owned(value)
+                .map_err(|e| shape(format!("{key}.{}", e.field), e.problem));
         }
         if let Some((i, _)) = config
             .env
@@ -189,6 +208,32 @@ mod tests {
             ImageConfig::from_value(&Value::Null).unwrap(),
             ImageConfig::default()
         );
+    }
+
+    /// The whole of `crane config` (an OCI image config) or of a `docker inspect` element
+    /// is read through its `config` (`Config`) object; mixing both shapes is an error.
+    #[test]
+    fn a_whole_image_config_or_inspect_element_is_read_through_its_config() {
+        let crane = json!({
+            "architecture": "amd64", "os": "linux",
+            "config": {"User": "1000", "Env": ["NODE_VERSION=20.1.0"], "Cmd": ["node", "server.js"]},
+            "rootfs": {"type": "layers", "diff_ids": []}
+        });
+        let config = ImageConfig::from_value(&crane).unwrap();
+        assert_eq!(config.env("NODE_VERSION"), Some("20.1.0"));
+        assert_eq!(config.cmd, ["node", "server.js"]);
+        let inspect = json!({"Id": "sha256:1", "Config": {"Entrypoint": ["java", "-jar", "a.jar"]}, "Os": "linux"});
+        assert_eq!(
+            ImageConfig::from_value(&inspect).unwrap().entrypoint[0],
+            "java"
+        );
+        let wrong = json!({"config": {"Env": ["A=1", "B"]}});
+        assert_eq!(
+            ImageConfig::from_value(&wrong).unwrap_err().field,
+            "config.Env[1]"
+        );
+        let both = json!({"Env": ["A=1"], "config": {"Env": ["B=2"]}});
+        assert_eq!(ImageConfig::from_value(&both).unwrap_err().field, "config");
     }
 
     #[test]
