@@ -103,7 +103,7 @@ pub fn outline(text: &str) -> Option<crate::yaml::outline::Outline> {
     let mut s = Scanner::new(text, false);
     s.keep = 3;
     let (root, _) = s.document().ok()?;
-    let outline = outline::outline_of(&root.node, std::mem::take(&mut s.outlined))?;
+    let outline = outline::outline_of(text, &root.node, std::mem::take(&mut s.outlined))?;
     #[cfg(debug_assertions)]
     assert_eq!(
         crate::yaml::outline::read(text).as_ref(),

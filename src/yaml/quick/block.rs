@@ -192,7 +192,7 @@ impl<'t> Scanner<'t> {
             first.get_or_insert((item.node.start, item.node.col, item.node.line));
             if let Some(group) = outlined.as_mut() {
                 // An item of an outlined list: where it is and its head, no node.
-                let item = item_of(&item.node);
+                let item = item_of(self.text, &item.node);
                 if item.is_none() {
                     unlike = true;
                 }

@@ -8,6 +8,7 @@ use serde_saphyr::granit_parser::ScalarStyle;
 /// The outline from the kept span tree and the outlined lists' items; `None` where the
 /// full parser would place a node elsewhere (the caller then asks it).
 pub(super) fn outline_of(
+    text: &str,
     root: &Node<'_>,
     mut outlined: Vec<(usize, Option<Vec<Item>>)>,
 ) -> Option<Outline> {
@@ -18,7 +19,7 @@ pub(super) fn outline_of(
         flow_items: false,
     };
     for e in root.entries() {
-        if unlike(&e.value) {
+        if ends_unlike(text, &e.value) {
             return None;
         }
         let block = matches!(
@@ -67,11 +68,31 @@ fn unlike(n: &Node<'_>) -> bool {
     )
 }
 
+/// True when `n` is one the full parser places elsewhere, or when its text ends with an
+/// empty value (`spec:` or `-` with nothing after it, at any depth): a block collection
+/// that ends so ends after that line's newline for the full parser, before it here. (The
+/// spans below an item are not kept, so the text says it; a plain scalar that merely ends
+/// in `:` or is `-` cannot end a block node.)
+fn ends_unlike(text: &str, n: &Node<'_>) -> bool {
+    if unlike(n) {
+        return true;
+    }
+    if n.is_flow() || matches!(n.kind, Kind::Scalar { .. }) {
+        return false;
+    }
+    let last_line = text
+        .get(n.start..n.end)
+        .and_then(|t| t.trim_end().rsplit('\n').next())
+        .unwrap_or_default()
+        .trim();
+    last_line.ends_with(':') || last_line == "-" || last_line.ends_with(" -")
+}
+
 /// An item of an outlined list, with its own `apiVersion` and `kind` when they are plain
 /// scalars; `None` for an item the full parser places elsewhere, or one whose
 /// `apiVersion` or `kind` is empty.
-pub(super) fn item_of(item: &Node<'_>) -> Option<Item> {
-    if unlike(item) {
+pub(super) fn item_of(text: &str, item: &Node<'_>) -> Option<Item> {
+    if ends_unlike(text, item) {
         return None;
     }
     let mut found = Item {

@@ -2,7 +2,7 @@
 //! test suite reads (each `load` and `check` compares itself with the full parser in
 //! debug builds), and on generated and mutated documents.
 
-use super::{check, load, value};
+use super::{check, load, outline, value};
 use proptest::prelude::*;
 
 /// Documents the fast path must read (not give up on).
@@ -60,6 +60,28 @@ fn gives_up_beyond_the_subset() {
 fn checking_counts_top_level_entries() {
     assert_eq!(check("a: 1\nb:\n  c: 2\nd: [x]\n"), Some(3));
     assert_eq!(check("a: 1\nb: 2\na: 3\n"), None);
+}
+
+/// A ResourceList whose items (or whose `items`) end in an empty value, at any depth, is
+/// outlined as the full parser outlines it (`outline` asserts that in a debug build): the
+/// full parser ends such a collection after the line's newline. Found by the KRM fuzzer.
+#[test]
+fn outlines_items_that_end_in_an_empty_value() {
+    let head = "apiVersion: v1\nkind: ResourceList\nitems:\n";
+    for items in [
+        "  - kind: Deployment\n    spec:\n      template:\n        spec:\nt: \"7\"\n",
+        "  - kind: Deployment\n    spec:\n      a:\n        b:\n",
+        "  - a:\n      b:\n  - c: 1\nfunctionConfig: {}\n",
+        "  - a:\n      - x\n      -\nfunctionConfig: {}\n",
+        "  - a:\n      b:   \n  - c: 1\n",
+        "  - a:\n      b: |\n        x\n  - c: 1\n",
+        "  - a: x-\n  - b: c:d\n",
+    ] {
+        let text = format!("{head}{items}");
+        let _ = outline(&text);
+    }
+    // What it still outlines itself: items that end in a scalar.
+    assert!(outline(&format!("{head}  - a: 1\n  - b: [x]\n")).is_some());
 }
 
 /// Past 32 keys a mapping's keys are kept as hashes: a duplicate is still found, in flow
