@@ -22,8 +22,8 @@ fn rows(stdout: &str) -> Vec<Value> {
     serde_json::from_str(stdout).unwrap()
 }
 
-#[test]
-fn the_report_says_when_the_image_config_decided() {
+/// The rows of a successful `report --json` over `input` with the facts file `facts`.
+fn report_with_facts(facts: &str, input: &[u8]) -> Vec<Value> {
     let run = inject(
         &[
             "report",
@@ -31,12 +31,17 @@ fn the_report_says_when_the_image_config_decided() {
             "--config",
             CONFIG,
             "--image-facts",
-            FACTS,
+            facts,
         ],
-        &input(),
+        input,
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let rows = rows(run.stdout_text());
+    rows(run.stdout_text())
+}
+
+#[test]
+fn the_report_says_when_the_image_config_decided() {
+    let rows = report_with_facts(FACTS, &input());
     let row = |container: &str| {
         rows.iter()
             .find(|r| r["container"] == container)
@@ -177,20 +182,7 @@ images:
 "#,
     );
     let pod = b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: web, image: registry.example.com/shop/web:2}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n  - {name: orders, image: registry.example.com/shop/orders:1}\n";
-    let path = facts.0.to_str().unwrap();
-    let run = inject(
-        &[
-            "report",
-            "--json",
-            "--config",
-            CONFIG,
-            "--image-facts",
-            path,
-        ],
-        pod,
-    );
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let rows = rows(run.stdout_text());
+    let rows = report_with_facts(facts.0.to_str().unwrap(), pod);
     assert_eq!(rows[0]["decision"], "skipped", "{rows:?}");
     assert!(
         rows[0]["evidence"]
