@@ -298,9 +298,13 @@ fn key_text<'t>(text: &'t str, key: &Node<'_>) -> Cow<'t, str> {
             .strip_prefix('\'')
             .and_then(|r| r.strip_suffix('\''))
             .map_or(Cow::Borrowed(""), |r| Cow::Owned(r.replace("''", "'"))),
+        // JSON's escapes are YAML's most used ones; the rest (a raw tab, `\e`, `\N`, `\_`,
+        // …) are read as YAML.
         ScalarStyle::DoubleQuoted => match serde_json::from_str::<String>(raw) {
             Ok(key) => Cow::Owned(key),
-            Err(_) => Cow::Borrowed(""),
+            Err(_) => {
+                crate::yaml::value::from_str::<String>(raw).map_or(Cow::Borrowed(""), Cow::Owned)
+            }
         },
         _ => Cow::Borrowed(""),
     }
@@ -310,6 +314,18 @@ fn key_text<'t>(text: &'t str, key: &Node<'_>) -> Cow<'t, str> {
 mod tests {
     use super::*;
     use crate::yaml::lines::{dash_of, line_end};
+
+    /// A double-quoted key is read as YAML reads it, escapes JSON does not have and raw
+    /// tabs included, so that its mapping is no special one (which would send the
+    /// document to be written out in full). Found by the stream fuzzer.
+    #[test]
+    fn double_quoted_keys_decode_as_yaml_does() {
+        let text = "{\"service\tName\": 1, \"a\\x41\\e\": 2, \"b\\u00e9\": 3}\n";
+        let root = parse(text).unwrap();
+        let keys: Vec<&str> = root.entries().iter().map(|e| e.key.as_ref()).collect();
+        assert_eq!(keys, ["service\tName", "aA\u{1b}", "b\u{e9}"]);
+        assert!(!root.special);
+    }
 
     #[test]
     fn block_and_flow_nodes_know_their_bytes() {
