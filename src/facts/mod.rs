@@ -99,10 +99,13 @@ impl Facts {
         if let Some(existing) = name.as_ref().and_then(|n| self.by_name.get(n)) {
             return Err(clash(*existing, "image"));
         }
+        // Two tags of one image (`app:1.2` and `app:latest`) resolve to one digest: both
+        // entries stand, unless they say different things about it.
         if let Some(existing) = entry.digest.as_ref().and_then(|d| self.by_digest.get(d))
             && self.entries[*existing].platform == entry.platform
+            && self.entries[*existing].config != entry.config
         {
-            return Err(clash(*existing, "digest"));
+            return Err(clash(*existing, "digest with different configs"));
         }
         if let Some(name) = name {
             self.by_name.insert(name, at);
@@ -187,6 +190,22 @@ mod tests {
                 .is_none()
         );
         assert!(f.lookup("not a reference").is_none());
+    }
+
+    /// Two tags that resolve to one manifest (what `images` writes for `app:1.0` and
+    /// `app:latest`) are both kept and both found; one digest with two different
+    /// configs is refused.
+    #[test]
+    fn two_tags_of_one_digest_stand_unless_their_configs_differ() {
+        let digest = format!("sha256:{}", "d".repeat(64));
+        let entry = |image: &str, env: &str| json!({"image": image, "digest": digest, "config": {"Env": [env]}});
+        let f = facts(json!([entry("app:1.0", "A=1"), entry("app:latest", "A=1")])).unwrap();
+        assert_eq!(f.lookup("app:latest").unwrap().image, "app:latest");
+        assert_eq!(f.lookup("app:1.0").unwrap().image, "app:1.0");
+        assert!(f.lookup(&format!("app@{digest}")).is_some());
+        let error =
+            facts(json!([entry("app:1.0", "A=1"), entry("app:latest", "A=2")])).unwrap_err();
+        assert!(error.to_string().contains("different configs"), "{error}");
     }
 
     #[test]
