@@ -96,6 +96,17 @@ fn names(list: &str) -> Vec<String> {
         .collect()
 }
 
+/// [`names`], `None` when one is written twice (a forged marker: each name is undone
+/// once, and undoing one twice would remove what moved into its place).
+fn distinct_names(list: &str) -> Option<Vec<String>> {
+    let names = names(list);
+    let mut seen = std::collections::HashSet::new();
+    names
+        .iter()
+        .all(|n| seen.insert(n.as_str()))
+        .then_some(names)
+}
+
 impl Marker {
     /// What each list (`volumes`, `app/env`) was before the wiring, by path.
     pub fn lists_were(&self) -> std::collections::HashMap<&str, Was> {
@@ -164,7 +175,7 @@ impl Marker {
         let own = parse_groups(OWN_KEYS, get)?;
         let lists = parse_groups(LIST_KEYS, get)?;
         Some(Marker {
-            containers: names(get("containers").unwrap_or_default()),
+            containers: distinct_names(get("containers").unwrap_or_default())?,
             volume: volume.to_string(),
             delivery,
             companion: companion.to_string(),
@@ -197,6 +208,7 @@ mod tests {
             "containers=app;volume=v;initContainer=i;volume=w",
             "containers=app;volume=v;initContainer=i;extra=1",
             "containers=app;volume=;initContainer=i",
+            "containers=app,app;volume=v;initContainer=i",
         ] {
             assert_eq!(Marker::parse(text), None, "{text}");
         }

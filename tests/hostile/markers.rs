@@ -139,3 +139,33 @@ fn opting_out_gives_back_the_options_entry_exactly() {
         assert_eq!(String::from_utf8(back.stdout).unwrap(), expected, "{entry}");
     }
 }
+
+/// A marker that names one container twice (each would be undone once, the second time
+/// at positions the first had moved) is not read: the wired workload comes back exactly,
+/// with an error, and keeps the user's variable that moved into our entries' places.
+#[test]
+fn a_marker_naming_a_container_twice_removes_nothing() {
+    let plain = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/orders:1\n        env:\n        - name: A\n          value: a\n"
+    );
+    let wired = stream(plain.as_bytes(), Limits::default());
+    assert_eq!(wired.code, Some(0), "{}", wired.stderr);
+    let wired = String::from_utf8(wired.stdout).unwrap();
+    assert!(wired.contains("containers=app;"), "{wired}");
+    let forged = wired
+        .replacen("containers=app;", "containers=app,app;", 1)
+        .replacen(
+            "        env:\n",
+            "        env:\n        - name: USER_FIRST\n          value: kept\n",
+            1,
+        );
+    let run = stream(forged.as_bytes(), Limits::default());
+    sane(&run, &forged);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(run.stdout, forged.as_bytes(), "the workload was changed");
+    assert!(
+        run.stderr.contains("pinpoint-inject.dev/injected"),
+        "{}",
+        run.stderr
+    );
+}
