@@ -7,9 +7,9 @@
 use super::options::Options;
 use std::io::Read;
 use std::time::{Duration, SystemTime};
-use ureq::Agent;
 use ureq::config::RedirectAuthHeaders;
 use ureq::tls::{RootCerts, TlsConfig};
+use ureq::{Agent, ResponseExt};
 
 /// What one request got: the status, the headers the reader uses, and the body.
 #[derive(Debug)]
@@ -43,6 +43,12 @@ pub(crate) struct Client {
     retries: u32,
     max_retry_wait: Duration,
     pub timeout: Duration,
+}
+
+/// True when a request for `url` over HTTPS ended at `last` (where ureq's redirects led)
+/// over anything else.
+fn downgraded(url: &str, last: &ureq::http::Uri) -> bool {
+    url.starts_with("https://") && last.scheme_str() != Some("https")
 }
 
 /// Names us to registries (and to their logs).
@@ -80,7 +86,7 @@ impl Client {
 
     /// GET `url` with `headers`, retrying as the module doc says.
     pub fn get(&self, url: &str, headers: &[(&str, &str)]) -> Result<Reply, Failure> {
-        self.with_retries(|| {
+        self.with_retries(url, || {
             let mut request = self.agent.get(url);
             for (name, value) in headers {
                 request = request.header(*name, *value);
@@ -92,18 +98,19 @@ impl Client {
     /// GET `url` once, without retries (a probe whose failure has another way out).
     pub fn get_once(&self, url: &str) -> Result<Reply, Failure> {
         match self.agent.get(url).call() {
-            Ok(response) => self.read(response, 1),
+            Ok(response) => self.read(url, response, 1),
             Err(error) => Err(failure(error)),
         }
     }
 
     /// POST a form (the OAuth2 token flow), retrying as [`Client::get`] does.
     pub fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Result<Reply, Failure> {
-        self.with_retries(|| self.agent.post(url).send_form(form.iter().copied()))
+        self.with_retries(url, || self.agent.post(url).send_form(form.iter().copied()))
     }
 
     fn with_retries(
         &self,
+        url: &str,
         send: impl Fn() -> Result<ureq::http::Response<ureq::Body>, ureq::Error>,
     ) -> Result<Reply, Failure> {
         let mut attempt = 0;
@@ -111,7 +118,7 @@ impl Client {
             attempt += 1;
             let last = attempt > self.retries;
             let reply = match send() {
-                Ok(response) => self.read(response, attempt),
+                Ok(response) => self.read(url, response, attempt),
                 Err(error) => Err(failure(error)),
             };
             let wait = match &reply {
@@ -131,9 +138,19 @@ impl Client {
 
     fn read(
         &self,
+        url: &str,
         mut response: ureq::http::Response<ureq::Body>,
         attempts: u32,
     ) -> Result<Reply, Failure> {
+        // A redirect may not take an HTTPS request to plain HTTP (ureq follows it): the
+        // answer could then be changed on the way, and a manifest read by tag has only
+        // its own header to be checked against.
+        if downgraded(url, response.get_uri()) {
+            return Err(Failure::Other(format!(
+                "{url} was redirected to plain HTTP ({}), which is refused",
+                response.get_uri()
+            )));
+        }
         let header = |name: &str| {
             response
                 .headers()
@@ -253,6 +270,23 @@ fn parse_http_date(value: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_from_https_to_plain_http_is_a_downgrade() {
+        let uri = |u: &str| u.parse::<ureq::http::Uri>().unwrap();
+        assert!(downgraded(
+            "https://r.example/v2/",
+            &uri("http://r.example/v2/")
+        ));
+        assert!(!downgraded(
+            "https://r.example/v2/",
+            &uri("https://cdn.example/b")
+        ));
+        assert!(!downgraded(
+            "http://127.0.0.1:5000/v2/",
+            &uri("http://127.0.0.1:5000/v2/")
+        ));
+    }
 
     #[test]
     fn retry_after_in_seconds_or_as_a_date() {
