@@ -264,3 +264,20 @@ fn the_json_schema_agrees_with_the_tool() {
         assert_eq!((schema, tool), (valid, valid), "{entry}");
     }
 }
+
+/// An image that sets its options variable empty (`ENV JAVA_TOOL_OPTIONS=`) has nothing
+/// to keep: the variable holds our reference alone, with no empty copy beside it.
+#[test]
+fn an_empty_image_value_is_not_kept() {
+    let facts = TempFile::new(
+        "empty-value-facts.yaml",
+        b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: ImageFacts\nimages:\n- image: registry.example.com/shop/orders:1\n  config: {Env: [JAVA_HOME=/opt/java/openjdk, JAVA_TOOL_OPTIONS=], Entrypoint: [java, -jar, /app/orders.jar]}\n",
+    );
+    let pod = b"apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n  - {name: orders, image: registry.example.com/shop/orders:1}\n";
+    let path = facts.0.to_str().unwrap();
+    let run = inject(&["--config", CONFIG, "--image-facts", path], pod);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = run.stdout_text();
+    assert!(out.contains("JAVA_TOOL_OPTIONS"), "{out}");
+    assert!(!out.contains("PINPOINT_ORIGINAL"), "{out}");
+}

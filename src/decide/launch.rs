@@ -134,10 +134,14 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
     let mut from = from;
     let keep = match known.config() {
         _ if image::pod_sets(container, &var) => None,
-        Some(config) => config.env(&var).map(|value| {
-            from.push_str(&format!("; the image sets {var}, kept in front"));
-            value.to_string()
-        }),
+        // An empty value holds nothing to keep: ours takes its place.
+        Some(config) => config
+            .env(&var)
+            .filter(|v| !v.trim().is_empty())
+            .map(|value| {
+                from.push_str(&format!("; the image sets {var}, kept in front"));
+                value.to_string()
+            }),
         None if JVM_READ.contains(&var.as_str()) => {
             from.push_str(&format!(
                 "; no image facts: a {var} the image sets would be replaced (give the image facts to keep it)"

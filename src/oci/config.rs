@@ -141,7 +141,13 @@ impl ImageConfig {
 
     /// Every variable the image sets, by name (the last definition of each).
     pub fn env_vars(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.env.iter().filter_map(|e| e.split_once('='))
+        let mut seen = std::collections::HashSet::new();
+        let mut last: Vec<(&str, &str)> = (self.env.iter().rev())
+            .filter_map(|e| e.split_once('='))
+            .filter(|(name, _)| seen.insert(*name))
+            .collect();
+        last.reverse();
+        last.into_iter()
     }
 
     /// The numeric user and group the process runs as, when `User` gives numbers:
@@ -234,6 +240,17 @@ mod tests {
         );
         let both = json!({"Env": ["A=1"], "config": {"Env": ["B=2"]}});
         assert_eq!(ImageConfig::from_value(&both).unwrap_err().field, "config");
+    }
+
+    /// A variable defined twice is the later definition, as in a container's environment.
+    #[test]
+    fn every_variable_is_its_last_definition() {
+        let config = ImageConfig::from_value(&json!({
+            "Env": ["JAVA_TOOL_OPTIONS=-javaagent:/otel.jar", "A=1", "JAVA_TOOL_OPTIONS="]
+        }))
+        .unwrap();
+        let vars: Vec<_> = config.env_vars().collect();
+        assert_eq!(vars, [("A", "1"), ("JAVA_TOOL_OPTIONS", "")]);
     }
 
     #[test]
