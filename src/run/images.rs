@@ -53,13 +53,7 @@ impl Collected {
         };
         let (api_version, kind) = (text("apiVersion"), text("kind"));
         if is_list(api_version, kind) {
-            for (i, item) in resource
-                .get("items")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (i, item) in items(resource) {
                 self.resource(item, configured, &format!("{at} items[{i}]"));
             }
             return;
@@ -131,19 +125,22 @@ fn placed(error: YamlError, doc: &RawDoc) -> YamlError {
     error.offset_lines(doc.first_line - 1)
 }
 
+/// The `items` of a List or ResourceList, numbered (none when it has no such list).
+fn items(list: &Value) -> impl Iterator<Item = (usize, &Value)> {
+    list.get("items")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+}
+
 /// The images of a ResourceList's items.
 pub fn of_list(input: &[u8], configured: &[WorkloadKind]) -> Collected {
     let mut collected = Collected::default();
     let list = document::utf8(input).and_then(yaml::from_str::<Value>);
     match list {
         Ok(list) => {
-            for (i, item) in list
-                .get("items")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (i, item) in items(&list) {
                 collected.resource(item, configured, &format!("items[{i}]"));
             }
         }
