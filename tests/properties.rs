@@ -175,79 +175,62 @@ fn json_and_flow_style_workloads_are_injected() {
     }
 }
 
-/// Every seed of the fuzz target and everything it ever found (`fuzz/regressions/`,
-/// named after what each guards) still holds the invariants. The first byte picks the
+/// Replay every seed of fuzz target `target` and everything it ever found
+/// (`fuzz/seeds/<target>`, `fuzz/regressions/<target>`, each named after what it guards)
+/// through `check`, which panics on a broken invariant; at least `min` inputs.
+fn replay(target: &str, min: usize, check: impl Fn(&[u8]) + std::panic::RefUnwindSafe) {
+    let mut replayed = 0;
+    for dir in [
+        format!("fuzz/seeds/{target}"),
+        format!("fuzz/regressions/{target}"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let result = std::panic::catch_unwind(|| check(&data));
+            assert!(result.is_ok(), "{} breaks an invariant", path.display());
+            replayed += 1;
+        }
+    }
+    assert!(
+        replayed >= min,
+        "only {replayed} inputs of {target} replayed"
+    );
+}
+
+/// The stream target's inputs still hold the invariants. The first byte picks the
 /// config, as in `fuzz/fuzz_targets/stream.rs`.
 #[test]
 fn fuzz_seeds_and_regressions_hold_the_invariants() {
     let settings = common::invariants::fuzz_settings();
-    let mut replayed = 0;
-    for dir in ["fuzz/seeds/stream", "fuzz/regressions/stream"] {
-        let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let data = std::fs::read(&path).unwrap();
-            let Some((pick, stream)) = data.split_first() else {
-                continue;
-            };
-            let result = std::panic::catch_unwind(|| {
-                check_stream(stream, &settings[usize::from(*pick) % settings.len()])
-            });
-            assert!(result.is_ok(), "{} breaks an invariant", path.display());
-            replayed += 1;
+    replay("stream", 20, |data| {
+        if let Some((pick, stream)) = data.split_first() {
+            check_stream(stream, &settings[usize::from(*pick) % settings.len()]);
         }
-    }
-    assert!(replayed >= 20, "only {replayed} inputs replayed");
+    });
 }
 
-/// Every seed of the `markers` fuzz target and everything it ever found: the marker put
-/// on every pod template removes nothing the tool did not add.
+/// The `markers` target's inputs: the marker put on every pod template removes nothing
+/// the tool did not add.
 #[test]
 fn marker_fuzz_seeds_and_regressions_remove_nothing_foreign() {
     let settings = common::forged::marker_settings();
-    let mut replayed = 0;
-    for dir in ["fuzz/seeds/markers", "fuzz/regressions/markers"] {
-        let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let data = std::fs::read(&path).unwrap();
-            let result =
-                std::panic::catch_unwind(|| common::forged::check_marker_input(&data, &settings));
-            assert!(result.is_ok(), "{} breaks an invariant", path.display());
-            replayed += 1;
-        }
-    }
-    assert!(replayed >= 5, "only {replayed} inputs replayed");
+    replay("markers", 5, |data| {
+        common::forged::check_marker_input(data, &settings)
+    });
 }
 
-/// Every seed of the KRM fuzz target (`fuzz/seeds/krm`) and everything it ever found
-/// (`fuzz/regressions/krm`) still holds the KRM invariants; the first byte picks the
+/// The KRM target's inputs still hold the KRM invariants; the first byte picks the
 /// fallback config, as in `fuzz/fuzz_targets/krm.rs`.
 #[test]
 fn krm_fuzz_seeds_and_regressions_hold_the_invariants() {
     let configs = common::invariants::fuzz_configs();
-    let mut replayed = 0;
-    for dir in ["fuzz/seeds/krm", "fuzz/regressions/krm"] {
-        let Ok(entries) = std::fs::read_dir(common::repo().join(dir)) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            let data = std::fs::read(&path).unwrap();
-            let Some((pick, list)) = data.split_first() else {
-                continue;
-            };
-            let config = &configs[usize::from(*pick) % configs.len()];
-            let result = std::panic::catch_unwind(|| {
-                common::krm_invariants::check_krm(list, config);
-            });
-            assert!(result.is_ok(), "{} breaks a KRM invariant", path.display());
-            replayed += 1;
+    replay("krm", 15, |data| {
+        if let Some((pick, list)) = data.split_first() {
+            common::krm_invariants::check_krm(list, &configs[usize::from(*pick) % configs.len()]);
         }
-    }
-    assert!(replayed >= 15, "only {replayed} inputs replayed");
+    });
 }
