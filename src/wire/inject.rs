@@ -318,6 +318,9 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
     }
 
     let env = object_entry_array(container, "env");
+    // Room for exactly what is added: a list that doubled would keep spare room for as
+    // many entries again (a workload with tens of thousands of them).
+    env.reserve_exact(ours.len() + 1);
     let opts_ref = reference(OPTS_VAR);
     match edit.existing {
         None => {

@@ -21,25 +21,25 @@ pub enum Edit<'a> {
         map: &'a Node<'a>,
         after: Option<usize>,
         key: String,
-        value: Value,
+        value: &'a Value,
     },
     /// A new item in `seq`, before item `before` (`None`: at the end).
     InsertItem {
         seq: &'a Node<'a>,
         before: Option<usize>,
-        value: Value,
+        value: &'a Value,
     },
     /// A new value for entry `entry` of `map`.
     ReplaceValue {
         map: &'a Node<'a>,
         entry: usize,
-        value: Value,
+        value: &'a Value,
     },
     /// A new value for item `index` of `seq`.
     ReplaceItem {
         seq: &'a Node<'a>,
         index: usize,
-        value: Value,
+        value: &'a Value,
     },
     RemoveEntry {
         map: &'a Node<'a>,
@@ -62,7 +62,11 @@ pub enum Edit<'a> {
 pub struct Unlocated(pub String);
 
 /// The edits that turn `old` (read from the text `root` describes) into `new`.
-pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node<'a>) -> Result<Vec<Edit<'a>>, Unlocated> {
+pub fn diff<'a>(
+    old: &Value,
+    new: &'a Value,
+    root: &'a Node<'a>,
+) -> Result<Vec<Edit<'a>>, Unlocated> {
     let mut edits = Vec::new();
     if !diff_node(old, new, root, &mut edits)? {
         return Err(Unlocated("the whole document changed".into()));
@@ -74,7 +78,7 @@ pub fn diff<'a>(old: &Value, new: &Value, root: &'a Node<'a>) -> Result<Vec<Edit
 /// changed, a scalar changed, or a collection became empty).
 pub(crate) fn diff_node<'a>(
     old: &Value,
-    new: &Value,
+    new: &'a Value,
     node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<bool, Unlocated> {
@@ -145,7 +149,7 @@ impl<'n, 'a> Keys<'n, 'a> {
 
 fn diff_map<'a>(
     old: &Map<String, Value>,
-    new: &Map<String, Value>,
+    new: &'a Map<String, Value>,
     node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<(), Unlocated> {
@@ -172,7 +176,7 @@ fn diff_map<'a>(
                     edits.push(Edit::ReplaceValue {
                         map: node,
                         entry,
-                        value: value.clone(),
+                        value,
                     });
                 }
                 after = Some(entry);
@@ -181,7 +185,7 @@ fn diff_map<'a>(
                 map: node,
                 after,
                 key: key.clone(),
-                value: value.clone(),
+                value,
             }),
         }
     }
@@ -190,7 +194,7 @@ fn diff_map<'a>(
 
 fn diff_seq<'a>(
     old: &[Value],
-    new: &[Value],
+    new: &'a [Value],
     node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<(), Unlocated> {
@@ -233,14 +237,14 @@ fn diff_seq<'a>(
                     edits.push(Edit::ReplaceItem {
                         seq: node,
                         index,
-                        value: value.clone(),
+                        value,
                     });
                 }
             }
             None => edits.push(Edit::InsertItem {
                 seq: node,
                 before: next_kept[j],
-                value: value.clone(),
+                value,
             }),
         }
     }

@@ -149,6 +149,9 @@ struct Scanner<'t> {
     /// For [`outline`]: the items of each outlined list (by the list's start), taken
     /// as they are read (`None`: an item the full parser places elsewhere).
     outlined: Vec<(usize, Option<Vec<crate::yaml::outline::Item>>)>,
+    /// The entries of the mappings being built while they have few, each mapping's
+    /// after its parent's (see `block::Built`).
+    pairs: Vec<(String, Value)>,
     /// Key lists of closed mappings, for the next ones to reuse.
     spare: Vec<Vec<Cow<'t, str>>>,
     /// The last column computed: its line's start, its offset and the column.

@@ -10,7 +10,11 @@ use serde_json::Value;
 pub fn block(value: &Value, col: usize, style: ListStyle) -> String {
     let rendered = emitted(value, style);
     let pad = " ".repeat(col);
-    let mut out = String::with_capacity(rendered.len() + 8 * col);
+    let padded = rendered
+        .split_inclusive('\n')
+        .filter(|l| *l != "\n")
+        .count();
+    let mut out = String::with_capacity(rendered.len() + padded * col);
     for line in rendered.split_inclusive('\n') {
         if line != "\n" {
             out.push_str(&pad);

@@ -46,7 +46,7 @@ impl Replaced {
 /// The edits that turn each replaced value, read from the text `root` describes, into
 /// what `new` holds at its place.
 pub fn diff<'a>(
-    new: &Value,
+    new: &'a Value,
     root: &'a Node<'a>,
     replaced: &[Replaced],
 ) -> Result<Vec<Edit<'a>>, Unlocated> {

@@ -78,7 +78,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
             value,
         } => {
             let mut one = serde_json::Map::new();
-            one.insert(key.clone(), value.clone());
+            one.insert(key.clone(), (*value).clone());
             let entries = map.entries();
             if map.is_flow() {
                 let entry = format!("{}: {}", look.key(key), look.flow(value));
@@ -116,7 +116,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
             };
             let first = dash(0)?;
             let lines = block(
-                &Value::Array(vec![value.clone()]),
+                &Value::Array(vec![(*value).clone()]),
                 lines::column(text, first),
                 style,
             );

@@ -7,6 +7,18 @@ use crate::yaml::spans::{Entry, Kind, Node};
 use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::ScalarStyle;
 
+/// How many entries of a mapping being built wait in `pairs` (see [`Built`]).
+const FEW: usize = 16;
+
+/// The entries of a mapping being built: waiting in the scanner's `pairs` from this
+/// place on while they are few (the mapping is then made exactly as large as they
+/// are), or a map of their own once there are more (a copy of many entries would
+/// cost as much again).
+pub(super) enum Built {
+    Waiting(usize),
+    Map(Map<String, Value>),
+}
+
 impl<'t> Scanner<'t> {
     /// A block node starting at `pos`, at column `col`.
     /// A flow collection or scalar there (Bitnami's `annotations:` then `{}` on the next
@@ -30,9 +42,9 @@ impl<'t> Scanner<'t> {
     /// A block mapping at column `col`, whose first key is `key`.
     pub(super) fn map(&mut self, col: usize, mut key: Key<'t>) -> R<MapOut<'t>> {
         let (start, line) = (key.start, self.line);
-        let mut value = Map::new();
+        let mut built = Built::Waiting(self.pairs.len());
         // Room for two entries first: most mappings are that short (a list item's `name`
-        // and `value`), and no more is left spare.
+        // and `value`); what is left spare is given back at the end.
         let mut entries = Vec::with_capacity(if self.keeps() { 2 } else { 0 });
         let mut keys = self.keys();
         let mut end;
@@ -47,7 +59,7 @@ impl<'t> Scanner<'t> {
             );
             self.pos = key.colon_end;
             let item = self.value_after_colon(col, key.colon_end)?;
-            self.add(&mut keys, &mut value, &key, item.value)?;
+            self.add(&mut keys, &mut built, &key, item.value)?;
             end = item.node.end.max(key_node.end);
             if self.keeps() {
                 entries.push(Entry {
@@ -65,15 +77,13 @@ impl<'t> Scanner<'t> {
             }
         }
         let special = self.build && entries.iter().any(|e| e.key.is_empty());
+        entries.shrink_to_fit();
         let count = keys.count;
         self.spare.push(keys.done());
+        let value = self.mapping(built)?;
         Ok(MapOut {
             out: Out {
-                value: if self.build {
-                    Value::Object(value)
-                } else {
-                    Value::Null
-                },
+                value,
                 node: Node {
                     kind: Kind::Map {
                         flow: false,
@@ -93,9 +103,9 @@ impl<'t> Scanner<'t> {
     /// Record a key of a mapping: duplicates, merge keys and keys whose type only the
     /// full parser can tell are beyond the subset.
     pub(super) fn add(
-        &self,
+        &mut self,
         keys: &mut Keys<'t>,
-        map: &mut Map<String, Value>,
+        built: &mut Built,
         key: &Key<'t>,
         value: Value,
     ) -> R<()> {
@@ -106,12 +116,53 @@ impl<'t> Scanner<'t> {
         }
         keys.count += 1;
         if self.build {
-            if map.insert(key.text.to_string(), value).is_some() {
-                return Err(Bail);
-            }
-            return Ok(());
+            return self.put(built, key.text.to_string(), value);
         }
         keys.insert(key.text.clone())
+    }
+
+    /// Add an entry to the mapping being built: while it has few, they wait in `pairs`;
+    /// past that it becomes a map of its own and grows as maps do.
+    pub(super) fn put(&mut self, built: &mut Built, key: String, value: Value) -> R<()> {
+        match built {
+            Built::Waiting(from) => {
+                self.pairs.push((key, value));
+                if self.pairs.len() - *from > FEW {
+                    let map = self.mapping_from(*from)?;
+                    *built = Built::Map(map);
+                }
+                Ok(())
+            }
+            Built::Map(map) => match map.insert(key, value) {
+                Some(_) => Err(Bail),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// The mapping built (`Null` when not building).
+    pub(super) fn mapping(&mut self, built: Built) -> R<Value> {
+        if !self.build {
+            return Ok(Value::Null);
+        }
+        match built {
+            Built::Waiting(from) => Ok(Value::Object(self.mapping_from(from)?)),
+            Built::Map(map) => Ok(Value::Object(map)),
+        }
+    }
+
+    /// The entries waiting in `pairs` from `from` on, as a mapping with room for them
+    /// and no more: a mapping grown one entry at a time keeps room for a third beside
+    /// the two most have (a list item's `name` and `value`), and a large workload has
+    /// tens of thousands of those. A key written twice is beyond the subset.
+    fn mapping_from(&mut self, from: usize) -> R<Map<String, Value>> {
+        let mut map = Map::with_capacity(self.pairs.len() - from);
+        for (key, value) in self.pairs.drain(from..) {
+            if map.insert(key, value).is_some() {
+                return Err(Bail);
+            }
+        }
+        Ok(map)
     }
 
     /// Whether the node being read keeps its entries or items (its spans).
@@ -213,6 +264,9 @@ impl<'t> Scanner<'t> {
             }
         }
         let (start, col, line) = if indentless { first.ok_or(Bail)? } else { dash };
+        // A list grown by doubling has up to half its room spare: given back.
+        values.shrink_to_fit();
+        items.shrink_to_fit();
         if let Some(group) = outlined {
             self.outlined.push((start, (!unlike).then_some(group)));
         }

@@ -2,9 +2,10 @@
 //! one line. A flow collection across lines, an entry without a value, a trailing comma
 //! or a single-pair mapping inside a sequence goes to the full parser.
 
+use super::block::Built;
 use super::{Bail, Out, R, Scanner, scalar};
 use crate::yaml::spans::{Entry, Kind, Node};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
 
@@ -25,7 +26,7 @@ impl<'t> Scanner<'t> {
         let mut items = Vec::new();
         let mut values = Vec::new();
         let mut entries = Vec::new();
-        let mut map = Map::new();
+        let mut built = Built::Waiting(self.pairs.len());
         let mut keys = self.keys();
         if self.byte(self.pos) != Some(close) {
             loop {
@@ -52,9 +53,7 @@ impl<'t> Scanner<'t> {
                         });
                     }
                     if self.build {
-                        if map.insert(key_text.into_owned(), value.value).is_some() {
-                            return Err(Bail);
-                        }
+                        self.put(&mut built, key_text.into_owned(), value.value)?;
                     } else {
                         keys.insert(key_text)?;
                     }
@@ -85,13 +84,17 @@ impl<'t> Scanner<'t> {
         self.depth -= 1;
         self.spare.push(keys.done());
         let special = self.build && entries.iter().any(|e: &Entry<'_>| e.key.is_empty());
+        entries.shrink_to_fit();
+        items.shrink_to_fit();
+        values.shrink_to_fit();
         let (kind, value) = if is_map {
+            let map = self.mapping(built)?;
             (
                 Kind::Map {
                     flow: true,
                     entries,
                 },
-                Value::Object(map),
+                map,
             )
         } else {
             (Kind::Seq { flow: true, items }, Value::Array(values))

@@ -21,6 +21,7 @@ impl<'t> Scanner<'t> {
             depth: 0,
             keep: 0,
             outlined: Vec::new(),
+            pairs: Vec::new(),
             spare: Vec::new(),
             last_col: std::cell::Cell::new((usize::MAX, 0, 0)),
         }
