@@ -35,12 +35,12 @@ ENVIRONMENT
   PINPOINT_INJECT_THREADS       threads for a long stream, 1 to 64 (default: one per core, at
                                 most 4)
   PINPOINT_INJECT_MAX_DOCUMENT  the largest document parsed, in bytes or with KiB, MiB or
-                                GiB (default 4MiB): a stream's workload, a ResourceList's or
-                                a List's item, a ResourceList read whole. One over it is an
-                                error and is written back unchanged; a document that is no
-                                workload passes through at any size, and a List is read one
-                                item at a time. A config (file or functionConfig) is read up
-                                to 1 MiB.
+                                GiB (default 1536KiB, etcd's limit on one object): a stream's
+                                workload, a ResourceList's or a List's item, a ResourceList
+                                read whole. One over it is an error and is written back
+                                unchanged; a document that is no workload passes through at
+                                any size, and a List is read one item at a time. A config
+                                (file or functionConfig) is read up to 1 MiB.
 
 KINDS (matched by API group too): Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob, Pod, PodTemplate (and the items of a v1 List);

@@ -240,7 +240,7 @@ fn a_100_mb_document_is_handled_in_bounded_memory() {
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr.contains(
-            "document 1: the document is 100 MiB, over the 4 MiB that is parsed (PINPOINT_INJECT_MAX_DOCUMENT)"
+            "document 1: the document is 100 MiB, over the 1.5 MiB that is parsed (PINPOINT_INJECT_MAX_DOCUMENT)"
         ),
         "{}",
         run.stderr

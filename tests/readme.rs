@@ -47,8 +47,8 @@ fn help_documents_both_modes_and_the_config_and_version_works() {
         pinpoint_inject::run::stream::THREADS_ENV,
         pinpoint_inject::run::limits::MAX_DOCUMENT_ENV,
         &format!(
-            "(default {}MiB)",
-            pinpoint_inject::run::limits::DEFAULT_MAX_DOCUMENT >> 20
+            "(default {}KiB",
+            pinpoint_inject::run::limits::DEFAULT_MAX_DOCUMENT >> 10
         ),
         "collector:",
         "applicationName",

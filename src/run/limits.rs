@@ -6,12 +6,16 @@
 /// with `KiB`, `MiB` or `GiB` (`PINPOINT_INJECT_MAX_DOCUMENT=8MiB`).
 pub const MAX_DOCUMENT_ENV: &str = "PINPOINT_INJECT_MAX_DOCUMENT";
 
-/// The largest document parsed unless `PINPOINT_INJECT_MAX_DOCUMENT` says otherwise.
-/// Kubernetes accepts at most 3 MiB in one request (the API server's limit) and stores
-/// at most 1.5 MiB per object (etcd's), so no workload that can be applied comes near
-/// it; parsing one takes 15 to 45 times its size in memory, depending on how many small
-/// nodes it holds.
-pub const DEFAULT_MAX_DOCUMENT: usize = 4 << 20;
+/// The largest document parsed unless `PINPOINT_INJECT_MAX_DOCUMENT` says otherwise:
+/// 1.5 MiB, the largest request etcd takes by default (`DefaultMaxRequestBytes = 1.5 *
+/// 1024 * 1024`, etcd `server/embed/config.go`), which bounds every object Kubernetes
+/// stores (the API server itself takes request bodies up to 3 MiB,
+/// `MaxRequestBodyBytes` in `k8s.io/apiserver/pkg/server/config.go`). A pod template
+/// is a few kilobytes; parsing one costs 20 to 30 times its text in memory, so the cap
+/// is what keeps a huge one bounded. A manifest's YAML is somewhat larger than the
+/// object etcd stores, so a workload just over the cap may still fit a cluster: the
+/// variable raises it. A `v1 List` is held to it item by item.
+pub const DEFAULT_MAX_DOCUMENT: usize = 3 << 19;
 
 /// The largest config read, from a file or from a ResourceList's `functionConfig`: a
 /// config is a few kilobytes; anything past this is not one (`--config /dev/zero`).

@@ -223,7 +223,7 @@ fn transform_workload(
     if let Some(refusal) = notes::refusal(workload, settings.agent.delivery, settings.form) {
         return fail(outcome, &reference, resource, refusal);
     }
-    let mut edited = crate::yaml::value::clone_exact(template);
+    let mut edited = crate::yaml::exact::clone_exact(template);
     match inject::inject(&mut edited, settings, &plan.targets) {
         Err(error) => {
             let field = join_field(&workload.template_path_in(resource), &error.field);

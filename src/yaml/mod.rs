@@ -4,6 +4,7 @@
 //! - [`value`]: a whole document to a generic value and back (serde-saphyr), with
 //!   YAML 1.1 scalars and an emitter that quotes what go-yaml would misread;
 //! - [`read`]: a document to a value through the fast path when it can;
+//! - [`exact`]: values read and copied with no spare room (large workloads);
 //! - [`split`]: a multi-document stream into documents, without parsing;
 //! - [`document`]: the head of a document (empty, a resource, not a resource);
 //! - [`spans`] and [`lines`]: where each node sits in the text (granit-parser events);
@@ -19,6 +20,7 @@
 pub mod check;
 pub mod diff;
 pub mod document;
+pub mod exact;
 pub mod keyset;
 pub mod lines;
 pub mod outline;

@@ -1,5 +1,6 @@
 //! A document to a generic value, the fastest way that reads it exactly.
 
+use crate::yaml::exact::Exact;
 use crate::yaml::quick;
 use crate::yaml::value::{YamlError, from_str};
 
@@ -9,6 +10,6 @@ use crate::yaml::value::{YamlError, from_str};
 pub fn value_of(text: &str) -> Result<serde_json::Value, YamlError> {
     match quick::value(text) {
         Some(value) => Ok(value),
-        None => from_str(text),
+        None => from_str(text).map(|Exact(value)| value),
     }
 }

@@ -234,10 +234,17 @@ fn close(frame: Frame<'_>, end_event_end: usize) -> Result<Node<'_>, NoSpans> {
             {
                 node.special = true;
             }
+            // Grown one at a time: the spare room is given back (a large workload has
+            // tens of thousands of small mappings and lists).
+            entries.shrink_to_fit();
             node.kind = Kind::Map { flow, entries };
             node
         }
-        Frame::Seq { mut node, items } => {
+        Frame::Seq {
+            mut node,
+            mut items,
+        } => {
+            items.shrink_to_fit();
             let flow = node.is_flow();
             node.end = if flow {
                 end_event_end

@@ -3,7 +3,6 @@
 //! every string a YAML 1.1 reader would otherwise turn into a bool, number or null.
 
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
 use serde_saphyr::{Options, SerializerOptions};
 use std::fmt;
 
@@ -36,24 +35,6 @@ impl fmt::Display for YamlError {
 }
 
 impl std::error::Error for YamlError {}
-
-/// A deep copy of `value` that holds no spare room. `Clone` gives each mapping room
-/// for as many entries as its hash table could take (three for the two-entry `name` and
-/// `value` of an env item): a copy of a large pod template cost a third more than it
-/// needed to.
-pub fn clone_exact(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut copy = Map::with_capacity(map.len());
-            for (key, value) in map {
-                copy.insert(key.clone(), clone_exact(value));
-            }
-            Value::Object(copy)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(clone_exact).collect()),
-        other => other.clone(),
-    }
-}
 
 /// Parser options matching Kubernetes (YAML 1.1 via go-yaml): legacy octal numbers,
 /// merge keys, YAML 1.1 booleans; a key written twice in a mapping is read as go-yaml

@@ -8,6 +8,7 @@ use crate::facts::Facts;
 use crate::run::diag::Diagnostic;
 use crate::run::{limits, transform};
 use crate::yaml::document::Head;
+use crate::yaml::exact::Exact;
 use crate::yaml::{self, ListStyle, lines, patch, scalars, twice};
 use serde_json::Value;
 
@@ -60,7 +61,7 @@ pub fn item(
     let (mut value, root) = match yaml::quick::load(text) {
         Some(loaded) => (loaded.value, Some(loaded.root)),
         None => match twice::read(text) {
-            Ok((value, twice)) => {
+            Ok((Exact(value), twice)) => {
                 duplicates = twice;
                 (value, None)
             }

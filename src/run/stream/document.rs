@@ -10,6 +10,7 @@ use crate::run::diag::Diagnostic;
 use crate::run::limits;
 use crate::run::transform;
 use crate::yaml::document::{self, Head};
+use crate::yaml::exact::Exact;
 use crate::yaml::split::{RawDoc, is_separator};
 use crate::yaml::{self, ListStyle, YamlError, check, lines, patch, scalars, twice};
 
@@ -121,7 +122,7 @@ fn process_text(
     let (mut value, root) = match crate::yaml::quick::load(text) {
         Some(loaded) => (loaded.value, Some(loaded.root)),
         None => match twice::read(text) {
-            Ok((value, duplicates)) => {
+            Ok((Exact(value), duplicates)) => {
                 warnings = twice(duplicates);
                 (value, None)
             }

@@ -56,6 +56,33 @@ fn gives_up_beyond_the_subset() {
     }
 }
 
+/// Lists and span lists hold no spare room (a list grown by doubling kept up to as much
+/// again: a large workload's env list), and a mapping with many keys is read whole.
+#[test]
+fn what_is_read_holds_no_spare_room() {
+    let many: String = (0..40).map(|i| format!("  k{i}: {i}\n")).collect();
+    let text = format!("l:\n- a\n- b\n- c\n- d\n- e\nf: [1, 2, 3]\nm:\n{many}");
+    let loaded = load(&text).expect("in the subset");
+    for key in ["l", "f"] {
+        let list = loaded.value[key].as_array().unwrap();
+        assert_eq!(list.capacity(), list.len(), "{key}");
+    }
+    assert_eq!(loaded.value["m"].as_object().unwrap().len(), 40);
+    assert_eq!(loaded.value["m"]["k39"], 39);
+    let entries = loaded.root.entries();
+    for entry in entries {
+        match &entry.value.kind {
+            crate::yaml::spans::Kind::Seq { items, .. } => {
+                assert_eq!(items.capacity(), items.len())
+            }
+            crate::yaml::spans::Kind::Map { entries, .. } => {
+                assert_eq!(entries.capacity(), entries.len())
+            }
+            _ => {}
+        }
+    }
+}
+
 #[test]
 fn checking_counts_top_level_entries() {
     assert_eq!(check("a: 1\nb:\n  c: 2\nd: [x]\n"), Some(3));
