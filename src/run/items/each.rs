@@ -69,13 +69,14 @@ pub fn every_item<W: Write>(
         if plainly_no_workload(text, listed, settings) {
             continue; // its text is copied unparsed
         }
-        let (from, owned) = slice_of(text, listed, outline.flow_items);
+        let (from, owned) = slice_of(text, listed, outline.flow_items, options.max_document);
         let slice = Slice {
-            text: owned
-                .as_deref()
-                .unwrap_or(&text[listed.range.start..listed.range.end]),
-            dash: owned
-                .is_some()
+            text: match &owned {
+                Sliced::Flow => &text[listed.range.start..listed.range.end],
+                Sliced::Block(slice) => slice,
+                Sliced::TooLarge(to) => &text[from..*to],
+            },
+            dash: matches!(owned, Sliced::Block(_) | Sliced::TooLarge(_))
                 .then(|| lines::dash_of(text, listed.range.start).expect("checked") - from),
             index,
             line: listed.range.line + first_line - 1,
@@ -161,13 +162,31 @@ fn plainly_no_workload(text: &str, listed: &Item, settings: &Settings) -> bool {
         )
 }
 
-/// Where an item's text starts in the list, and (a block item) its lines with the `- `
-/// blanked; a flow item is its own bytes (`None`: borrowed).
-fn slice_of(text: &str, listed: &Item, flow: bool) -> (usize, Option<String>) {
+/// A list item's text as a document of its own.
+enum Sliced {
+    /// A flow item: its own bytes.
+    Flow,
+    /// A block item: its lines, with the `- ` blanked.
+    Block(String),
+    /// A block item over the per-document cap: its lines as they are, up to this offset
+    /// (it is refused unparsed, and a copy would hold it twice).
+    TooLarge(usize),
+}
+
+/// Where an item's text starts in the list, and that text.
+fn slice_of(text: &str, listed: &Item, flow: bool, max_document: usize) -> (usize, Sliced) {
     if flow {
-        return (listed.range.start, None);
+        return (listed.range.start, Sliced::Flow);
+    }
+    let (from, to) = (
+        lines::line_start(text, listed.range.start),
+        lines::line_end(text, listed.range.end),
+    );
+    let is_list = matches!(listed.head(text), (Some(a), Some(k)) if kinds::is_list(a, k));
+    if to - from > max_document && !is_list {
+        return (from, Sliced::TooLarge(to));
     }
     let (slice, from) = outline::block_slice(text, listed.range, true)
         .expect("every item was checked to start its line");
-    (from, Some(slice))
+    (from, Sliced::Block(slice))
 }
