@@ -36,9 +36,9 @@ ENVIRONMENT
                                 most 4)
   PINPOINT_INJECT_MAX_DOCUMENT  the largest document parsed, in bytes or with KiB, MiB or
                                 GiB (default 1536KiB, etcd's limit on one object): a stream's
-                                workload, a ResourceList's or a List's item, a ResourceList
-                                read whole. One over it is an error and is written back
-                                unchanged; a document that is no workload passes through at
+                                workload, a ResourceList's or a List's item (a ResourceList
+                                read whole: four times it). One over it is an error and is
+                                written back unchanged; a document that is no workload passes through at
                                 any size, and a List is read one item at a time. A config
                                 (file or functionConfig) is read up to 1 MiB.
 

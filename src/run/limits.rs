@@ -17,6 +17,14 @@ pub const MAX_DOCUMENT_ENV: &str = "PINPOINT_INJECT_MAX_DOCUMENT";
 /// variable raises it. A `v1 List` is held to it item by item.
 pub const DEFAULT_MAX_DOCUMENT: usize = 3 << 19;
 
+/// The largest ResourceList read whole (one with anchors, aliases, tags or several
+/// documents, which cannot be read one item at a time), for a per-document cap of
+/// `max_document`: four times it, 6 MiB by default, since such a list holds many
+/// objects, each of which the cap is for.
+pub fn whole_list(max_document: usize) -> usize {
+    max_document.saturating_mul(4)
+}
+
 /// The largest config read, from a file or from a ResourceList's `functionConfig`: a
 /// config is a few kilobytes; anything past this is not one (`--config /dev/zero`).
 pub const MAX_CONFIG: usize = 1 << 20;

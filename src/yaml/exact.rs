@@ -17,16 +17,19 @@ const FEW: usize = 16;
 /// A deep copy of `value` with no spare room (`Clone` copies a mapping's room too).
 pub fn clone_exact(value: &Value) -> Value {
     match value {
-        Value::Object(map) => {
-            let mut copy = Map::with_capacity(map.len());
-            for (key, value) in map {
-                copy.insert(key.clone(), clone_exact(value));
-            }
-            Value::Object(copy)
-        }
+        Value::Object(map) => Value::Object(clone_exact_map(map)),
         Value::Array(items) => Value::Array(items.iter().map(clone_exact).collect()),
         other => other.clone(),
     }
+}
+
+/// [`clone_exact`] of a mapping.
+pub fn clone_exact_map(map: &Map<String, Value>) -> Map<String, Value> {
+    let mut copy = Map::with_capacity(map.len());
+    for (key, value) in map {
+        copy.insert(key.clone(), clone_exact(value));
+    }
+    copy
 }
 
 /// A value read with no spare room: what `serde_json::Value` reads, made to measure.

@@ -40,6 +40,17 @@ pub fn check_krm(input: &[u8], fallback: &Value) {
         // not panic on it, and answers with the kind it was given.
         return;
     }
+    let parsed_kind = std::str::from_utf8(input)
+        .ok()
+        .and_then(|t| yaml::from_str::<Value>(t).ok())
+        .map(|v| v.get("kind").cloned());
+    if matches!(&parsed_kind, Some(kind) if kind.as_ref().and_then(Value::as_str) != Some("ResourceList"))
+    {
+        // The text says `kind: ResourceList` on a line of its own (inside a multi-line
+        // key or string, so the binary routes it here), but the mapping has another kind
+        // or none: it is answered with the kind it was given, as above.
+        return;
+    }
     let text = String::from_utf8_lossy(&output);
     let list: Value = match yaml::from_str(&text) {
         Ok(list) => list,

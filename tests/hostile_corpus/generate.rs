@@ -98,6 +98,23 @@ pub fn generate(kind: &str, n: usize) -> String {
             ));
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
+        // `n` ConfigMaps and a Deployment whose labels are an anchor its selector refers
+        // to: as one ResourceList, it has to be read whole.
+        "anchored" => {
+            for i in 0..n {
+                let _ = write!(
+                    s,
+                    "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i}\ndata:\n  key: value-{i}\n"
+                );
+            }
+            s.push_str("---\n");
+            s.push_str(
+                &HEAD
+                    .replace("matchLabels: {app: big}", "matchLabels: &labels {app: big}")
+                    .replace("  labels: {app: big}", "  labels: *labels"),
+            );
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+        }
         other => panic!("no generator {other:?}"),
     }
     s

@@ -8,6 +8,7 @@ use crate::run::facts as run_facts;
 use crate::run::items::Outcome;
 use crate::run::{limits, transform};
 use crate::yaml::document::{self, Head};
+use crate::yaml::exact::{self, Exact};
 use crate::yaml::{self, ListStyle, patch, scalars};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
@@ -15,20 +16,24 @@ use std::io::{self, Write};
 /// The apiVersion we answer with when the input gave us none we could read.
 pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
 
-/// Read the list whole (when it is no larger than `options.max_document`), transform its
-/// items, write it to `out`.
+/// Read the list whole (when it is no larger than [`limits::whole_list`] allows),
+/// transform its items, write it to `out`.
 pub fn process_whole(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<Outcome> {
     let options = run.options;
-    let parsed = if input.len() > options.max_document {
-        Err(limits::too_large(
+    let max = limits::whole_list(options.max_document);
+    let mut outcome = Outcome::default();
+    if input.len() > max {
+        // Refused unparsed, and written back as it came: its items are the user's.
+        outcome.results.push(Diagnostic::error(limits::too_large(
             "the ResourceList, which has to be read whole (it is no mapping with an items list, or it holds anchors, aliases, tags or several documents),",
             input.len(),
-            options.max_document,
-        ))
-    } else {
-        parse(input)
-    };
-    let mut outcome = Outcome::default();
+            max,
+        )));
+        out.write_all(input)?;
+        outcome.failed = true;
+        return Ok(outcome);
+    }
+    let parsed = parse(input);
     let (text, mut list) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -46,7 +51,7 @@ pub fn process_whole(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::R
         .or(run.fallback);
     let (settings, said) = settings_of(config, run.overrides);
     outcome.results = said;
-    let original = Value::Object(list.clone());
+    let original = Value::Object(exact::clone_exact_map(&list));
     if let Some(settings) = settings {
         if list.get("items").is_some_and(Value::is_null) {
             // `items: null` or `items:` (nothing to do) is how an empty list is often written.
@@ -86,7 +91,7 @@ fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
     let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
     // Strict: a list read whole that writes a key twice is ambiguous (kustomize and kpt
     // never send one); the usual list reads each item as Kubernetes would.
-    let value: Value = yaml::from_str_strict(text).map_err(|e| format!("ResourceList: {e}"))?;
+    let Exact(value) = yaml::from_str_strict(text).map_err(|e| format!("ResourceList: {e}"))?;
     let Value::Object(list) = value else {
         return Err("ResourceList: the input is not a mapping".to_string());
     };
