@@ -35,7 +35,7 @@ ENVIRONMENT
   PINPOINT_INJECT_THREADS       threads for a long stream, 1 to 64 (default: one per core, at
                                 most 4)
   PINPOINT_INJECT_MAX_DOCUMENT  the largest document parsed, in bytes or with KiB, MiB or
-                                GiB (default 1536KiB, etcd's limit on one object): a stream's
+                                GiB (default 1.5MiB, etcd's limit on one object): a stream's
                                 workload, a ResourceList's or a List's item (a ResourceList
                                 read whole: four times it). One over it is an error and is
                                 written back unchanged; a document that is no workload passes through at

@@ -47,8 +47,9 @@ fn help_documents_both_modes_and_the_config_and_version_works() {
         pinpoint_inject::run::stream::THREADS_ENV,
         pinpoint_inject::run::limits::MAX_DOCUMENT_ENV,
         &format!(
-            "(default {}KiB",
-            pinpoint_inject::run::limits::DEFAULT_MAX_DOCUMENT >> 10
+            "(default {}",
+            pinpoint_inject::run::limits::size(pinpoint_inject::run::limits::DEFAULT_MAX_DOCUMENT)
+                .replace(' ', "")
         ),
         "collector:",
         "applicationName",

@@ -36,21 +36,36 @@ pub fn max_document_from_env() -> Result<usize, String> {
         Err(_) => Ok(DEFAULT_MAX_DOCUMENT),
         Ok(value) => parse_size(&value).ok_or_else(|| {
             format!(
-                "{MAX_DOCUMENT_ENV}={value:?} is not a size (bytes, or a number with KiB, MiB or GiB, at least 1KiB)"
+                "{MAX_DOCUMENT_ENV}={value:?} is not a size (bytes, or a number with KiB, MiB or GiB such as 1.5MiB, at least 1KiB)"
             )
         }),
     }
 }
 
-/// `1048576`, `512KiB`, `4MiB`, `1GiB` (at least 1 KiB).
+/// `1048576`, `512KiB`, `1.5MiB`, `4MiB`, `1GiB` (at least 1 KiB; a fraction only with
+/// a unit, rounded down to a whole byte).
 fn parse_size(value: &str) -> Option<usize> {
     let value = value.trim();
     let (digits, shift) = [("KiB", 10), ("MiB", 20), ("GiB", 30)]
         .iter()
         .find_map(|(unit, shift)| value.strip_suffix(unit).map(|d| (d.trim(), *shift)))
         .unwrap_or((value, 0));
-    let n: usize = digits.parse().ok()?;
-    let bytes = n.checked_mul(1 << shift)?;
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.contains('.')
+        && (shift == 0 || fraction.is_empty() || !fraction.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let mut bytes = whole.parse::<usize>().ok()?.checked_mul(1 << shift)?;
+    if !fraction.is_empty() {
+        // The fraction's bytes, rounded down to a whole one.
+        let scale = 10usize.checked_pow(u32::try_from(fraction.len()).ok()?)?;
+        let part = fraction.parse::<usize>().ok()?.checked_mul(1 << shift)?;
+        bytes = bytes.checked_add(part / scale)?;
+    }
     (bytes >= 1024).then_some(bytes)
 }
 
@@ -87,7 +102,12 @@ mod tests {
         assert_eq!(parse_size(" 512KiB "), Some(512 << 10));
         assert_eq!(parse_size("8 MiB"), Some(8 << 20));
         assert_eq!(parse_size("1GiB"), Some(1 << 30));
-        for bad in ["", "4MB", "-1", "1.5MiB", "100", "MiB"] {
+        assert_eq!(parse_size("1.5MiB"), Some(3 << 19));
+        assert_eq!(parse_size("0.5 GiB"), Some(512 << 20));
+        assert_eq!(parse_size("1.1KiB"), Some(1126));
+        for bad in [
+            "", "4MB", "-1", "100", "MiB", "1.5", "1.MiB", ".5MiB", "+1KiB", "1e3KiB",
+        ] {
             assert_eq!(parse_size(bad), None, "{bad}");
         }
         assert_eq!(size(4 << 20), "4 MiB");
