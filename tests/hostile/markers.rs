@@ -23,12 +23,25 @@ const DEPLOYMENT: &str =
 /// The workload's own opt-out, after its name.
 const OPT_OUT: &str = "  annotations:\n    pinpoint-inject.dev/inject: \"false\"\n";
 
-/// Exit 1, the document written back exactly, and an error naming each thing.
-fn refused(input: &str, names: &[&str]) {
+/// `text` run through the tool, which must succeed: its output.
+fn wired(text: &str) -> String {
+    let run = stream(text.as_bytes(), Limits::default());
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    String::from_utf8(run.stdout).unwrap()
+}
+
+/// Exit 1 and the document written back exactly: the run.
+fn written_back(input: &str) -> Run {
     let run = stream(input.as_bytes(), Limits::default());
     sane(&run, input);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert_eq!(run.stdout, input.as_bytes(), "the workload was changed");
+    run
+}
+
+/// Exit 1, the document written back exactly, and an error naming each thing.
+fn refused(input: &str, names: &[&str]) {
+    let run = written_back(input);
     let error = run
         .stderr
         .lines()
@@ -78,9 +91,7 @@ fn wiring_edited_by_hand_is_left_with_an_error() {
     let pod = format!(
         "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n"
     );
-    let wired = stream(pod.as_bytes(), Limits::default());
-    assert_eq!(wired.code, Some(0), "{}", wired.stderr);
-    let wired = String::from_utf8(wired.stdout).unwrap();
+    let wired = wired(&pod);
     for (from, to, named) in [
         // The copy step now does something else.
         (
@@ -124,19 +135,15 @@ fn opting_out_gives_back_the_options_entry_exactly() {
         let pod = format!(
             "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n        env:\n{entry}        - name: AFTER\n          value: \"1\"\n"
         );
-        let wired = stream(pod.as_bytes(), Limits::default());
-        assert_eq!(wired.code, Some(0), "{}", wired.stderr);
-        let out = String::from_utf8(wired.stdout).unwrap();
+        let out = wired(&pod);
         assert_eq!(
             out.matches("$(PINPOINT_AGENT_OPTS)").count(),
             1,
             "one reference:\n{out}"
         );
         let opted_out = out.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
-        let back = stream(opted_out.as_bytes(), Limits::default());
-        assert_eq!(back.code, Some(0), "{}", back.stderr);
         let expected = pod.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
-        assert_eq!(String::from_utf8(back.stdout).unwrap(), expected, "{entry}");
+        assert_eq!(wired(&opted_out), expected, "{entry}");
     }
 }
 
@@ -148,9 +155,7 @@ fn a_marker_naming_a_container_twice_removes_nothing() {
     let plain = format!(
         "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/orders:1\n        env:\n        - name: A\n          value: a\n"
     );
-    let wired = stream(plain.as_bytes(), Limits::default());
-    assert_eq!(wired.code, Some(0), "{}", wired.stderr);
-    let wired = String::from_utf8(wired.stdout).unwrap();
+    let wired = wired(&plain);
     assert!(wired.contains("containers=app;"), "{wired}");
     let forged = wired
         .replacen("containers=app;", "containers=app,app;", 1)
@@ -159,10 +164,7 @@ fn a_marker_naming_a_container_twice_removes_nothing() {
             "        env:\n        - name: USER_FIRST\n          value: kept\n",
             1,
         );
-    let run = stream(forged.as_bytes(), Limits::default());
-    sane(&run, &forged);
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
-    assert_eq!(run.stdout, forged.as_bytes(), "the workload was changed");
+    let run = written_back(&forged);
     assert!(
         run.stderr.contains("pinpoint-inject.dev/injected"),
         "{}",
