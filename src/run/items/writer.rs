@@ -48,6 +48,22 @@ impl<'t, 'o, W: Write> Writer<'t, 'o, W> {
         self.put(bytes)
     }
 
+    /// Write what another writer over the same text made into `bytes`, which ends at
+    /// `copied` of the text (the last byte `last`; `changed` when any of it was new).
+    pub fn append(
+        &mut self,
+        bytes: &[u8],
+        copied: usize,
+        last: Option<u8>,
+        changed: bool,
+    ) -> io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.copied = copied;
+        self.last = last.or(self.last);
+        self.changed |= changed;
+        Ok(())
+    }
+
     fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
         if let Some(&b) = bytes.last() {
             self.last = Some(b);

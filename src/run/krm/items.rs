@@ -167,22 +167,45 @@ fn write_list<W: Write>(
         w.copy_to(start)?;
         w.copied = end;
     }
+    // A flow list (JSON) whose `results` comes before its items gets ours inserted there,
+    // behind text already made: its items are made into a buffer first.
+    let flow_results_first = list
+        .outline
+        .entries
+        .iter()
+        .find(|e| e.key == "results")
+        .filter(|e| list.outline.flow && e.key_start < list.items_key)
+        .map(|e| e.value.end);
+    let mut buffer = Vec::new();
+    let mut made = Writer::new(text, &mut buffer);
     if let Some(settings) = &list.settings {
-        every_item(
-            w,
-            list.outline,
-            (settings, &list.facts),
-            options,
-            &mut outcome,
-            1,
-        )?;
+        let inputs = (settings, list.facts.as_ref());
+        match flow_results_first {
+            Some(results_end) => {
+                made.copied = results_end;
+                every_item(&mut made, list.outline, inputs, options, &mut outcome, 1)?;
+            }
+            None => every_item(w, list.outline, inputs, options, &mut outcome, 1)?,
+        }
     }
     outcome.failed = diag::has_error(&outcome.results);
     let style = ListStyle::detect(text);
     let crlf = lines::crlf(text);
     if list.outline.flow {
         let (start, end, new) = results::flow_insertion(text, list.outline, &outcome.results);
-        w.replace(start, end, &new)?;
+        if let Some(results_end) = flow_results_first {
+            let (copied, last, changed) = (made.copied.max(results_end), made.last, made.changed);
+            if start < results_end {
+                w.replace(start, end, &new)?;
+            }
+            w.copy_to(results_end)?;
+            w.append(&buffer, copied, last, changed)?;
+            if start >= results_end {
+                w.replace(start, end, &new)?;
+            }
+        } else {
+            w.replace(start, end, &new)?;
+        }
         return w.copy_to(text.len()).map(|()| outcome);
     }
     match cut {
