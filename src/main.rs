@@ -21,7 +21,8 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("pinpoint-inject: error: {error:#}");
+            // Best effort: a stderr that cannot be written changes nothing about the exit.
+            let _ = writeln!(io::stderr(), "pinpoint-inject: error: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -63,7 +64,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin).first_capacity(stdin_file_size());
     let mut first = docs.next().transpose().context("reading stdin")?;
-    let mut err = io::stderr().lock();
+    let mut err = Stderr(io::stderr().lock());
 
     if let Some(cli::Command::Images {
         output,
@@ -128,6 +129,15 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
         };
         if let Some(json) = report_json {
             let output = krm::process(&input, &run, &mut io::sink())?;
+            // The rows are the workloads': what is wrong with the list itself (no config,
+            // a syntax error) goes to stderr, as a run's errors do.
+            for result in output
+                .results
+                .iter()
+                .filter(|r| r.severity == Severity::Error)
+            {
+                writeln!(err, "pinpoint-inject: {}", result.line())?;
+            }
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
         }
@@ -254,6 +264,22 @@ impl Write for Stdout {
     }
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush().map_err(Stdout::named)
+    }
+}
+
+/// stderr, written on a best-effort basis: the log is not the output, so a stderr that is
+/// closed, full or a pipe nobody reads neither stops the run nor changes its exit code
+/// (only stdout's errors do).
+struct Stderr<W>(W);
+
+impl<W: Write> Write for Stderr<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        let _ = self.0.flush();
+        Ok(())
     }
 }
 

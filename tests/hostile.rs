@@ -10,6 +10,7 @@ mod hostile {
     pub mod krm;
     pub mod markers;
     pub mod smuggle;
+    pub mod stderr;
     pub mod wiring;
 }
 
