@@ -237,4 +237,25 @@ mod tests {
             "meta:\n  annotations:\n    k: v\n  labels: {}\n"
         );
     }
+
+    /// A block scalar that keeps its final line breaks (`|+`, `>+`) owns the blank lines
+    /// after it: what is added after it goes after them, or its value would lose them.
+    #[test]
+    fn kept_line_breaks_stay_with_their_scalar() {
+        for header in [">+", "|+", "|2+", "|+2"] {
+            let text = format!(
+                "env:\n- name: B\n  value: {header}\n    two\n\n\n- name: C\n  v: |+\n    x\n\nnext: 1\n"
+            );
+            let old: Value = crate::yaml::from_str(&text).unwrap();
+            let mut new = old.clone();
+            new["env"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "P"}));
+            new["env"][0]["extra"] = json!("e");
+            let out = edit(&text, new.clone());
+            let back: Value = crate::yaml::from_str(&out).unwrap();
+            assert_eq!(back, new, "{header}: {out}");
+        }
+    }
 }

@@ -23,6 +23,56 @@ fn unlocated(node: &Node<'_>, what: &str) -> Unlocated {
     Unlocated(format!("line {}: {what}", node.line))
 }
 
+/// Where a line after `node` goes: the end of its last line, and past the blank lines
+/// after it when they are part of its value (a block scalar that keeps its final line
+/// breaks, `|+` or `>+`, ends last in it: those lines are its value's last newlines).
+fn line_after(text: &str, node: &Node<'_>) -> usize {
+    let mut at = lines::line_end(text, node.end);
+    if !ends_in_kept_lines(text, node) {
+        return at;
+    }
+    while at < text.len() {
+        let end = lines::line_end(text, at + 1);
+        if !text[at..end]
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            break;
+        }
+        at = end;
+    }
+    at
+}
+
+/// True when the last node in `node`'s text is a block scalar with keep chomping.
+fn ends_in_kept_lines(text: &str, mut node: &Node<'_>) -> bool {
+    loop {
+        node = match &node.kind {
+            Kind::Map {
+                flow: false,
+                entries,
+            } => match entries.last() {
+                Some(e) => &e.value,
+                None => return false,
+            },
+            Kind::Seq { flow: false, items } => match items.last() {
+                Some(i) => i,
+                None => return false,
+            },
+            Kind::Scalar {
+                style: ScalarStyle::Literal | ScalarStyle::Folded,
+                ..
+            } => {
+                // `|` or `>`, then a chomping and an indentation indicator in any order.
+                let header = text.as_bytes().get(node.start..).unwrap_or_default();
+                return matches!(header.first(), Some(b'|' | b'>'))
+                    && header.iter().skip(1).take(2).any(|&b| b == b'+');
+            }
+            _ => return false,
+        };
+    }
+}
+
 /// A zero-width splice that starts a new line at `at` (adding the newline a document
 /// without a final one lacks).
 fn new_lines(text: &str, at: usize, lines: String) -> Splice {
@@ -95,8 +145,8 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
                     lines::line_start(text, entries[0].key_node.start)
                 }
                 // The first key shares its line with a `- `: go after that entry.
-                None => lines::line_end(text, entries[0].value.end),
-                Some(i) => lines::line_end(text, entries[*i].value.end),
+                None => line_after(text, &entries[0].value),
+                Some(i) => line_after(text, &entries[*i].value),
             };
             Ok(new_lines(text, at, lines))
         }
@@ -122,7 +172,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
             );
             let at = match before {
                 Some(i) => lines::line_start(text, dash(*i)?),
-                None => lines::line_end(text, seq.end),
+                None => line_after(text, seq),
             };
             Ok(new_lines(text, at, lines))
         }
