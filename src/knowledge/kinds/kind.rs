@@ -229,13 +229,21 @@ fn at<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     keys(path).try_fold(value, |node, key| node.get(key))
 }
 
-/// True for a `v1 List`, whose items are resources of their own.
+/// True for a list whose items are resources of their own: `v1 List`, and any other
+/// `*List` kind (`apps/v1 DeploymentList`, a CRD's list). kubectl and Helm read every
+/// object with `items` as a list of the objects in it and apply those one by one
+/// (k8s.io/apimachinery `pkg/apis/meta/v1/unstructured/helpers.go`,
+/// `unstructuredJSONScheme.decode`: "if det.Items != nil" it decodes an
+/// `UnstructuredList`). A KRM `ResourceList` is no such list: it is the function's input.
 pub fn is_list(api_version: &str, kind: &str) -> bool {
-    api_version == "v1" && kind == "List"
+    (api_version == "v1" && kind == "List")
+        || (kind.len() > "List".len()
+            && kind.ends_with("List")
+            && !api_version.starts_with("config.kubernetes.io/"))
 }
 
 /// True when a resource's text may hold a workload or a List (a cheap look at the
 /// top-level `kind:` line, used only to pick the faster parse; the parse decides).
 pub fn may_be_workload_text(kind: &str) -> bool {
-    kind == "List" || WorkloadKind::all().any(|w| w.name() == kind)
+    kind.ends_with("List") || WorkloadKind::all().any(|w| w.name() == kind)
 }
