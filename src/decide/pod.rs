@@ -1,6 +1,7 @@
 //! What in a pod template decides its fate before any container is looked at: a Windows
-//! pod is left alone, and container names that Kubernetes' YAML reader does not read as
-//! names are an error.
+//! pod is left alone; lists the API server requires to be lists of mappings that are
+//! not, and container names that Kubernetes' YAML reader does not read as names, are an
+//! error.
 
 use serde_json::Value;
 
@@ -30,6 +31,74 @@ pub fn windows(template: &Value) -> Option<String> {
     Some(format!(
         "a Windows pod ({how}): the agent's wiring is for Linux containers (a shell copy step, Linux security fields the API server rejects on Windows), so it is left alone"
     ))
+}
+
+/// Everything in `template` the API server would reject and the wiring would build on:
+/// [`misshapen`], then [`misread_names`].
+pub fn problems(template: &Value) -> Vec<String> {
+    let mut found = misshapen(template);
+    found.extend(misread_names(template));
+    found
+}
+
+/// The lists the wiring reads or adds to that are not lists of mappings: the pod's
+/// `containers`, `initContainers` and `volumes`, and each container's `env` and
+/// `volumeMounts` (k8s.io/api core/v1/types.go: `[]Container`, `[]Volume`, `[]EnvVar`,
+/// `[]VolumeMount`; `null` is an empty list). The API server rejects any other shape, so
+/// nothing is wired into one; each is named by its path.
+pub fn misshapen(template: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let Some(spec) = template.get("spec").filter(|s| s.is_object()) else {
+        return found;
+    };
+    check(spec.get("volumes"), "spec.volumes", &mut found);
+    for key in ["initContainers", "containers"] {
+        let path = format!("spec.{key}");
+        for (i, c) in check(spec.get(key), &path, &mut found).iter().enumerate() {
+            for field in ["env", "volumeMounts"] {
+                check(c.get(field), &format!("{path}[{i}].{field}"), &mut found);
+            }
+        }
+    }
+    found
+}
+
+/// The items of a list at `path` (none for `null` or no list), noting in `found` when it
+/// is no list or an item is no mapping.
+fn check<'v>(list: Option<&'v Value>, path: &str, found: &mut Vec<String>) -> &'v [Value] {
+    match list {
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                if !item.is_object() {
+                    found.push(format!(
+                        "{path}[{i}] is {}, not a mapping (the API server rejects it)",
+                        shape(item)
+                    ));
+                }
+            }
+            items
+        }
+        Some(other) => {
+            found.push(format!(
+                "{path} is {}, not a list (the API server rejects it)",
+                shape(other)
+            ));
+            &[]
+        }
+    }
+}
+
+fn shape(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => "a string".into(),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
 }
 
 /// Containers whose `name` is a boolean or a number: Kubernetes reads YAML 1.1 through
@@ -75,6 +144,34 @@ mod tests {
         ] {
             assert_eq!(windows(&linux), None, "{linux}");
         }
+    }
+
+    #[test]
+    fn lists_that_are_not_lists_of_mappings_are_named() {
+        let pod = json!({"spec": {
+            "containers": [
+                {"name": "app", "env": ["JAVA_OPTS=-Xmx1g", {"name": "A"}], "volumeMounts": {"name": "m"}},
+                "java",
+            ],
+            "initContainers": [{"name": "init", "env": null}],
+            "volumes": 5,
+        }});
+        assert_eq!(
+            misshapen(&pod),
+            [
+                "spec.volumes is the number 5, not a list (the API server rejects it)",
+                "spec.containers[1] is the string \"java\", not a mapping (the API server rejects it)",
+                "spec.containers[0].env[0] is the string \"JAVA_OPTS=-Xmx1g\", not a mapping (the API server rejects it)",
+                "spec.containers[0].volumeMounts is a mapping, not a list (the API server rejects it)",
+            ]
+        );
+        let map = json!({"spec": {"containers": {"name": "app", "image": "x"}}});
+        assert_eq!(
+            misshapen(&map),
+            ["spec.containers is a mapping, not a list (the API server rejects it)"]
+        );
+        let fine = json!({"spec": {"containers": [{"name": "app", "env": null, "volumeMounts": []}], "volumes": null}});
+        assert!(misshapen(&fine).is_empty());
     }
 
     #[test]

@@ -134,7 +134,7 @@ fn transform_workload(
         );
         return fail(outcome, &reference, resource, message);
     };
-    let misread = pod::misread_names(template);
+    let misread = pod::problems(template);
     if !misread.is_empty() {
         return fail(outcome, &reference, resource, misread.join("; "));
     }
