@@ -98,14 +98,26 @@ pub fn application_name(
             settings.field("naming.applicationName"),
         )
     };
+    let named = resource
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.is_empty());
     let empty = || {
+        let why = if named {
+            String::new()
+        } else {
+            " (the workload has no metadata.name, a string the API server requires)".into()
+        };
         format!(
-            "the application name for container {container:?} is empty; add a fallback to {field} (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
+            "the application name for container {container:?} is empty{why}; add a fallback to {field} (e.g. {{label:app|name}}) or annotate {APPLICATION_NAME_ANNOTATION}"
         )
     };
     if let Some(name) = annotation(resource, Some(template), APPLICATION_NAME_ANNOTATION) {
         if name.is_empty() {
-            return Err(empty());
+            return Err(format!(
+                "annotation {APPLICATION_NAME_ANNOTATION} is empty: give it the application name of container {container:?}, or remove it"
+            ));
         }
         return Ok((
             name.to_string(),

@@ -5,36 +5,68 @@ use crate::config::Settings;
 use crate::decide::fields::{annotation, keys, map_at, str_at};
 use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::ours::{
-    APPLICATION_NAME_ANNOTATION, CONTAINERS_ANNOTATION, INJECT_ANNOTATION,
+    APPLICATION_NAME_ANNOTATION, CONTAINERS_ANNOTATION, INJECT_ANNOTATION, MARKER,
 };
 use serde_json::Value;
 
-/// One of our annotations written with a value that is not a string (`inject: false`
-/// unquoted is YAML's boolean, `application-name: 2024` a number): the API server refuses
-/// it (annotations are strings), and reading it as absent would, say, wire a workload its
-/// author opted out. `None` when every one is a string.
+/// One of our annotations that cannot be read as meant, so that the workload is left
+/// alone with an error rather than wired against its author's intent:
+/// - written with a value that is not a string (`inject: false` unquoted is YAML's
+///   boolean, `application-name: 2024` a number): the API server refuses it
+///   (annotations are strings);
+/// - `inject` with a value other than `"true"` or `"false"` (`"False"`, `"no"`, `"off"`);
+/// - a key under our prefix that is none of ours (`pinpoint-inject.dev/injectt`).
+///
+/// `None` when every one is fine.
 pub fn unquoted_flag(resource: &Value, workload: WorkloadKind) -> Option<String> {
     let template = workload.pod_template(resource);
-    let (place, key, value) = [
+    let places = [
         ("metadata", Some(resource)),
         ("spec.template.metadata", template),
     ]
     .into_iter()
-    .filter_map(|(place, v)| Some((place, map_at(v?, &["metadata", "annotations"])?)))
-    .find_map(|(place, annotations)| {
-        OURS.iter().find_map(|key| {
-            let value = annotations.get(*key)?;
-            (!value.is_string()).then_some((place, *key, value))
-        })
-    })?;
-    let meant = match value {
-        Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    Some(format!(
-        "{place}.annotations {key} is {value}, not a string: Kubernetes takes only strings as annotations; quote it (\"{meant}\")"
-    ))
+    .filter_map(|(place, v)| Some((place, map_at(v?, &["metadata", "annotations"])?)));
+    for (place, annotations) in places {
+        for (key, value) in annotations {
+            let ours = OURS.contains(&key.as_str());
+            if let Some(rest) = key.strip_prefix(PREFIX)
+                && !ours
+                && key != MARKER
+            {
+                return Some(format!(
+                    "{place}.annotations {key}: {PREFIX}{rest} is no annotation of this tool (it reads {}); fix the key",
+                    OURS.join(", ")
+                ));
+            }
+            if !ours {
+                continue;
+            }
+            match value {
+                Value::String(flag)
+                    if key == INJECT_ANNOTATION && !matches!(flag.as_str(), "true" | "false") =>
+                {
+                    return Some(format!(
+                        "{place}.annotations {key} is {flag:?}: it takes \"true\" or \"false\""
+                    ));
+                }
+                Value::String(_) => {}
+                other => {
+                    let meant = match other {
+                        Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    return Some(format!(
+                        "{place}.annotations {key} is {other}, not a string: Kubernetes takes only strings as annotations; quote it (\"{meant}\")"
+                    ));
+                }
+            }
+        }
+    }
+    None
 }
+
+/// The prefix of this tool's annotations.
+const PREFIX: &str = "pinpoint-inject.dev/";
 
 /// The annotations a workload may carry for this tool.
 const OURS: [&str; 3] = [
