@@ -11,6 +11,7 @@ mod form;
 pub mod images;
 mod settings;
 mod spec;
+mod strict;
 pub mod template;
 mod validate;
 pub mod workloads;

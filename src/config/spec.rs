@@ -3,6 +3,7 @@
 
 use super::defaults;
 use super::images::ImageRuleSpec;
+use super::strict::Strict;
 use super::workloads::WorkloadSpec;
 use k8s_openapi::api::core::v1::{ResourceRequirements, SecurityContext};
 use serde::Deserialize;
@@ -97,9 +98,9 @@ pub(super) struct Agent {
     #[serde(default)]
     pub system_properties: BTreeMap<String, Scalar>,
     #[serde(default)]
-    pub resources: Option<ResourceRequirements>,
+    pub resources: Option<Strict<ResourceRequirements>>,
     #[serde(default)]
-    pub security_context: Option<SecurityContext>,
+    pub security_context: Option<Strict<SecurityContext>>,
     #[serde(default)]
     pub volume_size_limit: Option<Scalar>,
     #[serde(default = "volume_name")]

@@ -7,7 +7,9 @@ use crate::config::error::{ConfigError, bad};
 use crate::config::form::Form;
 use crate::config::settings::{AgentSettings, Delivery};
 use crate::config::spec::{Agent, Scalar};
+use crate::config::strict::Strict;
 use crate::knowledge::shell;
+use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
@@ -76,12 +78,17 @@ pub(super) fn validate(
     let options_env_explicit = agent.options_env.is_some();
     let options_env = options_env(agent.options_env, &at("optionsEnv"), warnings)?;
     let system_properties = system_properties(agent.system_properties, form)?;
-    if let Some(context) = &agent.security_context {
+    let security_context = agent.security_context.map(|Strict(c)| c);
+    let resources = agent.resources.map(|Strict(r)| r);
+    if let Some(resources) = &resources {
+        quantities(resources, &at("resources"))?;
+    }
+    if let Some(context) = &security_context {
         warnings.extend(security::warnings(context, &at("securityContext")));
     }
     let copy_step_fields = [
-        ("resources", agent.resources.is_some()),
-        ("securityContext", agent.security_context.is_some()),
+        ("resources", resources.is_some()),
+        ("securityContext", security_context.is_some()),
         (
             "initContainerName",
             agent.init_container_name != defaults::INIT_CONTAINER_NAME,
@@ -126,8 +133,8 @@ pub(super) fn validate(
         options_env,
         options_env_explicit,
         system_properties,
-        init_resources: agent.resources.unwrap_or_else(defaults::init_resources),
-        init_security_context: agent.security_context,
+        init_resources: resources.unwrap_or_else(defaults::init_resources),
+        init_security_context: security_context,
         volume_size_limit,
         volume_name: agent.volume_name,
         init_container_name: agent.init_container_name,
@@ -184,6 +191,23 @@ fn system_properties(
         out.insert(key, value);
     }
     Ok(out)
+}
+
+/// Every quantity of `agent.resources` is one (`cpu: lots` would reach the API server).
+fn quantities(resources: &ResourceRequirements, field: &str) -> Result<(), ConfigError> {
+    for (part, list) in [
+        ("limits", &resources.limits),
+        ("requests", &resources.requests),
+    ] {
+        for (name, Quantity(q)) in list.iter().flatten() {
+            if !checks::is_quantity(q) {
+                return Err(bad(format!(
+                    "{field}.{part}.{name}: {q:?} is not a Kubernetes quantity (e.g. 500m, 128Mi)"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
