@@ -1,7 +1,7 @@
 //! Our variables in one container's `env`, recognised by their content: the downward-API
 //! variables, `PINPOINT_AGENT_OPTS` with its `-javaagent:` in the agent's mount, a moved
-//! `valueFrom`, and the options variable right after them as the wiring left it; and how
-//! that options variable is given back.
+//! `valueFrom`, all in one run as the wiring puts them, and the options variable the marker
+//! names after them as the wiring left it; and how that options variable is given back.
 
 use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference};
 use crate::wire::marker::OwnEntry;
@@ -26,10 +26,14 @@ pub(crate) enum Restore {
 }
 
 /// Our variables in one container's env, and how its options variable is given back.
+/// `options_name` is the options variable the marker names (`None` in a marker an
+/// earlier version wrote: then it is the entry right after ours, when no other entry
+/// after ours refers to them).
 pub(crate) fn variables(
     c: &Value,
     mount_path: &str,
     own: Option<OwnEntry>,
+    options_name: Option<&str>,
 ) -> Result<(Vec<usize>, usize, Restore), String> {
     let env: &[Value] = c
         .get("env")
@@ -57,21 +61,29 @@ pub(crate) fn variables(
             "its {OPTS_VAR} is not the one this tool adds (-javaagent: in {mount_path})"
         ));
     }
-    let mut ours = vec![at];
-    for (var, field) in [
-        (POD_NAME_VAR, "metadata.name"),
-        (POD_IP_VAR, "status.podIP"),
-    ] {
-        for i in named(var) {
-            if !is_field_ref(&env[i], field) {
+    let opts = reference(OPTS_VAR);
+    let options = match options_name {
+        Some(n) => match named(n).as_slice() {
+            [one] if *one > at => *one,
+            [] => return Err(format!("no options variable {n}")),
+            [_] => return Err(format!("its options variable {n} comes before {OPTS_VAR}")),
+            _ => return Err(format!("two options variables {n}")),
+        },
+        None => {
+            let refers = |e: &Value| {
+                e.get("value")
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| v.contains(&opts))
+            };
+            if env.iter().skip(at + 2).any(refers) {
                 return Err(format!(
-                    "its {var} is not the one this tool adds (fieldRef {field})"
+                    "more than one variable after {OPTS_VAR} refers to it, and the marker (written by an earlier version) does not say which one is the options variable"
                 ));
             }
-            ours.push(i);
+            at + 1
         }
-    }
-    let options = at + 1;
+    };
+    let mut ours = vec![at];
     let entry = env
         .get(options)
         .and_then(Value::as_object)
@@ -85,7 +97,6 @@ pub(crate) fn variables(
     let plain = entry
         .iter()
         .all(|(k, v)| ["name", "value"].contains(&k.as_str()) || v.is_null());
-    let opts = reference(OPTS_VAR);
     let original = format!("{ORIGINAL_PREFIX}{name}");
     let moved = at
         .checked_sub(1)
@@ -100,6 +111,29 @@ pub(crate) fn variables(
         .filter(|(_, e)| e.get("name").and_then(Value::as_str) == Some(original.as_str()))
         .filter(|(_, e)| e.get("value").is_some_and(Value::is_string))
         .filter(|_| plain && value == Some(format!("{} {opts}", reference(&original)).as_str()));
+    // The downward-API variables: right before ours (and the original), as the wiring
+    // puts them; one of those names anywhere else is the user's.
+    let mut before = match (moved, kept) {
+        (Some((i, _)), _) | (_, Some((i, _))) => i,
+        _ => at,
+    };
+    for (var, field) in [
+        (POD_IP_VAR, "status.podIP"),
+        (POD_NAME_VAR, "metadata.name"),
+    ] {
+        if let Some(i) = before
+            .checked_sub(1)
+            .filter(|&i| name_of(&env[i]) == Some(var))
+        {
+            if !is_field_ref(&env[i], field) {
+                return Err(format!(
+                    "its {var} is not the one this tool adds (fieldRef {field})"
+                ));
+            }
+            ours.push(i);
+            before = i;
+        }
+    }
     if let (None, Some((i, _))) = (own, kept) {
         ours.push(i);
         return Ok((ours, options, Restore::Remove));

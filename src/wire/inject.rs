@@ -18,20 +18,17 @@
 //! first. A marker annotation on the pod template records what we own, so a second run
 //! takes the old wiring out before putting the new one in: never twice, never stale.
 
-use crate::config::{AgentId, AgentName, Delivery, Settings};
+use crate::config::{Delivery, Settings};
 use crate::decide::targets::Target;
-use crate::knowledge::ours::{
-    MARKER, OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference,
-};
+use crate::knowledge::ours::MARKER;
 use crate::wire::error::{InjectError, conflict};
-use crate::wire::marker::{Marker, OwnEntry, Was};
+use crate::wire::marker::{Marker, Was};
 use crate::wire::plan::{Edit, Plan, plan_container};
 use crate::wire::value_edit::{
-    find_named, name_of, not_a_list, not_a_map, object_entry, object_entry_array, push, to_value,
-    to_value_again,
+    find_named, name_of, not_a_list, not_a_map, object_entry, push, to_value, to_value_again,
 };
-use crate::wire::{copy_step, image_volume};
-use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, VolumeMount};
+use crate::wire::{copy_step, env_add, image_volume};
+use k8s_openapi::api::core::v1::VolumeMount;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -234,6 +231,10 @@ pub fn inject(
 
     let marker = Marker {
         containers: report.injected.clone(),
+        options: edits
+            .iter()
+            .map(|(_, t, _)| (t.container.clone(), t.options_env.clone()))
+            .collect(),
         volume: settings.agent.volume_name.clone(),
         delivery: settings.agent.delivery,
         companion,
@@ -273,92 +274,7 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
         }
     }
 
-    let mut ours: Vec<EnvVar> = Vec::new();
-    let needs_name =
-        settings.agent_name == AgentName::PodName || settings.agent_id == AgentId::PodName;
-    if needs_name {
-        ours.push(field_env(POD_NAME_VAR, "metadata.name"));
-    }
-    if settings.agent_id == AgentId::PodIp {
-        ours.push(field_env(POD_IP_VAR, "status.podIP"));
-    }
-    let original_var = format!("{ORIGINAL_PREFIX}{}", target.options_env);
-    // The image's own value of a variable the pod does not set: kept in a variable of
-    // ours (Kubernetes' `$(VAR)` cannot see the image's environment), as a literal.
-    let image_value = target
-        .image_value
-        .as_deref()
-        .filter(|_| edit.existing.is_none());
-    if let Some(from) = &edit.moved_value_from {
-        ours.push(EnvVar {
-            name: original_var.clone(),
-            value_from: serde_json::from_value::<EnvVarSource>(from.clone()).ok(),
-            ..Default::default()
-        });
-    } else if let Some(value) = image_value {
-        ours.push(EnvVar {
-            name: original_var.clone(),
-            value: Some(escape_dollars(value)),
-            ..Default::default()
-        });
-    }
-    ours.push(EnvVar {
-        name: OPTS_VAR.to_string(),
-        value: Some(agent_options(settings, &target.application_name)),
-        ..Default::default()
-    });
-    let mut ours: Vec<Value> = ours.iter().map(to_value).collect();
-    if let Some(from) = &edit.moved_value_from {
-        // Keep the user's valueFrom exactly as written, not as k8s-openapi re-spells it.
-        let moved = ours
-            .iter_mut()
-            .find(|e| name_of(e) == Some(original_var.as_str()))
-            .expect("pushed above");
-        moved["valueFrom"] = from.clone();
-    }
-
-    let env = object_entry_array(container, "env");
-    // Room for exactly what is added: a list that doubled would keep spare room for as
-    // many entries again (a workload with tens of thousands of them).
-    env.reserve_exact(ours.len() + 1);
-    let opts_ref = reference(OPTS_VAR);
-    match edit.existing {
-        None => {
-            env.extend(ours);
-            let value = match image_value {
-                Some(_) => format!("{} {opts_ref}", reference(&original_var)),
-                None => opts_ref,
-            };
-            env.push(to_value(&EnvVar {
-                name: target.options_env.clone(),
-                value: Some(value),
-                ..Default::default()
-            }));
-        }
-        Some(index) => {
-            let entry = env[index].as_object_mut().expect("env entries are maps");
-            if edit.moved_value_from.is_some() {
-                entry.remove("valueFrom");
-                entry.insert(
-                    "value".into(),
-                    Value::String(format!("{} {opts_ref}", reference(&original_var))),
-                );
-            } else if edit.own != Some(OwnEntry::UserReference) {
-                let user = entry
-                    .get("value")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .trim_end();
-                let value = if edit.own.is_some() {
-                    opts_ref
-                } else {
-                    format!("{user} {opts_ref}")
-                };
-                entry.insert("value".into(), Value::String(value));
-            }
-            env.splice(index..index, ours);
-        }
-    }
+    env_add::add(container, settings, target, edit);
 }
 
 /// What a list the wiring adds to is now, if the marker must record it (`null`, `[]`).
@@ -376,24 +292,4 @@ fn volumes_of(settings: &Settings) -> Vec<&str> {
         Delivery::InitContainer => vec![&settings.agent.volume_name],
         Delivery::ImageVolume => vec![&settings.agent.volume_name, &settings.log_volume_name],
     }
-}
-
-fn field_env(name: &str, field_path: &str) -> EnvVar {
-    EnvVar {
-        name: name.to_string(),
-        value_from: Some(EnvVarSource {
-            field_ref: Some(ObjectFieldSelector {
-                field_path: field_path.to_string(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-/// A literal for an env `value`: Kubernetes reads `$$` as `$` and expands `$(VAR)`, so
-/// every `$` is doubled and the value reaches the process as the image wrote it.
-fn escape_dollars(value: &str) -> String {
-    value.replace('$', "$$")
 }

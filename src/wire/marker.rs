@@ -7,7 +7,9 @@
 //! for an image volume; then, per container whose options variable was the user's own
 //! entry and is not simply extended: `ownOptions` (it had `value: ""`), `unsetOptions`
 //! (no value), `nullOptions` (`value: null`), `userReference` (its value already held
-//! `$(PINPOINT_AGENT_OPTS)`, left as it was). Last, the lists the wiring added to that
+//! `$(PINPOINT_AGENT_OPTS)`, left as it was). Then `options=app:JAVA_TOOL_OPTIONS,…`: each
+//! container's options variable by name, so a later run finds it by its name and never
+//! takes another entry that happens to follow ours for it. Last, the lists the wiring added to that
 //! were `null` (`nullLists`) or `[]` (`emptyLists`), as `volumes`, `initContainers`,
 //! `<container>/env`, `<container>/volumeMounts`, so taking the wiring out gives them back
 //! as they were. All are Kubernetes names, so `,` `;` `=` and `/` cannot occur in them.
@@ -55,6 +57,17 @@ pub(crate) struct Marker {
     pub own: Vec<(String, OwnEntry)>,
     /// The lists the wiring added to that were `null` or `[]`, by path.
     pub lists: Vec<(String, Was)>,
+    /// Each container's options variable (`None` in a marker an earlier version wrote).
+    pub options: Vec<(String, String)>,
+}
+
+/// A name the marker can hold as it is (Kubernetes names, and the C identifiers the
+/// options variables are): none of its separators, no spaces.
+pub(crate) fn fits(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
 }
 
 /// `;key=a,b` for each key of `keys` that has entries, in the order of `keys`.
@@ -113,6 +126,14 @@ impl Marker {
         self.lists.iter().map(|(p, w)| (p.as_str(), *w)).collect()
     }
 
+    /// Each container's options variable, by container (empty for an older marker).
+    pub fn options_of(&self) -> std::collections::HashMap<&str, &str> {
+        self.options
+            .iter()
+            .map(|(c, n)| (c.as_str(), n.as_str()))
+            .collect()
+    }
+
     /// How each container's own options entry is given back, by container.
     pub fn own_entries(&self) -> std::collections::HashMap<&str, OwnEntry> {
         self.own.iter().map(|(c, k)| (c.as_str(), *k)).collect()
@@ -132,6 +153,15 @@ impl Marker {
                 self.companion
             )),
         }
+        let options: Vec<String> = self
+            .options
+            .iter()
+            .filter(|(c, n)| fits(c) && fits(n))
+            .map(|(c, n)| format!("{c}:{n}"))
+            .collect();
+        if !options.is_empty() {
+            text.push_str(&format!(";options={}", options.join(",")));
+        }
         render_groups(&mut text, OWN_KEYS, &self.own);
         render_groups(&mut text, LIST_KEYS, &self.lists);
         text
@@ -144,6 +174,7 @@ impl Marker {
             "initContainer",
             "delivery",
             "logVolume",
+            "options",
         ];
         // Each key at most once, and only known ones (so at most a dozen fields).
         let mut fields: Vec<(&str, &str)> = Vec::new();
@@ -174,8 +205,21 @@ impl Marker {
         }
         let own = parse_groups(OWN_KEYS, get)?;
         let lists = parse_groups(LIST_KEYS, get)?;
+        let containers = distinct_names(get("containers").unwrap_or_default())?;
+        // `container:NAME`, once per container the marker names.
+        let mut options: Vec<(String, String)> = Vec::new();
+        for pair in names(get("options").unwrap_or_default()) {
+            let (c, n) = pair.split_once(':')?;
+            let (c, n) = (c.trim(), n.trim());
+            if !fits(n) || !containers.iter().any(|x| x == c) || options.iter().any(|(x, _)| x == c)
+            {
+                return None;
+            }
+            options.push((c.to_string(), n.to_string()));
+        }
         Some(Marker {
-            containers: distinct_names(get("containers").unwrap_or_default())?,
+            containers,
+            options,
             volume: volume.to_string(),
             delivery,
             companion: companion.to_string(),
@@ -195,6 +239,7 @@ mod tests {
             "containers=app;volume=pinpoint-agent;initContainer=pinpoint-agent-init",
             "containers=app,w;volume=v;initContainer=i;ownOptions=w;unsetOptions=app",
             "containers=app;volume=v;delivery=imageVolume;logVolume=v-logs;userReference=app",
+            "containers=app,w;volume=v;initContainer=i;options=app:JAVA_TOOL_OPTIONS,w:CATALINA_OPTS;ownOptions=w",
             "containers=app;volume=v;initContainer=i;nullLists=initContainers,app/env;emptyLists=volumes",
         ] {
             assert_eq!(Marker::parse(text).unwrap().render(), text);
@@ -209,6 +254,10 @@ mod tests {
             "containers=app;volume=v;initContainer=i;extra=1",
             "containers=app;volume=;initContainer=i",
             "containers=app,app;volume=v;initContainer=i",
+            "containers=app;volume=v;initContainer=i;options=other:JAVA_OPTS",
+            "containers=app;volume=v;initContainer=i;options=app:JAVA_OPTS,app:X",
+            "containers=app;volume=v;initContainer=i;options=app",
+            "containers=app;volume=v;initContainer=i;options=app:A B",
         ] {
             assert_eq!(Marker::parse(text), None, "{text}");
         }

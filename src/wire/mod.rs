@@ -5,6 +5,7 @@
 //! [`crate::knowledge`] only.
 //!
 //! - [`inject`]: the wiring, planned per container ([`plan`]) before anything changes;
+//! - [`env_add`]: our variables in a container's `env`;
 //! - [`unwire`]: the undo, of what [`recognise`] (with [`env_wiring`]) finds the
 //!   [`marker`] names;
 //! - [`copy_step`]: the `emptyDir` and the init container that fills it;
@@ -14,6 +15,7 @@
 //! - [`error`]: why a template cannot be wired.
 
 pub mod copy_step;
+mod env_add;
 mod env_wiring;
 pub mod error;
 pub mod flags;

@@ -76,6 +76,7 @@ pub(crate) fn recognise(template: &Value, marker: &Marker) -> Result<Vec<Wired>,
     }
     let named: HashSet<&str> = marker.containers.iter().map(String::as_str).collect();
     let own = marker.own_entries();
+    let options_of = marker.options_of();
     let mut wired = Vec::new();
     for name in &marker.containers {
         let Some(&index) = by_name.get(name.as_str()) else {
@@ -84,7 +85,11 @@ pub(crate) fn recognise(template: &Value, marker: &Marker) -> Result<Vec<Wired>,
             ));
             continue;
         };
-        match container(&containers[index], marker, own.get(name.as_str()).copied()) {
+        let recorded = (
+            own.get(name.as_str()).copied(),
+            options_of.get(name.as_str()).copied(),
+        );
+        match container(&containers[index], marker, recorded) {
             Ok((mounts, env, options, restore)) => wired.push(Wired {
                 index,
                 mounts,
@@ -205,7 +210,12 @@ fn mounts_of(container: &Value) -> &[Value] {
 type ContainerWiring = (Vec<usize>, Vec<usize>, usize, Restore);
 
 /// One wired container: its mounts of our volumes, our variables and its options variable.
-fn container(c: &Value, marker: &Marker, own: Option<OwnEntry>) -> Result<ContainerWiring, String> {
+/// `recorded`: how the marker says its options entry is given back, and its name.
+fn container(
+    c: &Value,
+    marker: &Marker,
+    recorded: (Option<OwnEntry>, Option<&str>),
+) -> Result<ContainerWiring, String> {
     let mounts = mounts_of(c);
     let find = |name: &str| -> Result<(usize, &Map<String, Value>), String> {
         let mut at = mounts
@@ -261,6 +271,6 @@ fn container(c: &Value, marker: &Marker, own: Option<OwnEntry>) -> Result<Contai
             indexes.push(logs_at);
         }
     }
-    let (env, options, restore) = variables(c, path, own)?;
+    let (env, options, restore) = variables(c, path, recorded.0, recorded.1)?;
     Ok((indexes, env, options, restore))
 }

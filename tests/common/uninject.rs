@@ -97,9 +97,19 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
     else {
         return 0;
     };
-    if annotations.remove(MARKER).is_none() {
+    let Some(marker) = annotations.remove(MARKER) else {
         return 0;
-    }
+    };
+    // `options=app:JAVA_TOOL_OPTIONS,…`: each container's options variable, by name.
+    let options_of: Vec<(String, String)> = marker
+        .as_str()
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|part| part.strip_prefix("options="))
+        .flat_map(|list| list.split(','))
+        .filter_map(|pair| pair.split_once(':'))
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
     if annotations.is_empty() {
         metadata.remove("annotations");
     }
@@ -142,14 +152,26 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
         if image_volume {
             assert!(remove_named(container, "volumeMounts", &logs));
         }
+        let name = container["name"].as_str().unwrap_or_default().to_string();
         let env = container["env"].as_array_mut().unwrap();
         let find = |env: &Vec<Value>, name: &str| {
             env.iter()
                 .position(|e| e.get("name").and_then(Value::as_str) == Some(name))
         };
-        // The options variable is the entry right after ours (its name depends on the
-        // image's launch profile, unless the config sets agent.optionsEnv).
-        let opts = find(env, OPTS).expect("the agent options are set") + 1;
+        // The options variable is the one the marker names (its name depends on the
+        // image's launch profile, unless the config sets agent.optionsEnv), after ours.
+        let named = &options_of
+            .iter()
+            .find(|(c, _)| *c == name)
+            .expect("the marker names the options variable")
+            .1;
+        let ours = find(env, OPTS).expect("the agent options are set");
+        let opts = ours
+            + 1
+            + env[ours + 1..]
+                .iter()
+                .position(|e| e.get("name").and_then(Value::as_str) == Some(named.as_str()))
+                .expect("the options variable comes after ours");
         let options_env = env[opts]["name"]
             .as_str()
             .expect("the options variable is set");

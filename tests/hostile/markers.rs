@@ -171,3 +171,73 @@ fn a_marker_naming_a_container_twice_removes_nothing() {
         run.stderr
     );
 }
+
+/// The options variable is the one the marker names, found by its name: a variable the
+/// user adds between ours and it, referring to ours too, is never taken for it (it was,
+/// when the entry right after ours was taken: the user's entry was removed, and the
+/// options variable kept a reference to a variable that was gone).
+#[test]
+fn a_variable_added_between_ours_and_the_options_variable_is_kept() {
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n        env:\n        - name: JAVA_TOOL_OPTIONS\n          value: -Xmx1g\n"
+    );
+    let wired = wired(&pod);
+    assert!(wired.contains("options=app:JAVA_TOOL_OPTIONS"), "{wired}");
+    let user = "        - name: JAVA_OPTS\n          value: $(PINPOINT_AGENT_OPTS)\n";
+    let edited = wired.replacen(
+        "        - name: JAVA_TOOL_OPTIONS\n",
+        &format!("{user}        - name: JAVA_TOOL_OPTIONS\n"),
+        1,
+    );
+    assert_ne!(edited, wired);
+    // Opted out: our wiring goes, the user's variable stays.
+    let opted_out = edited.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
+    let out = self::wired(&opted_out);
+    assert!(out.contains(user), "{out}");
+    assert!(out.contains("value: -Xmx1g\n"), "{out}");
+    assert!(!out.contains("PINPOINT_AGENT_OPTS\n"), "{out}");
+    // Run again: rewired, the user's variable stays (before ours is defined: ours move
+    // in front of the first entry that refers to them).
+    let again = self::wired(&edited);
+    assert!(again.contains(user), "{again}");
+    assert!(
+        again.find("name: PINPOINT_AGENT_OPTS") < again.find("name: JAVA_OPTS"),
+        "{again}"
+    );
+}
+
+/// A marker written by an earlier version names no options variable: when more than one
+/// entry after ours refers to them, which one is ours cannot be told, and nothing goes.
+#[test]
+fn an_old_marker_with_two_references_after_ours_removes_nothing() {
+    let input = format!(
+        "{DEPLOYMENT}metadata:\n      annotations:\n        pinpoint-inject.dev/injected: containers=app;volume=pinpoint-agent;initContainer=pinpoint-agent-init\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n        env:\n        - name: PINPOINT_AGENT_OPTS\n          value: -javaagent:/pinpoint-agent/pinpoint-bootstrap.jar\n        - name: JAVA_OPTS\n          value: $(PINPOINT_AGENT_OPTS)\n        - name: JAVA_TOOL_OPTIONS\n          value: -Xmx1g $(PINPOINT_AGENT_OPTS)\n        volumeMounts:\n        - name: pinpoint-agent\n          mountPath: /pinpoint-agent\n      initContainers:\n      - name: pinpoint-agent-init\n        image: pinpointdocker/pinpoint-agent:2.5.4\n        command: [cp, -R, /pinpoint-agent/., /pinpoint-agent-volume/]\n        volumeMounts:\n        - name: pinpoint-agent\n          mountPath: /pinpoint-agent-volume\n      volumes:\n      - name: pinpoint-agent\n        emptyDir: {{}}\n"
+    );
+    refused(
+        &input,
+        &["more than one variable after PINPOINT_AGENT_OPTS"],
+    );
+}
+
+/// The downward-API variables are ours only right before `PINPOINT_AGENT_OPTS`, where
+/// the wiring puts them: the same variable the user added elsewhere stays.
+#[test]
+fn a_downward_api_variable_elsewhere_is_the_users() {
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n"
+    );
+    let wired = wired(&pod);
+    let user = "        - name: PINPOINT_POD_IP\n          valueFrom:\n            fieldRef:\n              fieldPath: status.podIP\n";
+    let edited = wired.replacen(
+        "        - name: JAVA_TOOL_OPTIONS\n          value: $(PINPOINT_AGENT_OPTS)\n",
+        &format!(
+            "        - name: JAVA_TOOL_OPTIONS\n          value: $(PINPOINT_AGENT_OPTS)\n{user}"
+        ),
+        1,
+    );
+    assert_ne!(edited, wired);
+    let opted_out = edited.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
+    let out = self::wired(&opted_out);
+    assert!(out.contains(user), "{out}");
+    assert!(!out.contains("PINPOINT_AGENT_OPTS"), "{out}");
+}
