@@ -36,6 +36,19 @@ pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
 
 /// Process a whole ResourceList, writing the one that answers it to `out`.
 pub fn process(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<Outcome> {
+    // A list whose every line ends in `\r\n` is read with `\n` (which the fast path
+    // reads; `\r` sent every item to the full parser, at three times the time) and
+    // written back with `\r\n`, exactly.
+    if let Some(lf) = std::str::from_utf8(input)
+        .ok()
+        .and_then(crate::yaml::lines::lf_if_all_crlf)
+    {
+        return process_text(lf.as_bytes(), run, &mut CrlfWriter(out));
+    }
+    process_text(input, run, out)
+}
+
+fn process_text(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<Outcome> {
     if let Ok(text) = std::str::from_utf8(input)
         && let Some(outline) =
             crate::yaml::quick::outline(text).or_else(|| outline::read(text).ok())
@@ -44,4 +57,17 @@ pub fn process(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<
         return done;
     }
     whole::process_whole(input, run, out)
+}
+
+/// Writes every `\n` as `\r\n`: the way back for a list read with `\n`.
+struct CrlfWriter<'o, W>(&'o mut W);
+
+impl<W: Write> Write for CrlfWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write_all(&crate::yaml::lines::crlf_again(buf))?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
 }

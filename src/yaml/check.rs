@@ -20,8 +20,15 @@ pub struct Duplicate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Top {
     pub entries: Option<usize>,
+    /// The first [`LISTED`] keys written twice.
     pub duplicates: Vec<Duplicate>,
+    /// How many more there are (each is a warning; a document with a million would
+    /// make a million lines of them).
+    pub unlisted: usize,
 }
+
+/// How many keys written twice a document's warnings name one by one.
+pub const LISTED: usize = 20;
 
 /// Check that `text` is one well-formed YAML document with no duplicate key in any
 /// mapping (and, unless `aliases`, no alias: expanding one is the full parser's job, with
@@ -44,6 +51,7 @@ pub fn top_level(text: &str, aliases: bool) -> Result<Top, NoSpans> {
     let mut spare: Vec<KeySet<'_>> = Vec::new();
     let (mut documents, mut entries) = (0usize, None);
     let mut duplicates = Vec::new();
+    let mut unlisted = 0;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| NoSpans(e.to_string()))?;
         // Whether this node is a mapping key (and move its mapping on to the next node).
@@ -80,6 +88,10 @@ pub fn top_level(text: &str, aliases: bool) -> Result<Top, NoSpans> {
                 let keys = &mut frames.last_mut().expect("a mapping is open").1;
                 let line = span.start.line();
                 if let Some(first_line) = keys.insert(value.clone(), line) {
+                    if duplicates.len() == LISTED {
+                        unlisted += 1;
+                        continue;
+                    }
                     duplicates.push(Duplicate {
                         key: value.into_owned(),
                         first_line,
@@ -96,6 +108,7 @@ pub fn top_level(text: &str, aliases: bool) -> Result<Top, NoSpans> {
     Ok(Top {
         entries,
         duplicates,
+        unlisted,
     })
 }
 

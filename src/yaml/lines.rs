@@ -47,6 +47,36 @@ pub fn crlf(text: &str) -> bool {
         .is_some_and(|i| i > 0 && text.as_bytes()[i - 1] == b'\r')
 }
 
+/// `text` with its line breaks as `\n`, when every one is `\r\n` and no other `\r` is in
+/// it (then [`crlf_again`] gives it back exactly); `None` for any other text.
+pub fn lf_if_all_crlf(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let all = holds_at_every(bytes, b'\r', |i| bytes.get(i + 1) == Some(&b'\n'))
+        && holds_at_every(bytes, b'\n', |i| i > 0 && bytes[i - 1] == b'\r');
+    (all && text.contains('\r')).then(|| text.replace("\r\n", "\n"))
+}
+
+/// Every `\n` of `text` as `\r\n` (the way back from [`lf_if_all_crlf`]).
+pub fn crlf_again(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16);
+    for &b in text {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// True when `ok` holds at every offset of `byte` in `bytes`.
+fn holds_at_every(bytes: &[u8], byte: u8, ok: impl Fn(usize) -> bool) -> bool {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == byte)
+        .all(|(i, _)| ok(i))
+}
+
 /// `inserted` with every line break as `\r\n` when `crlf` (a `\n` alone gets its `\r`).
 pub fn with_breaks(inserted: String, crlf: bool) -> String {
     if !crlf || !inserted.contains('\n') {
@@ -67,6 +97,17 @@ pub fn with_breaks(inserted: String, crlf: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_text_goes_to_lf_and_back_exactly() {
+        let text = "a: 1\r\nb: \"x\\r\"\r\n\r\n";
+        let lf = lf_if_all_crlf(text).unwrap();
+        assert_eq!(lf, "a: 1\nb: \"x\\r\"\n\n");
+        assert_eq!(crlf_again(lf.as_bytes()), text.as_bytes());
+        for mixed in ["a\r\nb\n", "a\rb\r\n", "a\nb", "\r", "a\r\nb\r"] {
+            assert_eq!(lf_if_all_crlf(mixed), None, "{mixed:?}");
+        }
+    }
 
     #[test]
     fn inserted_lines_end_as_the_text_does() {

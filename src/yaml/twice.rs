@@ -6,16 +6,46 @@ use crate::yaml::check::{self, Duplicate};
 use crate::yaml::{YamlError, from_str, from_str_strict};
 use serde::de::DeserializeOwned;
 
+/// The keys a document writes twice: the first [`check::LISTED`], and how many more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Twice {
+    pub listed: Vec<Duplicate>,
+    pub unlisted: usize,
+}
+
+impl Twice {
+    pub fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    /// One warning per listed key, and one for the rest, its lines moved down by
+    /// `lines` (for a document inside a stream or a list).
+    pub fn warnings(&self, lines: usize) -> Vec<String> {
+        let mut warnings: Vec<String> = self.listed.iter().map(|d| d.warning(lines)).collect();
+        if self.unlisted > 0 {
+            warnings.push(format!(
+                "{} more keys are written twice in this document (only the first {} are named); Kubernetes reads the last of each, and so does this run",
+                self.unlisted,
+                self.listed.len()
+            ));
+        }
+        warnings
+    }
+}
+
 /// Parse one document; a key written twice is read from its last line, and listed.
-pub fn read<T: DeserializeOwned>(text: &str) -> Result<(T, Vec<Duplicate>), YamlError> {
+pub fn read<T: DeserializeOwned>(text: &str) -> Result<(T, Twice), YamlError> {
     match from_str_strict(text) {
-        Ok(value) => Ok((value, Vec::new())),
+        Ok(value) => Ok((value, Twice::default())),
         Err(e) if e.message.starts_with("duplicate key") => {
             let value = from_str(text)?;
-            let duplicates = check::top_level(text, true)
-                .map(|top| top.duplicates)
+            let twice = check::top_level(text, true)
+                .map(|top| Twice {
+                    listed: top.duplicates,
+                    unlisted: top.unlisted,
+                })
                 .unwrap_or_default();
-            Ok((value, duplicates))
+            Ok((value, twice))
         }
         Err(e) => Err(e),
     }
@@ -43,11 +73,17 @@ mod tests {
     fn the_last_one_is_read_and_both_lines_are_named() {
         let (value, twice): (Value, _) = read("a: 1\nb: 2\na: 3\n").unwrap();
         assert_eq!(value, json!({"a": 3, "b": 2}));
-        assert_eq!(twice.len(), 1);
+        assert_eq!(twice.listed.len(), 1);
         assert_eq!(
-            twice[0].warning(10),
+            twice.warnings(10)[0],
             "line 13: the key \"a\" is also written on line 11; Kubernetes reads the last one, and so does this run (kubectl's strict field validation refuses a key written twice: keep one)"
         );
+        let many: String = (0..1000).map(|i| format!("k: {i}\n")).collect();
+        let (value, twice): (Value, _) = read(&many).unwrap();
+        assert_eq!(value, json!({"k": 999}));
+        let warnings = twice.warnings(0);
+        assert_eq!(warnings.len(), check::LISTED + 1);
+        assert!(warnings[check::LISTED].starts_with("979 more keys are written twice"));
         let (_, none): (Value, _) = read("a: 1\n").unwrap();
         assert!(none.is_empty());
         assert!(read::<Value>("a: [\n").is_err());

@@ -41,8 +41,11 @@ impl std::error::Error for YamlError {}
 /// reads it (the last one wins), unless `strict` (our own config: refused).
 ///
 /// The budget scales with the input: a document can never need more nodes or events
-/// than it has bytes, so only alias expansion (billion laughs) and nesting depth
-/// can hit a limit.
+/// than it has bytes, so only alias expansion (billion laughs) and nesting depth can
+/// hit a limit. What aliases may add is bounded by the document's own size too,
+/// [`EXPANSION`] times it (with a floor for small documents), not by a constant: a
+/// constant let each small document of a stream cost as much as the largest (400 bombs
+/// of 670 bytes took 25 s).
 fn parse_options(input_len: usize, strict: bool) -> Options {
     let mut options = Options::default();
     options.legacy_octal_numbers = true;
@@ -53,18 +56,31 @@ fn parse_options(input_len: usize, strict: bool) -> Options {
     };
     options.with_snippet = false;
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = budget.max_nodes.max(input_len.saturating_add(16));
-    budget.max_events = budget
-        .max_events
-        .max(input_len.saturating_mul(2).saturating_add(16));
-    budget.max_total_scalar_bytes = budget
-        .max_total_scalar_bytes
-        .max(input_len.saturating_add(16));
+    // `per_byte` times the input, between `floor` and the default; never less than
+    // `least` times the input (what the document itself may hold).
+    let scaled = |default: usize, floor: usize, per_byte: usize, least: usize| {
+        input_len
+            .saturating_mul(per_byte)
+            .clamp(floor, default.max(floor))
+            .max(input_len.saturating_mul(least).saturating_add(16))
+    };
+    budget.max_nodes = scaled(budget.max_nodes, 10_000, EXPANSION, 1);
+    budget.max_events = scaled(budget.max_events, 20_000, 2 * EXPANSION, 2);
+    budget.max_total_scalar_bytes = scaled(budget.max_total_scalar_bytes, 1 << 20, EXPANSION, 1);
+    budget.max_recorded_anchor_bytes =
+        scaled(budget.max_recorded_anchor_bytes, 1 << 20, EXPANSION, 0);
+    budget.max_recorded_anchor_events =
+        scaled(budget.max_recorded_anchor_events, 20_000, 2 * EXPANSION, 0);
     budget.max_reader_input_bytes = None;
     budget.max_depth = 128;
     options.budget = Some(budget);
     options
 }
+
+/// How many nodes (and scalar bytes) per byte of a document its aliases may make it: 16
+/// is far beyond what anchors in real manifests do (a shared label set, a repeated env
+/// block), and keeps a bomb's cost linear in its size.
+const EXPANSION: usize = 16;
 
 /// Parse one YAML document into `T`, as Kubernetes reads a manifest.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {

@@ -115,6 +115,16 @@ pub fn generate(kind: &str, n: usize) -> String {
             );
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
+        // A ConfigMap whose `data` writes one key `n` times, and a Deployment after it.
+        "duplicate-keys" => {
+            s.push_str("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twice\ndata:\n");
+            for i in 0..n {
+                let _ = writeln!(s, "  k: v{i}");
+            }
+            s.push_str("---\n");
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+        }
         other => panic!("no generator {other:?}"),
     }
     s

@@ -57,7 +57,7 @@ pub fn item(
         - text[..text.len() - text.trim_start().len()]
             .matches('\n')
             .count();
-    let mut duplicates = Vec::new();
+    let mut duplicates = twice::Twice::default();
     let (mut value, root) = match yaml::quick::load(text) {
         Some(loaded) => (loaded.value, Some(loaded.root)),
         None => match twice::read(text) {
@@ -73,8 +73,8 @@ pub fn item(
         },
     };
     // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
-    for d in &duplicates {
-        let warning = format!("items[{index}]: {}", d.warning(first - 1));
+    for warning in duplicates.warnings(first - 1) {
+        let warning = format!("items[{index}]: {warning}");
         outcome
             .results
             .push(Diagnostic::warning(warning).about(&value));

@@ -50,6 +50,14 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
             ..unchanged(Vec::new())
         };
     }
+    // A document whose every line ends in `\r\n` is read with `\n` (which the fast path
+    // reads; `\r` sent it to the full parser, at twice the time) and written back with
+    // `\r\n`, exactly.
+    if let Some(lf) = lines::lf_if_all_crlf(text) {
+        let mut done = process_text(doc, &lf, inputs, max);
+        done.replacement = done.replacement.map(|out| lines::crlf_again(&out));
+        return done;
+    }
     process_text(doc, text, inputs, max)
 }
 
@@ -84,10 +92,13 @@ fn process_text(
         return unchanged(Vec::new());
     }
     // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
-    let twice = |duplicates: Vec<check::Duplicate>| -> Vec<Diagnostic> {
+    let twice = |twice: twice::Twice| -> Vec<Diagnostic> {
         let lines = doc.first_line as usize - 1;
-        let warn = |d: check::Duplicate| Diagnostic::warning(d.warning(lines));
-        duplicates.into_iter().map(warn).collect()
+        twice
+            .warnings(lines)
+            .into_iter()
+            .map(Diagnostic::warning)
+            .collect()
     };
     // Another kind that may carry a pod is parsed only to say so (never an error).
     let mut other_kind = false;
