@@ -185,15 +185,30 @@ fn explain(message: &str) -> String {
             .filter_map(|cut| rest.find(cut))
             .min()
             .unwrap_or(rest.len());
-        let what = &rest[..end];
-        return format!(
-            "the document is too large or too deeply nested, counting what its aliases expand to ({what})"
-        );
+        let what = plain_breach(&rest[..end]);
+        return format!("{EXPANDS_PAST_BUDGET} ({what})");
     }
     if message == "recursion limit exceeded" {
         return "the document is nested too deeply".into();
     }
     message.to_string()
+}
+
+/// The message of a document whose aliases expand past its budget.
+pub const EXPANDS_PAST_BUDGET: &str =
+    "the document is too large or too deeply nested, counting what its aliases expand to";
+
+/// serde-saphyr's `Nodes { nodes: 10721 }` said in words: `10721 nodes`, the limit the
+/// count passed (any other breach as it is).
+fn plain_breach(what: &str) -> String {
+    let Some((_, inner)) = what.split_once(" { ") else {
+        return what.to_string();
+    };
+    let Some((field, count)) = inner.trim_end_matches(" }").split_once(": ") else {
+        return what.to_string();
+    };
+    let unit = field.replace('_', " ");
+    format!("{count} {unit}, over its budget")
 }
 
 /// serde-saphyr renders `error: line 3 column 2: message`; we print positions ourselves.

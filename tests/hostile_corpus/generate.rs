@@ -125,6 +125,22 @@ pub fn generate(kind: &str, n: usize) -> String {
             s.push_str(HEAD);
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
+        // `n` small Deployments, each with a billion-laughs chain of aliases in it.
+        "laughs" => {
+            for i in 0..n {
+                s.push_str("---\n");
+                s.push_str(&HEAD.replace("name: big", &format!("name: d{i}")));
+                s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n        x-lol:\n          l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+                for level in 1..7 {
+                    let up = level - 1;
+                    let _ = writeln!(
+                        s,
+                        "          l{level}: &l{level} [{}]",
+                        vec![format!("*l{up}"); 10].join(", ")
+                    );
+                }
+            }
+        }
         other => panic!("no generator {other:?}"),
     }
     s
