@@ -118,8 +118,9 @@ pub fn apply(text: &str, edits: &[Edit<'_>], look: Look) -> Result<String, Unloc
 /// insertions into one empty flow collection already in the second one's text.
 fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Unlocated> {
     let crlf = crate::yaml::lines::crlf(text);
+    let (mut removed, edits) = flow_removals(edits);
     let mut splices = edits
-        .iter()
+        .into_iter()
         .map(|e| splice(text, e, look))
         .map(|s| {
             s.map(|mut s| {
@@ -128,6 +129,7 @@ fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Un
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    splices.append(&mut removed);
     splices.sort_by_key(|s| (s.start, s.end));
     let mut copied = 0;
     let mut previous_join: Option<usize> = None;
@@ -143,6 +145,42 @@ fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Un
         copied = s.end;
     }
     Ok(splices)
+}
+
+/// The items removed from flow sequences, one cut per run of neighbours (two neighbours
+/// cut one by one would both take the `, ` between them), and the other edits.
+fn flow_removals<'e, 'a>(edits: &'e [Edit<'a>]) -> (Vec<Splice>, Vec<&'e Edit<'a>>) {
+    let mut by_seq: Vec<(&Node<'_>, Vec<usize>)> = Vec::new();
+    let mut rest = Vec::new();
+    for edit in edits {
+        match edit {
+            Edit::RemoveItem { seq, index } if seq.is_flow() => {
+                match by_seq.iter_mut().find(|(s, _)| std::ptr::eq(*s, *seq)) {
+                    Some((_, indexes)) => indexes.push(*index),
+                    None => by_seq.push((seq, vec![*index])),
+                }
+            }
+            other => rest.push(other),
+        }
+    }
+    let mut cuts = Vec::new();
+    for (seq, mut indexes) in by_seq {
+        let items = seq.items();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let mut at = 0;
+        while at < indexes.len() {
+            let first = indexes[at];
+            let mut last = first;
+            while indexes.get(at + 1) == Some(&(last + 1)) {
+                at += 1;
+                last += 1;
+            }
+            at += 1;
+            cuts.push(splice::flow_cut(items, first, last));
+        }
+    }
+    (cuts, rest)
 }
 
 /// `text` with `splices` (from [`splices`]) applied.
@@ -256,6 +294,23 @@ mod tests {
             let out = edit(&text, new.clone());
             let back: Value = crate::yaml::from_str(&out).unwrap();
             assert_eq!(back, new, "{header}: {out}");
+        }
+    }
+
+    /// Neighbours removed from a flow sequence go in one cut: cut one by one, both took
+    /// the `, ` between them ("two edits overlap"), and the document was written out in
+    /// full, its comments lost.
+    #[test]
+    fn neighbours_leave_a_flow_sequence_together() {
+        let text = "m: [a, b, c, d] # kept\n";
+        for (kept, expected) in [
+            (vec!["a"], "m: [a] # kept\n"),
+            (vec!["d"], "m: [d] # kept\n"),
+            (vec!["a", "d"], "m: [a, d] # kept\n"),
+            (vec!["b", "c"], "m: [b, c] # kept\n"),
+            (vec!["a", "c"], "m: [a, c] # kept\n"),
+        ] {
+            assert_eq!(edit(text, json!({"m": kept})), expected);
         }
     }
 }
