@@ -36,4 +36,4 @@ pub mod twice;
 pub mod value;
 
 pub use read::value_of;
-pub use value::{EXPANDS_PAST_BUDGET, ListStyle, YamlError, from_str, from_str_strict, to_string};
+pub use value::{ListStyle, YamlError, from_str, from_str_strict, to_string};

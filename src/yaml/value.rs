@@ -195,7 +195,7 @@ fn explain(message: &str) -> String {
 }
 
 /// The message of a document whose aliases expand past its budget.
-pub const EXPANDS_PAST_BUDGET: &str =
+const EXPANDS_PAST_BUDGET: &str =
     "the document is too large or too deeply nested, counting what its aliases expand to";
 
 /// serde-saphyr's `Nodes { nodes: 10721 }` said in words: `10721 nodes`, the limit the

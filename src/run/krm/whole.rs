@@ -13,11 +13,6 @@ use crate::yaml::{self, ListStyle, patch, scalars};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 
-/// One YAML document that parses (its aliases not expanded).
-fn well_formed(input: &[u8]) -> bool {
-    std::str::from_utf8(input).is_ok_and(|text| crate::yaml::check::top_level(text, true).is_ok())
-}
-
 /// The apiVersion we answer with when the input gave us none we could read.
 pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
 
@@ -41,14 +36,6 @@ pub fn process_whole(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::R
     let parsed = parse(input);
     let (text, mut list) = match parsed {
         Ok(parsed) => parsed,
-        // A well-formed list whose aliases expand past the budget: written back as it
-        // came, as a list over the cap is; its items are the user's.
-        Err(message) if message.contains(yaml::EXPANDS_PAST_BUDGET) && well_formed(input) => {
-            outcome.results.push(Diagnostic::error(message));
-            out.write_all(input)?;
-            outcome.failed = true;
-            return Ok(outcome);
-        }
         Err(message) => {
             let mut empty = Map::new();
             empty.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
