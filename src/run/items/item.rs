@@ -58,7 +58,7 @@ pub fn item(
             .matches('\n')
             .count();
     let mut duplicates = twice::Twice::default();
-    let (mut value, root) = match yaml::quick::load(text) {
+    let (mut value, root) = match yaml::quick::load(text).or_else(|| yaml::quick::load_json(text)) {
         Some(loaded) => (loaded.value, Some(loaded.root)),
         None => match twice::read(text) {
             Ok((Exact(value), twice)) => {
