@@ -13,6 +13,9 @@
 #   annotations  one Deployment whose pod template has n annotations
 #   list         one v1 List of n Deployments
 #   workload     one Deployment of about n bytes (one long annotation)
+#   crlf         n Deployments, every line ending in \r\n (the list too, in krm mode)
+#   laughs       n small Deployments, each with aliases that expand a million times
+#   twice        a ConfigMap whose data writes one key n times, then a Deployment
 # mode=krm writes the same resources as the items of one ResourceList whose
 # functionConfig is the file `config` (its comment lines dropped).
 
@@ -20,8 +23,8 @@
 # a new item (`- `, a ResourceList), the rest indented under it. Nothing is kept (awk
 # copies a string it appends to: building a large document would be quadratic).
 function add(line) {
-  if (mode == "krm") printf "%s%s%s\n", (first ? "- " : "  "), inner, line
-  else printf "%s%s%s\n", (first ? "---\n" : ""), inner, line
+  if (mode == "krm") printf "%s%s%s%s", (first ? "- " : "  "), inner, line, eol
+  else printf "%s%s%s%s", (first ? "---" eol : ""), inner, line, eol
   first = 0
   if (inner_first) { inner = list_indent "  "; inner_first = 0 }
 }
@@ -67,7 +70,8 @@ function app() {
 
 BEGIN {
   if (mode != "krm") mode = "stream"
-  if (mode == "krm") printf "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"
+  eol = (kind == "crlf" ? "\r\n" : "\n")
+  if (mode == "krm") printf "apiVersion: config.kubernetes.io/v1%skind: ResourceList%sitems:%s", eol, eol, eol
   first = 1
   if (kind == "env") {
     deployment("big", 0, 0); app(); add("        env:")
@@ -94,11 +98,27 @@ BEGIN {
     for (i = 0; i < n; i++) { item(); deployment("d" i, 0, 0); app() }
   } else if (kind == "workload") {
     deployment("big", 0, n); app()
+  } else if (kind == "crlf") {
+    for (i = 0; i < n; i++) { flush(); deployment("d" i, 0, 0); app() }
+  } else if (kind == "laughs") {
+    for (i = 0; i < n; i++) {
+      flush(); deployment("d" i, 0, 0); app()
+      add("        x-lol:")
+      add("          l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]")
+      for (l = 1; l < 7; l++) {
+        refs = "*l" (l - 1); for (k = 1; k < 10; k++) refs = refs ", *l" (l - 1)
+        add("          l" l ": &l" l " [" refs "]")
+      }
+    }
+  } else if (kind == "twice") {
+    add("apiVersion: v1"); add("kind: ConfigMap"); add("metadata:"); add("  name: twice"); add("data:")
+    for (i = 0; i < n; i++) add("  k: v" i)
+    flush(); deployment("big", 0, 0); app()
   } else {
     print "bench-worst.awk: unknown kind " kind > "/dev/stderr"; exit 2
   }
   if (mode == "krm") {
-    printf "functionConfig:\n"
-    while ((getline line < config) > 0) if (line !~ /^#/) printf "  %s\n", line
+    printf "functionConfig:%s", eol
+    while ((getline line < config) > 0) if (line !~ /^#/) printf "  %s%s", line, eol
   }
 }

@@ -14,7 +14,7 @@
 
 mod block;
 mod flow;
-mod json;
+pub mod json;
 #[cfg(debug_assertions)]
 mod oracle;
 mod outline;
@@ -22,8 +22,6 @@ mod scalar;
 mod scan;
 #[cfg(test)]
 mod tests;
-
-pub use json::load_json;
 
 use crate::yaml::spans::Node;
 use serde_json::Value;

@@ -58,20 +58,21 @@ pub fn item(
             .matches('\n')
             .count();
     let mut duplicates = twice::Twice::default();
-    let (mut value, root) = match yaml::quick::load(text).or_else(|| yaml::quick::load_json(text)) {
-        Some(loaded) => (loaded.value, Some(loaded.root)),
-        None => match twice::read(text) {
-            Ok((Exact(value), twice)) => {
-                duplicates = twice;
-                (value, None)
-            }
-            Err(e) => {
-                let e = e.offset_lines(first as u64 - 1);
-                broken(outcome, format!("items[{index}]: {e}"));
-                return None;
-            }
-        },
-    };
+    let (mut value, root) =
+        match yaml::quick::load(text).or_else(|| yaml::quick::json::load_json(text)) {
+            Some(loaded) => (loaded.value, Some(loaded.root)),
+            None => match twice::read(text) {
+                Ok((Exact(value), twice)) => {
+                    duplicates = twice;
+                    (value, None)
+                }
+                Err(e) => {
+                    let e = e.offset_lines(first as u64 - 1);
+                    broken(outcome, format!("items[{index}]: {e}"));
+                    return None;
+                }
+            },
+        };
     // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
     for warning in duplicates.warnings(first - 1) {
         let warning = format!("items[{index}]: {warning}");

@@ -130,18 +130,19 @@ fn process_text(
     }
     // The fast path reads the value and the spans in one pass; the full parser reads
     // the rest (and says what is wrong with a document that does not parse).
-    let (mut value, root) =
-        match crate::yaml::quick::load(text).or_else(|| crate::yaml::quick::load_json(text)) {
-            Some(loaded) => (loaded.value, Some(loaded.root)),
-            None => match twice::read(text) {
-                Ok((Exact(value), duplicates)) => {
-                    warnings = twice(duplicates);
-                    (value, None)
-                }
-                Err(_) if other_kind => return unchanged(Vec::new()),
-                Err(e) => return unchanged(vec![error_at(doc, e)]),
-            },
-        };
+    let (mut value, root) = match crate::yaml::quick::load(text)
+        .or_else(|| crate::yaml::quick::json::load_json(text))
+    {
+        Some(loaded) => (loaded.value, Some(loaded.root)),
+        None => match twice::read(text) {
+            Ok((Exact(value), duplicates)) => {
+                warnings = twice(duplicates);
+                (value, None)
+            }
+            Err(_) if other_kind => return unchanged(Vec::new()),
+            Err(e) => return unchanged(vec![error_at(doc, e)]),
+        },
+    };
     if let Some(problem) = Head::of(&value).problem() {
         warnings.push(Diagnostic::error(problem));
         return unchanged(warnings);
