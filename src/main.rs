@@ -128,7 +128,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             options: &options,
         };
         if let Some(json) = report_json {
-            let output = krm::process(&input, &run, &mut io::sink())?;
+            let output = krm::process_owned(input, &run, &mut io::sink())?;
             // The rows are the workloads': what is wrong with the list itself (no config,
             // a syntax error) goes to stderr, as a run's errors do.
             for result in output
@@ -141,7 +141,7 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             print_report(&mut out, &output.rows, json)?;
             return Ok(exit(output.failed));
         }
-        let output = krm::process(&input, &run, &mut out)?;
+        let output = krm::process_owned(input, &run, &mut out)?;
         out.flush()?;
         for result in output.results.iter().filter(|r| {
             r.severity != Severity::Info

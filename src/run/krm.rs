@@ -34,6 +34,19 @@ pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
     )
 }
 
+/// [`process`] for a list the caller gives up: a CRLF list is turned to LF in place
+/// (no second copy of it in memory).
+pub fn process_owned(
+    mut input: Vec<u8>,
+    run: &Run<'_>,
+    out: &mut impl Write,
+) -> io::Result<Outcome> {
+    if crate::yaml::lines::lf_in_place_if_all_crlf(&mut input) {
+        return process_text(&input, run, &mut CrlfWriter(out));
+    }
+    process_text(&input, run, out)
+}
+
 /// Process a whole ResourceList, writing the one that answers it to `out`.
 pub fn process(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<Outcome> {
     // A list whose every line ends in `\r\n` is read with `\n` (which the fast path

@@ -56,6 +56,18 @@ pub fn lf_if_all_crlf(text: &str) -> Option<String> {
     (all && text.contains('\r')).then(|| text.replace("\r\n", "\n"))
 }
 
+/// [`lf_if_all_crlf`] in place: `true` when `bytes` had every line break as `\r\n` and
+/// no other `\r`, and now has them as `\n`.
+pub fn lf_in_place_if_all_crlf(bytes: &mut Vec<u8>) -> bool {
+    let all = holds_at_every(bytes, b'\r', |i| bytes.get(i + 1) == Some(&b'\n'))
+        && holds_at_every(bytes, b'\n', |i| i > 0 && bytes[i - 1] == b'\r');
+    if !all || !bytes.contains(&b'\r') {
+        return false;
+    }
+    bytes.retain(|&b| b != b'\r');
+    true
+}
+
 /// Every `\n` of `text` as `\r\n` (the way back from [`lf_if_all_crlf`]).
 pub fn crlf_again(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + text.len() / 16);
@@ -106,7 +118,13 @@ mod tests {
         assert_eq!(crlf_again(lf.as_bytes()), text.as_bytes());
         for mixed in ["a\r\nb\n", "a\rb\r\n", "a\nb", "\r", "a\r\nb\r"] {
             assert_eq!(lf_if_all_crlf(mixed), None, "{mixed:?}");
+            let mut bytes = mixed.as_bytes().to_vec();
+            assert!(!lf_in_place_if_all_crlf(&mut bytes), "{mixed:?}");
+            assert_eq!(bytes, mixed.as_bytes());
         }
+        let mut bytes = text.as_bytes().to_vec();
+        assert!(lf_in_place_if_all_crlf(&mut bytes));
+        assert_eq!(bytes, lf.as_bytes());
     }
 
     #[test]
