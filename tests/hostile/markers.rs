@@ -23,6 +23,11 @@ const DEPLOYMENT: &str =
 /// The workload's own opt-out, after its name.
 const OPT_OUT: &str = "  annotations:\n    pinpoint-inject.dev/inject: \"false\"\n";
 
+/// `text` (the Deployment `d`) with `annotations` after its name.
+fn annotated(text: &str, annotations: &str) -> String {
+    text.replacen("  name: d\n", &format!("  name: d\n{annotations}"), 1)
+}
+
 /// `text` run through the tool, which must succeed: its output.
 fn wired(text: &str) -> String {
     let run = stream(text.as_bytes(), Limits::default());
@@ -115,7 +120,7 @@ fn wiring_edited_by_hand_is_left_with_an_error() {
         assert!(wired.contains(from), "{from:?} not in:\n{wired}");
         let edited = wired.replacen(from, to, 1);
         for opt_out in ["", OPT_OUT] {
-            let input = edited.replacen("  name: d\n", &format!("  name: d\n{opt_out}"), 1);
+            let input = annotated(&edited, opt_out);
             refused(&input, &[named]);
         }
     }
@@ -141,8 +146,8 @@ fn opting_out_gives_back_the_options_entry_exactly() {
             1,
             "one reference:\n{out}"
         );
-        let opted_out = out.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
-        let expected = pod.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
+        let opted_out = annotated(&out, OPT_OUT);
+        let expected = annotated(&pod, OPT_OUT);
         assert_eq!(wired(&opted_out), expected, "{entry}");
     }
 }
@@ -191,7 +196,7 @@ fn a_variable_added_between_ours_and_the_options_variable_is_kept() {
     );
     assert_ne!(edited, wired);
     // Opted out: our wiring goes, the user's variable stays.
-    let opted_out = edited.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
+    let opted_out = annotated(&edited, OPT_OUT);
     let out = self::wired(&opted_out);
     assert!(out.contains(user), "{out}");
     assert!(out.contains("value: -Xmx1g\n"), "{out}");
@@ -236,7 +241,7 @@ fn a_downward_api_variable_elsewhere_is_the_users() {
         1,
     );
     assert_ne!(edited, wired);
-    let opted_out = edited.replacen("  name: d\n", &format!("  name: d\n{OPT_OUT}"), 1);
+    let opted_out = annotated(&edited, OPT_OUT);
     let out = self::wired(&opted_out);
     assert!(out.contains(user), "{out}");
     assert!(!out.contains("PINPOINT_AGENT_OPTS"), "{out}");
