@@ -4,7 +4,7 @@
 //! edit; a second run that changes nothing says `unchanged`.
 
 use crate::config::{AgentId, AgentName, Form, Settings};
-use crate::decide::report::{Decision, Row};
+use crate::decide::report::{self, Decision, Row};
 use crate::decide::select::{not_selected, unquoted_flag};
 use crate::decide::{notes, pod, targets, unknown};
 use crate::facts::Facts;
@@ -47,14 +47,22 @@ pub fn transform(resource: &mut Value, settings: &Settings, facts: &Facts) -> Ou
         .get("kind")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    if is_list(api_version, kind) {
+    // A list's items, each a resource of its own (a `*List` without `items` is no list).
+    if is_list(api_version, kind) && resource.get("items").is_some() {
+        let kind = kind.to_string();
         let mut outcome = Outcome::default();
-        if let Some(items) = resource.get_mut("items").and_then(Value::as_array_mut) {
-            for (index, item) in items.iter_mut().enumerate() {
-                let mut one = transform(item, settings, facts);
-                one.replaced = one.replaced.into_iter().map(|r| r.in_item(index)).collect();
-                outcome.merge(one);
+        match resource.get_mut("items") {
+            Some(Value::Array(items)) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    let mut one = transform(item, settings, facts);
+                    one.replaced = one.replaced.into_iter().map(|r| r.in_item(index)).collect();
+                    outcome.merge(one);
+                }
             }
+            Some(Value::Null) | None => {}
+            Some(_) => outcome.results.push(Diagnostic::error(format!(
+                "{kind}: its items is no list (kubectl refuses it), so nothing in it is read"
+            ))),
         }
         return outcome;
     }
@@ -62,16 +70,6 @@ pub fn transform(resource: &mut Value, settings: &Settings, facts: &Facts) -> Ou
         Some(workload) => transform_workload(resource, workload, settings, facts),
         None => unknown_kind(resource, settings.form),
     }
-}
-
-/// Rows in the order of their containers in the pod template (each name's place found
-/// once: a scan per comparison was quadratic in the containers).
-fn in_template_order(rows: &mut [Row], template: &Value) {
-    let mut place: HashMap<String, usize> = HashMap::new();
-    for (i, name) in container_names(Some(template)).into_iter().enumerate() {
-        place.entry(name).or_insert(i);
-    }
-    rows.sort_by_key(|r| place.get(&r.container).copied());
 }
 
 /// A resource outside the kind table: untouched, and named when it carries a pod.
@@ -106,7 +104,7 @@ fn transform_workload(
             resource,
         ));
         outcome.rows.extend(
-            container_names(workload.pod_template(resource))
+            report::container_names(workload.pod_template(resource))
                 .into_iter()
                 .map(|c| {
                     Row::new(&reference, &c, Decision::Skipped)
@@ -144,9 +142,11 @@ fn transform_workload(
             resource,
         ));
         outcome.rows.extend(
-            container_names(Some(template)).into_iter().map(|c| {
-                Row::new(&reference, &c, Decision::Skipped).because("windows", note.clone())
-            }),
+            report::container_names(Some(template))
+                .into_iter()
+                .map(|c| {
+                    Row::new(&reference, &c, Decision::Skipped).because("windows", note.clone())
+                }),
         );
         unwire(resource, workload, &mut outcome);
         return outcome;
@@ -193,7 +193,7 @@ fn transform_workload(
             .push(report(Diagnostic::warning(warning.clone()), resource));
     }
     if plan.targets.is_empty() {
-        in_template_order(&mut outcome.rows, template);
+        report::in_template_order(&mut outcome.rows, template);
         let why: Vec<String> = plan
             .rows
             .iter()
@@ -273,7 +273,7 @@ fn transform_workload(
                 }
                 outcome.rows.push(row);
             }
-            in_template_order(&mut outcome.rows, template);
+            report::in_template_order(&mut outcome.rows, template);
             if done.injected.is_empty() {
                 outcome.results.push(report(
                     Diagnostic::info("skipped: no container could be instrumented"),
@@ -337,22 +337,6 @@ fn fail(
         .results
         .push(Diagnostic::error(message).about(resource));
     outcome
-}
-
-fn container_names(template: Option<&Value>) -> Vec<String> {
-    let names: Vec<String> = template
-        .and_then(|t| t.get("spec"))
-        .and_then(|s| s.get("containers"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from))
-        .collect();
-    if names.is_empty() {
-        vec![String::new()]
-    } else {
-        names
-    }
 }
 
 /// Take out the wiring an earlier run left in a workload this run leaves alone (another
