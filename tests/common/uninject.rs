@@ -159,19 +159,20 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
                 .position(|e| e.get("name").and_then(Value::as_str) == Some(name))
         };
         // The options variable is the one the marker names (its name depends on the
-        // image's launch profile, unless the config sets agent.optionsEnv), after ours.
-        let named = &options_of
-            .iter()
-            .find(|(c, _)| *c == name)
-            .expect("the marker names the options variable")
-            .1;
+        // image's launch profile, unless the config sets agent.optionsEnv), after ours;
+        // a name the marker cannot hold (`,` `;` `:` `=`, quotes, spaces) is not named,
+        // and is then the entry right after ours.
         let ours = find(env, OPTS).expect("the agent options are set");
-        let opts = ours
-            + 1
-            + env[ours + 1..]
-                .iter()
-                .position(|e| e.get("name").and_then(Value::as_str) == Some(named.as_str()))
-                .expect("the options variable comes after ours");
+        let opts = match options_of.iter().find(|(c, _)| *c == name) {
+            Some((_, named)) => {
+                ours + 1
+                    + env[ours + 1..]
+                        .iter()
+                        .position(|e| e.get("name").and_then(Value::as_str) == Some(named.as_str()))
+                        .expect("the options variable comes after ours")
+            }
+            None => ours + 1,
+        };
         let options_env = env[opts]["name"]
             .as_str()
             .expect("the options variable is set");
