@@ -18,6 +18,17 @@ pub fn is_separator(line: &[u8]) -> bool {
     line.starts_with(b"---") && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
 }
 
+/// A line with content: not blank, not a comment, not a bare `---` or `...` marker
+/// (Helm's comment-only documents for disabled templates have none).
+pub fn is_content_line(line: &str) -> bool {
+    let t = line.trim();
+    let marker = ["---", "..."].iter().any(|m| {
+        t.strip_prefix(m)
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    });
+    !(t.is_empty() || t.starts_with('#') || marker)
+}
+
 /// Splits a stream into [`RawDoc`]s, reading one line at a time: memory stays bounded
 /// by the largest document, not the stream.
 pub struct Splitter<R> {
@@ -167,6 +178,24 @@ impl<R: BufRead> Iterator for Splitter<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_with_content_are_told_from_markers_and_comments() {
+        for empty in [
+            "",
+            "   ",
+            "# Source: a.yaml",
+            "---",
+            "--- # x",
+            "...",
+            "... #",
+        ] {
+            assert!(!is_content_line(empty), "{empty:?}");
+        }
+        for content in ["kind: Pod", "--- {a: 1}", "--- |", "%YAML 1.1", "-", "...x"] {
+            assert!(is_content_line(content), "{content:?}");
+        }
+    }
 
     fn split(input: &str) -> Vec<(String, usize, u64)> {
         Splitter::new(input.as_bytes())

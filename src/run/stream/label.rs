@@ -1,5 +1,7 @@
 //! How messages name a document of a stream: `document N (chart/templates/x.yaml)`.
 
+use crate::yaml::split::is_content_line;
+
 /// How messages name a document: `document N`, counting only the documents with
 /// content (Helm's comment-only documents for disabled templates are not counted), and
 /// the template Helm's `# Source:` comment names.
@@ -13,17 +15,13 @@ pub struct Label {
 impl Label {
     /// Move on to the document `bytes`.
     pub fn next(&mut self, bytes: &[u8]) {
-        let content = |line: &str| {
-            let t = line.trim();
-            !(t.is_empty() || t.starts_with('#') || is_marker(t))
-        };
         // Only the lines up to the first with content are read; the first `# Source:`
         // comment among them names the template (when it names one).
         self.has_content = false;
         let mut source = None;
         for line in bytes.split(|&b| b == b'\n') {
             let line = String::from_utf8_lossy(line);
-            if content(&line) {
+            if is_content_line(&line) {
                 self.has_content = true;
                 self.number += 1;
                 break;
@@ -53,14 +51,6 @@ impl Label {
     pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
     }
-}
-
-/// A `---` or `...` line with nothing after it but a comment.
-fn is_marker(line: &str) -> bool {
-    ["---", "..."].iter().any(|m| {
-        line.strip_prefix(m)
-            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
-    })
 }
 
 impl std::fmt::Display for Label {
