@@ -50,18 +50,13 @@ pub fn crlf(text: &str) -> bool {
 /// `text` with its line breaks as `\n`, when every one is `\r\n` and no other `\r` is in
 /// it (then [`crlf_again`] gives it back exactly); `None` for any other text.
 pub fn lf_if_all_crlf(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let all = holds_at_every(bytes, b'\r', |i| bytes.get(i + 1) == Some(&b'\n'))
-        && holds_at_every(bytes, b'\n', |i| i > 0 && bytes[i - 1] == b'\r');
-    (all && text.contains('\r')).then(|| text.replace("\r\n", "\n"))
+    all_crlf(text.as_bytes()).then(|| text.replace("\r\n", "\n"))
 }
 
 /// [`lf_if_all_crlf`] in place: `true` when `bytes` had every line break as `\r\n` and
 /// no other `\r`, and now has them as `\n`.
 pub fn lf_in_place_if_all_crlf(bytes: &mut Vec<u8>) -> bool {
-    let all = holds_at_every(bytes, b'\r', |i| bytes.get(i + 1) == Some(&b'\n'))
-        && holds_at_every(bytes, b'\n', |i| i > 0 && bytes[i - 1] == b'\r');
-    if !all || !bytes.contains(&b'\r') {
+    if !all_crlf(bytes) {
         return false;
     }
     bytes.retain(|&b| b != b'\r');
@@ -78,6 +73,14 @@ pub fn crlf_again(text: &[u8]) -> Vec<u8> {
         out.push(b);
     }
     out
+}
+
+/// Every line break of `bytes` is `\r\n` and no other `\r` is in it (and there is one):
+/// a text without `\r`, the usual one, is told by one fast search.
+fn all_crlf(bytes: &[u8]) -> bool {
+    bytes.contains(&b'\r')
+        && holds_at_every(bytes, b'\r', |i| bytes.get(i + 1) == Some(&b'\n'))
+        && holds_at_every(bytes, b'\n', |i| i > 0 && bytes[i - 1] == b'\r')
 }
 
 /// True when `ok` holds at every offset of `byte` in `bytes`.
