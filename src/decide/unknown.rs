@@ -8,7 +8,7 @@
 //! OpenKruise's SidecarSet) is not a pod template and is not reported.
 
 use crate::config::Form;
-use crate::knowledge::kinds::group_of;
+use crate::knowledge::kinds::{Note, WorkloadKind, group_of};
 use serde_json::Value;
 
 /// How deep to look for a pod template.
@@ -115,6 +115,15 @@ pub fn unnamed_containers(template: &Value) -> Vec<usize> {
         .filter(|(_, c)| unnamed(c))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Why a container may have no name in `workload`'s manifest: Knative names them when
+/// it deploys (`KnativePodSpec`); everywhere else the API server refuses the pod.
+pub fn why_unnamed(workload: WorkloadKind) -> &'static str {
+    match workload.note() {
+        Some(Note::KnativePodSpec) => "Knative names them when it deploys",
+        _ => "the API server refuses a container without one",
+    }
 }
 
 /// How many containers a pod template has.

@@ -154,19 +154,25 @@ fn transform_workload(
 
     let unnamed = unknown::unnamed_containers(template);
     if !unnamed.is_empty() && unnamed.len() == unknown::container_count(template) {
+        let why = format!(
+            "its containers have no names ({}) and containers are chosen and wired by name; name them, e.g. name: user-container",
+            unknown::why_unnamed(workload)
+        );
         outcome.results.push(report(
-            Diagnostic::warning(
-                "skipped: its containers have no names (Knative names them when it deploys) and containers are chosen and wired by name; name them, e.g. name: user-container",
-            ),
+            Diagnostic::warning(format!("skipped: {why}")),
             resource,
         ));
+        outcome
+            .rows
+            .push(Row::new(&reference, "", Decision::Skipped).because("unnamed", why));
         unwire(resource, workload, &mut outcome);
         return outcome;
     }
     for index in unnamed {
         outcome.results.push(report(
             Diagnostic::warning(format!(
-                "containers[{index}] has no name (Knative names it when it deploys), so it cannot be chosen or wired; name it, e.g. name: user-container"
+                "containers[{index}] has no name ({}), so it cannot be chosen or wired; name it, e.g. name: user-container",
+                unknown::why_unnamed(workload)
             )),
             resource,
         ));
