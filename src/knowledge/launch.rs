@@ -44,13 +44,18 @@ pub const PROFILES: &[Profile] = &[
     profile("solr", Some("SOLR_OPTS"), "apache/solr: solr/bin/solr (SOLR_OPTS appended to the server's start options)"),
     profile("logstash", Some("LS_JAVA_OPTS"), "elastic/logstash: bin/logstash.lib.sh (LS_JAVA_OPTS)"),
     profile("spark", Some("SPARK_DAEMON_JAVA_OPTS"), "apache/spark: launcher/src/main/java/org/apache/spark/launcher/SparkClassCommandBuilder.java (Master and Worker read SPARK_DAEMON_JAVA_OPTS)"),
-    profile("flink", Some("FLINK_ENV_JAVA_OPTS"), "apache/flink: flink-dist/src/main/flink-bin/bin/config.sh (FLINK_ENV_JAVA_OPTS)"),
+    // Setting FLINK_ENV_JAVA_OPTS (or its _JM/_TM forms) makes config.sh skip env.java.opts.* and
+    // env.java.default-opts.* from the Flink config (the --add-opens list Java 17 needs).
+    profile("flink", None, "apache/flink: flink-dist/src/main/flink-bin/bin/config.sh (`if [ -z \"${FLINK_ENV_JAVA_OPTS}\" ]` reads the config's options only when the variable is unset)"),
     profile("keycloak", Some("JAVA_OPTS_APPEND"), "keycloak/keycloak: quarkus/dist/src/main/content/bin/kc.sh (JAVA_OPTS_APPEND appended; JAVA_OPTS would replace the defaults)"),
     profile("jenkins", Some("JAVA_OPTS"), "jenkinsci/docker: jenkins.sh and bitnami/containers: bitnami/jenkins/2/debian-12/rootfs/opt/bitnami/scripts/jenkins/run.sh (JAVA_OPTS before -jar jenkins.war)"),
-    profile("activemq", Some("ACTIVEMQ_OPTS"), "apache/activemq: assembly/src/release/bin/activemq (ACTIVEMQ_OPTS)"),
-    profile("activemq-classic", Some("ACTIVEMQ_OPTS"), "apache/activemq: assembly/src/release/bin/activemq (ACTIVEMQ_OPTS)"),
-    profile("nexus3", Some("INSTALL4J_ADD_VM_PARAMS"), "sonatype/docker-nexus3: Dockerfile (INSTALL4J_ADD_VM_PARAMS)"),
-    profile("nexus", Some("INSTALL4J_ADD_VM_PARAMS"), "sonatype/docker-nexus3: Dockerfile (INSTALL4J_ADD_VM_PARAMS)"),
+    // ACTIVEMQ_OPTS set in the environment replaces the heap, logging and JAAS defaults.
+    profile("activemq", None, "apache/activemq: assembly/src/release/bin/setenv (`if [ -z \"$ACTIVEMQ_OPTS\" ]` sets -Xms64M -Xmx1G and java.security.auth.login.config only when it is unset)"),
+    profile("activemq-classic", None, "apache/activemq: assembly/src/release/bin/setenv (`if [ -z \"$ACTIVEMQ_OPTS\" ]` sets -Xms64M -Xmx1G and java.security.auth.login.config only when it is unset)"),
+    // The image sets INSTALL4J_ADD_VM_PARAMS itself (heap, direct memory, prefs root): a
+    // manifest value replaces it.
+    profile("nexus3", None, "sonatype/docker-nexus3: Dockerfile (ENV INSTALL4J_ADD_VM_PARAMS=\"-Xms2703m -Xmx2703m -XX:MaxDirectMemorySize=2703m …\")"),
+    profile("nexus", None, "sonatype/docker-nexus3: Dockerfile (ENV INSTALL4J_ADD_VM_PARAMS=\"-Xms2703m -Xmx2703m -XX:MaxDirectMemorySize=2703m …\")"),
     profile("sonarqube", Some("SONAR_WEB_JAVAADDITIONALOPTS"), "SonarSource/sonarqube: sonar-application/src/main/assembly/conf/sonar.properties (sonar.web.javaAdditionalOpts, read from SONAR_WEB_JAVAADDITIONALOPTS: the web server JVM only, not its Elasticsearch)"),
     // Setting JAVA_OPTS here replaces the server's defaults (heap, jboss.modules.system.pkgs).
     profile("wildfly", None, "wildfly/wildfly-core: core-feature-pack/common/src/main/resources/content/bin/standalone.conf (JAVA_OPTS set in the environment overrides the defaults)"),
@@ -100,6 +105,11 @@ mod tests {
             Some("JAVA_OPTS_APPEND")
         );
         assert_eq!(var("docker.io/bitnami/wildfly:37"), None);
+        // Scripts that read their defaults only when the variable is unset.
+        for image in ["flink:1.20-java17", "apache/activemq-classic:6.1", "sonatype/nexus3:3.70.1"] {
+            assert!(profile_for(image).is_some(), "{image}");
+            assert_eq!(var(image), None, "{image}");
+        }
         assert!(profile_for("docker.io/bitnami/wildfly:37").is_some());
         assert!(profile_for("eclipse-temurin:21").is_none());
     }
