@@ -192,8 +192,14 @@ impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match Value::deserialize(d)? {
             Value::String(s) => Ok(Scalar(s)),
-            Value::Number(n) => Ok(Scalar(n.to_string())),
-            Value::Bool(b) => Ok(Scalar(b.to_string())),
+            // An integer reads back as written; a float or a YAML 1.1 boolean may not
+            // (`1.10` is 1.1, `on` is true): those must be quoted, as Kubernetes asks of
+            // a string field.
+            Value::Number(n) if !n.is_f64() => Ok(Scalar(n.to_string())),
+            other @ (Value::Number(_) | Value::Bool(_)) => Err(serde::de::Error::custom(format!(
+                "{} ({other}) may not read back as it is written; quote it",
+                type_name(&other)
+            ))),
             other => Err(serde::de::Error::custom(format!(
                 "expected a string, number or bool, found {}",
                 type_name(&other)
@@ -220,14 +226,15 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn scalars_take_strings_numbers_and_bools_only() {
-        for (value, text) in [
-            (json!("20"), "20"),
-            (json!(20), "20"),
-            (json!(true), "true"),
-        ] {
+    fn scalars_take_strings_and_integers_only() {
+        for (value, text) in [(json!("20"), "20"), (json!(20), "20"), (json!("1.10"), "1.10")] {
             let Scalar(s) = serde_json::from_value(value).unwrap();
             assert_eq!(s, text);
+        }
+        // What may not read back as written (`1.10` is 1.1, `on` is true) is quoted.
+        for value in [json!(1.1), json!(true)] {
+            let err = serde_json::from_value::<Scalar>(value.clone()).unwrap_err();
+            assert!(err.to_string().contains("quote it"), "{value}: {err}");
         }
         let err = serde_json::from_value::<Scalar>(json!([1])).unwrap_err();
         assert!(err.to_string().contains("found a list"), "{err}");

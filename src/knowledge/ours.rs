@@ -23,3 +23,90 @@ pub const ORIGINAL_PREFIX: &str = "PINPOINT_ORIGINAL_";
 pub fn reference(var: &str) -> String {
     format!("$({var})")
 }
+
+/// The variables an env `value` (or a command or args entry) refers to, read as the
+/// kubelet expands it: `$$` is a literal `$`, `$(NAME)` a reference up to the first `)`
+/// after it (so an unclosed `$(` takes in whatever `$(…)` follows it), anything else after
+/// a `$` a literal. Source: kubernetes/kubernetes
+/// `third_party/forked/golang/expansion/expand.go` (`Expand`, `tryReadVariableName`).
+pub fn references(value: &str) -> impl Iterator<Item = &str> {
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at + 1 < bytes.len() {
+            if bytes[at] != b'$' {
+                at += 1;
+                continue;
+            }
+            match bytes[at + 1] {
+                b'(' => match value[at + 2..].find(')') {
+                    Some(len) => {
+                        let name = &value[at + 2..at + 2 + len];
+                        at += len + 3;
+                        return Some(name);
+                    }
+                    // Incomplete: `$(` is literal, and with no `)` left no later `$(`
+                    // is a reference either (one scan, not one per `$(`).
+                    None => at = bytes.len(),
+                },
+                // `$$` is one literal `$`; `$x` is literal too.
+                _ => at += 2,
+            }
+        }
+        None
+    })
+}
+
+/// True when `value` refers to `var` as the kubelet reads it ([`references`]).
+pub fn refers_to(value: &str, var: &str) -> bool {
+    references(value).any(|name| name == var)
+}
+
+/// True when `value` ends inside an unclosed `$(`: text appended to it would become part
+/// of that reference's name ([`references`]).
+pub fn ends_in_open_reference(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        match (bytes[at], bytes[at + 1]) {
+            (b'$', b'(') => match value[at + 2..].find(')') {
+                Some(len) => at += len + 3,
+                None => return true,
+            },
+            (b'$', _) => at += 2,
+            _ => at += 1,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_read_as_the_kubelet_expands_them() {
+        let refs = |v| references(v).collect::<Vec<_>>();
+        assert_eq!(refs("-Xmx1g $(PINPOINT_AGENT_OPTS)"), ["PINPOINT_AGENT_OPTS"]);
+        assert_eq!(refs("$(A)$(B)"), ["A", "B"]);
+        // The escape: `$$(X)` is the literal text `$(X)`.
+        assert!(refs("-Dx=$$(PINPOINT_AGENT_OPTS)").is_empty());
+        // `$$$(X)`: a literal `$`, then a reference.
+        assert_eq!(refs("$$$(X)"), ["X"]);
+        // Unclosed: the name runs to the first `)` anywhere after it.
+        assert_eq!(refs("a $(b $(X)"), ["b $(X"]);
+        assert!(!refers_to("a $(b $(X)", "X"));
+        assert!(refs("$(").is_empty() && refs("$").is_empty() && refs("$x").is_empty());
+        assert!(refers_to("$(P) tail", "P"));
+    }
+
+    #[test]
+    fn an_open_reference_at_the_end_is_found() {
+        assert!(ends_in_open_reference("-Dsmiley=:-$("));
+        assert!(ends_in_open_reference("a $(b"));
+        assert!(!ends_in_open_reference("a $$(b"));
+        assert!(!ends_in_open_reference("a $(b) c"));
+        assert!(!ends_in_open_reference("price $5"));
+        assert!(!ends_in_open_reference(""));
+    }
+}

@@ -355,7 +355,7 @@ fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
         return; // nothing an earlier run left: strip would change nothing
     }
     let mut edited = template.clone();
-    let result = match inject::strip(&mut edited) {
+    let result = match inject::strip_for_good(&mut edited) {
         Ok(false) => return,
         Ok(true) => {
             replace(resource, workload, edited, outcome);

@@ -5,7 +5,9 @@
 
 use crate::config::{AgentId, AgentName, Settings};
 use crate::decide::targets::Target;
-use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference};
+use crate::knowledge::ours::{
+    OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference, refers_to,
+};
 use crate::wire::flags::agent_options;
 use crate::wire::marker::OwnEntry;
 use crate::wire::plan::Edit;
@@ -74,7 +76,7 @@ pub(crate) fn add(
     let first_reference = env.iter().position(|e| {
         e.get("value")
             .and_then(Value::as_str)
-            .is_some_and(|v| v.contains(&opts_ref))
+            .is_some_and(|v| refers_to(v, OPTS_VAR))
     });
     match edit.existing {
         None => {

@@ -3,7 +3,9 @@
 //! `valueFrom`, all in one run as the wiring puts them, and the options variable the marker
 //! names after them as the wiring left it; and how that options variable is given back.
 
-use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference};
+use crate::knowledge::ours::{
+    OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference, refers_to,
+};
 use crate::wire::marker::OwnEntry;
 use crate::wire::value_edit::{name_of, only};
 use serde_json::Value;
@@ -73,7 +75,7 @@ pub(crate) fn variables(
             let refers = |e: &Value| {
                 e.get("value")
                     .and_then(Value::as_str)
-                    .is_some_and(|v| v.contains(&opts))
+                    .is_some_and(|v| refers_to(v, OPTS_VAR))
             };
             if env.iter().skip(at + 2).any(refers) {
                 return Err(format!(
@@ -112,7 +114,8 @@ pub(crate) fn variables(
         .filter(|(_, e)| e.get("value").is_some_and(Value::is_string))
         .filter(|_| plain && value == Some(format!("{} {opts}", reference(&original)).as_str()));
     // The downward-API variables: right before ours (and the original), as the wiring
-    // puts them; one of those names anywhere else is the user's.
+    // puts them, and only those our flags use; one of those names anywhere else is the
+    // user's, and one among ours that our flags do not use is in the way.
     let mut before = match (moved, kept) {
         (Some((i, _)), _) | (_, Some((i, _))) => i,
         _ => at,
@@ -125,6 +128,11 @@ pub(crate) fn variables(
             .checked_sub(1)
             .filter(|&i| name_of(&env[i]) == Some(var))
         {
+            if !flags.is_some_and(|f| refers_to(f, var)) {
+                return Err(format!(
+                    "a {var} the flags in {OPTS_VAR} do not use sits among its variables; it is not one this tool adds"
+                ));
+            }
             if !is_field_ref(&env[i], field) {
                 return Err(format!(
                     "its {var} is not the one this tool adds (fieldRef {field})"
@@ -140,7 +148,7 @@ pub(crate) fn variables(
     }
     let wrong = || format!("its {name} does not end in {opts} as this tool left it");
     let restore = match (own, moved) {
-        (Some(OwnEntry::UserReference), _) if value.is_some_and(|v| v.contains(&opts)) => {
+        (Some(OwnEntry::UserReference), _) if value.is_some_and(|v| refers_to(v, OPTS_VAR)) => {
             Restore::Keep
         }
         (own, Some((i, e))) => {

@@ -27,13 +27,13 @@ use crate::wire::plan::{Edit, Plan, plan_container};
 use crate::wire::value_edit::{
     find_named, name_of, not_a_list, not_a_map, object_entry, push, to_value, to_value_again,
 };
-use crate::wire::{copy_step, env_add, image_volume};
+use crate::wire::{copy_step, dangling, env_add, image_volume};
 use k8s_openapi::api::core::v1::VolumeMount;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
 pub use crate::wire::flags::agent_options;
-pub use crate::wire::unwire::{is_wired, strip};
+pub use crate::wire::unwire::{is_wired, strip, strip_for_good};
 
 /// What happened to one pod template.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,7 +48,20 @@ pub struct Report {
 
 /// Instrument `targets` in a pod template (`{metadata, spec}`), replacing any wiring
 /// a previous run left. On error the template may be half edited: callers work on a copy.
+/// A reference of the user's to one of our variables that resolved before must still
+/// resolve after ([`dangling`]).
 pub fn inject(
+    template: &mut Value,
+    settings: &Settings,
+    targets: &[Target],
+) -> Result<Report, InjectError> {
+    let resolved = dangling::Resolved::before(template);
+    let report = rewire(template, settings, targets)?;
+    resolved.still(template)?;
+    Ok(report)
+}
+
+fn rewire(
     template: &mut Value,
     settings: &Settings,
     targets: &[Target],

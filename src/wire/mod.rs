@@ -11,10 +11,13 @@
 //! - [`copy_step`]: the `emptyDir` and the init container that fills it;
 //! - [`image_volume`]: the agent image mounted read-only, and a volume for its logs;
 //! - [`flags`]: the JVM flags in `PINPOINT_AGENT_OPTS`;
+//! - [`dangling`]: the user's references to our variables, which an edit must keep
+//!   resolving;
 //! - [`value_edit`]: small order-keeping edits of generic values;
 //! - [`error`]: why a template cannot be wired.
 
 pub mod copy_step;
+mod dangling;
 mod env_add;
 mod env_wiring;
 pub mod error;

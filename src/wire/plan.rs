@@ -4,7 +4,9 @@
 
 use crate::config::{Delivery, Settings};
 use crate::decide::foreign;
-use crate::knowledge::ours::{OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference};
+use crate::knowledge::ours::{
+    OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, ends_in_open_reference, refers_to,
+};
 use crate::wire::error::{InjectError, conflict};
 use crate::wire::image_volume;
 use crate::wire::marker::OwnEntry;
@@ -96,6 +98,23 @@ pub(crate) fn plan_container(
         ));
     }
     let existing = env.iter().rposition(|e| name_of(e) == Some(options_env));
+    // Kubernetes takes the last of two entries with one name (and warns); the undo finds
+    // the options variable by its name, so one name twice is left alone.
+    if env.iter().filter(|e| name_of(e) == Some(options_env)).count() > 1 {
+        return Ok(Plan::Skip(format!(
+            "its env sets {options_env} more than once (Kubernetes uses the last); keep one and run again"
+        )));
+    }
+    // ` $(PINPOINT_AGENT_OPTS)` appended after an unclosed `$(` would become part of that
+    // reference's name, and the kubelet would pass it on unexpanded.
+    if let Some(value) = existing.and_then(|i| env[i].get("value")).and_then(Value::as_str)
+        && ends_in_open_reference(value)
+        && !refers_to(value, OPTS_VAR)
+    {
+        return Ok(Plan::Skip(format!(
+            "its {options_env} ends inside an unclosed $( that would take in the $({OPTS_VAR}) appended to it; close or escape it ($$)"
+        )));
+    }
     let mut moved_value_from = None;
     if let Some(i) = existing {
         // Shapes Kubernetes rejects: written back, part of them would be lost.
@@ -162,7 +181,7 @@ fn own_entry(entry: &Value, moved: bool) -> Option<OwnEntry> {
         None if moved => None,
         None => Some(OwnEntry::Unset),
         Some(Value::Null) => Some(OwnEntry::Null),
-        Some(Value::String(s)) if s.contains(&reference(OPTS_VAR)) && !moved => {
+        Some(Value::String(s)) if refers_to(s, OPTS_VAR) && !moved => {
             Some(OwnEntry::UserReference)
         }
         Some(Value::String(s)) if s.trim_end().is_empty() => Some(OwnEntry::Empty),

@@ -4,6 +4,7 @@
 //! taken out, all of it; otherwise nothing is, and the error names what does not match.
 
 use crate::knowledge::ours::MARKER;
+use crate::wire::dangling::Resolved;
 use crate::wire::env_wiring::Restore;
 use crate::wire::error::{InjectError, conflict};
 use crate::wire::marker::{Marker, Was};
@@ -99,6 +100,16 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
             .shift_remove("metadata");
     }
     Ok(true)
+}
+
+/// [`strip`] for a workload this run leaves unwired: refused, with nothing changed, when
+/// it would leave a reference of the user's to one of our variables unexpanded
+/// ([`crate::wire::dangling`]).
+pub fn strip_for_good(template: &mut Value) -> Result<bool, InjectError> {
+    let resolved = Resolved::before(template);
+    let stripped = strip(template)?;
+    resolved.still(template)?;
+    Ok(stripped)
 }
 
 /// Remove the listed entries of `key`; a list that held ours alone goes back to what it

@@ -195,12 +195,18 @@ fn a_variable_added_between_ours_and_the_options_variable_is_kept() {
         1,
     );
     assert_ne!(edited, wired);
-    // Opted out: our wiring goes, the user's variable stays.
+    // Opted out: taking our wiring out would leave the user's reference unexpanded, so
+    // nothing is taken out, and the error names the user's variable.
     let opted_out = annotated(&edited, OPT_OUT);
-    let out = self::wired(&opted_out);
-    assert!(out.contains(user), "{out}");
-    assert!(out.contains("value: -Xmx1g\n"), "{out}");
-    assert!(!out.contains("PINPOINT_AGENT_OPTS\n"), "{out}");
+    let run = written_back(&opted_out);
+    assert!(
+        run.stderr.contains("env[JAVA_OPTS] of container \"app\" refers to $(PINPOINT_AGENT_OPTS)")
+            && run.stderr.contains("nothing was changed"),
+        "{}",
+        run.stderr
+    );
+    // Once the user's reference is gone, the opt-out gives back the original.
+    assert_eq!(self::wired(&annotated(&wired, OPT_OUT)), annotated(&pod, OPT_OUT));
     // Run again: rewired, the user's variable stays (before ours is defined: ours move
     // in front of the first entry that refers to them).
     let again = self::wired(&edited);
@@ -245,4 +251,62 @@ fn a_downward_api_variable_elsewhere_is_the_users() {
     let out = self::wired(&opted_out);
     assert!(out.contains(user), "{out}");
     assert!(!out.contains("PINPOINT_AGENT_OPTS"), "{out}");
+}
+
+/// A reference of the user's to one of our variables that resolves while the workload is
+/// wired keeps it wired: an opt-out (or a config that no longer adds the variable) that
+/// would leave `$(…)` unexpanded is refused, and nothing changes.
+#[test]
+fn a_users_reference_to_our_variable_keeps_the_wiring() {
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n        env:\n        - name: JAVA_TOOL_OPTIONS\n          value: -Xmx1g\n"
+    );
+    let wired = wired(&pod);
+    assert!(wired.contains("name: PINPOINT_POD_NAME"), "{wired}");
+    for (place, user) in [
+        ("env[INSTANCE_ID]", "        - name: INSTANCE_ID\n          value: orders-$(PINPOINT_POD_NAME)\n"),
+        // The escape `$$(…)` is literal text, not a reference: it does not count.
+    ] {
+        let edited = wired.replacen(
+            "          value: -Xmx1g $(PINPOINT_AGENT_OPTS)\n",
+            &format!("          value: -Xmx1g $(PINPOINT_AGENT_OPTS)\n{user}"),
+            1,
+        );
+        let run = written_back(&annotated(&edited, OPT_OUT));
+        assert!(
+            run.stderr.contains(&format!("{place} of container \"app\" refers to $(PINPOINT_POD_NAME)")),
+            "{}",
+            run.stderr
+        );
+    }
+    // An escaped reference is the user's literal text: the opt-out goes ahead.
+    let escaped = wired.replacen(
+        "          value: -Xmx1g $(PINPOINT_AGENT_OPTS)\n",
+        "          value: -Xmx1g $(PINPOINT_AGENT_OPTS)\n        - name: LITERAL\n          value: $$(PINPOINT_POD_NAME)\n",
+        1,
+    );
+    let out = self::wired(&annotated(&escaped, OPT_OUT));
+    assert!(!out.contains("PINPOINT_AGENT_OPTS\n"), "{out}");
+    assert!(out.contains("value: $$(PINPOINT_POD_NAME)"), "{out}");
+}
+
+/// A downward-API variable of the user's that sits among ours, but that our flags do not
+/// use, is not taken for ours: nothing is removed, and the error names it.
+#[test]
+fn a_downward_api_variable_our_flags_do_not_use_is_not_ours() {
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n"
+    );
+    let wired = wired(&pod);
+    assert!(!wired.contains("PINPOINT_POD_IP"), "{wired}");
+    let edited = wired.replacen(
+        "        - name: PINPOINT_AGENT_OPTS\n",
+        "        - name: PINPOINT_POD_IP\n          valueFrom:\n            fieldRef:\n              fieldPath: status.podIP\n        - name: PINPOINT_AGENT_OPTS\n",
+        1,
+    );
+    assert_ne!(edited, wired);
+    refused(
+        &annotated(&edited, OPT_OUT),
+        &["PINPOINT_POD_IP the flags in PINPOINT_AGENT_OPTS do not use"],
+    );
 }

@@ -49,6 +49,20 @@ fn config_values_that_a_shell_or_the_jvm_would_misread_are_refused() {
             r#"systemProperties: {a: "/bb/*"}"#,
             "agent.systemProperties.a",
         ),
+        // Flags the tool writes from other settings: overriding one would skip its checks.
+        (
+            r#"systemProperties: {pinpoint.applicationName: shop-orders-service-production}"#,
+            "agent.systemProperties.pinpoint.applicationName",
+        ),
+        (
+            r#"systemProperties: {profiler.transport.grpc.span.collector.port: 9993}"#,
+            "agent.systemProperties.profiler.transport.grpc.span.collector.port",
+        ),
+        // YAML 1.1 reads these as 1.1 and true: quoted, or refused.
+        (r#"systemProperties: {a: 1.10}"#, "agent.systemProperties.a"),
+        (r#"systemProperties: {a: on}"#, "agent.systemProperties.a"),
+        (r#"mountPath: "//pinpoint-agent""#, "agent.mountPath"),
+        (r#"mountPath: "/./pinpoint-agent""#, "agent.mountPath"),
         (r#"mountPath: "/agent=x""#, "agent.mountPath"),
         (r#"mountPath: "/a;id""#, "agent.mountPath"),
         (r#"mountPath: "/a`id`""#, "agent.mountPath"),
@@ -66,7 +80,7 @@ fn config_values_that_a_shell_or_the_jvm_would_misread_are_refused() {
     }
     // What a system property value usually holds is fine.
     let fine = config_with(
-        r#"systemProperties: {profiler.sampling.rate: 20, profiler.include: "com.shop.Main,com.shop.Job", pinpoint.config: /etc/pp/x.config, profiler.transport.grpc.collector.ip: "10.0.0.7:9991"}"#,
+        r#"systemProperties: {profiler.sampling.rate: 20, profiler.include: "com.shop.Main,com.shop.Job", pinpoint.config: /etc/pp/x.config, profiler.sampling.percent.sampling-rate: "0.5"}"#,
     );
     let run = run_with(&fine, POD.as_bytes());
     assert_eq!(run.code, Some(0), "{}", run.stderr);

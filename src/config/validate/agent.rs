@@ -162,6 +162,26 @@ fn options_env(
     Ok(name)
 }
 
+/// The system properties the flags set from other settings (`crate::wire::flags`), and
+/// the setting for each; `*` stands for one word (a gRPC channel).
+const RESERVED: &[(&str, &str)] = &[
+    ("pinpoint.applicationName", "naming.applicationName"),
+    ("pinpoint.agentId", "naming.agentId"),
+    ("pinpoint.agentName", "naming.agentName"),
+    ("pinpoint.profiler.profiles.active", "agent.profile"),
+    ("profiler.transport.grpc.collector.ip", "collector.host"),
+    ("profiler.transport.grpc.*.collector.port", "collector.agentPort"),
+];
+
+fn reserved_key(pattern: &str, key: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == key,
+        Some((head, tail)) => key.strip_prefix(head).and_then(|k| k.strip_suffix(tail)).is_some_and(
+            |word| !word.is_empty() && !word.contains('.'),
+        ),
+    }
+}
+
 /// `agent.systemProperties`: each entry is one `-Dkey=value` flag, which launch scripts
 /// read again in a shell (Tomcat's `catalina.sh` through `eval`): the value may hold only
 /// characters a shell reads as themselves ([`shell::is_plain`]).
@@ -178,6 +198,12 @@ fn system_properties(
             )));
         }
         let field = form.field(&format!("agent.systemProperties.{key}"));
+        if let Some((_, instead)) = RESERVED.iter().find(|(k, _)| reserved_key(k, &key)) {
+            return Err(bad(format!(
+                "{field}: the tool writes -D{key} itself (the JVM keeps the last of two, so this one would override it unchecked); set {} instead",
+                form.field(instead)
+            )));
+        }
         if value.is_empty() {
             return Err(bad(format!(
                 "{field}: the value is empty (each property is one JVM flag, -D{key}=value)"

@@ -47,11 +47,21 @@ pub(super) fn path(field: &str, path: &str) -> Result<(), ConfigError> {
         || path
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '$')
-        || path.contains("/../")
-        || path.ends_with("/..")
     {
         return Err(bad(format!(
-            "{field}: {path:?} must be an absolute path without spaces, '$' or '..'"
+            "{field}: {path:?} must be an absolute path without spaces or '$'"
+        )));
+    }
+    // `//a` and `/./a` name the same directory as `/a`, but a string compare (the copy
+    // step's source against its target, a mount over `/`) would not see it.
+    let inner = path.strip_suffix('/').unwrap_or(path);
+    if inner
+        .split('/')
+        .skip(1)
+        .any(|segment| matches!(segment, "" | "." | ".."))
+    {
+        return Err(bad(format!(
+            "{field}: {path:?} must be a clean absolute path: no '//', '.' or '..' segments"
         )));
     }
     Ok(())
@@ -108,6 +118,31 @@ pub(super) fn is_quantity(q: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_clean_and_absolute() {
+        for (path, ok) in [
+            ("/pinpoint-agent", true),
+            ("/pinpoint-agent/", true),
+            ("/", true),
+            ("/opt/agent/x.y", true),
+            ("//pinpoint-agent", false),
+            ("/./pinpoint-agent", false),
+            ("/a//b", false),
+            ("/a/.", false),
+            ("/a/../b", false),
+            ("/..", false),
+            ("pinpoint-agent", false),
+            ("/a b", false),
+            ("/$(x)", false),
+        ] {
+            assert_eq!(path_ok(path), ok, "{path}");
+        }
+    }
+
+    fn path_ok(p: &str) -> bool {
+        super::path("agent.mountPath", p).is_ok()
+    }
 
     #[test]
     fn names_hosts_and_quantities() {
