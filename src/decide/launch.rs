@@ -6,6 +6,7 @@ use crate::decide::image::{self, Launch};
 use crate::decide::known::Known;
 use crate::knowledge::evidence::JVM_FLAGS;
 use crate::knowledge::launch::{JVM_COMMANDS, JVM_WIDE, profile_for};
+use crate::oci::ImageConfig;
 use serde_json::Value;
 
 /// Where one container's JVM options go, and why.
@@ -58,9 +59,21 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
         env_from && !image::pod_sets(container, var)
     };
     let default = |from: String| (settings.agent.options_env.clone(), from);
-    let launch = known
-        .config()
-        .map_or(Launch::Unknown, |config| image::launch(config, container));
+    // The image config's command, as the manifest's command and args change it; without
+    // image facts, the manifest's own `command` alone (it replaces the image's entrypoint,
+    // so the image family's launch profile no longer says what runs).
+    let manifest_command = container
+        .get("command")
+        .and_then(Value::as_array)
+        .is_some_and(|c| !c.is_empty());
+    let (launch, said) = match known.config() {
+        Some(config) => (image::launch(config, container), "image config"),
+        None if manifest_command => (
+            image::launch(&ImageConfig::default(), container),
+            "its command",
+        ),
+        None => (Launch::Unknown, "image config"),
+    };
     let mut notes = Vec::new();
     let chosen =
         settings.agent.options_env_explicit || known.rule.is_some_and(|r| r.options_env.is_some());
@@ -73,15 +86,15 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
         let from_image = match &launch {
             Launch::Java => Some((
                 JVM_WIDE.to_string(),
-                "image config: it starts java directly, which reads no launch variable".to_string(),
+                format!("{said}: it starts java directly, which reads no launch variable"),
             )),
             Launch::Expands(var) => Some((
                 var.clone(),
-                format!("image config: its shell command passes ${var} to java"),
+                format!("{said}: its shell command passes ${var} to java"),
             )),
             Launch::Script(script, var, source) => Some((
                 var.to_string(),
-                format!("image config: it runs {script} ({})", short(source)),
+                format!("{said}: it runs {script} ({})", short(source)),
             )),
             Launch::Unknown => None,
         };
@@ -123,12 +136,12 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             manifest_options_var(container).filter(|(v, _)| *v != var && !JVM_READ.contains(v))
     {
         notes.push(format!(
-            "env {ignored} holds JVM flags, but the image starts java directly, which never reads {ignored}: those flags do not reach the JVM (move them to {JVM_WIDE})"
+            "env {ignored} holds JVM flags, but the container starts java directly ({said}), which never reads {ignored}: those flags do not reach the JVM (move them to {JVM_WIDE})"
         ));
     }
     if chosen && let Some(reads) = unread(&launch, &var) {
         notes.push(format!(
-            "{from} names {var}, but the image config says {reads}, which never reads {var}: the agent would not load; use {JVM_WIDE}, or leave the variable to the image facts"
+            "{from} names {var}, but the {said} says {reads}, which never reads {var}: the agent would not load; use {JVM_WIDE}, or leave the variable to the image facts"
         ));
     }
     let mut from = from;
