@@ -18,7 +18,7 @@
 //! first. A marker annotation on the pod template records what we own, so a second run
 //! takes the old wiring out before putting the new one in: never twice, never stale.
 
-use crate::config::{Delivery, Settings};
+use crate::config::{AgentId, Delivery, Settings};
 use crate::decide::targets::Target;
 use crate::knowledge::ours::MARKER;
 use crate::wire::error::{InjectError, conflict};
@@ -143,6 +143,7 @@ fn rewire(
     }
 
     let pod_security = spec.get("securityContext").cloned();
+    let host_network = spec.get("hostNetwork") == Some(&Value::Bool(true));
     let containers = spec
         .get_mut("containers")
         .and_then(Value::as_array_mut)
@@ -181,6 +182,12 @@ fn rewire(
     if edits.is_empty() {
         return Ok(report);
     }
+    report.warnings.extend(shared_agent_id(
+        settings.agent_id,
+        &settings.field("naming.agentId"),
+        host_network,
+        edits.len(),
+    ));
 
     let app_user = copy_step::AppUser::of(
         pod_security.as_ref(),
@@ -305,4 +312,28 @@ fn volumes_of(settings: &Settings) -> Vec<&str> {
         Delivery::InitContainer => vec![&settings.agent.volume_name],
         Delivery::ImageVolume => vec![&settings.agent.volume_name, &settings.log_volume_name],
     }
+}
+
+/// Pinpoint tells agents apart by their id: one taken from the pod is shared by every
+/// JVM the pod wires, and with the host's network the pod IP is the node's, shared by
+/// every such pod on it.
+fn shared_agent_id(
+    agent_id: AgentId,
+    setting: &str,
+    host_network: bool,
+    wired: usize,
+) -> Option<String> {
+    let (var, field) = match agent_id {
+        AgentId::Auto => return None,
+        AgentId::PodIp => ("pod IP", "podIP"),
+        AgentId::PodName => ("pod name", "podName"),
+    };
+    if wired > 1 {
+        return Some(format!(
+            "{setting} {field}: the {wired} containers wired here get the same agent id (the {var}), and Pinpoint needs one per JVM; use agentId auto"
+        ));
+    }
+    (host_network && agent_id == AgentId::PodIp).then(|| {
+        format!("{setting} podIP: this pod uses the host's network, so its IP is the node's, shared by every such pod on the node; use agentId auto or podName")
+    })
 }

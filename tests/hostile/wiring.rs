@@ -186,3 +186,35 @@ fn the_copy_is_world_writable_only_when_the_user_may_differ() {
         assert_eq!(out.contains("chmod -R a+rwX"), chmod, "{out}");
     }
 }
+
+/// An agent id taken from the pod is one per pod: two wired containers, or pods on the
+/// host's network (whose IP is the node's), would share it. Said, not silently wired.
+#[test]
+fn an_agent_id_two_jvms_would_share_is_named() {
+    let two = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: eclipse-temurin:21-jre\n  - name: b\n    image: eclipse-temurin:21-jre\n";
+    let host = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n  containers:\n  - name: a\n    image: eclipse-temurin:21-jre\n";
+    for (agent_id, pod, says) in [
+        ("podIP", two, "the 2 containers wired here get the same agent id"),
+        ("podName", two, "the 2 containers wired here get the same agent id"),
+        ("podIP", host, "uses the host's network"),
+    ] {
+        let config = common::TempFile::new(
+            "config.yaml",
+            format!("apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nspec:\n  collector: {{host: collector.apm}}\n  agent: {{image: \"agent:3.0.1\"}}\n  naming: {{agentId: {agent_id}}}\n").as_bytes(),
+        );
+        let run = run_with(&config, pod.as_bytes());
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(
+            run.stderr.lines().any(|l| l.contains("warning:") && l.contains(says)),
+            "{agent_id}: {}",
+            run.stderr
+        );
+    }
+    // One container, the pod's own network: nothing to say.
+    let config = common::TempFile::new(
+        "config.yaml",
+        b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nspec:\n  collector: {host: collector.apm}\n  agent: {image: \"agent:3.0.1\"}\n  naming: {agentId: podName}\n",
+    );
+    let run = run_with(&config, host.as_bytes());
+    assert!(!run.stderr.contains("same agent id") && !run.stderr.contains("host's network"), "{}", run.stderr);
+}
