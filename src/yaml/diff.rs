@@ -97,8 +97,7 @@ pub(crate) fn diff_node<'a>(
             Ok(true)
         }
         (Value::Array(o), Value::Array(n), Kind::Seq { .. }) if !n.is_empty() => {
-            diff_seq(o, n, node, edits)?;
-            Ok(true)
+            diff_seq(o, n, node, edits)
         }
         (Value::String(o), Value::String(n), Kind::Scalar { style, .. })
             if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
@@ -197,7 +196,7 @@ fn diff_seq<'a>(
     new: &'a [Value],
     node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
-) -> Result<(), Unlocated> {
+) -> Result<bool, Unlocated> {
     if node.items().len() != old.len() {
         return Err(Unlocated(format!(
             "line {}: the sequence's text and value differ",
@@ -216,6 +215,12 @@ fn diff_seq<'a>(
         }
         kept[i] = true;
         last = Some(i);
+    }
+    // A flow sequence that keeps none of its items is written anew, as a whole: its
+    // items cut and new ones added after them would start with the `, ` of a list that
+    // had items before them.
+    if node.is_flow() && !old.is_empty() && !kept.contains(&true) {
+        return Ok(false);
     }
     for index in (0..old.len()).filter(|&i| !kept[i]) {
         edits.push(Edit::RemoveItem { seq: node, index });
@@ -248,7 +253,7 @@ fn diff_seq<'a>(
             }),
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use crate::yaml::diff::{Edit, Unlocated};
 use crate::yaml::replaced::Replaced;
-use crate::yaml::spans::{self, Node};
+use crate::yaml::spans::{self, Kind, Node};
 use crate::yaml::value::{self as yaml, ListStyle};
 use serde_json::Value;
 
@@ -147,25 +147,39 @@ fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Un
     Ok(splices)
 }
 
-/// The items removed from flow sequences, one cut per run of neighbours (two neighbours
-/// cut one by one would both take the `, ` between them), and the other edits.
+/// The items removed from flow sequences and the entries removed from flow mappings, one
+/// cut per run of neighbours (two neighbours cut one by one would both take the `, `
+/// between them), and the other edits.
 fn flow_removals<'e, 'a>(edits: &'e [Edit<'a>]) -> (Vec<Splice>, Vec<&'e Edit<'a>>) {
-    let mut by_seq: Vec<(&Node<'_>, Vec<usize>)> = Vec::new();
+    let mut by_node: Vec<(&Node<'_>, Vec<usize>)> = Vec::new();
     let mut rest = Vec::new();
     for edit in edits {
-        match edit {
-            Edit::RemoveItem { seq, index } if seq.is_flow() => {
-                match by_seq.iter_mut().find(|(s, _)| std::ptr::eq(*s, *seq)) {
-                    Some((_, indexes)) => indexes.push(*index),
-                    None => by_seq.push((seq, vec![*index])),
-                }
+        let (node, index) = match edit {
+            Edit::RemoveItem { seq, index } if seq.is_flow() => (*seq, *index),
+            // A key written twice is refused where the edit is placed ([`splice`]).
+            Edit::RemoveEntry { map, entry } if map.is_flow() && !map.entries()[*entry].shadows => {
+                (*map, *entry)
             }
-            other => rest.push(other),
+            other => {
+                rest.push(other);
+                continue;
+            }
+        };
+        match by_node.iter_mut().find(|(n, _)| std::ptr::eq(*n, node)) {
+            Some((_, indexes)) => indexes.push(index),
+            None => by_node.push((node, vec![index])),
         }
     }
     let mut cuts = Vec::new();
-    for (seq, mut indexes) in by_seq {
-        let items = seq.items();
+    for (node, mut indexes) in by_node {
+        let items: Vec<(usize, usize)> = match &node.kind {
+            Kind::Seq { items, .. } => items.iter().map(|i| (i.start, i.end)).collect(),
+            _ => node
+                .entries()
+                .iter()
+                .map(|e| (e.key_node.start, e.value.end))
+                .collect(),
+        };
         indexes.sort_unstable();
         indexes.dedup();
         let mut at = 0;
@@ -177,7 +191,7 @@ fn flow_removals<'e, 'a>(edits: &'e [Edit<'a>]) -> (Vec<Splice>, Vec<&'e Edit<'a
                 last += 1;
             }
             at += 1;
-            cuts.push(splice::flow_cut(items, first, last));
+            cuts.push(splice::flow_cut(&items, first, last));
         }
     }
     (cuts, rest)
@@ -312,5 +326,33 @@ mod tests {
         ] {
             assert_eq!(edit(text, json!({"m": kept})), expected);
         }
+    }
+
+    /// So do neighbours removed from a flow mapping (switching delivery takes `readOnly`
+    /// and `subPath` out of one flow mount).
+    #[test]
+    fn neighbours_leave_a_flow_mapping_together() {
+        let text = "m: {a: 1, b: 2, c: 3, d: 4} # kept\n";
+        for (kept, expected) in [
+            (json!({"a": 1}), "m: {a: 1} # kept\n"),
+            (json!({"d": 4}), "m: {d: 4} # kept\n"),
+            (json!({"a": 1, "d": 4}), "m: {a: 1, d: 4} # kept\n"),
+            (json!({"b": 2, "c": 3}), "m: {b: 2, c: 3} # kept\n"),
+            (json!({"a": 1, "c": 3}), "m: {a: 1, c: 3} # kept\n"),
+        ] {
+            assert_eq!(edit(text, json!({"m": kept})), expected);
+        }
+    }
+
+    /// A flow sequence that keeps none of its items is written anew (an earlier
+    /// version's copy step, `command: [cp, -R, …]`, upgraded): cut and added item by item,
+    /// it began with `[, ` and the document was written out in full.
+    #[test]
+    fn a_flow_sequence_replaced_item_for_item_is_written_anew() {
+        let text = "c: # kept\n  command: [cp, -R, /a/., /b/] # kept too\n  x: 1\n";
+        let new = json!({"c": {"command": ["sh", "-c", "cp -R \"$0\"/. \"$1\"/", "/a", "/b"], "x": 1}});
+        let out = edit(text, new);
+        assert!(out.starts_with("c: # kept\n  command:"), "{out}");
+        assert!(out.contains("# kept too") && out.ends_with("  x: 1\n"), "{out}");
     }
 }

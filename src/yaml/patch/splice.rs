@@ -276,7 +276,8 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
         Edit::RemoveItem { seq, index } => {
             let items = seq.items();
             if seq.is_flow() {
-                return Ok(flow_cut(items, *index, *index));
+                let ranges: Vec<(usize, usize)> = items.iter().map(|i| (i.start, i.end)).collect();
+                return Ok(flow_cut(&ranges, *index, *index));
             }
             let item = &items[*index];
             let dash = lines::dash_of(text, item.start)
@@ -318,20 +319,17 @@ fn cut(start: usize, end: usize) -> Splice {
 
 /// Remove entry `i` of a flow mapping (its key to its value) and one separator next to it.
 fn remove_flow(ranges: Vec<(usize, usize)>, i: usize) -> Splice {
-    match (ranges.get(i + 1), i.checked_sub(1).map(|p| ranges[p])) {
-        (Some(next), _) => cut(ranges[i].0, next.0),
-        (None, Some(previous)) => cut(previous.1, ranges[i].1),
-        (None, None) => cut(ranges[i].0, ranges[i].1),
-    }
+    flow_cut(&ranges, i, i)
 }
 
-/// The cut that removes items `first..=last` of a flow sequence and one `, `: the one
-/// after them, or before them when they end the sequence.
-pub(super) fn flow_cut(items: &[Node<'_>], first: usize, last: usize) -> Splice {
+/// The cut that removes items `first..=last` of a flow collection (each item's byte
+/// range: a sequence's item, a mapping's key to its value) and one `, `: the one after
+/// them, or before them when they end the collection.
+pub(super) fn flow_cut(items: &[(usize, usize)], first: usize, last: usize) -> Splice {
     match (items.get(last + 1), first.checked_sub(1)) {
-        (Some(next), _) => cut(items[first].start, next.start),
-        (None, Some(previous)) => cut(items[previous].end, items[last].end),
-        (None, None) => cut(items[first].start, items[last].end),
+        (Some(next), _) => cut(items[first].0, next.0),
+        (None, Some(previous)) => cut(items[previous].1, items[last].1),
+        (None, None) => cut(items[first].0, items[last].1),
     }
 }
 
