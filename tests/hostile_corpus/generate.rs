@@ -78,6 +78,11 @@ pub fn generate(kind: &str, n: usize) -> String {
                 );
             }
         }
+        // The same chart with a `...` line ending each document (as some renderers write).
+        "deployments-dots" => {
+            s = generate("deployments", n).replace("\n---\n", "\n...\n---\n");
+            s.push_str("...\n");
+        }
         // One v1 List of `n` Deployments.
         "list" => {
             s.push_str("apiVersion: v1\nkind: List\nitems:\n");
