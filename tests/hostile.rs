@@ -133,22 +133,29 @@ fn bytes_that_are_not_utf8_are_refused() {
 }
 
 #[test]
-fn documents_that_are_not_resources_are_refused() {
+fn documents_that_are_not_resources_are_refused_where_they_start() {
+    // The broken document's `---` is line 7 of the stream, its content starts on line 8.
     broken_between(
         "just a string\n",
-        "document 2: the document is a scalar, not a Kubernetes resource",
+        "document 2: line 8, column 1: the document is a scalar, not a Kubernetes resource",
     );
     broken_between(
-        "- a\n- b\n",
-        "document 2: the document is a list, not a Kubernetes resource",
+        "# a comment\n\n  - a\n  - b\n",
+        "document 2: line 10, column 3: the document is a list, not a Kubernetes resource",
     );
     broken_between(
         "apiVersion: v1\nmetadata: {name: x}\n",
-        "document 2: the resource has no kind",
+        "document 2: line 8, column 1: the resource has no kind",
     );
     broken_between(
         "kind: Pod\nmetadata: {name: x}\n",
-        "document 2: the resource has no apiVersion",
+        "document 2: line 8, column 1: the resource has no apiVersion",
+    );
+    // Content on the `---` line itself.
+    let input = format!("{CONFIG_MAP}--- |\n  text\n---\n{POD}");
+    fails_on_one_document(
+        input.as_bytes(),
+        "document 2: line 7, column 5: the document is a scalar",
     );
 }
 

@@ -52,9 +52,13 @@ fn broken_resource_lists_still_give_a_resource_list_with_an_error() {
         &not_utf8,
         "ResourceList: line 4, column 11: the input is not UTF-8",
     );
+    krm_fails(
+        format!("{head}items: [{{apiVersion: v1, kind: ConfigMap}}, 7]\n{FUNCTION_CONFIG}").as_bytes(),
+        "items[1]: line 3, column 44: the document is a scalar",
+    );
     let list = krm_fails(
         format!("{head}items:\n- hello\n- {{apiVersion: v1}}\n{FUNCTION_CONFIG}").as_bytes(),
-        "items[0]: the document is a scalar",
+        "items[0]: line 4, column 3: the document is a scalar",
     );
     assert_eq!(
         list["items"].as_array().unwrap().len(),
