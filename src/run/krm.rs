@@ -27,7 +27,8 @@ pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
     // the next line), as kustomize and kpt would still read it: the head read by a parser
     // pass that builds nothing, when the text names the kind at all.
     if text.contains("ResourceList")
-        && check::top_level(&text, true).is_ok_and(|top| top.kind.as_deref() == Some("ResourceList"))
+        && check::top_level(&text, true)
+            .is_ok_and(|top| top.kind.as_deref() == Some("ResourceList"))
     {
         return true;
     }

@@ -133,7 +133,8 @@ pub fn top_level(text: &str, aliases: bool) -> Result<Top, NoSpans> {
             }
             // A top-level value (a key's value moved its mapping on in the guard above).
             Event::Scalar(value, style, ..) if frames.len() == 1 => {
-                let value = (style != ScalarStyle::Plain || !is_null(&value)).then(|| value.into_owned());
+                let value =
+                    (style != ScalarStyle::Plain || !is_null(&value)).then(|| value.into_owned());
                 match top_key.take().as_deref() {
                     Some("apiVersion") => api_version = value,
                     Some("kind") => kind = value,

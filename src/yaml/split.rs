@@ -293,7 +293,10 @@ mod tests {
         let mut docs = Splitter::new("---\n# c\n---\n---\na: 1\n---\n".as_bytes());
         let (empty, first) = first_content(&mut docs).unwrap();
         assert_eq!(empty, b"---\n# c\n---\n");
-        assert_eq!(first.map(|d| (d.bytes, d.index, d.first_line)), Some((b"---\na: 1\n".to_vec(), 3, 4)));
+        assert_eq!(
+            first.map(|d| (d.bytes, d.index, d.first_line)),
+            Some((b"---\na: 1\n".to_vec(), 3, 4))
+        );
     }
 
     #[test]

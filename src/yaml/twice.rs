@@ -62,7 +62,8 @@ pub fn read_head(text: &str) -> Result<(Head, Twice), YamlError> {
         Err(e) if e.message == NESTED_TOO_DEEPLY => e,
         done => return done,
     };
-    match check::top_level(text, true) {
+    // Aliases refused: what they expand to is the full parse's to bound.
+    match check::top_level(text, false) {
         Ok(top) if top.entries.is_some() => {
             let head = Head::Resource {
                 api_version: top.api_version,

@@ -81,7 +81,8 @@ pub fn every_item<W: Write>(
             index,
             line: listed.range.line + first_line - 1,
             column: match owned {
-                Sliced::Flow => text[lines::line_start(text, listed.range.start)..listed.range.start]
+                Sliced::Flow => text
+                    [lines::line_start(text, listed.range.start)..listed.range.start]
                     .chars()
                     .count(),
                 _ => 0,

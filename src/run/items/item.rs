@@ -4,14 +4,14 @@
 use super::outcome::{Options, Outcome};
 use crate::config::Settings;
 use crate::decide::report::Row;
+use crate::decide::unknown;
 use crate::facts::Facts;
+use crate::knowledge::kinds::{self, WorkloadKind};
 use crate::run::diag::Diagnostic;
 use crate::run::{limits, transform};
-use crate::decide::unknown;
-use crate::knowledge::kinds::{self, WorkloadKind};
 use crate::yaml::document::{self, Head};
-use crate::yaml::value::NESTED_TOO_DEEPLY;
 use crate::yaml::exact::Exact;
+use crate::yaml::value::NESTED_TOO_DEEPLY;
 use crate::yaml::{self, ListStyle, lines, patch, scalars, twice};
 use serde_json::Value;
 

@@ -188,9 +188,23 @@ fn write_list<W: Write>(
         match flow_results_first {
             Some(results_end) => {
                 made.copied = results_end;
-                every_item(&mut made, list.outline, inputs, options, &mut outcome, list.first_line)?;
+                every_item(
+                    &mut made,
+                    list.outline,
+                    inputs,
+                    options,
+                    &mut outcome,
+                    list.first_line,
+                )?;
             }
-            None => every_item(w, list.outline, inputs, options, &mut outcome, list.first_line)?,
+            None => every_item(
+                w,
+                list.outline,
+                inputs,
+                options,
+                &mut outcome,
+                list.first_line,
+            )?,
         }
     }
     outcome.failed = diag::has_error(&outcome.results);

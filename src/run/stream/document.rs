@@ -36,7 +36,13 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
 /// content starts.
 fn refused(doc: &RawDoc, text: &str, problem: String) -> Diagnostic {
     let position = Some(document::content_start(text));
-    error_at(doc, YamlError { message: problem, position })
+    error_at(
+        doc,
+        YamlError {
+            message: problem,
+            position,
+        },
+    )
 }
 
 /// Transform one document of a stream. A workload over `max` bytes is not parsed (an

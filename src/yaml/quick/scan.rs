@@ -294,7 +294,13 @@ mod tests {
     #[test]
     fn a_document_that_ends_with_dots_is_read_without_them() {
         let doc = "---\na:\n  b: [1]\n";
-        for end in ["...\n", "...", "... # end\n", "...\n# after\n\n", "...\n  # a\n"] {
+        for end in [
+            "...\n",
+            "...",
+            "... # end\n",
+            "...\n# after\n\n",
+            "...\n  # a\n",
+        ] {
             let text = format!("{doc}{end}");
             assert_eq!(before_end_marker(&text), doc.len(), "{text:?}");
             // The same value and spans as the full parser's (debug builds compare them).
@@ -302,7 +308,12 @@ mod tests {
             assert_eq!(loaded.value, serde_json::json!({"a": {"b": [1]}}));
             assert!(crate::yaml::quick::check(&text).is_some());
         }
-        for text in ["a: 1\n", "a: 1\n...x\n", "a: 1\n...\nb: 2\n", "a: |\n  ...\n"] {
+        for text in [
+            "a: 1\n",
+            "a: 1\n...x\n",
+            "a: 1\n...\nb: 2\n",
+            "a: |\n  ...\n",
+        ] {
             assert_eq!(before_end_marker(text), text.len(), "{text:?}");
         }
     }
