@@ -63,7 +63,9 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     let mut out = Stdout(io::BufWriter::with_capacity(64 * 1024, stdout));
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin).first_capacity(stdin_file_size());
-    let mut first = docs.next().transpose().context("reading stdin")?;
+    // The mode is chosen by the first document with content: empty ones before it (blank
+    // lines, comments, markers: kio's ByteReader skips them) are read with it.
+    let (empty, mut first) = stream::first_content(&mut docs).context("reading stdin")?;
     let mut err = Stderr(io::stderr().lock());
 
     if let Some(cli::Command::Images {
@@ -87,20 +89,26 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
             }
             None => Vec::new(),
         };
-        let all = read_all(first, docs)?;
-        let found = match all.first() {
-            Some(first) if krm::looks_like_resource_list(&first.bytes) => {
+        let list = first
+            .as_ref()
+            .is_some_and(|first| krm::looks_like_resource_list(&first.bytes));
+        let all = read_all(empty, first, docs)?;
+        let found = match list {
+            true => {
                 let input: Vec<u8> = all.iter().flat_map(|d| d.bytes.iter().copied()).collect();
                 images::of_list(&input, &configured)
             }
-            _ => images::of_stream(&all, &configured),
+            false => images::of_stream(&all, &configured),
         };
         return shell::images::run(cli, &request, found, &mut out, &mut err);
     }
 
     // Taken, not cloned: in KRM mode the first document is usually the whole input.
     if let Some(first) = first.take_if(|first| krm::looks_like_resource_list(&first.bytes)) {
-        let mut input = first.bytes;
+        let mut input = match empty.is_empty() {
+            true => first.bytes,
+            false => [empty, first.bytes].concat(),
+        };
         for doc in docs {
             input.extend_from_slice(&doc.context("reading stdin")?.bytes);
         }
@@ -177,12 +185,12 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     // With --fetch-images the whole stream is read first: the images it names are known
     // before the first document is decided.
     let docs: Box<dyn Iterator<Item = io::Result<stream::RawDoc>>> = if cli.fetch_images {
-        let all = read_all(first, docs)?;
+        let all = read_all(empty, first, docs)?;
         let found = images::of_stream(&all, &loaded.settings.workloads);
         shell::fetch::missing(cli, &mut facts, &found, &mut err)?;
         Box::new(all.into_iter().map(Ok))
     } else {
-        Box::new(first.map(Ok).into_iter().chain(docs))
+        Box::new(in_order(empty, first, docs))
     };
     let options = stream::Options {
         threads,
@@ -322,15 +330,25 @@ fn print_report(out: &mut impl Write, rows: &[report::Row], json: bool) -> anyho
     Ok(())
 }
 
-/// Every document of stdin, the first one already read.
+/// Every document of stdin, in order: the empty ones read ahead of the first with
+/// content (split again from their text: the same documents), that one, the rest.
+fn in_order(
+    empty: Vec<u8>,
+    first: Option<stream::RawDoc>,
+    rest: impl Iterator<Item = io::Result<stream::RawDoc>>,
+) -> impl Iterator<Item = io::Result<stream::RawDoc>> {
+    stream::Splitter::new(io::Cursor::new(empty))
+        .chain(first.map(Ok))
+        .chain(rest)
+}
+
+/// Every document of stdin ([`in_order`]), read.
 fn read_all(
+    empty: Vec<u8>,
     first: Option<stream::RawDoc>,
     rest: impl Iterator<Item = io::Result<stream::RawDoc>>,
 ) -> anyhow::Result<Vec<stream::RawDoc>> {
-    first
-        .into_iter()
-        .map(Ok)
-        .chain(rest)
+    in_order(empty, first, rest)
         .collect::<io::Result<_>>()
         .context("reading stdin")
 }

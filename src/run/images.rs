@@ -137,7 +137,12 @@ fn items(list: &Value) -> impl Iterator<Item = (usize, &Value)> {
 /// The images of a ResourceList's items.
 pub fn of_list(input: &[u8], configured: &[WorkloadKind]) -> Collected {
     let mut collected = Collected::default();
-    let list = document::utf8(input).and_then(yaml::from_str::<Value>);
+    // Empty documents around the list are no part of it (as in a run).
+    let (start, end) = yaml::split::without_empty_around(input);
+    let lines_before = input[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+    let list = document::utf8(&input[start..end])
+        .and_then(yaml::from_str::<Value>)
+        .map_err(|e| e.offset_lines(lines_before));
     match list {
         Ok(list) => {
             for (i, item) in items(&list) {

@@ -12,7 +12,7 @@ pub use crate::run::items::{Options, Outcome};
 pub use settings::Run;
 pub use whole::DEFAULT_API_VERSION;
 
-use crate::yaml::{document, outline};
+use crate::yaml::{check, document, outline, split};
 use std::io::{self, Write};
 
 /// True when the first document of the input says `kind: ResourceList`: on a line of its
@@ -22,6 +22,15 @@ pub fn looks_like_resource_list(first_document: &[u8]) -> bool {
     let text = String::from_utf8_lossy(first_document);
     if let Some(kind) = document::kind_from_text(&text) {
         return kind == "ResourceList";
+    }
+    // Spelled otherwise (`kind : ResourceList`, a tag, a comment after a tab, the value on
+    // the next line), as kustomize and kpt would still read it: the head read by a parser
+    // pass that builds nothing, when the text names the kind at all.
+    if text.contains("ResourceList")
+        && check::top_level(&text, true)
+            .is_ok_and(|top| top.kind.as_deref() == Some("ResourceList"))
+    {
+        return true;
     }
     let flow = text
         .lines()
@@ -62,14 +71,31 @@ pub fn process(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<
 }
 
 fn process_text(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<Outcome> {
+    // Empty documents around the list (blank lines, comments, markers: a `---` after it)
+    // are no part of it, as kio's ByteReader skips them: copied as they are.
+    let (start, end) = split::without_empty_around(input);
+    out.write_all(&input[..start])?;
+    let lines_before = input[..start].iter().filter(|&&b| b == b'\n').count();
+    let outcome = process_list(&input[start..end], lines_before, run, out)?;
+    out.write_all(&input[end..])?;
+    Ok(outcome)
+}
+
+/// The list, whose first line is line `lines_before + 1` of the input.
+fn process_list(
+    input: &[u8],
+    lines_before: usize,
+    run: &Run<'_>,
+    out: &mut impl Write,
+) -> io::Result<Outcome> {
     if let Ok(text) = std::str::from_utf8(input)
         && let Some(outline) =
             crate::yaml::quick::outline(text).or_else(|| outline::read(text).ok())
-        && let Some(done) = items::by_item(text, &outline, run, out)
+        && let Some(done) = items::by_item(text, &outline, lines_before, run, out)
     {
         return done;
     }
-    whole::process_whole(input, run, out)
+    whole::process_whole(input, lines_before, run, out)
 }
 
 /// Writes every `\n` as `\r\n`: the way back for a list read with `\n`.

@@ -11,7 +11,7 @@ mod document;
 mod label;
 mod run;
 
-pub use crate::yaml::split::{RawDoc, Splitter};
+pub use crate::yaml::split::{RawDoc, Splitter, first_content};
 pub use document::{Processed, process_doc};
 pub use label::Label;
 pub use run::{Options, Summary, THREADS_ENV, Threads, run_with};

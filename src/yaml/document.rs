@@ -1,6 +1,7 @@
 //! One YAML document of a stream: what it is (empty, a resource, or not a resource) and
 //! its parse, with errors placed at the line and column of the whole stream.
 
+use crate::yaml::split;
 use crate::yaml::value::{self as yaml, YamlError};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -150,10 +151,13 @@ impl Head {
     }
 }
 
-/// The value of a top-level `kind:` line, read from the text without parsing
-/// (to choose between a full parse and a cheap one; the parse has the last word).
+/// The value of a top-level `kind:` line, read from the text without parsing (to choose
+/// between a full parse and a cheap one; the parse has the last word), when it is a
+/// plain word as kinds are: `None` for any other spelling (`kind : List`, a tag, the
+/// value on the next line), which only a parser reads right.
 pub fn kind_from_text(text: &str) -> Option<&str> {
     value_from_text(text, "kind:")
+        .filter(|kind| !kind.is_empty() && kind.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The value of the first top-level line that starts with `key` (`"apiVersion:"`), read
@@ -161,9 +165,32 @@ pub fn kind_from_text(text: &str) -> Option<&str> {
 pub fn value_from_text<'t>(text: &'t str, key: &str) -> Option<&'t str> {
     text.lines().find_map(|line| {
         let rest = line.strip_prefix(key)?;
-        let rest = rest.split(" #").next().unwrap_or(rest).trim();
+        let comment = [" #", "\t#"].iter().filter_map(|c| rest.find(c)).min();
+        let rest = rest[..comment.unwrap_or(rest.len())].trim();
         Some(rest.trim_matches(|c| c == '"' || c == '\''))
     })
+}
+
+/// Where a document's content starts, 1-based line and column: past its `---` line,
+/// directives, blank lines and comments, or on the `---` line when content follows it
+/// there (`--- |`). A refusal of the whole document (a scalar, no kind) points there.
+pub fn content_start(text: &str) -> (u64, u64) {
+    let column = |line: &str, at: usize| line[..at].chars().count() as u64 + 1;
+    for (n, line) in text.lines().enumerate() {
+        let at = if split::is_separator(line.as_bytes()) {
+            let content = line[3..].trim_start();
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            line.len() - content.len()
+        } else if !split::is_content_line(line) || line.starts_with('%') {
+            continue;
+        } else {
+            line.len() - line.trim_start().len()
+        };
+        return (n as u64 + 1, column(line, at));
+    }
+    (1, 1)
 }
 
 /// Check that a document's bytes are UTF-8, placing the first bad byte.
@@ -183,4 +210,18 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, YamlError> {
 /// Read just the head of a document.
 pub fn head(text: &str) -> Result<Head, YamlError> {
     yaml::from_str::<Head>(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_start;
+
+    #[test]
+    fn a_document_starts_at_its_first_content() {
+        assert_eq!(content_start("- a\n"), (1, 1));
+        assert_eq!(content_start("---\n# Source: x\n\n  k: v\n"), (4, 3));
+        assert_eq!(content_start("--- |\n  x\n"), (1, 5));
+        assert_eq!(content_start("%YAML 1.1\n--- # c\n...\n'é'\n"), (4, 1));
+        assert_eq!(content_start("# nothing\n"), (1, 1));
+    }
 }

@@ -2,9 +2,10 @@
 //! each top-level entry and each item sits in the text. KRM mode then parses one item
 //! at a time (memory bounded by the largest item, not the list) and copies the rest.
 
+use crate::yaml::check::{self, MAX_NESTING};
 use crate::yaml::lines;
 use crate::yaml::spans::NoSpans;
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{Event, ScalarStyle};
 use std::collections::HashSet;
 
 /// A node's bytes, `start..end`, and whether it is a flow collection or scalar.
@@ -80,7 +81,10 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     let mut keys: Vec<Option<bool>> = Vec::new();
     let mut last_key: Option<String> = None;
     let mut head: (Option<Span>, Option<Span>) = (None, None);
-    for event in Parser::new_from_str(text) {
+    // The list's own two levels, then as deep as kubectl reads an item: an item that is
+    // no workload is copied unread at any depth it accepts.
+    let levels = MAX_NESTING + 2;
+    for event in check::deep_parser(text, levels + 1) {
         let (event, span) = event.map_err(|e| NoSpans(e.to_string()))?;
         let (start, end) = (
             span.start
@@ -201,6 +205,9 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
             flows.push(flow);
             keys.push(matches!(event, Event::MappingStart(..)).then_some(true));
             depth += 1;
+            if depth > levels {
+                return Err(NoSpans(check::nested_too_deeply(line, span.start.col())));
+            }
         }
         if closes {
             keys.pop();

@@ -29,6 +29,75 @@ pub fn is_content_line(line: &str) -> bool {
     !(t.is_empty() || t.starts_with('#') || marker)
 }
 
+/// True when a document has a line with content ([`is_content_line`]); an empty one
+/// (blank lines, comments, markers) is what kio's ByteReader skips.
+pub fn has_content(bytes: &[u8]) -> bool {
+    bytes
+        .split(|&b| b == b'\n')
+        .any(|line| is_content_line(&String::from_utf8_lossy(line)))
+}
+
+/// Take documents from `docs` up to the first with content: the empty ones before it as
+/// one text (Helm writes one per disabled template; they are few bytes each, and one
+/// buffer holds a million of them in their own size), and that document.
+pub fn first_content(
+    docs: &mut impl Iterator<Item = io::Result<RawDoc>>,
+) -> io::Result<(Vec<u8>, Option<RawDoc>)> {
+    let mut empty: Vec<u8> = Vec::new();
+    for doc in docs {
+        let doc = doc?;
+        if has_content(&doc.bytes) {
+            return Ok((empty, Some(doc)));
+        }
+        if empty.is_empty() {
+            empty = doc.bytes; // the first: the buffer reserved for the input, if any
+        } else {
+            empty.extend_from_slice(&doc.bytes);
+        }
+    }
+    Ok((empty, None))
+}
+
+/// The part of `text` that is its documents with content, `start..end`: the empty
+/// documents before and after them (blank lines, comments and markers only, around a
+/// ResourceList: kio's ByteReader skips them) are left out.
+pub fn without_empty_around(text: &[u8]) -> (usize, usize) {
+    let content = |line: &[u8]| is_content_line(&String::from_utf8_lossy(line));
+    // The first content line, and the separator that starts its document.
+    let (mut start, mut at, mut first) = (0, 0, None);
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        if is_separator(line) {
+            start = at;
+        }
+        if content(line) {
+            first = Some(at);
+            break;
+        }
+        at += line.len();
+    }
+    let Some(first) = first else {
+        return (0, text.len());
+    };
+    // From the end back to the last content line: the first separator after it ends
+    // the last document with content.
+    let (mut end, mut at) = (text.len(), text.len());
+    while at > first {
+        let from = text[..at - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = &text[from..at];
+        if content(line) {
+            break;
+        }
+        if is_separator(line) {
+            end = from;
+        }
+        at = from;
+    }
+    (start, end)
+}
+
 /// Splits a stream into [`RawDoc`]s, reading one line at a time: memory stays bounded
 /// by the largest document, not the stream.
 pub struct Splitter<R> {
@@ -202,6 +271,32 @@ mod tests {
             .map(|d| d.unwrap())
             .map(|d| (String::from_utf8(d.bytes).unwrap(), d.index, d.first_line))
             .collect()
+    }
+
+    #[test]
+    fn empty_documents_around_the_content_are_told_apart() {
+        let list = "---\napiVersion: v1\nkind: ResourceList\nitems: []\n...\n";
+        for (before, after) in [
+            ("", ""),
+            ("---\n", "---\n"),
+            ("# head\n\n", "---\n# nothing here\n"),
+            ("---\n--- # c\n...\n", "---\n...\n---"),
+        ] {
+            let text = format!("{before}{list}{after}");
+            let (start, end) = without_empty_around(text.as_bytes());
+            assert_eq!(&text[start..end], list, "{text:?}");
+        }
+        // A second document with content is kept (and refused by the reader).
+        let text = format!("{list}---\na: 1\n---\n");
+        let (start, end) = without_empty_around(text.as_bytes());
+        assert_eq!(&text[start..end], format!("{list}---\na: 1\n"));
+        let mut docs = Splitter::new("---\n# c\n---\n---\na: 1\n---\n".as_bytes());
+        let (empty, first) = first_content(&mut docs).unwrap();
+        assert_eq!(empty, b"---\n# c\n---\n");
+        assert_eq!(
+            first.map(|d| (d.bytes, d.index, d.first_line)),
+            Some((b"---\na: 1\n".to_vec(), 3, 4))
+        );
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! say which lines. A document without one pays nothing more than its usual parse.
 
 use crate::yaml::check::{self, Duplicate};
+use crate::yaml::document::Head;
+use crate::yaml::value::NESTED_TOO_DEEPLY;
 use crate::yaml::{YamlError, from_str, from_str_strict};
 use serde::de::DeserializeOwned;
 
@@ -48,6 +50,33 @@ pub fn read<T: DeserializeOwned>(text: &str) -> Result<(T, Twice), YamlError> {
             Ok((value, twice))
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The head of one document and the keys it writes twice. A document nested deeper than
+/// a value is built is read by a parser pass that builds nothing instead, as deep as
+/// kubectl reads ([`check::MAX_NESTING`]): a resource that is no workload passes at any
+/// depth kubectl accepts.
+pub fn read_head(text: &str) -> Result<(Head, Twice), YamlError> {
+    let error = match read::<Head>(text) {
+        Err(e) if e.message == NESTED_TOO_DEEPLY => e,
+        done => return done,
+    };
+    // Aliases refused: what they expand to is the full parse's to bound.
+    match check::top_level(text, false) {
+        Ok(top) if top.entries.is_some() => {
+            let head = Head::Resource {
+                api_version: top.api_version,
+                kind: top.kind,
+            };
+            let twice = Twice {
+                listed: top.duplicates,
+                unlisted: top.unlisted,
+            };
+            Ok((head, twice))
+        }
+        Ok(_) => Err(error),
+        Err(_) => Err(check::too_deep(text).unwrap_or(error)),
     }
 }
 

@@ -178,6 +178,10 @@ fn explain(message: &str) -> String {
     if message.starts_with("multiple YAML documents detected") {
         return SECOND_DOCUMENT.into();
     }
+    if message.starts_with("budget breached: Depth ") || message == "recursion limit exceeded" {
+        // Deeper than a value is built (a workload's): the budget's depth, or the parser's.
+        return NESTED_TOO_DEEPLY.into();
+    }
     if let Some(rest) = message.strip_prefix("budget breached: ") {
         // `Nodes { nodes: 250001 } at line 5, column 34 (defined at …) (used at …)`
         let end = [" at line ", " (defined"]
@@ -188,11 +192,11 @@ fn explain(message: &str) -> String {
         let what = plain_breach(&rest[..end]);
         return format!("{EXPANDS_PAST_BUDGET} ({what})");
     }
-    if message == "recursion limit exceeded" {
-        return "the document is nested too deeply".into();
-    }
     message.to_string()
 }
+
+/// The message of a document nested deeper than a value is built ([`parse_options`]).
+pub const NESTED_TOO_DEEPLY: &str = "the document is nested too deeply";
 
 /// The message of a document whose aliases expand past its budget.
 const EXPANDS_PAST_BUDGET: &str =

@@ -52,9 +52,14 @@ fn broken_resource_lists_still_give_a_resource_list_with_an_error() {
         &not_utf8,
         "ResourceList: line 4, column 11: the input is not UTF-8",
     );
+    krm_fails(
+        format!("{head}items: [{{apiVersion: v1, kind: ConfigMap}}, 7]\n{FUNCTION_CONFIG}")
+            .as_bytes(),
+        "items[1]: line 3, column 44: the document is a scalar",
+    );
     let list = krm_fails(
         format!("{head}items:\n- hello\n- {{apiVersion: v1}}\n{FUNCTION_CONFIG}").as_bytes(),
-        "items[0]: the document is a scalar",
+        "items[0]: line 4, column 3: the document is a scalar",
     );
     assert_eq!(
         list["items"].as_array().unwrap().len(),
@@ -83,12 +88,26 @@ fn broken_resource_lists_still_give_a_resource_list_with_an_error() {
         format!("{head}{FUNCTION_CONFIG}items:\n- {bomb}\n").as_bytes(),
         "too large or too deeply nested",
     );
+    // An item too deep to build is an error for that item alone: the list comes back
+    // with it, as it came, and the other items processed.
     let deep = format!(
-        "{head}{FUNCTION_CONFIG}items: {}{}\n",
-        "[".repeat(10_000),
-        "]".repeat(10_000)
+        "{head}{FUNCTION_CONFIG}items:\n- {}{}\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c}}}}\n",
+        "[".repeat(9_000),
+        "]".repeat(9_000)
     );
-    krm_fails(deep.as_bytes(), "nested too deeply");
+    let run = run_bin(&[], deep.as_bytes(), Limits::default());
+    sane(&run, "deep item");
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: items[0]: line 5, column 258: the document is nested too deeply"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.starts_with(deep.as_bytes()),
+        "the list as it came, then the results"
+    );
 }
 
 // ---- smuggling ------------------------------------------------------------------------

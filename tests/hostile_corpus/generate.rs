@@ -78,6 +78,30 @@ pub fn generate(kind: &str, n: usize) -> String {
                 );
             }
         }
+        // The same chart with a `...` line ending each document (as some renderers write).
+        "deployments-dots" => {
+            s = generate("deployments", n).replace("\n---\n", "\n...\n---\n");
+            s.push_str("...\n");
+        }
+        // Resources nested `n` levels deep (flow, block, and a custom resource whose
+        // `kind :` only a parser reads), a Deployment 300 flow levels deep, then an
+        // ordinary Deployment.
+        "deep" => {
+            let (open, close) = ("[".repeat(n), "]".repeat(n));
+            let _ = write!(
+                s,
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: flow}}\ndata:\n  x: {open}{close}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: block}}\njunk:\n  {}x\n---\napiVersion: example.com/v1\nkind : Widget\nmetadata: {{name: w}}\nspec:\n  tree: {}1{}\n---\n{}      - name: app\n        image: tomcat:9\n        args: {}{}\n---\n{}      - name: app\n        image: tomcat:9\n",
+                "- ".repeat(n),
+                "{a: ".repeat(n),
+                "}".repeat(n),
+                HEAD.replace("name: big", "name: deep"),
+                "[".repeat(300),
+                "]".repeat(300),
+                HEAD,
+            );
+        }
+        // The same List, its kind written `kind : List` (which only a parser reads).
+        "list-spaced-kind" => s = generate("list", n).replacen("kind: List", "kind : List", 1),
         // One v1 List of `n` Deployments.
         "list" => {
             s.push_str("apiVersion: v1\nkind: List\nitems:\n");

@@ -80,6 +80,13 @@ pub fn every_item<W: Write>(
                 .then(|| lines::dash_of(text, listed.range.start).expect("checked") - from),
             index,
             line: listed.range.line + first_line - 1,
+            column: match owned {
+                Sliced::Flow => text
+                    [lines::line_start(text, listed.range.start)..listed.range.start]
+                    .chars()
+                    .count(),
+                _ => 0,
+            },
         };
         // A List item: its own items, one at a time too.
         if let (Some(api_version), Some(kind)) = listed.head(text)

@@ -4,11 +4,14 @@
 use super::outcome::{Options, Outcome};
 use crate::config::Settings;
 use crate::decide::report::Row;
+use crate::decide::unknown;
 use crate::facts::Facts;
+use crate::knowledge::kinds::{self, WorkloadKind};
 use crate::run::diag::Diagnostic;
 use crate::run::{limits, transform};
-use crate::yaml::document::Head;
+use crate::yaml::document::{self, Head};
 use crate::yaml::exact::Exact;
+use crate::yaml::value::NESTED_TOO_DEEPLY;
 use crate::yaml::{self, ListStyle, lines, patch, scalars, twice};
 use serde_json::Value;
 
@@ -21,6 +24,8 @@ pub struct Slice<'s> {
     /// Its position in the list: `items[N]`, and the list's line its text starts on.
     pub index: usize,
     pub line: usize,
+    /// The column (0-based, in characters) `text` starts at on that line: a flow item's.
+    pub column: usize,
 }
 
 /// How a changed item is written.
@@ -67,6 +72,16 @@ pub fn item(
                     (value, None)
                 }
                 Err(e) => {
+                    let e = match e.message == NESTED_TOO_DEEPLY {
+                        // Too deep to build: read by a pass that builds nothing, an item
+                        // that is no workload is copied unread (as deep as kubectl reads).
+                        true => match twice::read_head(text) {
+                            Ok((head, _)) if no_workload(&head, settings, text) => return None,
+                            Ok(_) => e,
+                            Err(deeper) => deeper,
+                        },
+                        false => e,
+                    };
                     let e = e.offset_lines(first as u64 - 1);
                     broken(outcome, format!("items[{index}]: {e}"));
                     return None;
@@ -84,9 +99,16 @@ pub fn item(
         let mut row = Row::broken(kind_of(&value), &problem);
         row.document = Some(format!("items[{index}]"));
         outcome.add_row(row, options.keep_rows);
-        outcome
-            .results
-            .push(Diagnostic::error(format!("items[{index}]: {problem}")).about(&value));
+        // Placed where the item starts, in the whole list.
+        let (line, column) = document::content_start(text);
+        let column = column + if line == 1 { slice.column as u64 } else { 0 };
+        let line = line + first as u64 - 1;
+        outcome.results.push(
+            Diagnostic::error(format!(
+                "items[{index}]: line {line}, column {column}: {problem}"
+            ))
+            .about(&value),
+        );
         return None;
     }
     let done = transform::transform(&mut value, settings, facts);
@@ -148,6 +170,21 @@ fn written_in_full(text: &str, dash: Option<usize>, value: &Value) -> String {
     let mut edited: String = body.lines().map(|l| format!("{pad}{l}\n")).collect();
     edited.replace_range(dash..=dash, "-");
     lines::with_breaks(edited, lines::crlf(text))
+}
+
+/// A resource that is neither a workload (built in or configured) nor a List, and that
+/// cannot carry a pod.
+fn no_workload(head: &Head, settings: &Settings, text: &str) -> bool {
+    let Head::Resource {
+        api_version: Some(api_version),
+        kind: Some(kind),
+    } = head
+    else {
+        return false;
+    };
+    WorkloadKind::lookup(api_version, kind, &settings.workloads).is_none()
+        && !kinds::is_list(api_version, kind)
+        && !unknown::may_carry_pods(Some(kind), text)
 }
 
 fn kind_of(value: &Value) -> &str {

@@ -28,12 +28,16 @@ struct List<'t, 'o, 'f> {
     /// The earlier results' lines (a block list) and what they hold.
     earlier: Option<((usize, usize), Option<Earlier<'t>>)>,
     items_key: usize,
+    /// The input's line the list starts on.
+    first_line: usize,
 }
 
 /// `None` (before anything is written) when the list has to be read whole after all.
+/// Its first line is line `lines_before + 1` of the input (for messages).
 pub fn by_item<W: Write>(
     text: &str,
     outline: &Outline,
+    lines_before: usize,
     run: &Run<'_>,
     out: &mut W,
 ) -> Option<io::Result<Outcome>> {
@@ -66,7 +70,7 @@ pub fn by_item<W: Write>(
             Some(Ok(value)) => Some(value).filter(|v| !v.is_null()),
             Some(Err(error)) => {
                 // Lines counted in the whole list, from the value's first line.
-                let error = error.offset_lines(e.value.line as u64 - 1);
+                let error = error.offset_lines((e.value.line + lines_before) as u64 - 1);
                 results.push(Diagnostic::error(format!("functionConfig: {error}")));
                 None
             }
@@ -109,6 +113,7 @@ pub fn by_item<W: Write>(
         results,
         earlier,
         items_key: items.key_start,
+        first_line: lines_before + 1,
     };
     let mut w = Writer::new(text, out);
     Some(write_list(&mut w, list, run.options))
@@ -183,9 +188,23 @@ fn write_list<W: Write>(
         match flow_results_first {
             Some(results_end) => {
                 made.copied = results_end;
-                every_item(&mut made, list.outline, inputs, options, &mut outcome, 1)?;
+                every_item(
+                    &mut made,
+                    list.outline,
+                    inputs,
+                    options,
+                    &mut outcome,
+                    list.first_line,
+                )?;
             }
-            None => every_item(w, list.outline, inputs, options, &mut outcome, 1)?,
+            None => every_item(
+                w,
+                list.outline,
+                inputs,
+                options,
+                &mut outcome,
+                list.first_line,
+            )?,
         }
     }
     outcome.failed = diag::has_error(&outcome.results);

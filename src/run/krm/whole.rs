@@ -17,8 +17,14 @@ use std::io::{self, Write};
 pub const DEFAULT_API_VERSION: &str = "config.kubernetes.io/v1";
 
 /// Read the list whole (when it is no larger than [`limits::whole_list`] allows),
-/// transform its items, write it to `out`.
-pub fn process_whole(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::Result<Outcome> {
+/// transform its items, write it to `out`. Its first line is line `lines_before + 1` of
+/// the input (for messages).
+pub fn process_whole(
+    input: &[u8],
+    lines_before: usize,
+    run: &Run<'_>,
+    out: &mut impl Write,
+) -> io::Result<Outcome> {
     let options = run.options;
     let max = limits::whole_list(options.max_document);
     let mut outcome = Outcome::default();
@@ -33,7 +39,7 @@ pub fn process_whole(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::R
         outcome.failed = true;
         return Ok(outcome);
     }
-    let parsed = parse(input);
+    let parsed = parse(input, lines_before as u64);
     let (text, mut list) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -83,15 +89,16 @@ pub fn process_whole(input: &[u8], run: &Run<'_>, out: &mut impl Write) -> io::R
             outcome.results.extend(done.results);
         }
     }
-    finish(Some((text, &original)), list, outcome, out)
+    finish(Some((text, &original, lines_before)), list, outcome, out)
 }
 
 /// The input's text and its top-level mapping, with `items` a list (or null).
-fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
-    let text = document::utf8(input).map_err(|e| format!("ResourceList: {e}"))?;
+fn parse(input: &[u8], lines_before: u64) -> Result<(&str, Map<String, Value>), String> {
+    let said = |e: yaml::YamlError| format!("ResourceList: {}", e.offset_lines(lines_before));
+    let text = document::utf8(input).map_err(said)?;
     // Strict: a list read whole that writes a key twice is ambiguous (kustomize and kpt
     // never send one); the usual list reads each item as Kubernetes would.
-    let Exact(value) = yaml::from_str_strict(text).map_err(|e| format!("ResourceList: {e}"))?;
+    let Exact(value) = yaml::from_str_strict(text).map_err(said)?;
     let Value::Object(list) = value else {
         return Err("ResourceList: the input is not a mapping".to_string());
     };
@@ -107,7 +114,7 @@ fn parse(input: &[u8]) -> Result<(&str, Map<String, Value>), String> {
 /// change come out as they came in), or in full. This run's results follow the ones the
 /// list came with.
 fn finish(
-    input: Option<(&str, &Value)>,
+    input: Option<(&str, &Value, usize)>,
     mut list: Map<String, Value>,
     mut outcome: Outcome,
     out: &mut impl Write,
@@ -141,14 +148,16 @@ fn finish(
     };
     with_results(&mut list, results);
     let new = Value::Object(list);
-    let yaml = match input.map(|(text, old)| (text, patch::rewrite(text, old, &new))) {
-        Some((_, Ok(edited))) => edited,
-        Some((text, Err(reason))) => {
+    let rewritten = input.map(|(text, old, lines)| (text, lines, patch::rewrite(text, old, &new)));
+    let yaml = match rewritten {
+        Some((_, _, Ok(edited))) => edited,
+        Some((text, lines_before, Err(reason))) => {
             let Value::Object(mut list) = new else {
                 unreachable!("built as a mapping")
             };
             // Written out in full, a scalar Kubernetes reads differently would change meaning.
             if let Some(e) = scalars::first_divergence(text) {
+                let e = e.offset_lines(lines_before as u64);
                 results.push(Diagnostic::error(format!(
                     "ResourceList: {e} (the change cannot be made in place, {}, so the list would be written out in full)",
                     reason.0

@@ -32,6 +32,19 @@ fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
     Diagnostic::error(error.to_string())
 }
 
+/// A refusal of the whole document (a scalar, a list, no kind), placed where its
+/// content starts.
+fn refused(doc: &RawDoc, text: &str, problem: String) -> Diagnostic {
+    let position = Some(document::content_start(text));
+    error_at(
+        doc,
+        YamlError {
+            message: problem,
+            position,
+        },
+    )
+}
+
 /// Transform one document of a stream. A workload over `max` bytes is not parsed (an
 /// error); other documents are only scanned, whatever their size; a `v1 List` is left to
 /// be processed item by item when it is written (`list`).
@@ -46,11 +59,7 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
     if !text.lines().any(crate::yaml::split::is_content_line) {
         return unchanged(Vec::new());
     }
-    if let Some(kind) = document::kind_from_text(text)
-        && kind.ends_with("List")
-        && let Some(api_version) = document::value_from_text(text, "apiVersion:")
-        && kinds::is_list(api_version, kind)
-    {
+    if is_list(text) {
         return Processed {
             list: true,
             ..unchanged(Vec::new())
@@ -65,6 +74,26 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
         return done;
     }
     process_text(doc, text, inputs, max)
+}
+
+/// True for a `v1 List` (or another kind's List): told by its `kind:` and `apiVersion:`
+/// lines; spelled otherwise (`kind : List`), by a parser pass that builds nothing, when
+/// the text names a List at all.
+fn is_list(text: &str) -> bool {
+    let kind = document::kind_from_text(text);
+    if kind.is_some_and(|kind| !kind.ends_with("List")) {
+        return false; // the usual document: one look at its lines
+    }
+    if let Some(kind) = kind
+        && let Some(api_version) = document::value_from_text(text, "apiVersion:")
+        && kinds::is_list(api_version, kind)
+    {
+        return true;
+    }
+    text.contains("List")
+        && check::top_level(text, true).is_ok_and(|top| {
+            matches!((top.api_version, top.kind), (Some(a), Some(k)) if kinds::is_list(&a, &k))
+        })
 }
 
 fn unchanged(results: Vec<Diagnostic>) -> Processed {
@@ -112,10 +141,11 @@ fn process_text(
     if !document::kind_from_text(text).is_some_and(kinds::may_be_workload_text) {
         // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
         // on, unless it is a workload after all (JSON, flow style, an indented mapping).
-        match twice::read::<Head>(text) {
+        match twice::read_head(text) {
             Err(e) => return unchanged(vec![error_at(doc, e)]),
             Ok((head, _)) if head.problem().is_some() => {
-                return unchanged(head.problem().map(Diagnostic::error).into_iter().collect());
+                let problem = head.problem().unwrap_or_default();
+                return unchanged(vec![refused(doc, text, problem)]);
             }
             Ok((head, duplicates)) if !is_workload_or_list(&head, &settings.workloads) => {
                 let kind = document::kind_from_text(text);
@@ -150,7 +180,7 @@ fn process_text(
         },
     };
     if let Some(problem) = Head::of(&value).problem() {
-        warnings.push(Diagnostic::error(problem));
+        warnings.push(refused(doc, text, problem));
         return unchanged(warnings);
     }
     let written_twice = !warnings.is_empty();

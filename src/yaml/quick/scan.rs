@@ -7,6 +7,25 @@ use crate::yaml::spans::{Kind, Node};
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
 
+/// Where a document that ends with a `...` line, nothing but blank lines and comments
+/// after it, ends without it: the start of that line (else the text's end).
+fn before_end_marker(text: &str) -> usize {
+    let mut end = text.len();
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[start..end].trim_end();
+        if line.trim_start().is_empty() || line.trim_start().starts_with('#') {
+            end = start;
+            continue;
+        }
+        let marker = line.strip_prefix("...").is_some_and(|rest| {
+            rest.is_empty() || (rest.starts_with([' ', '\t']) && rest.trim_start().starts_with('#'))
+        });
+        return if marker { start } else { text.len() };
+    }
+    text.len()
+}
+
 impl<'t> Scanner<'t> {
     pub(super) fn new(text: &'t str, build: bool) -> Self {
         Scanner {
@@ -29,6 +48,11 @@ impl<'t> Scanner<'t> {
 
     /// The document: its root (a block mapping) and the root's number of entries.
     pub(super) fn document(&mut self) -> R<(Out<'t>, usize)> {
+        // A `...` that ends the document, and the comments after it, are no part of it:
+        // read what comes before (the same offsets: the spans fit the whole text).
+        let end = before_end_marker(self.text);
+        self.text = &self.text[..end];
+        self.b = &self.b[..end];
         if self
             .b
             .iter()
@@ -260,5 +284,37 @@ impl<'t> Scanner<'t> {
             return Err(Bail);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::before_end_marker;
+
+    #[test]
+    fn a_document_that_ends_with_dots_is_read_without_them() {
+        let doc = "---\na:\n  b: [1]\n";
+        for end in [
+            "...\n",
+            "...",
+            "... # end\n",
+            "...\n# after\n\n",
+            "...\n  # a\n",
+        ] {
+            let text = format!("{doc}{end}");
+            assert_eq!(before_end_marker(&text), doc.len(), "{text:?}");
+            // The same value and spans as the full parser's (debug builds compare them).
+            let loaded = crate::yaml::quick::load(&text).expect("read on the fast path");
+            assert_eq!(loaded.value, serde_json::json!({"a": {"b": [1]}}));
+            assert!(crate::yaml::quick::check(&text).is_some());
+        }
+        for text in [
+            "a: 1\n",
+            "a: 1\n...x\n",
+            "a: 1\n...\nb: 2\n",
+            "a: |\n  ...\n",
+        ] {
+            assert_eq!(before_end_marker(text), text.len(), "{text:?}");
+        }
     }
 }
