@@ -64,7 +64,9 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     let stdin = BufReader::with_capacity(64 * 1024, io::stdin().lock());
     let mut docs = stream::Splitter::new(stdin).first_capacity(stdin_file_size());
     let mut first = docs.next().transpose().context("reading stdin")?;
-    let mut err = Stderr(io::stderr().lock());
+    // Each line in one write (a line's parts, written one by one, cost a system call
+    // each: a stream of 200,000 small workloads wrote 600,000 times).
+    let mut err = Stderr(io::LineWriter::new(io::stderr().lock()));
 
     if let Some(cli::Command::Images {
         output,
