@@ -16,6 +16,9 @@
 #   crlf         n Deployments, every line ending in \r\n (the list too, in krm mode)
 #   laughs       n small Deployments, each with aliases that expand a million times
 #   twice        a ConfigMap whose data writes one key n times, then a Deployment
+#   small        n small Pods in block style (9 lines each, one Java container)
+#   small-flow   n small Pods, each one flow mapping on one line
+#   deployments  n plain Deployments (about 230 bytes each)
 # mode=krm writes the same resources as the items of one ResourceList whose
 # functionConfig is the file `config` (its comment lines dropped).
 
@@ -98,7 +101,17 @@ BEGIN {
     for (i = 0; i < n; i++) { item(); deployment("d" i, 0, 0); app() }
   } else if (kind == "workload") {
     deployment("big", 0, n); app()
-  } else if (kind == "crlf") {
+  } else if (kind == "small") {
+    for (i = 0; i < n; i++) {
+      flush(); add("apiVersion: v1"); add("kind: Pod"); add("metadata:"); add("  name: p" i)
+      add("spec:"); add("  containers:"); add("  - name: app"); add("    image: eclipse-temurin:21-jre")
+    }
+  } else if (kind == "small-flow") {
+    for (i = 0; i < n; i++) {
+      flush()
+      add("{apiVersion: v1, kind: Pod, metadata: {name: p" i "}, spec: {containers: [{name: app, image: eclipse-temurin:21-jre}]}}")
+    }
+  } else if (kind == "crlf" || kind == "deployments") {
     for (i = 0; i < n; i++) { flush(); deployment("d" i, 0, 0); app() }
   } else if (kind == "laughs") {
     for (i = 0; i < n; i++) {

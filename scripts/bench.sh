@@ -28,8 +28,9 @@
 # The worst cases (scripts/bench-worst.awk: 30,000 env entries, under the default 1.5 MiB
 # per-document cap, and 80,000, over it; a 1.4 MB and a 17.8 MB one-line flow collection,
 # 20,000 Java containers, 40,000 annotations, a List of 5,000 Deployments, a 15 MB
-# workload) run in both modes, ours only, against the targets: under 2 s below 20 MB of
-# input, and peak RSS at most 3 times the input.
+# workload, streams of 160,000 small block Pods, 160,000 one-line flow Pods and 78,000
+# plain Deployments) run in both modes, ours only, against the targets: under 2 s below
+# 20 MB of input, and peak RSS at most 3 times the input.
 # Inputs and results go to target/bench/ (git-ignored); the table is printed on stdout
 # and written to target/bench/results.md.
 #
@@ -43,7 +44,7 @@ OUT="$ROOT/target/bench"
 RESULTS="$OUT/results.tsv"   # label, tool, median s, stddev s, input bytes, peak RSS KiB
 CONFIG="$ROOT/examples/seed-tomcat/pinpoint.yaml"
 SIZES="10 1000 5000 20000"
-WORST="env:30000 env:80000 flow-args:125000 flow-data:1000000 containers:20000 annotations:40000 list:5000 workload:15000000 crlf:20000 laughs:400 twice:2000000"
+WORST="env:30000 env:80000 flow-args:125000 flow-data:1000000 containers:20000 annotations:40000 list:5000 workload:15000000 crlf:20000 laughs:400 twice:2000000 small:160000 small-flow:160000 deployments:78000"
 SMALL=6            # services in the small chart: 18 documents
 RUNS=5             # minimum hyperfine runs per command
 KUSTOMIZE_MAX=1000

@@ -66,7 +66,9 @@ fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
     // The mode is chosen by the first document with content: empty ones before it (blank
     // lines, comments, markers: kio's ByteReader skips them) are read with it.
     let (empty, mut first) = stream::first_content(&mut docs).context("reading stdin")?;
-    let mut err = Stderr(io::stderr().lock());
+    // Each line in one write (a line's parts, written one by one, cost a system call
+    // each: a stream of 200,000 small workloads wrote 600,000 times).
+    let mut err = Stderr(io::LineWriter::new(io::stderr().lock()));
 
     if let Some(cli::Command::Images {
         output,

@@ -232,7 +232,7 @@ fn strip_position_prefix(rendered: &str) -> &str {
 }
 
 /// How a document lays out block sequences, so a changed document keeps its look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ListStyle {
     /// `key:\n- item` (kubectl, kustomize)
     #[default]

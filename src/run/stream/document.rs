@@ -27,6 +27,10 @@ pub struct Processed {
     pub list: bool,
 }
 
+/// The largest document whose head the fast path reads by building its value (a larger
+/// one, with no workload `kind:` line, is read by a parser pass that builds nothing).
+const FAST_HEAD_MAX: usize = 64 << 10;
+
 fn error_at(doc: &RawDoc, error: YamlError) -> Diagnostic {
     let error = error.offset_lines(doc.first_line - 1);
     Diagnostic::error(error.to_string())
@@ -138,10 +142,21 @@ fn process_text(
     // Another kind that may carry a pod is parsed only to say so (never an error).
     let mut other_kind = false;
     let mut warnings = Vec::new();
+    // The fast path's reading, when it is taken before the kind is known.
+    let mut fast = None;
     if !document::kind_from_text(text).is_some_and(kinds::may_be_workload_text) {
         // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
         // on, unless it is a workload after all (JSON, flow style, an indented mapping).
-        match twice::read_head(text) {
+        // A small one is read by the fast path, and that reading is kept for the edit
+        // (one pass instead of two, and no full parser for a one-line flow workload).
+        if text.len() <= FAST_HEAD_MAX {
+            fast = crate::yaml::quick::load(text);
+        }
+        let head = match &fast {
+            Some(loaded) => Ok((Head::of(&loaded.value), twice::Twice::default())),
+            None => twice::read_head(text),
+        };
+        match head {
             Err(e) => return unchanged(vec![error_at(doc, e)]),
             Ok((head, _)) if head.problem().is_some() => {
                 let problem = head.problem().unwrap_or_default();
@@ -166,7 +181,8 @@ fn process_text(
     }
     // The fast path reads the value and the spans in one pass; the full parser reads
     // the rest (and says what is wrong with a document that does not parse).
-    let (mut value, root) = match crate::yaml::quick::load(text)
+    let (mut value, root) = match fast
+        .or_else(|| crate::yaml::quick::load(text))
         .or_else(|| crate::yaml::quick::json::load_json(text))
     {
         Some(loaded) => (loaded.value, Some(loaded.root)),

@@ -104,17 +104,39 @@ const BATCHES_PER_WORKER: usize = 4;
 const IN_FLIGHT_BYTES: usize = 4 << 20;
 
 /// Where processed documents go, in input order.
-struct Writer<'o, W, E> {
+struct Writer<'o, W: Write, E: Write> {
     summary: Summary,
     label: Label,
     out: &'o mut W,
     diagnostics: &'o mut E,
+    /// Result lines not yet written to `diagnostics`: written a few KiB at a time (a
+    /// write per line was a system call per workload, on the thread that also splits
+    /// the input and writes the output for the workers).
+    log: String,
     settings: &'o Settings,
     facts: &'o Facts,
     items: items::Options,
 }
 
+/// The result lines held before they are written.
+const LOG_BYTES: usize = 8 << 10;
+
+impl<W: Write, E: Write> Drop for Writer<'_, W, E> {
+    /// The lines held are written however the run ends (an error, a worker's panic).
+    fn drop(&mut self) {
+        let _ = self.flush_log();
+    }
+}
+
 impl<W: Write, E: Write> Writer<'_, W, E> {
+    fn flush_log(&mut self) -> io::Result<()> {
+        if !self.log.is_empty() {
+            self.diagnostics.write_all(self.log.as_bytes())?;
+            self.log.clear();
+        }
+        Ok(())
+    }
+
     fn write(&mut self, doc: &RawDoc, mut processed: Processed) -> io::Result<()> {
         self.label.next(&doc.bytes);
         // A List: its items processed now, each written as it is made.
@@ -182,11 +204,13 @@ impl<W: Write, E: Write> Writer<'_, W, E> {
             if result.severity == Severity::Error {
                 summary.errors += 1;
             }
-            writeln!(
-                self.diagnostics,
-                "pinpoint-inject: {}",
-                result.line_in(Some(&self.label.to_string()))
-            )?;
+            self.log.push_str("pinpoint-inject: ");
+            self.log
+                .push_str(&result.line_in(Some(&self.label.to_string())));
+            self.log.push('\n');
+        }
+        if self.log.len() >= LOG_BYTES {
+            self.flush_log()?;
         }
         Ok(())
     }
@@ -216,6 +240,7 @@ where
         label: Label::default(),
         out,
         diagnostics,
+        log: String::new(),
         settings,
         facts,
         items: items::Options {
@@ -236,8 +261,9 @@ where
         let process = |doc: &RawDoc| process_doc(doc, (settings, facts), max);
         in_workers(docs, &process, &mut writer, threads.workers)?;
     }
+    writer.flush_log()?;
     writer.out.flush()?;
-    Ok(writer.summary)
+    Ok(std::mem::take(&mut writer.summary))
 }
 
 /// A batch processed by a worker (or the panic it raised, to raise again here).

@@ -3,7 +3,9 @@
 
 use crate::yaml::diff::{Edit, Unlocated};
 use crate::yaml::lines;
-use crate::yaml::render::{block, block_body, block_scalar, flow, flow_json, flow_scalar};
+use crate::yaml::render::{
+    block, block_body, block_entry, block_item, block_scalar, flow, flow_json, flow_scalar,
+};
 use crate::yaml::spans::{Kind, Node};
 use crate::yaml::value::ListStyle;
 use serde_json::Value;
@@ -127,8 +129,6 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
             key,
             value,
         } => {
-            let mut one = serde_json::Map::new();
-            one.insert(key.clone(), (*value).clone());
             let entries = map.entries();
             if map.is_flow() {
                 let entry = format!("{}: {}", look.key(key), look.flow(value));
@@ -139,7 +139,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
                 });
             }
             let col = entries.first().map_or(map.col, |e| e.key_node.col);
-            let lines = block(&Value::Object(one), col, style);
+            let lines = block_entry(key, value, col, style);
             let at = match after {
                 None if lines::first_on_line(text, entries[0].key_node.start) => {
                     lines::line_start(text, entries[0].key_node.start)
@@ -165,11 +165,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
                     .ok_or_else(|| unlocated(&items[i], "a sequence item not on a line of its own"))
             };
             let first = dash(0)?;
-            let lines = block(
-                &Value::Array(vec![(*value).clone()]),
-                lines::column(text, first),
-                style,
-            );
+            let lines = block_item(value, lines::column(text, first), style);
             let at = match before {
                 Some(i) => lines::line_start(text, dash(*i)?),
                 None => line_after(text, seq),

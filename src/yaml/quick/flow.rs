@@ -17,6 +17,11 @@ fn indicator(b: Option<u8>) -> bool {
 impl<'t> Scanner<'t> {
     /// The flow collection at `pos` (its `[` or `{`); `pos` ends just past its close.
     pub(super) fn flow(&mut self) -> R<Out<'t>> {
+        self.flow_counted().map(|(out, _)| out)
+    }
+
+    /// [`Self::flow`], and how many entries it has (a mapping; 0 for a sequence).
+    pub(super) fn flow_counted(&mut self) -> R<(Out<'t>, usize)> {
         self.enter()?;
         let (start, line, col) = (self.pos, self.line, self.col(self.pos));
         let is_map = self.byte(start) == Some(b'{');
@@ -82,6 +87,7 @@ impl<'t> Scanner<'t> {
         }
         self.pos += 1;
         self.depth -= 1;
+        let count = keys.count;
         self.spare.push(keys.done());
         let special = self.build && entries.iter().any(|e: &Entry<'_>| e.key.is_empty());
         entries.shrink_to_fit();
@@ -99,7 +105,7 @@ impl<'t> Scanner<'t> {
         } else {
             (Kind::Seq { flow: true, items }, Value::Array(values))
         };
-        Ok(Out {
+        let out = Out {
             value: if self.build { value } else { Value::Null },
             node: Node {
                 kind,
@@ -109,7 +115,8 @@ impl<'t> Scanner<'t> {
                 line,
                 special,
             },
-        })
+        };
+        Ok((out, count))
     }
 
     /// Spaces inside a flow collection; a line break or comment there is beyond the subset.
@@ -198,5 +205,35 @@ impl<'t> Scanner<'t> {
         };
         self.pos = end;
         Ok(self.scalar(style, start, end, value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{check, load, value};
+
+    /// A document that is one flow mapping on one line (a root in flow style) is read;
+    /// JSON is left to `json::load_json`, and anything across lines to the full parser.
+    #[test]
+    fn a_flow_root_on_one_line_is_read() {
+        for text in [
+            "---\n{apiVersion: v1, kind: Pod, metadata: {name: p1}, spec: {containers: [{name: a, image: tomcat}]}}\n",
+            "# c\n{a: 1, 'b': \"c\", d: [e, {f: g}]} # after\n\n# end\n",
+        ] {
+            assert!(load(text).is_some(), "not read: {text}");
+            assert_eq!(value(text), load(text).map(|l| l.value), "{text}");
+        }
+        assert_eq!(check("{a: 1, b: {c: 2}, d: [x]} # c\n"), Some(3));
+        for text in [
+            "{\"a\": 1}\n",
+            "{}\n",
+            "{a: 1}\nb: 2\n",
+            "{a: 1,\n b: 2}\n",
+            "{a: 1, a: 2}\n",
+            "[a, b]\n",
+        ] {
+            assert!(load(text).is_none(), "read: {text}");
+            assert!(check(text).is_none(), "checked: {text}");
+        }
     }
 }

@@ -63,12 +63,33 @@ impl<'t> Scanner<'t> {
         }
         self.next_content(true)?;
         let col = self.indent.ok_or(Bail)?;
+        if self.byte(self.pos) == Some(b'{') {
+            return self.flow_root();
+        }
         let first = self.key_at(self.pos)?.ok_or(Bail)?;
         let root = self.map(col, first)?;
         if self.indent.is_some() {
             return Err(Bail);
         }
         Ok((root.out, root.entries))
+    }
+
+    /// A root that is one flow mapping on one line (`{apiVersion: v1, kind: Pod, …}`),
+    /// then nothing but comments. JSON (`{"apiVersion": …}`) is left to
+    /// [`super::json::load_json`], which reads it as JSON, and an outline to the full
+    /// parser.
+    fn flow_root(&mut self) -> R<(Out<'t>, usize)> {
+        let after = self.b[self.pos + 1..].iter().find(|&&b| b != b' ');
+        if self.keep > 0 || matches!(after, Some(b'"' | b'}')) {
+            return Err(Bail);
+        }
+        let (root, entries) = self.flow_counted()?;
+        self.end_of_line()?;
+        self.next_content(false)?;
+        if self.indent.is_some() {
+            return Err(Bail);
+        }
+        Ok((root, entries))
     }
 
     pub(super) fn byte(&self, at: usize) -> Option<u8> {

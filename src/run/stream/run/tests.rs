@@ -113,6 +113,7 @@ fn a_panic_in_a_worker_is_raised_on_the_calling_thread() {
         label: Label::default(),
         out: &mut out,
         diagnostics: &mut log,
+        log: String::new(),
         settings: &settings,
         facts: &Facts::none(),
         items: items::Options::default(),
