@@ -46,11 +46,7 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
     if !text.lines().any(crate::yaml::split::is_content_line) {
         return unchanged(Vec::new());
     }
-    if let Some(kind) = document::kind_from_text(text)
-        && kind.ends_with("List")
-        && let Some(api_version) = document::value_from_text(text, "apiVersion:")
-        && kinds::is_list(api_version, kind)
-    {
+    if is_list(text) {
         return Processed {
             list: true,
             ..unchanged(Vec::new())
@@ -65,6 +61,22 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
         return done;
     }
     process_text(doc, text, inputs, max)
+}
+
+/// True for a List (`v1 List`, or another `*List` kind with `items`): by its top-level
+/// `kind:` and `apiVersion:` lines, or, written as JSON, by its top-level keys (one pass
+/// that builds nothing).
+fn is_list(text: &str) -> bool {
+    if let Some(kind) = document::kind_from_text(text) {
+        return kind.ends_with("List")
+            && document::value_from_text(text, "apiVersion:")
+                .is_some_and(|api_version| kinds::is_list(api_version, kind));
+    }
+    text.contains("List")
+        && matches!(
+            crate::yaml::quick::json::head(text),
+            Some(Head::Resource { api_version: Some(a), kind: Some(k) }) if kinds::is_list(&a, &k)
+        )
 }
 
 fn unchanged(results: Vec<Diagnostic>) -> Processed {

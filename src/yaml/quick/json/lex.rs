@@ -164,8 +164,12 @@ impl<'t> Lexer<'t> {
         let mut escaped = false;
         let mut i = start + 1;
         loop {
-            let b = *self.b.get(i).ok_or(GiveUp)?;
-            match b {
+            // Past the bytes that need no look (most of them), by table.
+            i += self.b[i..]
+                .iter()
+                .position(|&b| STOP[usize::from(b)])
+                .ok_or(GiveUp)?;
+            match self.b[i] {
                 b'"' => break,
                 b'\\' => {
                     escaped = true;
@@ -263,6 +267,18 @@ impl<'t> Lexer<'t> {
         Ok(())
     }
 }
+
+/// The bytes a string's scan stops at: its end, an escape, a control character, and the
+/// first bytes of the characters [`unsupported_char`] looks for.
+static STOP: [bool; 256] = {
+    let mut stop = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        stop[b] = b < 0x20 || matches!(b, 0x22 | 0x5C | 0x7F | 0xC2 | 0xE2 | 0xEF);
+        b += 1;
+    }
+    stop
+};
 
 /// The length of the JSON number `b` starts with.
 fn number(b: &[u8]) -> Option<usize> {

@@ -1,11 +1,11 @@
 //! The outline of a JSON ResourceList or List, as [`crate::yaml::outline::read`] gives it:
 //! the top-level entries and the items of `items`, each item's `apiVersion` and `kind`
-//! where they are plain scalars (so never for a JSON string). No node is built: the
-//! items' insides are only checked.
+//! where they are written as they read (a string without escapes, between its quotes).
+//! No node is built: the items' insides are only checked.
 
 use super::lex::{self, GiveUp, Lexer, R, Sink, Token};
 use super::tree::key_text;
-use crate::yaml::outline::{Item, Outline, Range, Span, TopEntry};
+use crate::yaml::outline::{Item, Outline, Range, TopEntry};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -135,11 +135,17 @@ impl<'t> Sink<'t> for Outliner<'t> {
     }
 
     fn scalar(&mut self, at: &Lexer<'t>, t: Token, depth: usize) -> R<()> {
+        // A number, `true`, `false` or `null` as it is; a string without escapes
+        // between its quotes, when not empty (as `outline::head_span` has it).
+        let head = match (t.quoted, t.escaped) {
+            (false, _) => Some((t.start, t.end)),
+            (true, false) if t.end - t.start > 2 => Some((t.start + 1, t.end - 1)),
+            _ => None,
+        };
         if depth == 3
-            && !t.quoted
+            && let Some(span) = head
             && let Some(item) = self.item.as_mut()
         {
-            let span: Span = (t.start, t.end);
             match self.slot {
                 Slot::ApiVersion => item.api_version = Some(span),
                 Slot::Kind => item.kind = Some(span),

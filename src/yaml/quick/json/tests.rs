@@ -149,6 +149,8 @@ fn unusual_text_is_left_to_the_full_parser() {
         "---\n---\n{\"a\": 1}\n",
         "--- # c\n{\"a\": 1}\n",
         "%YAML 1.2\n---\n{\"a\": 1}\n",
+        // A lone `\r` ends a comment line for YAML (a property test's find).
+        "# Source: x\r.json\n---\n{}\n",
         too_deep.as_str(),
         too_long.as_str(),
     ] {
@@ -228,8 +230,13 @@ fn lists_are_outlined_item_by_item() {
             "{}"
         ]
     );
-    // A plain `kind` is noted, a string one is not (as the full parser's outline does).
-    assert_eq!(outline.items[0].head(text), (None, Some("7")));
+    // `apiVersion` and `kind` as they are written: a number, a string between its quotes.
+    assert_eq!(outline.items[0].head(text), (Some("v1"), Some("7")));
+    let text = "{\"items\": [{\"kind\": \"A\\u0042\", \"apiVersion\": \"\"}, {\"kind\": \"C\", \"kind\": \"D\"}]}";
+    same(text);
+    let outline = outline::outline(text).unwrap();
+    assert_eq!(outline.items[0].head(text), (None, None));
+    assert_eq!(outline.items[1].head(text), (None, Some("D")));
     for text in [
         "{\"items\": []}",
         "{\"items\": null, \"kind\": \"ResourceList\"}",
