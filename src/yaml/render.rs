@@ -117,20 +117,39 @@ pub fn flow_json(value: &Value) -> String {
 
 /// A value in flow style, its strings (keys too) written by `scalar`.
 fn flow_with(value: &Value, scalar: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    flow_into(&mut out, value, scalar);
+    out
+}
+
+/// [`flow_with`] into `out` (one string for the whole value: a string per node and a
+/// `format!` per entry were a sixth of a JSON list's run).
+fn flow_into(out: &mut String, value: &Value, scalar: &dyn Fn(&str) -> String) {
     match value {
-        Value::String(s) => scalar(s),
+        Value::String(s) => out.push_str(&scalar(s)),
         Value::Array(items) => {
-            let items: Vec<String> = items.iter().map(|v| flow_with(v, scalar)).collect();
-            format!("[{}]", items.join(", "))
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                flow_into(out, v, scalar);
+            }
+            out.push(']');
         }
         Value::Object(map) => {
-            let entries: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{}: {}", scalar(k), flow_with(v, scalar)))
-                .collect();
-            format!("{{{}}}", entries.join(", "))
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&scalar(k));
+                out.push_str(": ");
+                flow_into(out, v, scalar);
+            }
+            out.push('}');
         }
-        other => other.to_string(),
+        other => out.push_str(&other.to_string()),
     }
 }
 
