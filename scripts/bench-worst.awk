@@ -19,6 +19,10 @@
 #   small        n small Pods in block style (9 lines each, one Java container)
 #   small-flow   n small Pods, each one flow mapping on one line
 #   deployments  n plain Deployments (about 230 bytes each)
+#   json         n Deployments and n Services written as JSON, laid out as `kubectl get
+#                -o json` prints them: a v1 List (a stream), or a ResourceList with no
+#                functionConfig (krm: run it with --config)
+#   json-line    the same on one line
 # mode=krm writes the same resources as the items of one ResourceList whose
 # functionConfig is the file `config` (its comment lines dropped).
 
@@ -71,8 +75,58 @@ function app() {
   add("        image: eclipse-temurin:21-jre")
 }
 
+# One line of a JSON item, written as kubectl lays it out: on its own line under `pad`;
+# or (`oneline`) its leading spaces dropped and no line break, so that the whole list is
+# one line.
+function j(s) {
+  if (oneline) { sub(/^ +/, "", s); printf "%s", s }
+  else printf "%s%s\n", pad, s
+}
+
+# The Deployment and the Service of `svc-i`, as JSON items (`last`: no `,` after them).
+function json_pair(i, last,    name) {
+  name = "\"svc-" i "\""
+  j("{"); j("    \"apiVersion\": \"apps/v1\","); j("    \"kind\": \"Deployment\",")
+  j("    \"metadata\": {"); j("        \"name\": " name ","); j("        \"namespace\": \"shop\",")
+  j("        \"labels\": {"); j("            \"app.kubernetes.io/name\": " name ",")
+  j("            \"app.kubernetes.io/managed-by\": \"Helm\""); j("        }"); j("    },")
+  j("    \"spec\": {"); j("        \"replicas\": 2,"); j("        \"selector\": {")
+  j("            \"matchLabels\": {"); j("                \"app.kubernetes.io/name\": " name)
+  j("            }"); j("        },"); j("        \"template\": {"); j("            \"metadata\": {")
+  j("                \"labels\": {"); j("                    \"app.kubernetes.io/name\": " name)
+  j("                }"); j("            },"); j("            \"spec\": {"); j("                \"containers\": [")
+  j("                    {"); j("                        \"name\": \"app\",")
+  j("                        \"image\": \"eclipse-temurin:21-jre\",")
+  j("                        \"env\": ["); j("                            {")
+  j("                                \"name\": \"JAVA_OPTS\","); j("                                \"value\": \"-Xmx512m\"")
+  j("                            }"); j("                        ],"); j("                        \"ports\": [")
+  j("                            {"); j("                                \"containerPort\": 8080,")
+  j("                                \"protocol\": \"TCP\""); j("                            }")
+  j("                        ],"); j("                        \"resources\": {")
+  j("                            \"limits\": {"); j("                                \"memory\": \"1Gi\"")
+  j("                            }"); j("                        }"); j("                    }"); j("                ]")
+  j("            }"); j("        }"); j("    }"); j("},")
+  j("{"); j("    \"apiVersion\": \"v1\","); j("    \"kind\": \"Service\","); j("    \"metadata\": {")
+  j("        \"name\": " name ","); j("        \"namespace\": \"shop\""); j("    },"); j("    \"spec\": {")
+  j("        \"selector\": {"); j("            \"app.kubernetes.io/name\": " name); j("        },")
+  j("        \"ports\": ["); j("            {"); j("                \"port\": 80,")
+  j("                \"targetPort\": 8080"); j("            }"); j("        ]"); j("    }")
+  j("}" (last ? "" : ","))
+}
+
 BEGIN {
   if (mode != "krm") mode = "stream"
+  if (kind == "json" || kind == "json-line") {
+    # kubectl's order: apiVersion, items, kind, metadata.
+    oneline = (kind == "json-line")
+    j("{"); j("    \"apiVersion\": \"" (mode == "krm" ? "config.kubernetes.io/v1" : "v1") "\",")
+    j("    \"items\": [")
+    pad = "        "; for (i = 0; i < n; i++) json_pair(i, i == n - 1); pad = ""
+    j("    ],"); j("    \"kind\": \"" (mode == "krm" ? "ResourceList" : "List") "\",")
+    j("    \"metadata\": {"); j("        \"resourceVersion\": \"\""); j("    }"); j("}")
+    if (oneline) printf "\n"
+    exit
+  }
   eol = (kind == "crlf" ? "\r\n" : "\n")
   if (mode == "krm") printf "apiVersion: config.kubernetes.io/v1%skind: ResourceList%sitems:%s", eol, eol, eol
   first = 1

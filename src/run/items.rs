@@ -8,6 +8,6 @@ mod item;
 mod outcome;
 mod writer;
 
-pub use each::{every_item, items_fit, list_document};
+pub use each::{every_item, items_fit, list_document, outline_of};
 pub use outcome::{Options, Outcome};
 pub use writer::Writer;

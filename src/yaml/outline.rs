@@ -137,12 +137,12 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
                 last_key = Some(name.to_string());
             } else if depth == 3
                 && in_items
-                && let Event::Scalar(value, ScalarStyle::Plain, ..) = &event
-                && text[start..end] == **value
+                && let Event::Scalar(value, style, ..) = &event
+                && let Some(span) = head_span(text, (start, end), *style, value)
             {
                 match last_key.as_deref() {
-                    Some("apiVersion") => head.0 = Some((start, end)),
-                    Some("kind") => head.1 = Some((start, end)),
+                    Some("apiVersion") => head.0 = Some(span),
+                    Some("kind") => head.1 = Some(span),
                     _ => {}
                 }
             }
@@ -248,6 +248,20 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     })
 }
 
+/// Where an item's `apiVersion` or `kind` (the scalar at `span`, read as `value`) is
+/// written as its value: a plain scalar's text, or a quoted one's between its quotes,
+/// when that text is the value (no escape, no folded line) and is not empty.
+pub fn head_span(text: &str, span: Span, style: ScalarStyle, value: &str) -> Option<Span> {
+    let (start, end) = match style {
+        ScalarStyle::Plain => span,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if span.1 - span.0 > 2 => {
+            (span.0 + 1, span.1 - 1)
+        }
+        _ => return None,
+    };
+    (text.get(start..end) == Some(value)).then_some((start, end))
+}
+
 /// The text of a block node that starts at `start` as a document of its own: its
 /// lines, from the start of its first, with a sequence item's `- ` blanked out.
 /// Returns the text and the offset in `text` it starts at.
@@ -292,6 +306,29 @@ mod tests {
         let text = "items:\n- kind: A\n  kind: B\n";
         assert_eq!(read(text).unwrap().items[0].head(text), (None, Some("B")));
         assert!(read("items: []\nitems: []\n").is_err());
+    }
+
+    /// A quoted `apiVersion` or `kind` is read between its quotes when that is its value
+    /// (JSON writes every one quoted); one with an escape or nothing in it is not.
+    #[test]
+    fn quoted_heads_are_read_when_they_hold_no_escape() {
+        let text = "items:\n- apiVersion: \"v1\"\n  kind: 'ConfigMap'\n- kind: \"a\\x41\"\n- kind: 'it''s'\n- kind: \"\"\n- kind: A\n  kind: ''\n";
+        let outline = read(text).unwrap();
+        let heads: Vec<_> = outline.items.iter().map(|i| i.head(text)).collect();
+        assert_eq!(
+            heads,
+            [
+                (Some("v1"), Some("ConfigMap")),
+                (None, None),
+                (None, None),
+                (None, None),
+                (None, Some("A")),
+            ]
+        );
+        let text = "items:\n- apiVersion: \"v1\"\n  kind: 'ConfigMap'\n- kind: \"a\\x41\"\n- kind: 'it''s'\n- kind: \"List\"\n";
+        let quick = crate::yaml::quick::outline(text).unwrap();
+        assert_eq!(Ok(&quick), read(text).as_ref());
+        assert_eq!(quick.items[3].head(text), (None, Some("List")));
     }
 
     #[test]

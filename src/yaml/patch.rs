@@ -95,7 +95,8 @@ fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
             Err(e) => Err(Unlocated(format!("the edited text does not parse: {e}"))),
         };
     }
-    let entries = match crate::yaml::quick::check(out) {
+    let quick = crate::yaml::quick::check(out).or_else(|| crate::yaml::quick::json::check(out));
+    let entries = match quick {
         Some(n) => Some(n),
         None => {
             crate::yaml::check::top_level(out, true)

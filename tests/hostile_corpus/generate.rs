@@ -165,7 +165,53 @@ pub fn generate(kind: &str, n: usize) -> String {
                 }
             }
         }
+        // One v1 List of `n` Deployments written as JSON (`kubectl get -o json`).
+        "json-list" => s = json_list((0..n).map(|i| json_deployment(&format!("d{i}"), 0))),
+        // A JSON v1 List of three Deployments, the first with an `n`-byte annotation.
+        "json-list-big-item" => {
+            s = json_list(
+                [n, 0, 0]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &blob)| json_deployment(&format!("d{i}"), blob)),
+            )
+        }
         other => panic!("no generator {other:?}"),
     }
     s
+}
+
+/// A Deployment of one Java container as JSON, with a `blob` annotation of `blob` bytes
+/// when that is not 0.
+fn json_deployment(name: &str, blob: usize) -> serde_json::Value {
+    let mut d = serde_json::json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "app", "image": "eclipse-temurin:21-jre"}]}
+            }
+        }
+    });
+    if blob > 0 {
+        d["metadata"]["annotations"] = serde_json::json!({"blob": "x".repeat(blob)});
+    }
+    d
+}
+
+/// A v1 List of `items`, as `kubectl get -o json` writes it (four spaces a level).
+fn json_list(items: impl Iterator<Item = serde_json::Value>) -> String {
+    use serde::Serialize;
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items.collect::<Vec<_>>(), "metadata": {"resourceVersion": ""}});
+    let mut out = Vec::new();
+    let indent = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    list.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut out, indent,
+    ))
+    .unwrap();
+    out.push(b'\n');
+    String::from_utf8(out).unwrap()
 }

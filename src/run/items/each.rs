@@ -28,7 +28,7 @@ pub fn list_document<W: Write>(
     out: &mut W,
     first_line: usize,
 ) -> Option<io::Result<(Outcome, bool)>> {
-    let outline = quick::outline(text).or_else(|| outline::read(text).ok())?;
+    let outline = outline_of(text)?;
     let items = outline.entries.iter().find(|e| e.key == "items")?;
     let empty = items.inline && text[items.value.start..items.value.end].trim().is_empty();
     if (items.inline && !empty && !outline.flow_items) || !items_fit(text, &outline) {
@@ -41,6 +41,14 @@ pub fn list_document<W: Write>(
     let changed = w.changed;
     outcome.failed = diag::has_error(&outcome.results);
     Some(done.map(|()| (outcome, changed)))
+}
+
+/// The outline of a list: written as JSON, block YAML in the fast path's subset, or any
+/// other YAML, each taken by its own reader (the JSON and block ones build no node of
+/// the items).
+pub fn outline_of(text: &str) -> Option<Outline> {
+    let quick = quick::json::outline(text).or_else(|| quick::outline(text));
+    quick.or_else(|| outline::read(text).ok())
 }
 
 /// True when every block item's `- ` starts its line (checked before anything is written:
@@ -66,7 +74,7 @@ pub fn every_item<W: Write>(
     let text = w.text;
     let settings = inputs.0;
     for (index, listed) in outline.items.iter().enumerate() {
-        if plainly_no_workload(text, listed, settings) {
+        if plainly_no_workload(text, listed, outline.flow_items, settings) {
             continue; // its text is copied unparsed
         }
         let (from, owned) = slice_of(text, listed, outline.flow_items, options.max_document);
@@ -154,19 +162,22 @@ impl Write for Dash<'_> {
     }
 }
 
-/// An item whose `apiVersion` and `kind` say it is no workload and cannot carry a pod.
-fn plainly_no_workload(text: &str, listed: &Item, settings: &Settings) -> bool {
+/// An item whose `apiVersion` and `kind` say it is no workload and cannot carry a pod;
+/// a flow item (`flow`) is looked at in its own bytes, a block one in its lines (a flow
+/// list on one line is one line: its every item looking at all of it was quadratic).
+fn plainly_no_workload(text: &str, listed: &Item, flow: bool, settings: &Settings) -> bool {
     let (Some(api_version), Some(kind)) = listed.head(text) else {
         return false;
     };
     let r = listed.range;
+    let own = match flow {
+        true => &text[r.start..r.end],
+        false => &text[lines::line_start(text, r.start)..lines::line_end(text, r.end)],
+    };
     !kinds::may_be_workload_text(kind)
         && !kinds::is_list(api_version, kind)
         && !settings.workloads.iter().any(|w| w.name() == kind)
-        && !unknown::may_carry_pods(
-            Some(kind),
-            &text[lines::line_start(text, r.start)..lines::line_end(text, r.end)],
-        )
+        && !unknown::may_carry_pods(Some(kind), own)
 }
 
 /// A list item's text as a document of its own.

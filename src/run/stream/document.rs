@@ -80,9 +80,10 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
     process_text(doc, text, inputs, max)
 }
 
-/// True for a `v1 List` (or another kind's List): told by its `kind:` and `apiVersion:`
-/// lines; spelled otherwise (`kind : List`), by a parser pass that builds nothing, when
-/// the text names a List at all.
+/// True for a List (`v1 List`, or another `*List` kind with `items`): told by its
+/// `kind:` and `apiVersion:` lines; written as JSON, by its top-level keys (one pass that
+/// builds nothing); spelled otherwise (`kind : List`), by a parser pass that builds
+/// nothing, when the text names a List at all.
 fn is_list(text: &str) -> bool {
     let kind = document::kind_from_text(text);
     if kind.is_some_and(|kind| !kind.ends_with("List")) {
@@ -94,10 +95,15 @@ fn is_list(text: &str) -> bool {
     {
         return true;
     }
-    text.contains("List")
-        && check::top_level(text, true).is_ok_and(|top| {
-            matches!((top.api_version, top.kind), (Some(a), Some(k)) if kinds::is_list(&a, &k))
-        })
+    if !text.contains("List") {
+        return false;
+    }
+    if let Some(head) = crate::yaml::quick::json::head(text) {
+        return matches!(head, Head::Resource { api_version: Some(a), kind: Some(k) } if kinds::is_list(&a, &k));
+    }
+    check::top_level(text, true).is_ok_and(|top| {
+        matches!((top.api_version, top.kind), (Some(a), Some(k)) if kinds::is_list(&a, &k))
+    })
 }
 
 fn unchanged(results: Vec<Diagnostic>) -> Processed {

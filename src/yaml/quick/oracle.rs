@@ -7,6 +7,11 @@ use serde_json::Value;
 /// The full parser's reading of `text`, which the fast path must match exactly.
 pub(super) fn agrees_with_full_parser(text: &str, fast_value: &Value, fast_root: &Node<'_>) {
     agrees_on_value(text, fast_value);
+    agrees_on_spans(text, fast_root);
+}
+
+/// The span tree alone.
+pub(super) fn agrees_on_spans(text: &str, fast_root: &Node<'_>) {
     let root = crate::yaml::spans::parse(text);
     if !root.as_ref().is_ok_and(|r| r == fast_root) {
         let full = root.as_ref().map(|r| node_lines(r, "")).unwrap_or_default();

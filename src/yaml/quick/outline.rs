@@ -1,7 +1,7 @@
 //! The outline of a ResourceList on the fast path: what [`crate::yaml::outline::read`] gives,
 //! from the span tree that [`super::outline`] keeps (the list's entries and items).
 
-use crate::yaml::outline::{Item, Outline, Range, TopEntry};
+use crate::yaml::outline::{Item, Outline, Range, TopEntry, head_span};
 use crate::yaml::spans::{Kind, Node};
 use serde_saphyr::granit_parser::ScalarStyle;
 
@@ -89,8 +89,9 @@ fn ends_unlike(text: &str, n: &Node<'_>) -> bool {
 }
 
 /// An item of an outlined list, with its own `apiVersion` and `kind` when they are plain
-/// scalars; `None` for an item the full parser places elsewhere, or one whose
-/// `apiVersion` or `kind` is empty.
+/// scalars or quoted ones without escapes ([`crate::yaml::outline::head_span`]); `None`
+/// for an item the full parser places elsewhere, or one whose `apiVersion` or `kind` is
+/// empty.
 pub(super) fn item_of(text: &str, item: &Node<'_>) -> Option<Item> {
     if ends_unlike(text, item) {
         return None;
@@ -108,10 +109,21 @@ pub(super) fn item_of(text: &str, item: &Node<'_>) -> Option<Item> {
         };
         match e.value.kind {
             Kind::Scalar { empty: true, .. } => return None,
-            Kind::Scalar {
-                style: ScalarStyle::Plain,
-                ..
-            } => *slot = Some((e.value.start, e.value.end)),
+            Kind::Scalar { style, .. } => {
+                // One-line scalars (the fast path reads no other quoted ones): the text
+                // between the quotes is the value when it holds no escape.
+                let (start, end) = (e.value.start, e.value.end);
+                let inner = text.get(start + 1..end.saturating_sub(1)).unwrap_or("");
+                let value = match style {
+                    ScalarStyle::Plain => &text[start..end],
+                    ScalarStyle::DoubleQuoted if !inner.contains('\\') => inner,
+                    ScalarStyle::SingleQuoted if !inner.contains('\'') => inner,
+                    _ => continue,
+                };
+                if let Some(span) = head_span(text, (start, end), style, value) {
+                    *slot = Some(span);
+                }
+            }
             _ => {}
         }
     }
