@@ -12,7 +12,7 @@ pub use crate::run::items::{Options, Outcome};
 pub use settings::Run;
 pub use whole::DEFAULT_API_VERSION;
 
-use crate::yaml::{check, document, outline, split};
+use crate::yaml::{check, document, split};
 use std::io::{self, Write};
 
 /// True when the first document of the input says `kind: ResourceList`: on a line of its
