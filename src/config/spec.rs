@@ -227,7 +227,11 @@ mod tests {
 
     #[test]
     fn scalars_take_strings_and_integers_only() {
-        for (value, text) in [(json!("20"), "20"), (json!(20), "20"), (json!("1.10"), "1.10")] {
+        for (value, text) in [
+            (json!("20"), "20"),
+            (json!(20), "20"),
+            (json!("1.10"), "1.10"),
+        ] {
             let Scalar(s) = serde_json::from_value(value).unwrap();
             assert_eq!(s, text);
         }

@@ -106,7 +106,11 @@ mod tests {
         );
         assert_eq!(var("docker.io/bitnami/wildfly:37"), None);
         // Scripts that read their defaults only when the variable is unset.
-        for image in ["flink:1.20-java17", "apache/activemq-classic:6.1", "sonatype/nexus3:3.70.1"] {
+        for image in [
+            "flink:1.20-java17",
+            "apache/activemq-classic:6.1",
+            "sonatype/nexus3:3.70.1",
+        ] {
             assert!(profile_for(image).is_some(), "{image}");
             assert_eq!(var(image), None, "{image}");
         }

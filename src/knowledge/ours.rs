@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn references_are_read_as_the_kubelet_expands_them() {
         let refs = |v| references(v).collect::<Vec<_>>();
-        assert_eq!(refs("-Xmx1g $(PINPOINT_AGENT_OPTS)"), ["PINPOINT_AGENT_OPTS"]);
+        assert_eq!(
+            refs("-Xmx1g $(PINPOINT_AGENT_OPTS)"),
+            ["PINPOINT_AGENT_OPTS"]
+        );
         assert_eq!(refs("$(A)$(B)"), ["A", "B"]);
         // The escape: `$$(X)` is the literal text `$(X)`.
         assert!(refs("-Dx=$$(PINPOINT_AGENT_OPTS)").is_empty());

@@ -44,7 +44,10 @@ fn refs(template: &Value) -> Vec<Ref<'_>> {
             let mut defined: HashSet<&str> = HashSet::new();
             for (i, entry) in env.into_iter().flatten().enumerate() {
                 let entry_name = name_of(entry).unwrap_or_default();
-                let value = entry.get("value").and_then(Value::as_str).unwrap_or_default();
+                let value = entry
+                    .get("value")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 for var in references(value).filter(|v| is_ours(v)) {
                     found.push(Ref {
                         container: name,
@@ -98,16 +101,23 @@ impl Resolved {
                 && marker.own.iter().any(|(c, own)| {
                     c == r.container
                         && *own == OwnEntry::UserReference
-                        && marker.options.iter().find(|(oc, _)| oc == c).is_none_or(
-                            |(_, options)| r.place == format!("env[{options}]"),
-                        )
+                        && marker
+                            .options
+                            .iter()
+                            .find(|(oc, _)| oc == c)
+                            .is_none_or(|(_, options)| r.place == format!("env[{options}]"))
                 })
         };
         Resolved(
             refs(template)
                 .into_iter()
                 .filter(|r| r.resolved && !exempt(r))
-                .map(|r| ((r.container.to_string(), r.place, r.var.to_string()), r.field))
+                .map(|r| {
+                    (
+                        (r.container.to_string(), r.place, r.var.to_string()),
+                        r.field,
+                    )
+                })
                 .collect(),
         )
     }

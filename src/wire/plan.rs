@@ -100,14 +100,21 @@ pub(crate) fn plan_container(
     let existing = env.iter().rposition(|e| name_of(e) == Some(options_env));
     // Kubernetes takes the last of two entries with one name (and warns); the undo finds
     // the options variable by its name, so one name twice is left alone.
-    if env.iter().filter(|e| name_of(e) == Some(options_env)).count() > 1 {
+    if env
+        .iter()
+        .filter(|e| name_of(e) == Some(options_env))
+        .count()
+        > 1
+    {
         return Ok(Plan::Skip(format!(
             "its env sets {options_env} more than once (Kubernetes uses the last); keep one and run again"
         )));
     }
     // ` $(PINPOINT_AGENT_OPTS)` appended after an unclosed `$(` would become part of that
     // reference's name, and the kubelet would pass it on unexpanded.
-    if let Some(value) = existing.and_then(|i| env[i].get("value")).and_then(Value::as_str)
+    if let Some(value) = existing
+        .and_then(|i| env[i].get("value"))
+        .and_then(Value::as_str)
         && ends_in_open_reference(value)
         && !refers_to(value, OPTS_VAR)
     {
@@ -181,9 +188,7 @@ fn own_entry(entry: &Value, moved: bool) -> Option<OwnEntry> {
         None if moved => None,
         None => Some(OwnEntry::Unset),
         Some(Value::Null) => Some(OwnEntry::Null),
-        Some(Value::String(s)) if refers_to(s, OPTS_VAR) && !moved => {
-            Some(OwnEntry::UserReference)
-        }
+        Some(Value::String(s)) if refers_to(s, OPTS_VAR) && !moved => Some(OwnEntry::UserReference),
         Some(Value::String(s)) if s.trim_end().is_empty() => Some(OwnEntry::Empty),
         Some(_) => None,
     }

@@ -351,9 +351,13 @@ mod tests {
     #[test]
     fn a_flow_sequence_replaced_item_for_item_is_written_anew() {
         let text = "c: # kept\n  command: [cp, -R, /a/., /b/] # kept too\n  x: 1\n";
-        let new = json!({"c": {"command": ["sh", "-c", "cp -R \"$0\"/. \"$1\"/", "/a", "/b"], "x": 1}});
+        let new =
+            json!({"c": {"command": ["sh", "-c", "cp -R \"$0\"/. \"$1\"/", "/a", "/b"], "x": 1}});
         let out = edit(text, new);
         assert!(out.starts_with("c: # kept\n  command:"), "{out}");
-        assert!(out.contains("# kept too") && out.ends_with("  x: 1\n"), "{out}");
+        assert!(
+            out.contains("# kept too") && out.ends_with("  x: 1\n"),
+            "{out}"
+        );
     }
 }

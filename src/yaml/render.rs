@@ -56,7 +56,10 @@ pub fn block_entry(key: &str, value: &Value, col: usize, style: ListStyle) -> St
         let mut one = serde_json::Map::new();
         one.insert(key.to_string(), Value::Array(vec![Value::Null]));
         let text = whole(&Value::Object(one), col, style);
-        text.split_inclusive('\n').next().unwrap_or_default().to_string()
+        text.split_inclusive('\n')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     });
     let items_col = match style {
         ListStyle::Compact => col,
@@ -64,7 +67,11 @@ pub fn block_entry(key: &str, value: &Value, col: usize, style: ListStyle) -> St
     };
     let out = head + &block(value, items_col, style);
     #[cfg(debug_assertions)]
-    assert_eq!(out, whole(&one(), col, style), "an entry written item by item");
+    assert_eq!(
+        out,
+        whole(&one(), col, style),
+        "an entry written item by item"
+    );
     out
 }
 

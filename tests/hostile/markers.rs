@@ -200,13 +200,17 @@ fn a_variable_added_between_ours_and_the_options_variable_is_kept() {
     let opted_out = annotated(&edited, OPT_OUT);
     let run = written_back(&opted_out);
     assert!(
-        run.stderr.contains("env[JAVA_OPTS] of container \"app\" refers to $(PINPOINT_AGENT_OPTS)")
+        run.stderr
+            .contains("env[JAVA_OPTS] of container \"app\" refers to $(PINPOINT_AGENT_OPTS)")
             && run.stderr.contains("nothing was changed"),
         "{}",
         run.stderr
     );
     // Once the user's reference is gone, the opt-out gives back the original.
-    assert_eq!(self::wired(&annotated(&wired, OPT_OUT)), annotated(&pod, OPT_OUT));
+    assert_eq!(
+        self::wired(&annotated(&wired, OPT_OUT)),
+        annotated(&pod, OPT_OUT)
+    );
     // Run again: rewired, the user's variable stays (before ours is defined: ours move
     // in front of the first entry that refers to them).
     let again = self::wired(&edited);
@@ -264,7 +268,10 @@ fn a_users_reference_to_our_variable_keeps_the_wiring() {
     let wired = wired(&pod);
     assert!(wired.contains("name: PINPOINT_POD_NAME"), "{wired}");
     for (place, user) in [
-        ("env[INSTANCE_ID]", "        - name: INSTANCE_ID\n          value: orders-$(PINPOINT_POD_NAME)\n"),
+        (
+            "env[INSTANCE_ID]",
+            "        - name: INSTANCE_ID\n          value: orders-$(PINPOINT_POD_NAME)\n",
+        ),
         // The escape `$$(…)` is literal text, not a reference: it does not count.
     ] {
         let edited = wired.replacen(
@@ -274,7 +281,9 @@ fn a_users_reference_to_our_variable_keeps_the_wiring() {
         );
         let run = written_back(&annotated(&edited, OPT_OUT));
         assert!(
-            run.stderr.contains(&format!("{place} of container \"app\" refers to $(PINPOINT_POD_NAME)")),
+            run.stderr.contains(&format!(
+                "{place} of container \"app\" refers to $(PINPOINT_POD_NAME)"
+            )),
             "{}",
             run.stderr
         );

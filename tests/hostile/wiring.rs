@@ -194,8 +194,16 @@ fn an_agent_id_two_jvms_would_share_is_named() {
     let two = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: eclipse-temurin:21-jre\n  - name: b\n    image: eclipse-temurin:21-jre\n";
     let host = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n  containers:\n  - name: a\n    image: eclipse-temurin:21-jre\n";
     for (agent_id, pod, says) in [
-        ("podIP", two, "the 2 containers wired here get the same agent id"),
-        ("podName", two, "the 2 containers wired here get the same agent id"),
+        (
+            "podIP",
+            two,
+            "the 2 containers wired here get the same agent id",
+        ),
+        (
+            "podName",
+            two,
+            "the 2 containers wired here get the same agent id",
+        ),
         ("podIP", host, "uses the host's network"),
     ] {
         let config = common::TempFile::new(
@@ -205,7 +213,9 @@ fn an_agent_id_two_jvms_would_share_is_named() {
         let run = run_with(&config, pod.as_bytes());
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         assert!(
-            run.stderr.lines().any(|l| l.contains("warning:") && l.contains(says)),
+            run.stderr
+                .lines()
+                .any(|l| l.contains("warning:") && l.contains(says)),
             "{agent_id}: {}",
             run.stderr
         );
@@ -216,5 +226,9 @@ fn an_agent_id_two_jvms_would_share_is_named() {
         b"apiVersion: pinpoint-inject.dev/v1alpha1\nkind: PinpointInjector\nspec:\n  collector: {host: collector.apm}\n  agent: {image: \"agent:3.0.1\"}\n  naming: {agentId: podName}\n",
     );
     let run = run_with(&config, host.as_bytes());
-    assert!(!run.stderr.contains("same agent id") && !run.stderr.contains("host's network"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("same agent id") && !run.stderr.contains("host's network"),
+        "{}",
+        run.stderr
+    );
 }

@@ -170,15 +170,19 @@ const RESERVED: &[(&str, &str)] = &[
     ("pinpoint.agentName", "naming.agentName"),
     ("pinpoint.profiler.profiles.active", "agent.profile"),
     ("profiler.transport.grpc.collector.ip", "collector.host"),
-    ("profiler.transport.grpc.*.collector.port", "collector.agentPort"),
+    (
+        "profiler.transport.grpc.*.collector.port",
+        "collector.agentPort",
+    ),
 ];
 
 fn reserved_key(pattern: &str, key: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == key,
-        Some((head, tail)) => key.strip_prefix(head).and_then(|k| k.strip_suffix(tail)).is_some_and(
-            |word| !word.is_empty() && !word.contains('.'),
-        ),
+        Some((head, tail)) => key
+            .strip_prefix(head)
+            .and_then(|k| k.strip_suffix(tail))
+            .is_some_and(|word| !word.is_empty() && !word.contains('.')),
     }
 }
 

@@ -101,9 +101,9 @@ fn is_list(text: &str) -> bool {
     if let Some(head) = crate::yaml::quick::json::head(text) {
         return matches!(head, Head::Resource { api_version: Some(a), kind: Some(k) } if kinds::is_list(&a, &k));
     }
-    check::top_level(text, true).is_ok_and(|top| {
-        matches!((top.api_version, top.kind), (Some(a), Some(k)) if kinds::is_list(&a, &k))
-    })
+    check::top_level(text, true).is_ok_and(
+        |top| matches!((top.api_version, top.kind), (Some(a), Some(k)) if kinds::is_list(&a, &k)),
+    )
 }
 
 fn unchanged(results: Vec<Diagnostic>) -> Processed {
