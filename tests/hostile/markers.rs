@@ -267,12 +267,17 @@ fn a_users_reference_to_our_variable_keeps_the_wiring() {
     );
     let wired = wired(&pod);
     assert!(wired.contains("name: PINPOINT_POD_NAME"), "{wired}");
-    for (place, user) in [
+    for (place, var, user) in [
         (
             "env[INSTANCE_ID]",
+            "PINPOINT_POD_NAME",
             "        - name: INSTANCE_ID\n          value: orders-$(PINPOINT_POD_NAME)\n",
         ),
-        // The escape `$$(…)` is literal text, not a reference: it does not count.
+        (
+            "env[OTHER_OPTS]",
+            "PINPOINT_AGENT_OPTS",
+            "        - name: OTHER_OPTS\n          value: -Dx=1 $(PINPOINT_AGENT_OPTS)\n",
+        ),
     ] {
         let edited = wired.replacen(
             "          value: -Xmx1g $(PINPOINT_AGENT_OPTS)\n",
@@ -281,9 +286,8 @@ fn a_users_reference_to_our_variable_keeps_the_wiring() {
         );
         let run = written_back(&annotated(&edited, OPT_OUT));
         assert!(
-            run.stderr.contains(&format!(
-                "{place} of container \"app\" refers to $(PINPOINT_POD_NAME)"
-            )),
+            run.stderr
+                .contains(&format!("{place} of container \"app\" refers to $({var})")),
             "{}",
             run.stderr
         );
