@@ -3,7 +3,7 @@
 //! where they are written as they read (a string without escapes, between its quotes).
 //! No node is built: the items' insides are only checked.
 
-use super::lex::{self, GiveUp, Lexer, R, Sink, Token};
+use super::lex::{self, GiveUp, Lexer, R, Sink, Slot, Token};
 use super::tree::key_text;
 use crate::yaml::outline::{Item, Outline, Range, TopEntry};
 use std::borrow::Cow;
@@ -20,15 +20,6 @@ pub fn outline(text: &str) -> Option<Outline> {
         flow: true,
         flow_items: o.flow_items,
     })
-}
-
-/// Which of an item's keys the next value is for.
-#[derive(Default, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    #[default]
-    Other,
-    ApiVersion,
-    Kind,
 }
 
 #[derive(Default)]
@@ -122,13 +113,7 @@ impl<'t> Sink<'t> for Outliner<'t> {
                 }
                 self.key = Some((key.into_owned(), t.start));
             }
-            3 if self.in_items => {
-                self.slot = match key_text(at, t)?.as_ref() {
-                    "apiVersion" => Slot::ApiVersion,
-                    "kind" => Slot::Kind,
-                    _ => Slot::Other,
-                }
-            }
+            3 if self.in_items => self.slot = Slot::of(&key_text(at, t)?),
             _ => {}
         }
         Ok(())

@@ -3,7 +3,7 @@
 //! number of its entries with no key written twice anywhere ([`entries`], what
 //! [`crate::yaml::check::top_level_entries`] counts).
 
-use super::lex::{self, GiveUp, Lexer, R, Sink, Token};
+use super::lex::{self, GiveUp, Lexer, R, Sink, Slot, Token};
 use super::tree::key_text;
 use crate::yaml::document::Head;
 use crate::yaml::keyset::KeySet;
@@ -25,14 +25,6 @@ pub fn entries(text: &str) -> Option<usize> {
     let mut c = Counter::default();
     lex::walk(text, &mut c).ok()?;
     Some(c.entries)
-}
-
-#[derive(Default, Clone, Copy)]
-enum Slot {
-    #[default]
-    Other,
-    ApiVersion,
-    Kind,
 }
 
 /// The top-level `apiVersion` and `kind`: a string, or `None` for any other value; the
@@ -68,11 +60,7 @@ impl<'t> Sink<'t> for Heads<'t> {
 
     fn key(&mut self, at: &Lexer<'t>, t: Token, depth: usize) -> R<()> {
         if depth == 1 {
-            self.slot = match key_text(at, t)?.as_ref() {
-                "apiVersion" => Slot::ApiVersion,
-                "kind" => Slot::Kind,
-                _ => Slot::Other,
-            };
+            self.slot = Slot::of(&key_text(at, t)?);
         }
         Ok(())
     }
