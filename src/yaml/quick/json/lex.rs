@@ -387,23 +387,3 @@ pub fn walk<'t, S: Sink<'t>>(text: &'t str, sink: &mut S) -> R<()> {
         }
     }
 }
-
-/// Which of a resource's top-level keys the next value is for: its `apiVersion`, its
-/// `kind`, or another.
-#[derive(Default, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Slot {
-    #[default]
-    Other,
-    ApiVersion,
-    Kind,
-}
-
-impl Slot {
-    pub(super) fn of(key: &str) -> Slot {
-        match key {
-            "apiVersion" => Slot::ApiVersion,
-            "kind" => Slot::Kind,
-            _ => Slot::Other,
-        }
-    }
-}

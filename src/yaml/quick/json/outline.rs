@@ -3,8 +3,8 @@
 //! where they are written as they read (a string without escapes, between its quotes).
 //! No node is built: the items' insides are only checked.
 
-use super::lex::{self, GiveUp, Lexer, R, Sink, Slot, Token};
-use super::tree::key_text;
+use super::lex::{self, GiveUp, Lexer, R, Sink, Token};
+use super::tree::{Slot, key_text};
 use crate::yaml::outline::{Item, Outline, Range, TopEntry};
 use std::borrow::Cow;
 use std::collections::HashSet;

@@ -3,8 +3,8 @@
 //! number of its entries with no key written twice anywhere ([`entries`], what
 //! [`crate::yaml::check::top_level_entries`] counts).
 
-use super::lex::{self, GiveUp, Lexer, R, Sink, Slot, Token};
-use super::tree::key_text;
+use super::lex::{self, GiveUp, Lexer, R, Sink, Token};
+use super::tree::{Slot, key_text};
 use crate::yaml::document::Head;
 use crate::yaml::keyset::KeySet;
 use std::borrow::Cow;

@@ -171,3 +171,23 @@ impl<'t> Sink<'t> for Tree<'t> {
         self.place(scalar(at, t))
     }
 }
+
+/// Which of a resource's top-level keys the next value is for: its `apiVersion`, its
+/// `kind`, or another.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Slot {
+    #[default]
+    Other,
+    ApiVersion,
+    Kind,
+}
+
+impl Slot {
+    pub(super) fn of(key: &str) -> Slot {
+        match key {
+            "apiVersion" => Slot::ApiVersion,
+            "kind" => Slot::Kind,
+            _ => Slot::Other,
+        }
+    }
+}
