@@ -18,6 +18,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Mutex, mpsc};
 use std::thread;
 
+/// A worker thread's stack: as large as the main thread's.
+const WORKER_STACK: usize = 8 << 20;
+
 /// What a whole stream run produced.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -294,7 +297,11 @@ where
         let work = work;
         for _ in 0..workers {
             let (jobs, done_tx) = (&jobs, done_tx.clone());
-            scope.spawn(move || {
+            // The main thread's stack (8 MiB), not a spawned thread's 2 MiB: the full
+            // parser recurses once per nesting level, up to its 255, and a document that
+            // deep must be refused the same on a worker (only pages used are committed).
+            let worker = thread::Builder::new().stack_size(WORKER_STACK);
+            let spawned = worker.spawn_scoped(scope, move || {
                 loop {
                     let job = jobs
                         .lock()
@@ -309,6 +316,8 @@ where
                     }
                 }
             });
+            // As `scope.spawn` does: a thread the system cannot start is a panic.
+            spawned.expect("failed to spawn a worker thread");
         }
         drop(done_tx);
 
