@@ -215,3 +215,83 @@ fn threads_change_nothing_but_the_speed() {
         "{bad}"
     );
 }
+
+/// The same corpus, four times over, as one ResourceList: block YAML with results from an
+/// earlier function, and JSON with its `results` before its `items`, each with a `v1
+/// List` item and an item that does not read. Past the list's first 128 KiB its items are
+/// made on worker threads; the output (results included) and stderr are the same bytes
+/// whatever the number of threads.
+#[test]
+fn threads_change_nothing_in_a_resource_list() {
+    let mut items = Vec::new();
+    for _ in 0..4 {
+        for (file, _) in EXPECTED_INJECTED {
+            let bytes = std::fs::read(corpus_dir().join(file)).unwrap();
+            items.extend(
+                raw_docs(&bytes)
+                    .iter()
+                    .map(|d| parse(d))
+                    .filter(|v| !v.is_null()),
+            );
+        }
+    }
+    let inner: Vec<Value> = items.iter().take(20).cloned().collect();
+    items.insert(
+        7,
+        json!({"apiVersion": "v1", "kind": "List", "items": inner}),
+    );
+    items.insert(100, json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "no-template"}, "spec": {"template": {"spec": {"containers": {"name": "app"}}}}}));
+    let config = common::repo().join("examples/seed-tomcat/pinpoint.yaml");
+    let config = parse(&std::fs::read(config).unwrap());
+    let earlier = json!([{"message": "from an earlier function", "severity": "info"}]);
+    let block = json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items, "functionConfig": config, "results": earlier});
+    let block = yaml::to_string(&block, yaml::ListStyle::Compact);
+    let mut json_list = serde_json::Map::new();
+    json_list.insert("apiVersion".into(), "config.kubernetes.io/v1".into());
+    json_list.insert("kind".into(), "ResourceList".into());
+    json_list.insert("results".into(), earlier.clone());
+    json_list.insert("functionConfig".into(), config.clone());
+    json_list.insert("items".into(), Value::Array(items));
+    let json_list = serde_json::to_string(&json_list).unwrap();
+    for (name, list) in [("block", block), ("json", json_list)] {
+        assert!(list.len() > 512 << 10, "{name}: {} bytes", list.len());
+        let with = |threads: &str| {
+            let mut cmd = std::process::Command::new(common::bin());
+            cmd.env_remove("PINPOINT_INJECT_CONFIG")
+                .env("PINPOINT_INJECT_THREADS", threads);
+            common::run(&mut cmd, list.as_bytes())
+        };
+        let one = with("1");
+        assert_eq!(
+            one.code,
+            Some(1),
+            "{name}: the item that does not read fails the run"
+        );
+        let out = String::from_utf8_lossy(&one.stdout);
+        assert!(out.contains("from an earlier function"), "{name}");
+        let back: Value = yaml::from_str(&out).unwrap();
+        let results = back["results"].as_array().unwrap();
+        assert_eq!(results[0]["message"], "from an earlier function", "{name}");
+        let injected = results
+            .iter()
+            .filter(|r| r["message"].as_str().unwrap().contains("injected: "))
+            .count();
+        assert!(
+            injected >= 36,
+            "{name}: {injected} injected\n{}",
+            one.stderr
+        );
+        assert!(
+            results.iter().any(|r| r["severity"] == "error"
+                && r["message"].as_str().unwrap().contains("containers")),
+            "{name}"
+        );
+        for threads in ["2", "4"] {
+            let many = with(threads);
+            assert!(
+                many.code == one.code && many.stdout == one.stdout && many.stderr == one.stderr,
+                "{name}: PINPOINT_INJECT_THREADS={threads} differs from 1"
+            );
+        }
+    }
+}

@@ -6,8 +6,10 @@
 mod each;
 mod item;
 mod outcome;
+mod rendered;
 mod writer;
 
 pub use each::{every_item, items_fit, list_document, outline_of};
-pub use outcome::{Options, Outcome};
+pub use outcome::{Options, Outcome, shown};
+pub use rendered::{Format, Rendered, block_item};
 pub use writer::Writer;

@@ -10,5 +10,6 @@ pub mod images;
 pub mod items;
 pub mod krm;
 pub mod limits;
+pub mod ordered;
 pub mod stream;
 pub mod transform;

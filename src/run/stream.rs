@@ -11,10 +11,11 @@ mod document;
 mod label;
 mod run;
 
+pub use crate::run::ordered::{THREADS_ENV, Threads};
 pub use crate::yaml::split::{RawDoc, Splitter, first_content};
 pub use document::{Processed, process_doc};
 pub use label::Label;
-pub use run::{Options, Summary, THREADS_ENV, Threads, run_with};
+pub use run::{Options, Summary, run_with};
 
 /// Run a whole stream on the calling thread, without image facts ([`run_with`] takes
 /// them, and spreads the work over threads):

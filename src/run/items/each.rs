@@ -13,6 +13,7 @@ use crate::decide::unknown;
 use crate::facts::Facts;
 use crate::knowledge::kinds;
 use crate::run::diag;
+use crate::run::ordered::Pool;
 use crate::yaml::lines;
 use crate::yaml::outline::{self, Item, Outline};
 use crate::yaml::quick;
@@ -48,7 +49,10 @@ pub fn list_document<W: Write>(
 /// the items).
 pub fn outline_of(text: &str) -> Option<Outline> {
     let quick = quick::json::outline(text).or_else(|| quick::outline(text));
-    quick.or_else(|| outline::read(text).ok())
+    let mut outline = quick.or_else(|| outline::read(text).ok())?;
+    // Held while every item is made: without the room its growth left.
+    outline.items.shrink_to_fit();
+    Some(outline)
 }
 
 /// True when every block item's `- ` starts its line (checked before anything is written:
@@ -62,7 +66,8 @@ pub fn items_fit(text: &str, outline: &Outline) -> bool {
 }
 
 /// Transform and write every item of `outline` (the outline of `w.text`, whose first line
-/// is line `first_line` of the input, for messages).
+/// is line `first_line` of the input, for messages). A long list's items are made on
+/// [`Options::workers`] threads and written in order.
 pub fn every_item<W: Write>(
     w: &mut Writer<'_, '_, W>,
     outline: &Outline,
@@ -77,61 +82,171 @@ pub fn every_item<W: Write>(
     // from each item's line start, a list on one line cost a scan back to its start per
     // item (15 MB of JSON on one line: 6.5 s).
     let mut column_at = (0usize, 0usize);
-    for (index, listed) in outline.items.iter().enumerate() {
-        if plainly_no_workload(text, listed, outline.flow_items, settings) {
-            continue; // its text is copied unparsed
-        }
-        let (from, owned) = slice_of(text, listed, outline.flow_items, options.max_document);
-        let slice = Slice {
-            text: match &owned {
-                Sliced::Flow => &text[listed.range.start..listed.range.end],
-                Sliced::Block(slice) => slice,
-                Sliced::TooLarge(to) => &text[from..*to],
-            },
-            dash: matches!(owned, Sliced::Block(_) | Sliced::TooLarge(_))
-                .then(|| lines::dash_of(text, listed.range.start).expect("checked") - from),
-            index,
-            line: listed.range.line + first_line - 1,
-            column: match owned {
-                Sliced::Flow => {
+    let jobs = outline
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(index, listed)| {
+            if plainly_no_workload(text, listed, outline.flow_items, settings) {
+                return None; // its text is copied unparsed
+            }
+            let column = match outline.flow_items {
+                true => {
                     column_at = column_after(text, column_at, listed.range.start);
                     column_at.1
                 }
-                _ => 0,
-            },
-        };
-        // A List item: its own items, one at a time too.
-        if let (Some(api_version), Some(kind)) = listed.head(text)
-            && kinds::is_list(api_version, kind)
-        {
-            w.copy_to(from)?;
-            let mut out = Dash {
-                out: &mut *w.out,
-                dash: slice.dash,
-                at: 0,
+                false => 0,
             };
-            if let Some(done) = list_document(slice.text, inputs, options, &mut out, slice.line) {
-                let (inner, changed) = done?;
-                outcome.results.extend(inner.results);
-                outcome.rows.extend(inner.rows);
-                outcome.tally.merge(inner.tally);
-                w.copied = from + slice.text.len();
-                w.last = slice.text.as_bytes().last().copied();
-                w.changed |= changed;
-                continue;
+            let list = matches!(listed.head(text), (Some(a), Some(k)) if kinds::is_list(a, k));
+            Some(Ok(Job {
+                index,
+                listed,
+                line: listed.range.line + first_line - 1,
+                column,
+                list,
+            }))
+        });
+    let fresh = outcome.empty_like();
+    let process = |job: &Job<'_>| match job.list {
+        true => None, // taken in order, below: its items are written as they are made
+        false => Some(one_item(
+            text,
+            job,
+            outline.flow_items,
+            inputs,
+            options,
+            &fresh,
+        )),
+    };
+    let mut take = |job: Job<'_>, made: Option<Made>| match made {
+        Some(made) => {
+            outcome.merge(made.outcome);
+            match made.edit {
+                None => Ok(()),
+                Some(Edit::Splices(splices)) => splices
+                    .iter()
+                    .try_for_each(|s| w.replace(made.from + s.start, made.from + s.end, &s.text)),
+                Some(Edit::Whole(edited)) => w.replace(made.from, made.from + made.len, &edited),
             }
         }
-        match item(&slice, inputs, options, outcome) {
-            None => {}
-            Some(Edit::Splices(splices)) => {
-                for s in splices {
-                    w.replace(from + s.start, from + s.end, &s.text)?;
-                }
-            }
-            Some(Edit::Whole(edited)) => w.replace(from, from + slice.text.len(), &edited)?,
-        }
+        None => list_item(w, &job, outline.flow_items, inputs, options, outcome),
+    };
+    if options.workers < 2 || text.len() < PARALLEL_AFTER {
+        return jobs
+            .map(|job| job.map(|j| (process(&j), j)))
+            .try_for_each(|job| {
+                let (made, job) = job?;
+                take(job, made)
+            });
     }
-    Ok(())
+    let pool = Pool {
+        workers: options.workers,
+        weight: &|job: &Job<'_>| job.listed.range.end - job.listed.range.start,
+        process: &process,
+    };
+    pool.run(jobs, &mut take)
+}
+
+/// A list shorter than this is processed on the calling thread.
+const PARALLEL_AFTER: usize = 128 << 10;
+
+/// An item to make: its place in the list.
+struct Job<'o> {
+    index: usize,
+    listed: &'o Item,
+    /// The input's line its text starts on, and a flow item's column (for messages).
+    line: usize,
+    column: usize,
+    /// A `v1 List` item, whose own items are taken one at a time in turn.
+    list: bool,
+}
+
+/// What was made of an item: how to write it, and its results and rows.
+struct Made {
+    /// Where its text starts in the list, and how long it is.
+    from: usize,
+    len: usize,
+    edit: Option<Edit>,
+    outcome: Outcome,
+}
+
+/// Parse, transform and edit one item (on any thread).
+fn one_item(
+    text: &str,
+    job: &Job<'_>,
+    flow: bool,
+    inputs: (&Settings, &Facts),
+    options: &Options,
+    fresh: &Outcome,
+) -> Made {
+    let (from, owned) = slice_of(text, job.listed, flow, options.max_document);
+    let slice = slice_for(text, job, from, &owned);
+    let mut outcome = fresh.empty_like();
+    let edit = item(&slice, inputs, options, &mut outcome);
+    Made {
+        from,
+        len: slice.text.len(),
+        edit,
+        outcome,
+    }
+}
+
+fn slice_for<'s>(text: &'s str, job: &Job<'_>, from: usize, owned: &'s Sliced) -> Slice<'s> {
+    Slice {
+        text: match owned {
+            Sliced::Flow => &text[job.listed.range.start..job.listed.range.end],
+            Sliced::Block(slice) => slice,
+            Sliced::TooLarge(to) => &text[from..*to],
+        },
+        dash: matches!(owned, Sliced::Block(_) | Sliced::TooLarge(_))
+            .then(|| lines::dash_of(text, job.listed.range.start).expect("checked") - from),
+        index: job.index,
+        line: job.line,
+        column: job.column,
+    }
+}
+
+/// A List item: its own items, one at a time too, written in turn (or, when they cannot
+/// be, the item made whole).
+fn list_item<W: Write>(
+    w: &mut Writer<'_, '_, W>,
+    job: &Job<'_>,
+    flow: bool,
+    inputs: (&Settings, &Facts),
+    options: &Options,
+    outcome: &mut Outcome,
+) -> io::Result<()> {
+    let text = w.text;
+    let (from, owned) = slice_of(text, job.listed, flow, options.max_document);
+    let slice = slice_for(text, job, from, &owned);
+    w.copy_to(from)?;
+    let mut out = Dash {
+        out: &mut *w.out,
+        dash: slice.dash,
+        at: 0,
+    };
+    let inner_options = Options {
+        workers: 1,
+        ..*options
+    };
+    if let Some(done) = list_document(slice.text, inputs, &inner_options, &mut out, slice.line) {
+        let (inner, changed) = done?;
+        outcome.merge(inner);
+        w.copied = from + slice.text.len();
+        w.last = slice.text.as_bytes().last().copied();
+        w.changed |= changed;
+        return Ok(());
+    }
+    let mut made = outcome.empty_like();
+    let edit = item(&slice, inputs, options, &mut made);
+    outcome.merge(made);
+    match edit {
+        None => Ok(()),
+        Some(Edit::Splices(splices)) => splices
+            .iter()
+            .try_for_each(|s| w.replace(from + s.start, from + s.end, &s.text)),
+        Some(Edit::Whole(edited)) => w.replace(from, from + slice.text.len(), &edited),
+    }
 }
 
 /// Writes a block item's text, its blanked `-` (at `dash`) put back.

@@ -49,7 +49,7 @@ pub fn item(
         let mut row = Row::broken(kind_in(text), &message);
         row.document = Some(format!("items[{index}]"));
         outcome.add_row(row, options.keep_rows);
-        outcome.results.push(Diagnostic::error(message));
+        outcome.result(Diagnostic::error(message));
     };
     if text.len() > options.max_document {
         let message =
@@ -91,9 +91,7 @@ pub fn item(
     // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
     for warning in duplicates.warnings(first - 1) {
         let warning = format!("items[{index}]: {warning}");
-        outcome
-            .results
-            .push(Diagnostic::warning(warning).about(&value));
+        outcome.result(Diagnostic::warning(warning).about(&value));
     }
     if let Some(problem) = Head::of(&value).problem() {
         let mut row = Row::broken(kind_of(&value), &problem);
@@ -103,7 +101,7 @@ pub fn item(
         let (line, column) = document::content_start(text);
         let column = column + if line == 1 { slice.column as u64 } else { 0 };
         let line = line + first as u64 - 1;
-        outcome.results.push(
+        outcome.result(
             Diagnostic::error(format!(
                 "items[{index}]: line {line}, column {column}: {problem}"
             ))
@@ -112,7 +110,7 @@ pub fn item(
         return None;
     }
     let done = transform::transform(&mut value, settings, facts);
-    outcome.results.extend(done.results);
+    done.results.into_iter().for_each(|r| outcome.result(r));
     // Name the file the resource came from, where kustomize or kpt says.
     let file = Diagnostic::info("").about(&value).file.map(|f| f.path);
     for mut row in done.rows {
@@ -142,14 +140,14 @@ pub fn item(
         };
     if !duplicates.is_empty() {
         // Written out in full, the earlier of the keys written twice would be gone.
-        outcome.results.push(Diagnostic::error(format!("items[{index}]: the change cannot be made in place ({reason}), and written out in full the item would lose the earlier of its keys written twice: keep one of each")).about(&value));
+        outcome.result(Diagnostic::error(format!("items[{index}]: the change cannot be made in place ({reason}), and written out in full the item would lose the earlier of its keys written twice: keep one of each")).about(&value));
         return None;
     }
     if let Some(e) = scalars::first_divergence(text) {
-        outcome.results.push(Diagnostic::error(format!("items[{index}]: {e} (the change cannot be made in place, {reason}, so the item would be written out in full)")).about(&value));
+        outcome.result(Diagnostic::error(format!("items[{index}]: {e} (the change cannot be made in place, {reason}, so the item would be written out in full)")).about(&value));
         return None;
     }
-    outcome.results.push(
+    outcome.result(
         Diagnostic::info(format!(
             "items[{index}]: written out in full, its formatting not kept: {reason}"
         ))

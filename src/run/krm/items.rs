@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::facts::Facts;
 use crate::run::diag::{self, Diagnostic};
 use crate::run::facts as run_facts;
-use crate::run::items::{Options, Outcome, Writer, every_item, items_fit};
+use crate::run::items::{Format, Options, Outcome, Rendered, Writer, every_item, items_fit};
 use crate::run::limits;
 use crate::yaml::outline::{self, Outline, TopEntry};
 use crate::yaml::{self, ListStyle, lines};
@@ -159,14 +159,22 @@ fn write_list<W: Write>(
     options: &Options,
 ) -> io::Result<Outcome> {
     let text = w.text;
-    let mut outcome = Outcome {
-        results: list.results,
-        ..Outcome::default()
-    };
+    let style = ListStyle::detect(text);
+    let crlf = lines::crlf(text);
     let (cut, mut earlier) = match list.earlier {
         Some((cut, earlier)) => (Some(cut), earlier),
         None => (None, None),
     };
+    // Results are made into their text as they come, at the column they will be written.
+    let format = match list.outline.flow {
+        true => Format::Json,
+        false => Format::Block {
+            column: results::column(earlier.as_ref(), style),
+            crlf,
+        },
+    };
+    let mut outcome = Outcome::rendering(Rendered::new(format));
+    list.results.into_iter().for_each(|r| outcome.result(r));
     let before_items = cut.filter(|c| c.0 < list.items_key);
     if let Some((start, end)) = before_items {
         w.copy_to(start)?;
@@ -208,29 +216,36 @@ fn write_list<W: Write>(
         }
     }
     outcome.failed = diag::has_error(&outcome.results);
-    let style = ListStyle::detect(text);
-    let crlf = lines::crlf(text);
+    let ours = outcome.rendered.take().expect("made above");
     if list.outline.flow {
-        let (start, end, new) = results::flow_insertion(text, list.outline, &outcome.results);
+        let at = results::flow_insertion(text, list.outline, &ours);
+        let insert = |w: &mut Writer<'_, '_, W>| -> io::Result<()> {
+            w.copy_to(at.start)?;
+            w.write(at.before.as_bytes())?;
+            ours.pieces().try_for_each(|p| w.write(p.as_bytes()))?;
+            w.write(at.after.as_bytes())?;
+            w.copied = at.end;
+            Ok(())
+        };
         if let Some(results_end) = flow_results_first {
             let (copied, last, changed) = (made.copied.max(results_end), made.last, made.changed);
-            if start < results_end {
-                w.replace(start, end, &new)?;
+            if at.start < results_end {
+                insert(w)?;
             }
             w.copy_to(results_end)?;
             w.append(&buffer, copied, last, changed)?;
-            if start >= results_end {
-                w.replace(start, end, &new)?;
+            if at.start >= results_end {
+                insert(w)?;
             }
         } else {
-            w.replace(start, end, &new)?;
+            insert(w)?;
         }
         return w.copy_to(text.len()).map(|()| outcome);
     }
     match cut {
         Some((start, end)) if before_items.is_none() => {
             w.copy_to(start)?;
-            results::write(w.out, earlier.take(), &outcome.results, style, crlf)?;
+            results::write(w.out, earlier.take(), &ours, style, crlf)?;
             w.last = Some(b'\n');
             w.copied = end;
             w.copy_to(text.len())?;
@@ -238,12 +253,11 @@ fn write_list<W: Write>(
         _ => {
             // At the end of the list (before a `...` that ends the document).
             w.copy_to(document_end(text))?;
-            let some =
-                !outcome.results.is_empty() || matches!(earlier, Some(Earlier::Block { .. }));
+            let some = ours.count > 0 || matches!(earlier, Some(Earlier::Block { .. }));
             if some && w.last.is_some_and(|b| b != b'\n') {
                 w.write(if crlf { b"\r\n" } else { b"\n" })?;
             }
-            results::write(w.out, earlier.take(), &outcome.results, style, crlf)?;
+            results::write(w.out, earlier.take(), &ours, style, crlf)?;
             w.copy_to(text.len())?;
         }
     }

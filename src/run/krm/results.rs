@@ -1,9 +1,9 @@
 //! The `results` of the ResourceList we write: the ones the list came with (from the
 //! functions before us) kept, this run's appended.
 
-use crate::run::diag::Diagnostic;
+use crate::run::items::{Rendered, block_item};
 use crate::yaml::outline::Outline;
-use crate::yaml::{self, ListStyle, lines};
+use crate::yaml::{ListStyle, lines};
 use serde_json::Value;
 use std::io::{self, Write};
 
@@ -55,81 +55,68 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-/// Write the `results:` entry: the earlier ones, then `ours`, one item at a time, each
-/// line ended as the list's are (`crlf`). With nothing earlier, the block is what the
-/// whole list serialized as one would give.
+/// Write the `results:` entry: the earlier ones, then `ours` (made at the column the
+/// earlier ones' block list or the style gives), each line ended as the list's are
+/// (`crlf`). With nothing earlier, the block is what the whole list serialized as one
+/// would give.
 pub fn write(
     out: &mut impl Write,
     earlier: Option<Earlier<'_>>,
-    ours: &[Diagnostic],
+    ours: &Rendered,
     style: ListStyle,
     crlf: bool,
 ) -> io::Result<()> {
     let indented = if style == ListStyle::Indented { 2 } else { 0 };
     let key = lines::with_breaks("results:\n".to_string(), crlf);
-    let column = match earlier {
-        Some(Earlier::Block {
-            lines: block,
-            column,
-        }) => {
+    match earlier {
+        Some(Earlier::Block { lines: block, .. }) => {
             out.write_all(block.as_bytes())?;
             if !block.ends_with('\n') {
                 out.write_all(lines::with_breaks("\n".into(), crlf).as_bytes())?;
             }
-            column
         }
         Some(Earlier::Items(items)) if !items.is_empty() => {
             out.write_all(key.as_bytes())?;
-            write_items(out, &items, indented, crlf)?;
-            indented
-        }
-        Some(Earlier::Items(_)) | None if ours.is_empty() => return Ok(()),
-        Some(Earlier::Items(_)) | None => {
-            out.write_all(key.as_bytes())?;
-            indented
-        }
-    };
-    write_items(out, ours, column, crlf)
-}
-
-/// Each item as a block list item at `column` (serialized one at a time: no copy of all).
-fn write_items<T: serde::Serialize>(
-    out: &mut impl Write,
-    items: &[T],
-    column: usize,
-    crlf: bool,
-) -> io::Result<()> {
-    let pad = " ".repeat(column);
-    for item in items {
-        let text = yaml::to_string(&[item], ListStyle::Compact);
-        let mut padded = String::with_capacity(text.len() + 4 * column);
-        for line in text.split_inclusive('\n') {
-            if line != "\n" {
-                padded.push_str(&pad);
+            for item in &items {
+                out.write_all(block_item(item, indented, crlf).as_bytes())?;
             }
-            padded.push_str(line);
         }
-        out.write_all(lines::with_breaks(padded, crlf).as_bytes())?;
+        Some(Earlier::Items(_)) | None if ours.count == 0 => return Ok(()),
+        Some(Earlier::Items(_)) | None => out.write_all(key.as_bytes())?,
     }
-    Ok(())
+    ours.pieces()
+        .try_for_each(|piece| out.write_all(piece.as_bytes()))
 }
 
-/// Where this run's results go in a flow (JSON) list, and the text that replaces that
-/// range: into its own `results` list, or as a new entry after its last one. JSON, so
-/// that a JSON list stays JSON.
-pub fn flow_insertion(
-    text: &str,
-    outline: &Outline,
-    ours: &[Diagnostic],
-) -> (usize, usize, String) {
-    let json: Vec<String> = ours
-        .iter()
-        .map(|r| serde_json::to_string(r).expect("results serialize"))
-        .collect();
-    let joined = json.join(", ");
+/// The column this run's results are written at, under `earlier` in a list of `style`.
+pub fn column(earlier: Option<&Earlier<'_>>, style: ListStyle) -> usize {
+    match earlier {
+        Some(Earlier::Block { column, .. }) => *column,
+        _ if style == ListStyle::Indented => 2,
+        _ => 0,
+    }
+}
+
+/// Where this run's results go in a flow (JSON) list: the range they replace, and the
+/// text before and after them there (into its own `results` list, or as a new entry
+/// after its last one). JSON, so that a JSON list stays JSON.
+pub struct FlowInsertion {
+    pub start: usize,
+    pub end: usize,
+    pub before: &'static str,
+    pub after: &'static str,
+}
+
+pub fn flow_insertion(text: &str, outline: &Outline, ours: &Rendered) -> FlowInsertion {
     let end = outline.entries.last().map_or(0, |e| e.value.end);
-    if ours.is_empty() {
-        return (end, end, String::new());
+    let at = |start, end, before, after| FlowInsertion {
+        start,
+        end,
+        before,
+        after,
+    };
+    if ours.count == 0 {
+        return at(end, end, "", "");
     }
     match outline.entries.iter().find(|e| e.key == "results") {
         Some(e) => {
@@ -138,27 +125,36 @@ pub fn flow_insertion(
             match inner {
                 // Appended inside the list, before its `]`.
                 Some(inner) if !inner.trim().is_empty() => {
-                    (e.value.end - 1, e.value.end - 1, format!(", {joined}"))
+                    at(e.value.end - 1, e.value.end - 1, ", ", "")
                 }
                 // `[]`, `null` or nothing: the list is ours.
-                _ => (e.value.start, e.value.end, format!("[{joined}]")),
+                _ => at(e.value.start, e.value.end, "[", "]"),
             }
         }
-        None => (end, end, format!(", \"results\": [{joined}]")),
+        None => at(end, end, ", \"results\": [", "]"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::diag::Diagnostic;
+    use crate::run::items::Format;
+    use crate::yaml;
 
     fn written(earlier: Option<Earlier<'_>>, style: ListStyle) -> String {
         let ours = [
             Diagnostic::error("no: \"quoted\"\nsecond line"),
             Diagnostic::info("injected"),
         ];
+        let column = column(earlier.as_ref(), style);
+        let mut rendered = Rendered::new(Format::Block {
+            column,
+            crlf: false,
+        });
+        ours.iter().for_each(|r| rendered.push(r));
         let mut out = Vec::new();
-        write(&mut out, earlier, &ours, style, false).unwrap();
+        write(&mut out, earlier, &rendered, style, false).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -94,38 +94,3 @@ fn a_read_error_comes_after_every_document_read_before_it_as_on_one_thread() {
         }
     }
 }
-
-#[test]
-fn a_panic_in_a_worker_is_raised_on_the_calling_thread() {
-    let process = |doc: &RawDoc| {
-        assert!(doc.index != 7, "document 7 panics");
-        Processed {
-            replacement: None,
-            results: Vec::new(),
-            rows: Vec::new(),
-            list: false,
-        }
-    };
-    let (mut out, mut log) = (Vec::new(), Vec::new());
-    let settings = settings();
-    let mut writer = Writer {
-        summary: Summary::default(),
-        label: Label::default(),
-        out: &mut out,
-        diagnostics: &mut log,
-        log: String::new(),
-        settings: &settings,
-        facts: &Facts::none(),
-        items: items::Options::default(),
-    };
-    let got = panic::catch_unwind(AssertUnwindSafe(|| {
-        in_workers(docs(50).into_iter(), &process, &mut writer, 3)
-    }));
-    let payload = got.expect_err("the panic is raised again");
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|m| m.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_default();
-    assert!(message.contains("document 7 panics"), "{message}");
-}
