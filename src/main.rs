@@ -347,13 +347,17 @@ fn exit(failed: bool) -> ExitCode {
     }
 }
 
+/// The rows as a table or as pretty JSON, written as they are made (no copy of all of
+/// them as text).
 fn print_report(out: &mut impl Write, rows: &[report::Row], json: bool) -> anyhow::Result<()> {
-    let text = if json {
-        report::json(rows)
+    if json {
+        serde_json::to_writer_pretty(&mut *out, rows)?;
+        out.write_all(b"\n")?;
     } else {
-        report::table(rows)
-    };
-    out.write_all(text.as_bytes())?;
+        for line in report::table(rows) {
+            out.write_all(line.as_bytes())?;
+        }
+    }
     out.flush()?;
     Ok(())
 }

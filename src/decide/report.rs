@@ -157,8 +157,10 @@ impl Row {
     }
 }
 
-/// Rows as an aligned text table.
-pub fn table(rows: &[Row]) -> String {
+/// Rows as an aligned text table, one line at a time (each ends with `\n`): the widths
+/// are measured over every row first, and no line is made before it is asked for, so
+/// a report of 160,000 rows holds the rows and one line, not the table.
+pub fn table(rows: &[Row]) -> impl Iterator<Item = String> + '_ {
     let header = [
         "WORKLOAD",
         "CONTAINER",
@@ -167,55 +169,52 @@ pub fn table(rows: &[Row]) -> String {
         "APPLICATION",
         "OPTIONS",
         "EVIDENCE",
-    ];
-    let cells: Vec<[String; 7]> = rows
-        .iter()
-        .map(|r| {
-            let workload = match (&r.document, &r.template) {
-                (Some(doc), Some(template)) => format!("{} ({doc}, {template})", r.workload()),
-                (Some(doc), None) => format!("{} ({doc})", r.workload()),
-                _ => r.workload(),
-            };
-            let decision = if r.reason.is_empty() {
-                r.decision.name().to_string()
-            } else {
-                format!("{} ({})", r.decision.name(), r.reason)
-            };
-            [
-                workload,
-                dash(&r.container),
-                decision,
-                dash(r.delivery),
-                dash(&r.application_name),
-                dash(&r.options_env),
-                clean(&r.evidence),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::len);
-    for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
+    ]
+    .map(String::from);
+    let mut widths = header.clone().map(|h| h.len());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(cells(row)) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let mut out = String::new();
-    let mut line = |cols: &[&str]| {
-        let mut text = String::new();
-        for (i, cell) in cols.iter().enumerate() {
-            if i + 1 == cols.len() {
-                text.push_str(cell);
-            } else {
-                let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
+    std::iter::once(header)
+        .chain(rows.iter().map(cells))
+        .map(move |cols| {
+            let mut text = String::new();
+            for (i, cell) in cols.iter().enumerate() {
+                if i + 1 == cols.len() {
+                    text.push_str(cell);
+                } else {
+                    let _ = write!(text, "{cell:<width$}  ", width = widths[i]);
+                }
             }
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
+            text.truncate(text.trim_end().len());
+            text.push('\n');
+            text
+        })
+}
+
+/// A row's cells in the table.
+fn cells(r: &Row) -> [String; 7] {
+    let workload = match (&r.document, &r.template) {
+        (Some(doc), Some(template)) => format!("{} ({doc}, {template})", r.workload()),
+        (Some(doc), None) => format!("{} ({doc})", r.workload()),
+        _ => r.workload(),
     };
-    line(&header);
-    for row in &cells {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
-    }
-    out
+    let decision = if r.reason.is_empty() {
+        r.decision.name().to_string()
+    } else {
+        format!("{} ({})", r.decision.name(), r.reason)
+    };
+    [
+        workload,
+        dash(&r.container),
+        decision,
+        dash(r.delivery),
+        dash(&r.application_name),
+        dash(&r.options_env),
+        clean(&r.evidence),
+    ]
 }
 
 fn dash(text: &str) -> String {
@@ -231,13 +230,6 @@ fn clean(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
-}
-
-/// Rows as pretty JSON.
-pub fn json(rows: &[Row]) -> String {
-    let mut text = serde_json::to_string_pretty(rows).expect("rows serialize");
-    text.push('\n');
-    text
 }
 
 /// What a summary counts, rows added one at a time and none kept (a run of 20,000
@@ -364,7 +356,7 @@ mod tests {
     fn the_table_is_aligned_and_one_line_per_row() {
         let mut r = row("app", Decision::Instrumented, "");
         r.evidence = "image a\nb".into();
-        let text = table(&[r]);
+        let text: String = table(&[r]).collect();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].find("CONTAINER"), lines[1].find("app"));
