@@ -32,8 +32,8 @@ const LONG_HELP: &str = r#"MODES (detected from stdin)
 
 ENVIRONMENT
   PINPOINT_INJECT_CONFIG        the config file, when --config is not given
-  PINPOINT_INJECT_THREADS       threads for a long stream, 1 to 64 (default: one per core, at
-                                most 4)
+  PINPOINT_INJECT_THREADS       threads for a long stream or list, 1 to 64 (default: one
+                                per core, at most 4)
   PINPOINT_INJECT_MAX_DOCUMENT  the largest document parsed, in bytes or with KiB, MiB or
                                 GiB (default 1.5MiB, etcd's limit on one object): a stream's
                                 workload, a ResourceList's or a List's item (a ResourceList

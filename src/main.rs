@@ -30,7 +30,15 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// both were counted in the peak (a 1.3 MB one-line flow list peaked at 50 MiB, 40 MiB
 /// with glibc; 34 MiB now).
 fn give_memory_back_at_once() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+    // mimalloc reads its options' variables whatever their case, and this one under its
+    // older name too (`mi_option_reset_delay`).
+    let set_by_user = std::env::vars_os().any(|(name, _)| {
+        name.to_str().is_some_and(|n| {
+            n.eq_ignore_ascii_case("MIMALLOC_PURGE_DELAY")
+                || n.eq_ignore_ascii_case("MIMALLOC_RESET_DELAY")
+        })
+    });
+    if set_by_user {
         return; // mimalloc read the user's own setting
     }
     // SAFETY: `mi_option_set` stores one option value; any thread may call it at any time.
@@ -61,8 +69,8 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 fn run(cli: &cli::Cli) -> anyhow::Result<ExitCode> {
-    // Checked in both modes, though only a stream uses threads: a wrong value is never
-    // ignored.
+    // Checked in both modes, whether the input is long enough to use threads or not: a
+    // wrong value is never ignored.
     let threads = stream::Threads::from_env().map_err(anyhow::Error::msg)?;
     let max_document = limits::max_document_from_env().map_err(anyhow::Error::msg)?;
     // Never dropped: the process ends with the run, and freeing thousands of entries

@@ -206,6 +206,21 @@ fn threads_change_nothing_but_the_speed() {
             "PINPOINT_INJECT_THREADS={threads} differs from 1"
         );
     }
+    // Under an address-space limit that 64 threads' stacks do not fit in, the threads
+    // that cannot be started are done without (a panic and no output before).
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -v 250000 && exec \"$0\" --config \"$1\"")
+        .arg(common::bin())
+        .arg(&config)
+        .env_remove("PINPOINT_INJECT_CONFIG")
+        .env("PINPOINT_INJECT_THREADS", "64");
+    let limited = common::run(&mut cmd, &stream);
+    assert!(
+        limited.code == one.code && limited.stdout == one.stdout && limited.stderr == one.stderr,
+        "64 threads under ulimit -v differ from 1: {}",
+        limited.stderr.lines().last().unwrap_or_default()
+    );
     let bad = with("zero");
     assert_eq!(bad.code, Some(1), "{bad}");
     assert!(bad.stdout.is_empty(), "{bad}");
@@ -218,7 +233,7 @@ fn threads_change_nothing_but_the_speed() {
 
 /// The same corpus, four times over, as one ResourceList: block YAML with results from an
 /// earlier function, and JSON with its `results` before its `items`, each with a `v1
-/// List` item and an item that does not read. Past the list's first 128 KiB its items are
+/// List` item and an item that does not read. A list of 128 KiB or more has its items
 /// made on worker threads; the output (results included) and stderr are the same bytes
 /// whatever the number of threads.
 #[test]

@@ -97,6 +97,7 @@ impl<J: Send, R: Send> Pool<'_, J, R> {
         thread::scope(|scope| {
             // Dropped when this closure returns, however it returns: the workers then stop.
             let work = work;
+            let mut workers = 0;
             for _ in 0..self.workers {
                 let (queue, done_tx) = (&queue, done_tx.clone());
                 let worker = thread::Builder::new().stack_size(WORKER_STACK);
@@ -115,10 +116,21 @@ impl<J: Send, R: Send> Pool<'_, J, R> {
                         }
                     }
                 });
-                // As `scope.spawn` does: a thread the system cannot start is a panic.
-                spawned.expect("failed to spawn a worker thread");
+                // A thread the system cannot start (a low `ulimit -v`, a thread limit):
+                // the run goes on with the workers it has, or on this thread alone.
+                match spawned {
+                    Ok(_) => workers += 1,
+                    Err(_) => break,
+                }
             }
             drop(done_tx);
+            if workers == 0 {
+                return jobs.try_for_each(|job| {
+                    let job = job?;
+                    let made = process(&job);
+                    take(job, made)
+                });
+            }
 
             // Hand out batches while few are in flight; take each back as soon as all
             // before it are taken.
@@ -127,7 +139,7 @@ impl<J: Send, R: Send> Pool<'_, J, R> {
             let mut read_error = None;
             let mut input_done = false;
             loop {
-                let room = sent - taken < self.workers * BATCHES_PER_WORKER
+                let room = sent - taken < workers * BATCHES_PER_WORKER
                     && (in_flight < IN_FLIGHT_BYTES || sent == taken);
                 if !input_done && room {
                     let (batch, error) = self.next_batch(&mut jobs);
