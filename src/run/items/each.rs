@@ -121,13 +121,7 @@ pub fn every_item<W: Write>(
     let mut take = |job: Job<'_>, made: Option<Made>| match made {
         Some(made) => {
             outcome.merge(made.outcome);
-            match made.edit {
-                None => Ok(()),
-                Some(Edit::Splices(splices)) => splices
-                    .iter()
-                    .try_for_each(|s| w.replace(made.from + s.start, made.from + s.end, &s.text)),
-                Some(Edit::Whole(edited)) => w.replace(made.from, made.from + made.len, &edited),
-            }
+            write_edit(w, made.from, made.len, made.edit)
         }
         None => list_item(w, &job, outline.flow_items, inputs, options, outcome),
     };
@@ -240,12 +234,22 @@ fn list_item<W: Write>(
     let mut made = outcome.empty_like();
     let edit = item(&slice, inputs, options, &mut made);
     outcome.merge(made);
+    write_edit(w, from, slice.text.len(), edit)
+}
+
+/// Write an item's edit (if it has one) over its `len` bytes at `from` of the list.
+fn write_edit<W: Write>(
+    w: &mut Writer<'_, '_, W>,
+    from: usize,
+    len: usize,
+    edit: Option<Edit>,
+) -> io::Result<()> {
     match edit {
         None => Ok(()),
         Some(Edit::Splices(splices)) => splices
             .iter()
             .try_for_each(|s| w.replace(from + s.start, from + s.end, &s.text)),
-        Some(Edit::Whole(edited)) => w.replace(from, from + slice.text.len(), &edited),
+        Some(Edit::Whole(edited)) => w.replace(from, from + len, &edited),
     }
 }
 
