@@ -91,7 +91,7 @@ pub(crate) fn diff_node<'a>(
             node.line
         )));
     }
-    match (old, new, &node.kind) {
+    match (old, new, node.kind()) {
         (Value::Object(o), Value::Object(n), Kind::Map { .. }) if !n.is_empty() => {
             diff_map(o, n, node, edits)?;
             Ok(true)

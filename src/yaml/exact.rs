@@ -166,10 +166,10 @@ mod tests {
         let list = value["l"].as_array().unwrap();
         assert_eq!((list.len(), list.capacity()), (5, 5));
         let root = crate::yaml::spans::parse("l: [1, 2, 3, 4, 5]\nm: {a: 1}\n").unwrap();
-        match &root.kind {
+        match root.kind() {
             crate::yaml::spans::Kind::Map { entries, .. } => {
                 assert_eq!(entries.capacity(), 2);
-                match &entries[0].value.kind {
+                match entries[0].value.kind() {
                     crate::yaml::spans::Kind::Seq { items, .. } => assert_eq!(items.capacity(), 5),
                     other => panic!("{other:?}"),
                 }

@@ -173,7 +173,7 @@ fn flow_removals<'e, 'a>(edits: &'e [Edit<'a>]) -> (Vec<Splice>, Vec<&'e Edit<'a
     }
     let mut cuts = Vec::new();
     for (node, mut indexes) in by_node {
-        let items: Vec<(usize, usize)> = match &node.kind {
+        let items: Vec<(usize, usize)> = match node.kind() {
             Kind::Seq { items, .. } => items.iter().map(|i| (i.start, i.end)).collect(),
             _ => node
                 .entries()

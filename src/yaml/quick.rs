@@ -21,6 +21,8 @@ mod outline;
 mod scalar;
 mod scan;
 #[cfg(test)]
+mod shallow_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::yaml::spans::Node;
@@ -53,6 +55,7 @@ pub fn load(text: &str) -> Option<Loaded<'_>> {
         return None;
     }
     let mut s = Scanner::new(text, true);
+    s.shallow = true;
     let (out, _) = s.document().ok()?;
     let loaded = Loaded {
         value: out.value,
@@ -157,6 +160,35 @@ struct Scanner<'t> {
     spare: Vec<Vec<Cow<'t, str>>>,
     /// The last column computed: its line's start, its offset and the column.
     last_col: std::cell::Cell<(usize, usize, usize)>,
+    /// Whether the mappings that are items of a long block sequence are kept shallow
+    /// (see [`SHALLOW_AFTER`]); only [`load`] keeps them so.
+    shallow: bool,
+}
+
+/// The items of a block sequence past its first this many that are block mappings are
+/// kept shallow in the span tree ([`crate::yaml::spans::Node::shallow`]): their place
+/// only, their entries read again by [`reread`] if an edit goes inside. A workload with
+/// 30,000 env entries peaked at 45.8 MiB, and at 34.2 MiB with them shallow
+/// (BENCHMARKS.md, "Shallow items of long lists").
+const SHALLOW_AFTER: usize = 32;
+
+/// A block mapping of `text` that [`load`] kept shallow, read again whole, the way the
+/// sequence around it read it the first time.
+fn reread<'t>(text: &'t str, node: &Node<'t>) -> Option<Node<'static>> {
+    let mut s = Scanner::new(text, true);
+    s.pos = node.start;
+    s.line = node.line;
+    s.line_start = crate::yaml::lines::line_start(text, node.start);
+    s.indent = Some(
+        s.b[s.line_start..]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count(),
+    );
+    let key = s.key_at(s.pos).ok()??;
+    let read = s.map(node.col, key).ok()?.out.node;
+    (read.start == node.start && read.end == node.end && read.line == node.line)
+        .then(|| read.owned())
 }
 
 /// Bytes that never appear in the subset: tabs, carriage returns, other controls.

@@ -7,65 +7,8 @@ use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-/// One node of the document and the bytes it covers (`start..end`, content only: an
-/// anchor or tag in front of it is outside).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node<'t> {
-    pub kind: Kind<'t>,
-    pub start: usize,
-    pub end: usize,
-    /// 0-based column of `start`, in characters.
-    pub col: usize,
-    /// 1-based line of `start`.
-    pub line: usize,
-    /// An anchor, a tag, an alias or a merge key (`<<`) is in or on this node: text
-    /// edited here could mean something else elsewhere, so it is never edited in place.
-    pub special: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind<'t> {
-    Scalar { style: ScalarStyle, empty: bool },
-    Map { flow: bool, entries: Vec<Entry<'t>> },
-    Seq { flow: bool, items: Vec<Node<'t>> },
-    Alias,
-}
-
-/// One `key: value` pair of a mapping; `key` is the key's text value (empty for a key
-/// that is not a scalar, which makes the mapping special).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry<'t> {
-    pub key: Cow<'t, str>,
-    pub key_node: Node<'t>,
-    pub value: Node<'t>,
-    /// The same key is written earlier in the mapping too. Kubernetes reads the last
-    /// one, and so does the span tree, which keeps only this entry; removing it would
-    /// bring the earlier one back.
-    pub shadows: bool,
-}
-
-impl<'t> Node<'t> {
-    pub fn is_flow(&self) -> bool {
-        matches!(
-            self.kind,
-            Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
-        )
-    }
-
-    pub fn entries(&self) -> &[Entry<'t>] {
-        match &self.kind {
-            Kind::Map { entries, .. } => entries,
-            _ => &[],
-        }
-    }
-
-    pub fn items(&self) -> &[Node<'t>] {
-        match &self.kind {
-            Kind::Seq { items, .. } => items,
-            _ => &[],
-        }
-    }
-}
+mod node;
+pub use node::{Entry, Kind, Node, Reread, reread_with};
 
 /// Why a document has no span tree (the caller falls back to re-emitting it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +40,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
         let start = marker_offset(&span.start)?;
         let end = marker_offset(&span.end)?;
         let new_node = |kind, special| Node {
-            kind,
+            shape: kind,
             start,
             end,
             col: span.start.col(),
@@ -182,7 +125,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
                     None => *key = Some(node),
                     Some(key_node) => {
                         let mut node = node;
-                        if matches!(node.kind, Kind::Scalar { empty: true, .. }) {
+                        if matches!(node.kind(), Kind::Scalar { empty: true, .. }) {
                             // `key:` with nothing after it: the value "is" right after the colon.
                             let at = colon_after(text, key_node.end).unwrap_or(key_node.end);
                             (node.start, node.end, node.line) = (at, at, key_node.line);
@@ -237,7 +180,7 @@ fn close(frame: Frame<'_>, end_event_end: usize) -> Result<Node<'_>, NoSpans> {
             // Grown one at a time: the spare room is given back (a large workload has
             // tens of thousands of small mappings and lists).
             entries.shrink_to_fit();
-            node.kind = Kind::Map { flow, entries };
+            node.shape = Kind::Map { flow, entries };
             node
         }
         Frame::Seq {
@@ -251,7 +194,7 @@ fn close(frame: Frame<'_>, end_event_end: usize) -> Result<Node<'_>, NoSpans> {
             } else {
                 items.last().map_or(node.start, |i| i.end)
             };
-            node.kind = Kind::Seq { flow, items };
+            node.shape = Kind::Seq { flow, items };
             node
         }
     })
@@ -295,7 +238,7 @@ fn last_of_each_key(entries: &mut Vec<Entry<'_>>) {
 /// The text value of a scalar key as serde-saphyr reads it (plain and quoted keys alike);
 /// empty for anything but a scalar.
 fn key_text<'t>(text: &'t str, key: &Node<'_>) -> Cow<'t, str> {
-    let Kind::Scalar { style, .. } = key.kind else {
+    let Kind::Scalar { style, .. } = key.kind() else {
         return Cow::Borrowed("");
     };
     let raw = &text[key.start..key.end];
@@ -363,7 +306,7 @@ mod tests {
         let root = parse(text).unwrap();
         assert_eq!(root.entries()[0].key, "k");
         assert!(matches!(
-            root.entries()[0].value.kind,
+            root.entries()[0].value.kind(),
             Kind::Scalar { empty: true, .. }
         ));
         assert_eq!(colon_after(text, root.entries()[0].key_node.end), Some(4));

@@ -49,7 +49,7 @@ fn line_after(text: &str, node: &Node<'_>) -> usize {
 /// True when the last node in `node`'s text is a block scalar with keep chomping.
 fn ends_in_kept_lines(text: &str, mut node: &Node<'_>) -> bool {
     loop {
-        node = match &node.kind {
+        node = match node.kind() {
             Kind::Map {
                 flow: false,
                 entries,
@@ -184,7 +184,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
             let colon = lines::colon_after(text, entry.key_node.end)
                 .ok_or_else(|| unlocated(&entry.key_node, "a key without a colon after it"))?;
             let end = entry.value.end.max(colon);
-            let empty = matches!(entry.value.kind, Kind::Scalar { empty: true, .. });
+            let empty = matches!(entry.value.kind(), Kind::Scalar { empty: true, .. });
             Ok(match block_body(value, entry.key_node.col, style) {
                 // `key:` alone (maybe with a comment): its line stays, the value follows.
                 Some(body) if empty => new_lines(text, lines::line_end(text, colon), body + "\n"),
@@ -334,7 +334,7 @@ fn replace_scalar(old: &Node<'_>, value: &Value, look: Look) -> Option<Splice> {
     let Kind::Scalar {
         style,
         empty: false,
-    } = old.kind
+    } = old.kind()
     else {
         return None;
     };

@@ -2,7 +2,7 @@
 //! values after a key's `:` or a sequence's `- `.
 
 use super::outline::item_of;
-use super::{Bail, Key, Keys, MapOut, Out, R, Scanner, scalar};
+use super::{Bail, Key, Keys, MapOut, Out, R, SHALLOW_AFTER, Scanner, reread, scalar};
 use crate::yaml::spans::{Entry, Kind, Node};
 use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::ScalarStyle;
@@ -85,7 +85,7 @@ impl<'t> Scanner<'t> {
             out: Out {
                 value,
                 node: Node {
-                    kind: Kind::Map {
+                    shape: Kind::Map {
                         flow: false,
                         entries,
                     },
@@ -170,6 +170,20 @@ impl<'t> Scanner<'t> {
         (self.build && self.spans) || self.depth < self.keep
     }
 
+    /// A block mapping item of a long sequence, kept shallow (debug builds check that
+    /// it reads again as it did).
+    fn kept_shallow(&self, node: Node<'t>) -> Node<'t> {
+        crate::yaml::spans::reread_with(reread);
+        #[cfg(debug_assertions)]
+        assert!(
+            reread(self.text, &node).is_some_and(|again| again == node),
+            "a shallow mapping reads again otherwise at line {}:\n{}",
+            node.line,
+            self.text
+        );
+        node.shallow(self.text)
+    }
+
     /// The value after a block mapping key's `:` (at `pos`), for a mapping at column `n`.
     pub(super) fn value_after_colon(&mut self, n: usize, colon_end: usize) -> R<Out<'t>> {
         self.skip_spaces();
@@ -231,8 +245,11 @@ impl<'t> Scanner<'t> {
                 self.block_node(c)?
             } else if let Some(key) = self.key_at(self.pos)? {
                 self.enter()?;
-                let map = self.map(c, key)?.out;
+                let mut map = self.map(c, key)?.out;
                 self.depth -= 1;
+                if self.shallow && items.len() >= SHALLOW_AFTER {
+                    map.node = self.kept_shallow(map.node);
+                }
                 map
             } else if matches!(self.byte(self.pos), Some(b'|' | b'>')) {
                 self.block_scalar(n)?
@@ -271,7 +288,7 @@ impl<'t> Scanner<'t> {
             self.outlined.push((start, (!unlike).then_some(group)));
         }
         let node = Node {
-            kind: Kind::Seq { flow: false, items },
+            shape: Kind::Seq { flow: false, items },
             start,
             end: last_end,
             col,

@@ -37,7 +37,7 @@ impl<'t> Scanner<'t> {
             loop {
                 if is_map {
                     let key = self.flow_scalar(true)?;
-                    let Kind::Scalar { style, .. } = key.node.kind else {
+                    let &Kind::Scalar { style, .. } = key.node.kind() else {
                         return Err(Bail);
                     };
                     let key_text = self.flow_key_text(&key, style)?;
@@ -108,7 +108,7 @@ impl<'t> Scanner<'t> {
         let out = Out {
             value: if self.build { value } else { Value::Null },
             node: Node {
-                kind,
+                shape: kind,
                 start,
                 end: self.pos,
                 col,

@@ -126,7 +126,7 @@ fn json_body(text: &str) -> Option<&str> {
 fn writes_a_key_twice(root: &Node<'_>) -> bool {
     let mut open = vec![root];
     while let Some(node) = open.pop() {
-        match &node.kind {
+        match node.kind() {
             Kind::Map { entries, .. } => {
                 if entries.iter().any(|e| e.shadows) {
                     return true;

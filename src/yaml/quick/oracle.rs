@@ -42,11 +42,12 @@ pub(super) fn agrees_on_value(text: &str, fast_value: &Value) {
 
 /// One line per node: where it is and what it is, for a readable disagreement.
 fn node_lines(node: &Node<'_>, path: &str) -> Vec<String> {
-    let kind = match &node.kind {
+    let kind = match node.kind() {
         Kind::Scalar { style, empty } => format!("{style:?}{}", if *empty { " empty" } else { "" }),
         Kind::Map { flow, entries } => format!("map flow={flow} n={}", entries.len()),
         Kind::Seq { flow, items } => format!("seq flow={flow} n={}", items.len()),
         Kind::Alias => "alias".into(),
+        Kind::Shallow { .. } => unreachable!("`kind` reads a shallow node again"),
     };
     let mut lines = vec![format!(
         "{path} {kind} {}..{} col {} line {} special {}",

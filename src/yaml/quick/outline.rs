@@ -23,11 +23,11 @@ pub(super) fn outline_of(
             return None;
         }
         let block = matches!(
-            e.value.kind,
+            e.value.kind(),
             Kind::Map { flow: false, .. } | Kind::Seq { flow: false, .. }
         );
         if e.key == "items" {
-            match &e.value.kind {
+            match e.value.kind() {
                 Kind::Seq { flow: false, .. } => {
                     let at = outlined
                         .iter()
@@ -59,7 +59,7 @@ fn range(n: &Node<'_>) -> Range {
 /// The full parser places these elsewhere (an empty value, a block scalar's content).
 fn unlike(n: &Node<'_>) -> bool {
     matches!(
-        n.kind,
+        n.kind(),
         Kind::Scalar { empty: true, .. }
             | Kind::Scalar {
                 style: ScalarStyle::Literal | ScalarStyle::Folded,
@@ -77,7 +77,7 @@ fn ends_unlike(text: &str, n: &Node<'_>) -> bool {
     if unlike(n) {
         return true;
     }
-    if n.is_flow() || matches!(n.kind, Kind::Scalar { .. }) {
+    if n.is_flow() || matches!(n.kind(), Kind::Scalar { .. }) {
         return false;
     }
     let last_line = text
@@ -107,7 +107,7 @@ pub(super) fn item_of(text: &str, item: &Node<'_>) -> Option<Item> {
             "kind" => &mut found.kind,
             _ => continue,
         };
-        match e.value.kind {
+        match e.value.kind() {
             Kind::Scalar { empty: true, .. } => return None,
             Kind::Scalar { style, .. } => {
                 // One-line scalars (the fast path reads no other quoted ones): the text
@@ -120,7 +120,7 @@ pub(super) fn item_of(text: &str, item: &Node<'_>) -> Option<Item> {
                     ScalarStyle::SingleQuoted if !inner.contains('\'') => inner,
                     _ => continue,
                 };
-                if let Some(span) = head_span(text, (start, end), style, value) {
+                if let Some(span) = head_span(text, (start, end), *style, value) {
                     *slot = Some(span);
                 }
             }

@@ -278,7 +278,7 @@ impl<'t> Scanner<'t> {
             ScalarStyle::Literal
         };
         let node = Node {
-            kind: Kind::Scalar {
+            shape: Kind::Scalar {
                 style,
                 empty: false,
             },

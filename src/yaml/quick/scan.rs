@@ -43,6 +43,7 @@ impl<'t> Scanner<'t> {
             pairs: Vec::new(),
             spare: Vec::new(),
             last_col: std::cell::Cell::new((usize::MAX, 0, 0)),
+            shallow: false,
         }
     }
 
@@ -133,7 +134,7 @@ impl<'t> Scanner<'t> {
 
     pub(super) fn node(&self, kind: Kind<'t>, start: usize, end: usize) -> Node<'t> {
         Node {
-            kind,
+            shape: kind,
             start,
             end,
             // A check keeps no node: its columns are never read.

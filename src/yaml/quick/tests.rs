@@ -71,7 +71,7 @@ fn what_is_read_holds_no_spare_room() {
     assert_eq!(loaded.value["m"]["k39"], 39);
     let entries = loaded.root.entries();
     for entry in entries {
-        match &entry.value.kind {
+        match entry.value.kind() {
             crate::yaml::spans::Kind::Seq { items, .. } => {
                 assert_eq!(items.capacity(), items.len())
             }

@@ -52,7 +52,7 @@ pub fn key_text<'t>(at: &Lexer<'t>, key: Token) -> R<Cow<'t, str>> {
 
 fn node<'t>(at: &Lexer<'t>, kind: Kind<'t>, start: usize, end: usize) -> Node<'t> {
     Node {
-        kind,
+        shape: kind,
         start,
         end,
         col: at.col(start),
@@ -135,7 +135,7 @@ impl<'t> Sink<'t> for Tree<'t> {
                 // As the span tree has it: a mapping with an empty key or a merge key is
                 // one whose text is never edited in place.
                 node.special = entries.iter().any(|e| e.key.is_empty() || e.key == "<<");
-                node.kind = Kind::Map {
+                node.shape = Kind::Map {
                     flow: true,
                     entries,
                 };
@@ -147,7 +147,7 @@ impl<'t> Sink<'t> for Tree<'t> {
                 mut items,
             } => {
                 items.shrink_to_fit();
-                node.kind = Kind::Seq { flow: true, items };
+                node.shape = Kind::Seq { flow: true, items };
                 node.end = end;
                 node
             }

@@ -1,0 +1,184 @@
+//! The span tree's nodes. A mapping that is an item of a long block sequence may be
+//! kept *shallow*: its place without its entries, which are read again from the text
+//! the first time anything asks for them (an edit inside that item). A large workload's
+//! env list, mounts or containers then cost one node per item instead of a node per
+//! key and value; the edits go into a few items at most.
+
+use serde_saphyr::granit_parser::ScalarStyle;
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::sync::OnceLock;
+
+/// One node of the document and the bytes it covers (`start..end`, content only: an
+/// anchor or tag in front of it is outside).
+#[derive(Debug, Clone)]
+pub struct Node<'t> {
+    /// What the node is; read through [`Node::kind`], which reads a shallow node's
+    /// entries again.
+    pub shape: Kind<'t>,
+    pub start: usize,
+    pub end: usize,
+    /// 0-based column of `start`, in characters.
+    pub col: usize,
+    /// 1-based line of `start`.
+    pub line: usize,
+    /// An anchor, a tag, an alias or a merge key (`<<`) is in or on this node: text
+    /// edited here could mean something else elsewhere, so it is never edited in place.
+    pub special: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind<'t> {
+    Scalar {
+        style: ScalarStyle,
+        empty: bool,
+    },
+    Map {
+        flow: bool,
+        entries: Vec<Entry<'t>>,
+    },
+    Seq {
+        flow: bool,
+        items: Vec<Node<'t>>,
+    },
+    Alias,
+    /// A block mapping whose entries were not kept: `text` is the document they are
+    /// read from again, once, when asked for (with keys of their own, so that the tree
+    /// stays a plain borrow of the text). Never the answer of [`Node::kind`].
+    Shallow {
+        text: &'t str,
+        read: OnceCell<Box<Node<'static>>>,
+    },
+}
+
+/// One `key: value` pair of a mapping; `key` is the key's text value (empty for a key
+/// that is not a scalar, which makes the mapping special).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry<'t> {
+    pub key: Cow<'t, str>,
+    pub key_node: Node<'t>,
+    pub value: Node<'t>,
+    /// The same key is written earlier in the mapping too. Kubernetes reads the last
+    /// one, and so does the span tree, which keeps only this entry; removing it would
+    /// bring the earlier one back.
+    pub shadows: bool,
+}
+
+/// What reads a shallow node's mapping again from its text: the reader that made it
+/// (the fast path, [`crate::yaml::quick`], which sits above this module and hands its
+/// reader in with [`reread_with`] before it makes the first shallow node).
+pub type Reread = for<'t> fn(&'t str, &Node<'t>) -> Option<Node<'static>>;
+
+static REREAD: OnceLock<Reread> = OnceLock::new();
+
+/// Name the reader of shallow nodes (the first call wins; there is one reader).
+pub fn reread_with(reader: Reread) {
+    REREAD.get_or_init(|| reader);
+}
+
+impl<'t> Node<'t> {
+    /// What the node is, a shallow node's entries read again the first time. A mapping
+    /// that cannot be read again (never seen: its text was read the same way before) is
+    /// answered as an alias, which no edit goes inside: it is then replaced as a whole.
+    pub fn kind(&self) -> &Kind<'t> {
+        match &self.shape {
+            Kind::Shallow { text, read } => {
+                &read
+                    .get_or_init(|| {
+                        let again = REREAD.get().and_then(|reread| reread(text, self));
+                        debug_assert!(again.is_some(), "a shallow node is not read again");
+                        Box::new(again.unwrap_or_else(|| self.without_children().owned()))
+                    })
+                    .shape
+            }
+            kind => kind,
+        }
+    }
+
+    /// The same place, as an alias (no entries or items, and nothing edited inside).
+    fn without_children(&self) -> Node<'t> {
+        Node {
+            shape: Kind::Alias,
+            start: self.start,
+            end: self.end,
+            col: self.col,
+            line: self.line,
+            special: self.special,
+        }
+    }
+
+    /// The same node with keys of its own (a shallow node inside is no longer one:
+    /// what reads a node again keeps every entry).
+    pub fn owned(self) -> Node<'static> {
+        let shape = match self.shape {
+            Kind::Scalar { style, empty } => Kind::Scalar { style, empty },
+            Kind::Map { flow, entries } => Kind::Map {
+                flow,
+                entries: entries
+                    .into_iter()
+                    .map(|e| Entry {
+                        key: Cow::Owned(e.key.into_owned()),
+                        key_node: e.key_node.owned(),
+                        value: e.value.owned(),
+                        shadows: e.shadows,
+                    })
+                    .collect(),
+            },
+            Kind::Seq { flow, items } => Kind::Seq {
+                flow,
+                items: items.into_iter().map(Node::owned).collect(),
+            },
+            Kind::Alias | Kind::Shallow { .. } => Kind::Alias,
+        };
+        Node {
+            shape,
+            start: self.start,
+            end: self.end,
+            col: self.col,
+            line: self.line,
+            special: self.special,
+        }
+    }
+
+    /// This node kept shallow: its place in `text`, its entries to be read again.
+    pub fn shallow(self, text: &'t str) -> Node<'t> {
+        Node {
+            shape: Kind::Shallow {
+                text,
+                read: OnceCell::new(),
+            },
+            ..self.without_children()
+        }
+    }
+
+    pub fn is_flow(&self) -> bool {
+        matches!(
+            self.kind(),
+            Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
+        )
+    }
+
+    pub fn entries(&self) -> &[Entry<'t>] {
+        match self.kind() {
+            Kind::Map { entries, .. } => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node<'t>] {
+        match self.kind() {
+            Kind::Seq { items, .. } => items,
+            _ => &[],
+        }
+    }
+}
+
+/// Two nodes are equal when they cover the same bytes the same way, a shallow one
+/// compared by what it reads as.
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.start, self.end, self.col, self.line, self.special)
+            == (other.start, other.end, other.col, other.line, other.special)
+            && self.kind() == other.kind()
+    }
+}
