@@ -11,33 +11,17 @@ use crate::facts::Facts;
 use crate::knowledge::kinds::{WorkloadKind, is_list};
 use crate::run::diag::{Diagnostic, ResourceRef};
 use crate::wire::inject;
-use crate::yaml::replaced::Replaced;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
-/// What happened to one resource.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    /// The resource was edited (it must be written out again).
-    pub changed: bool,
-    /// The pod templates the edit replaced, as they were (empty unless `changed`).
-    pub replaced: Vec<Replaced>,
-    pub results: Vec<Diagnostic>,
-    /// One row per container (or per workload, for an error): the report's data.
-    pub rows: Vec<Row>,
-}
-
-impl Outcome {
-    fn merge(&mut self, other: Outcome) {
-        self.changed |= other.changed;
-        self.replaced.extend(other.replaced);
-        self.results.extend(other.results);
-        self.rows.extend(other.rows);
-    }
-}
+mod outcome;
+pub use outcome::Outcome;
+use outcome::{fail, join_field, replace, unwire};
 
 /// Transform one resource in place. Resources that are not workloads (or `v1 List`s of
-/// them) are not touched; a workload with an error is left exactly as it was.
+/// them) are not touched. A workload with an error is not changed (`changed` is false)
+/// but its value may be half edited: its text is what callers write. An item of a
+/// `v1 List` with an error is put back as it was.
 pub fn transform(resource: &mut Value, settings: &Settings, facts: &Facts) -> Outcome {
     let api_version = resource
         .get("apiVersion")
@@ -54,7 +38,13 @@ pub fn transform(resource: &mut Value, settings: &Settings, facts: &Facts) -> Ou
         match resource.get_mut("items") {
             Some(Value::Array(items)) => {
                 for (index, item) in items.iter_mut().enumerate() {
+                    // Each item is edited in place; one that could not be is put back as
+                    // it was (a list is written from its value).
+                    let was = crate::yaml::exact::clone_exact(item);
                     let mut one = transform(item, settings, facts);
+                    if !one.changed {
+                        *item = was;
+                    }
                     one.replaced = one.replaced.into_iter().map(|r| r.in_item(index)).collect();
                     outcome.merge(one);
                 }
@@ -229,8 +219,20 @@ fn transform_workload(
     if let Some(refusal) = notes::refusal(workload, settings.agent.delivery, settings.form) {
         return fail(outcome, &reference, resource, refusal);
     }
-    let mut edited = crate::yaml::exact::clone_exact(template);
-    match inject::inject(&mut edited, settings, &plan.targets) {
+    // A template an earlier run wired is edited on a copy: it may come out unchanged, or
+    // be unwired instead. Any other is edited in place (its text and the fingerprints of
+    // its span tree are what the diff compares the edit with): on an error it is left
+    // half edited, and the caller writes its text as it was.
+    let mut copy = inject::is_wired(template).then(|| crate::yaml::exact::clone_exact(template));
+    let injected = match copy.as_mut() {
+        Some(edited) => inject::inject(edited, settings, &plan.targets),
+        None => {
+            let (_, template) = workload.pod_template_at_mut(resource).expect("found above");
+            inject::inject(template, settings, &plan.targets)
+        }
+    };
+    let template = workload.pod_template(resource).expect("found above");
+    match injected {
         Err(error) => {
             let field = join_field(&workload.template_path_in(resource), &error.field);
             outcome
@@ -252,8 +254,7 @@ fn transform_workload(
                     .results
                     .push(report(Diagnostic::warning(warning.clone()), resource));
             }
-            let unchanged =
-                !done.injected.is_empty() && workload.pod_template(resource) == Some(&edited);
+            let unchanged = !done.injected.is_empty() && copy.as_ref() == Some(template);
             let decision = if unchanged {
                 Decision::Unchanged
             } else {
@@ -322,67 +323,9 @@ fn transform_workload(
                 resource,
             ));
             if !unchanged {
-                replace(resource, workload, edited, &mut outcome);
+                replace(resource, workload, copy, &mut outcome);
             }
         }
     }
     outcome
-}
-
-/// The workload cannot be wired: one error row and result, and it is left as it was.
-fn fail(
-    mut outcome: Outcome,
-    reference: &ResourceRef,
-    resource: &Value,
-    message: String,
-) -> Outcome {
-    outcome
-        .rows
-        .push(Row::new(reference, "", Decision::Error).because("", message.clone()));
-    outcome
-        .results
-        .push(Diagnostic::error(message).about(resource));
-    outcome
-}
-
-/// Take out the wiring an earlier run left in a workload this run leaves alone (another
-/// config, an opt-out annotation), so the agent never stays behind stale.
-fn unwire(resource: &mut Value, workload: WorkloadKind, outcome: &mut Outcome) {
-    let Some(template) = workload.pod_template(resource) else {
-        return;
-    };
-    if !inject::is_wired(template) {
-        return; // nothing an earlier run left: strip would change nothing
-    }
-    let mut edited = template.clone();
-    let result = match inject::strip_for_good(&mut edited) {
-        Ok(false) => return,
-        Ok(true) => {
-            replace(resource, workload, edited, outcome);
-            Diagnostic::info("removed the wiring an earlier run added")
-        }
-        Err(error) => Diagnostic::error(error.message).at_field(join_field(
-            &workload.template_path_in(resource),
-            &error.field,
-        )),
-    };
-    outcome.results.push(result.about(resource));
-}
-
-/// Put `edited` in place of the pod template, keeping the old one for the diff.
-fn replace(resource: &mut Value, workload: WorkloadKind, edited: Value, outcome: &mut Outcome) {
-    let (path, template) = workload
-        .pod_template_at_mut(resource)
-        .expect("the caller found the template");
-    let old = std::mem::replace(template, edited);
-    outcome.replaced.push(Replaced::at_path(path, old));
-    outcome.changed = true;
-}
-
-fn join_field(prefix: &str, field: &str) -> String {
-    match (prefix.is_empty(), field.is_empty()) {
-        (true, _) => field.to_string(),
-        (_, true) => prefix.to_string(),
-        _ => format!("{prefix}.{field}"),
-    }
 }

@@ -1,17 +1,19 @@
-//! What changed between a document's parsed value and the value the core made of it,
-//! as a short list of [`Edit`]s located in the document's span tree: insert a mapping
+//! What changed between a document's text and the value the core made of it, as a
+//! short list of [`Edit`]s located in the document's span tree (whose nodes carry the
+//! fingerprints of what they read as, [`crate::yaml::fingerprint`]): insert a mapping
 //! entry or a sequence item, replace a value, remove an entry or an item. Mappings are
 //! compared by key; sequences keep the elements that are equal (in order), pair the
 //! rest by their `name` field (Kubernetes' merge key for containers, env, volumes and
 //! mounts) and insert or remove what is left.
 
+use crate::yaml::fingerprint::{hash_string, hash_value};
 use crate::yaml::spans::{Kind, Node};
 use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::collections::HashMap;
 
 mod align;
-use align::{align, same};
+use align::align_hashed;
 
 /// One change to the text, located by the node it applies to.
 #[derive(Debug, Clone)]
@@ -61,14 +63,12 @@ pub enum Edit<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unlocated(pub String);
 
-/// The edits that turn `old` (read from the text `root` describes) into `new`.
-pub fn diff<'a>(
-    old: &Value,
-    new: &'a Value,
-    root: &'a Node<'a>,
-) -> Result<Vec<Edit<'a>>, Unlocated> {
+/// The edits that turn the text `root` describes into text that reads as `new`. `root`
+/// carries the fingerprints of what its nodes read as ([`fingerprint`]), which `new`
+/// is compared with.
+pub fn diff<'a>(new: &'a Value, root: &'a Node<'a>) -> Result<Vec<Edit<'a>>, Unlocated> {
     let mut edits = Vec::new();
-    if !diff_node(old, new, root, &mut edits)? {
+    if !diff_node(new, root, None, &mut edits)? {
         return Err(Unlocated("the whole document changed".into()));
     }
     Ok(edits)
@@ -77,12 +77,12 @@ pub fn diff<'a>(
 /// Diff inside `node`; `Ok(false)` when the node must be replaced as a whole (its type
 /// changed, a scalar changed, or a collection became empty).
 pub(crate) fn diff_node<'a>(
-    old: &Value,
     new: &'a Value,
     node: &'a Node<'a>,
+    hash: Option<u64>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<bool, Unlocated> {
-    if same(old, new) {
+    if same(new, node, hash) {
         return Ok(true);
     }
     if node.special {
@@ -91,30 +91,60 @@ pub(crate) fn diff_node<'a>(
             node.line
         )));
     }
-    match (old, new, node.kind()) {
-        (Value::Object(o), Value::Object(n), Kind::Map { .. }) if !n.is_empty() => {
-            diff_map(o, n, node, edits)?;
+    match (new, node.kind()) {
+        (Value::Object(n), Kind::Map { .. }) if !n.is_empty() => {
+            diff_map(n, node, edits)?;
             Ok(true)
         }
-        (Value::Array(o), Value::Array(n), Kind::Seq { .. }) if !n.is_empty() => {
-            diff_seq(o, n, node, edits)
-        }
-        (Value::String(o), Value::String(n), Kind::Scalar { style, .. })
-            if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
-                && n.starts_with(o.as_str())
-                && !o.is_empty()
-                && !o.ends_with('\n')
-                && !n[o.len()..].contains('\n')
-                && n[o.len()..].starts_with(' ') =>
-        {
-            edits.push(Edit::AppendToScalar {
-                scalar: node,
-                text: n[o.len()..].to_string(),
-            });
-            Ok(true)
-        }
+        (Value::Array(n), Kind::Seq { .. }) if !n.is_empty() => diff_seq(n, node, edits),
+        (
+            Value::String(n),
+            Kind::Scalar {
+                style: ScalarStyle::Literal | ScalarStyle::Folded,
+                ..
+            },
+        ) => match appended(n, node.hash) {
+            Some(at) => {
+                edits.push(Edit::AppendToScalar {
+                    scalar: node,
+                    text: n[at..].to_string(),
+                });
+                Ok(true)
+            }
+            None => Ok(false),
+        },
         _ => Ok(false),
     }
+}
+
+/// Whether `new` is what `node` reads as: a mapping or list of another length is not
+/// (no need to hash it); otherwise by fingerprint (`hash`, when it is known already).
+fn same(new: &Value, node: &Node<'_>, hash: Option<u64>) -> bool {
+    let other_length = match (new, &node.shape) {
+        (Value::Object(n), Kind::Map { entries, .. }) => n.len() != entries.len(),
+        (Value::Array(n), Kind::Seq { items, .. }) => n.len() != items.len(),
+        _ => false,
+    };
+    if other_length && !node.special {
+        return false; // the text of a special node may not mirror its value
+    }
+    node.hash == hash.unwrap_or_else(|| hash_value(new))
+}
+
+/// Where `new` goes on from the block scalar it was (whose fingerprint is `old`): a
+/// space on its last line, after a part that is the old value (not empty, not ending in
+/// a line break). The last few spaces are tried (what the wiring appends to a user's
+/// folded value, a space and the options variable's reference, has none of its own).
+fn appended(new: &str, old: u64) -> Option<usize> {
+    let last_line = new.rfind('\n').map_or(0, |i| i + 1);
+    new[last_line..]
+        .rmatch_indices(' ')
+        .take(4)
+        .map(|(i, _)| last_line + i)
+        .find(|&at| {
+            let before = &new[..at];
+            !before.is_empty() && !before.ends_with('\n') && hash_string(before) == old
+        })
 }
 
 /// Where each key of a mapping's text is: a scan for a few keys, an index for many (a
@@ -137,41 +167,31 @@ impl<'n, 'a> Keys<'n, 'a> {
         Keys { node, index }
     }
 
-    fn get(&self, key: &str) -> Result<usize, Unlocated> {
-        let found = match &self.index {
+    fn get(&self, key: &str) -> Option<usize> {
+        match &self.index {
             Some(index) => index.get(key).copied(),
             None => self.node.entries().iter().position(|e| e.key == key),
-        };
-        found.ok_or_else(|| Unlocated(format!("line {}: key {key:?} not found", self.node.line)))
+        }
     }
 }
 
 fn diff_map<'a>(
-    old: &Map<String, Value>,
     new: &'a Map<String, Value>,
     node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<(), Unlocated> {
-    if node.entries().len() != old.len() {
-        return Err(Unlocated(format!(
-            "line {}: the mapping's text and value differ",
-            node.line
-        )));
-    }
     let keys = Keys::of(node);
-    for key in old.keys().filter(|k| !new.contains_key(*k)) {
-        edits.push(Edit::RemoveEntry {
-            map: node,
-            entry: keys.get(key)?,
-        });
+    for (entry, e) in node.entries().iter().enumerate() {
+        if !new.contains_key(e.key.as_ref()) {
+            edits.push(Edit::RemoveEntry { map: node, entry });
+        }
     }
     let mut after = None;
     for (key, value) in new {
-        match old.get(key) {
-            Some(before) => {
-                let entry = keys.get(key)?;
+        match keys.get(key) {
+            Some(entry) => {
                 let child = &node.entries()[entry].value;
-                if !diff_node(before, value, child, edits)? {
+                if !diff_node(value, child, None, edits)? {
                     edits.push(Edit::ReplaceValue {
                         map: node,
                         entry,
@@ -192,18 +212,12 @@ fn diff_map<'a>(
 }
 
 fn diff_seq<'a>(
-    old: &[Value],
     new: &'a [Value],
     node: &'a Node<'a>,
     edits: &mut Vec<Edit<'a>>,
 ) -> Result<bool, Unlocated> {
-    if node.items().len() != old.len() {
-        return Err(Unlocated(format!(
-            "line {}: the sequence's text and value differ",
-            node.line
-        )));
-    }
-    let pairs = align(old, new);
+    let old = node.items();
+    let (pairs, hashes) = align_hashed(old, new);
     let mut kept = vec![false; old.len()];
     let mut last = None;
     for &i in pairs.iter().flatten() {
@@ -238,7 +252,7 @@ fn diff_seq<'a>(
     for (j, value) in new.iter().enumerate() {
         match pairs[j] {
             Some(index) => {
-                if !diff_node(&old[index], value, &node.items()[index], edits)? {
+                if !diff_node(value, &old[index], Some(hashes[j]), edits)? {
                     edits.push(Edit::ReplaceItem {
                         seq: node,
                         index,
@@ -264,8 +278,9 @@ mod tests {
 
     fn summary(text: &str, new: Value) -> Vec<String> {
         let old: Value = crate::yaml::value::from_str(text).unwrap();
-        let root = spans::parse(text).unwrap();
-        diff(&old, &new, &root)
+        let mut root = spans::parse(text).unwrap();
+        crate::yaml::fingerprint::fingerprint(&mut root, &old);
+        diff(&new, &root)
             .unwrap()
             .iter()
             .map(|e| match e {
@@ -324,7 +339,8 @@ mod tests {
     fn aliases_are_not_edited() {
         let text = "a: &x {b: 1}\nc: *x\n";
         let old: Value = crate::yaml::value::from_str(text).unwrap();
-        let root = spans::parse(text).unwrap();
-        assert!(diff(&old, &json!({"a": {"b": 1}, "c": {"b": 2}}), &root).is_err());
+        let mut root = spans::parse(text).unwrap();
+        crate::yaml::fingerprint::fingerprint(&mut root, &old);
+        assert!(diff(&json!({"a": {"b": 1}, "c": {"b": 2}}), &root).is_err());
     }
 }

@@ -12,8 +12,10 @@
 //!   twice?), with [`keyset`]: the keys of one mapping;
 //! - [`quick`]: the one-pass fast path for the block YAML Helm and kustomize write;
 //! - [`outline`]: where each item of a ResourceList sits;
-//! - [`diff`], [`replaced`], [`patch`], [`render`]: what changed between two values,
-//!   placed in the text and applied to its bytes, everything else copied;
+//! - [`fingerprint`]: each node of the span tree given its value's hash;
+//! - [`diff`], [`replaced`], [`patch`], [`render`]: what changed between a document's
+//!   text and the value the core made of it, placed in the text and applied to its
+//!   bytes, everything else copied;
 //! - [`scalars`]: the plain scalars go-yaml and we read differently;
 //! - [`twice`]: a key written twice, read as Kubernetes reads it and named.
 
@@ -21,6 +23,7 @@ pub mod check;
 pub mod diff;
 pub mod document;
 pub mod exact;
+pub mod fingerprint;
 pub mod keyset;
 pub mod lines;
 pub mod outline;

@@ -26,7 +26,9 @@ pub fn rewrite(text: &str, old: &Value, new: &Value) -> Result<String, Unlocated
 pub enum Before<'v> {
     /// The whole document.
     Whole(&'v Value),
-    /// The parts the core replaced; the rest is as `new` has it.
+    /// The parts the core edited, as the text and the fingerprints of its span tree
+    /// have them (the tree is read, and fingerprinted, before the core runs); the rest
+    /// is as `new` has it.
     Parts(&'v [Replaced]),
 }
 
@@ -35,7 +37,8 @@ pub enum Before<'v> {
 /// instead of the texts.
 ///
 /// `root` is the span tree of `text` when the caller has it already (from
-/// [`crate::yaml::quick::load`]); otherwise it is built here.
+/// [`crate::yaml::quick::load`]); otherwise it is built here, which only [`Before::Whole`]
+/// allows.
 pub fn rewrite_splices<'t>(
     text: &'t str,
     root: Option<Node<'t>>,
@@ -68,12 +71,22 @@ fn unchecked_splices<'t>(
     before: Before<'_>,
     new: &Value,
 ) -> Result<Vec<Splice>, Unlocated> {
-    let root = match root {
-        Some(root) => root,
-        None => spans::parse(text).map_err(|e| Unlocated(e.0))?,
+    let root = match (root, before) {
+        (Some(root), Before::Parts(_)) => root,
+        (root, Before::Whole(old)) => {
+            let mut root = match root {
+                Some(root) => root,
+                None => spans::parse(text).map_err(|e| Unlocated(e.0))?,
+            };
+            crate::yaml::fingerprint::fingerprint(&mut root, old);
+            root
+        }
+        (None, Before::Parts(_)) => {
+            return Err(Unlocated("the text was not read before the change".into()));
+        }
     };
     let edits = match before {
-        Before::Whole(old) => crate::yaml::diff::diff(old, new, &root)?,
+        Before::Whole(_) => crate::yaml::diff::diff(new, &root)?,
         Before::Parts(parts) => crate::yaml::replaced::diff(new, &root, parts)?,
     };
     let look = Look {
@@ -237,8 +250,9 @@ mod tests {
 
     fn edit(text: &str, new: Value) -> String {
         let old: Value = yaml::from_str(text).unwrap();
-        let root = spans::parse(text).unwrap();
-        let edits = diff::diff(&old, &new, &root).unwrap();
+        let mut root = spans::parse(text).unwrap();
+        crate::yaml::fingerprint::fingerprint(&mut root, &old);
+        let edits = diff::diff(&new, &root).unwrap();
         let look = Look {
             list: ListStyle::detect(text),
             json: false,

@@ -42,11 +42,19 @@ pub struct Bail;
 
 type R<T> = Result<T, Bail>;
 
-/// A document read on the fast path.
+/// A document read on the fast path: its value, and its span tree with the value's
+/// fingerprints ([`crate::yaml::fingerprint`]).
 #[derive(Debug)]
 pub struct Loaded<'t> {
     pub value: Value,
     pub root: Node<'t>,
+}
+
+impl<'t> Loaded<'t> {
+    pub fn new(value: Value, mut root: Node<'t>) -> Loaded<'t> {
+        crate::yaml::fingerprint::fingerprint(&mut root, &value);
+        Loaded { value, root }
+    }
 }
 
 /// The value and span tree of the one document in `text`, when it is in the subset.
@@ -57,10 +65,7 @@ pub fn load(text: &str) -> Option<Loaded<'_>> {
     let mut s = Scanner::new(text, true);
     s.shallow = true;
     let (out, _) = s.document().ok()?;
-    let loaded = Loaded {
-        value: out.value,
-        root: out.node,
-    };
+    let loaded = Loaded::new(out.value, out.node);
     #[cfg(debug_assertions)]
     oracle::agrees_with_full_parser(text, &loaded.value, &loaded.root);
     Some(loaded)
@@ -186,7 +191,11 @@ fn reread<'t>(text: &'t str, node: &Node<'t>) -> Option<Node<'static>> {
             .count(),
     );
     let key = s.key_at(s.pos).ok()??;
-    let read = s.map(node.col, key).ok()?.out.node;
+    let Out {
+        value,
+        node: mut read,
+    } = s.map(node.col, key).ok()?.out;
+    crate::yaml::fingerprint::fingerprint(&mut read, &value);
     (read.start == node.start && read.end == node.end && read.line == node.line)
         .then(|| read.owned())
 }

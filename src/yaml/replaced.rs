@@ -1,7 +1,8 @@
-//! What the core replaced in a resource, and where: the pod templates it rewired (or
-//! unwired) as they were before. The edits to the text are the differences inside
-//! those templates only, so a changed document is never copied whole to compare it
-//! with itself: the rest of it is the same by construction.
+//! What the core edited in a resource, and where: the pod templates it rewired (or
+//! unwired), in place. The edits to the text are the differences inside those templates
+//! only, between what their text reads as (the fingerprints of the span tree) and what
+//! they hold now: the rest of the document is the same by construction, and nothing of
+//! it is copied to be compared.
 
 use crate::yaml::diff::{self, Edit, Unlocated};
 use crate::yaml::spans::Node;
@@ -16,23 +17,22 @@ pub enum Step {
     Item(usize),
 }
 
-/// A value the core replaced: where it is, and what it was.
+/// A value the core edited in place: where it is (what it was is what the text there
+/// reads as, the fingerprints of its span tree).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replaced {
     pub at: Vec<Step>,
-    pub old: Value,
 }
 
 impl Replaced {
-    /// `old` at the dot path `path` (a workload's pod template path).
-    pub fn at_path(path: &'static str, old: Value) -> Replaced {
+    /// The value at the dot path `path` (a workload's pod template path).
+    pub fn at_path(path: &'static str) -> Replaced {
         Replaced {
             at: path
                 .split('.')
                 .filter(|k| !k.is_empty())
                 .map(Step::Key)
                 .collect(),
-            old,
         }
     }
 
@@ -53,7 +53,7 @@ pub fn diff<'a>(
     let mut edits = Vec::new();
     for part in replaced {
         let (value, node) = walk(new, root, &part.at)?;
-        if !diff::diff_node(&part.old, value, node, &mut edits)? {
+        if !diff::diff_node(value, node, None, &mut edits)? {
             return Err(Unlocated(format!(
                 "line {}: the pod template changed as a whole",
                 node.line
@@ -120,8 +120,16 @@ mod tests {
     use crate::yaml::value as yaml;
     use serde_json::json;
 
+    /// The span tree of `text`, fingerprinted.
+    fn read(text: &str) -> Node<'_> {
+        let mut root = spans::parse(text).unwrap();
+        let value: Value = yaml::from_str(text).unwrap();
+        crate::yaml::fingerprint::fingerprint(&mut root, &value);
+        root
+    }
+
     fn edits(text: &str, new: &Value, replaced: &[Replaced]) -> Result<usize, Unlocated> {
-        let root = spans::parse(text).unwrap();
+        let root = read(text);
         diff(new, &root, replaced).map(|e| e.len())
     }
 
@@ -130,8 +138,7 @@ mod tests {
         let text = "kind: L\nspec:\n  template:\n    a: 1\n  other: 2\n";
         // `other` differs in `new` too, but it was not replaced: no edit for it.
         let new = json!({"kind": "L", "spec": {"template": {"a": 1, "b": 2}, "other": 3}});
-        let old = json!({"a": 1});
-        let replaced = [Replaced::at_path("spec.template", old)];
+        let replaced = [Replaced::at_path("spec.template")];
         assert_eq!(edits(text, &new, &replaced), Ok(1));
     }
 
@@ -140,8 +147,8 @@ mod tests {
         let text = "kind: List\nitems:\n- spec: {t: {a: 1}}\n- spec: {t: {a: 1}}\n";
         let mut new: Value = yaml::from_str(text).unwrap();
         new["items"][1]["spec"]["t"]["b"] = json!(2);
-        let replaced = [Replaced::at_path("spec.t", json!({"a": 1})).in_item(1)];
-        let root = spans::parse(text).unwrap();
+        let replaced = [Replaced::at_path("spec.t").in_item(1)];
+        let root = read(text);
         let found = diff(&new, &root, &replaced).unwrap();
         assert!(matches!(found[..], [Edit::InsertEntry { map, .. }] if map.line == 4));
     }
@@ -150,7 +157,7 @@ mod tests {
     fn an_anchor_on_the_way_is_refused() {
         let text = "spec: &s\n  template:\n    a: 1\n";
         let new = json!({"spec": {"template": {"a": 2}}});
-        let replaced = [Replaced::at_path("spec.template", json!({"a": 1}))];
+        let replaced = [Replaced::at_path("spec.template")];
         let got = edits(text, &new, &replaced).unwrap_err();
         assert!(got.0.contains("anchor"), "{got:?}");
     }
@@ -159,7 +166,7 @@ mod tests {
     fn a_template_replaced_by_a_scalar_is_unlocated() {
         let text = "spec:\n  template: {a: 1}\n";
         let new = json!({"spec": {"template": 5}});
-        let replaced = [Replaced::at_path("spec.template", json!({"a": 1}))];
+        let replaced = [Replaced::at_path("spec.template")];
         assert!(edits(text, &new, &replaced).is_err());
     }
 }

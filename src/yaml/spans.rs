@@ -46,6 +46,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
             col: span.start.col(),
             line: span.start.line(),
             special,
+            hash: 0,
         };
         let done = match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => None,

@@ -109,6 +109,9 @@ pub fn item(
         );
         return None;
     }
+    // The core edits the value in place: what the text reads as is kept in the span
+    // tree's fingerprints, read first.
+    let root = root.or_else(|| yaml::fingerprint::spans_of(text, &value));
     let done = transform::transform(&mut value, settings, facts);
     done.results.into_iter().for_each(|r| outcome.result(r));
     // Name the file the resource came from, where kustomize or kpt says.

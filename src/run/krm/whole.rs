@@ -80,6 +80,13 @@ pub fn process_whole(
                 continue;
             }
             let done = transform::transform(item, &settings, &facts);
+            if !done.changed {
+                // The core edits in place: an item it could not wire may be half edited,
+                // and this list is written from its value.
+                if let Some(was) = original["items"].get(index).filter(|was| *was != item) {
+                    *item = exact::clone_exact(was);
+                }
+            }
             // Name the file the resource came from, where kustomize or kpt says.
             let file = Diagnostic::info("").about(item).file.map(|f| f.path);
             for mut row in done.rows {

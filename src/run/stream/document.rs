@@ -206,6 +206,9 @@ fn process_text(
         return unchanged(warnings);
     }
     let written_twice = !warnings.is_empty();
+    // The core edits the value in place: what the text reads as is kept in the span
+    // tree's fingerprints, read first.
+    let root = root.or_else(|| yaml::fingerprint::spans_of(text, &value));
     let mut outcome = transform::transform(&mut value, settings, facts);
     warnings.append(&mut outcome.results);
     outcome.results = warnings;

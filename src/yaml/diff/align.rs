@@ -9,13 +9,15 @@
 //! each list (patience diff), and the gaps between anchors take the exact table when it
 //! is small, else equal elements in order.
 
+use crate::yaml::fingerprint::{hash_string, hash_without_name};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 
-mod hash;
-use hash::{hash_value, hash_without_name};
+mod old;
+#[cfg(test)]
+use old::renamed;
+use old::{New, Old, name_of, news};
 
 /// The largest exact table (old × new elements) computed; beyond it, anchors.
 const EXACT_CELLS: usize = 1 << 16;
@@ -28,17 +30,22 @@ const SCAN_CELLS: usize = 64;
 /// (only hash collisions and repeated names get that far).
 const CANDIDATES: usize = 8;
 
-fn name_of(value: &Value) -> Option<&str> {
-    value.get("name").and_then(Value::as_str)
+/// For each new element, the old element it continues (equal, or the same `name`).
+#[cfg(test)]
+pub(super) fn align<O: Old>(old: &[O], new: &[Value]) -> Vec<Option<usize>> {
+    align_with(old, &news(new), EXACT_CELLS)
 }
 
-/// For each new element, the old element it continues (equal, or the same `name`).
-pub(super) fn align(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
-    align_with(old, new, EXACT_CELLS)
+/// [`align`], and the fingerprint of each new element (what the diff compares it with
+/// when it goes inside).
+pub(super) fn align_hashed<O: Old>(old: &[O], new: &[Value]) -> (Vec<Option<usize>>, Vec<u64>) {
+    let new = news(new);
+    let pairs = align_with(old, &new, EXACT_CELLS);
+    (pairs, new.iter().map(|n| n.hash).collect())
 }
 
 /// [`align`], with the exact table bounded to `cells` (tests take the long way with few).
-fn align_with(old: &[Value], new: &[Value], cells: usize) -> Vec<Option<usize>> {
+fn align_with<O: Old>(old: &[O], new: &[New<'_>], cells: usize) -> Vec<Option<usize>> {
     let (m, n) = (old.len(), new.len());
     let mut pairs = vec![None; n];
     let mut taken = vec![false; m];
@@ -47,15 +54,14 @@ fn align_with(old: &[Value], new: &[Value], cells: usize) -> Vec<Option<usize>> 
     // source moved to a variable of its own keeps its lines, only its name changes),
     // then the rest by name (the same container, variable or volume, edited); each where
     // that keeps the order: between the paired neighbours before and after it.
-    pair_where(old, new, &mut pairs, &mut taken, hash_without_name, renamed);
-    pair_where(
-        old,
-        new,
-        &mut pairs,
-        &mut taken,
-        |v| name_of(v).map(hash_str),
-        |o, n| name_of(n).is_some() && name_of(o) == name_of(n),
-    );
+    let keys = (Old::rest_key, |n: &New<'_>| hash_without_name(n.value));
+    pair_where(old, new, (&mut pairs, &mut taken), keys, O::renamed);
+    let keys = (Old::name_key, |n: &New<'_>| {
+        name_of(n.value).map(hash_string)
+    });
+    pair_where(old, new, (&mut pairs, &mut taken), keys, |o, n| {
+        name_of(n.value).is_some_and(|name| o.named(name))
+    });
     // Between two kept elements, as many old as new ones left: the same ones, edited
     // (a ResourceList's items, which have no `name`).
     for (news, olds) in unpaired_runs(&pairs, m) {
@@ -70,9 +76,9 @@ fn align_with(old: &[Value], new: &[Value], cells: usize) -> Vec<Option<usize>> 
 }
 
 /// Pair equal elements, in order: a longest common subsequence where the lists are short.
-fn equal_in_order(
-    old: &[Value],
-    new: &[Value],
+fn equal_in_order<O: Old>(
+    old: &[O],
+    new: &[New<'_>],
     cells: usize,
     pairs: &mut [Option<usize>],
     taken: &mut [bool],
@@ -84,12 +90,12 @@ fn equal_in_order(
     }
     // The common prefix and suffix are kept (the exact table pairs a prefix the same way).
     let mut start = 0;
-    while start < m.min(n) && same(&old[start], &new[start]) {
+    while start < m.min(n) && old[start].same(&new[start]) {
         pair(pairs, taken, start, start);
         start += 1;
     }
     let mut end = 0;
-    while end < (m - start).min(n - start) && same(&old[m - 1 - end], &new[n - 1 - end]) {
+    while end < (m - start).min(n - start) && old[m - 1 - end].same(&new[n - 1 - end]) {
         pair(pairs, taken, n - 1 - end, m - 1 - end);
         end += 1;
     }
@@ -98,8 +104,8 @@ fn equal_in_order(
         exact(old, new, (old_mid, new_mid), pairs, taken);
         return;
     }
-    let old_hash: Vec<u64> = old[old_mid.clone()].iter().map(hash_value).collect();
-    let new_hash: Vec<u64> = new[new_mid.clone()].iter().map(hash_value).collect();
+    let old_hash: Vec<u64> = old[old_mid.clone()].iter().map(O::hash).collect();
+    let new_hash: Vec<u64> = new[new_mid.clone()].iter().map(|n| n.hash).collect();
     let anchors = unique_anchors(old, new, &old_hash, &new_hash, old_mid.start, new_mid.start);
     // The gaps between anchors (and before the first and after the last).
     let (mut i0, mut j0) = (old_mid.start, new_mid.start);
@@ -121,9 +127,9 @@ fn pair(pairs: &mut [Option<usize>], taken: &mut [bool], j: usize, i: usize) {
 
 /// The exact longest common subsequence of `old[olds]` and `new[news]`, as a table walk
 /// that keeps the first equal pair.
-fn exact(
-    old: &[Value],
-    new: &[Value],
+fn exact<O: Old>(
+    old: &[O],
+    new: &[New<'_>],
     (olds, news): (Range<usize>, Range<usize>),
     pairs: &mut [Option<usize>],
     taken: &mut [bool],
@@ -135,7 +141,7 @@ fn exact(
     let at = |i: usize, j: usize| i * (n + 1) + j;
     for i in (0..m).rev() {
         for j in (0..n).rev() {
-            table[at(i, j)] = if same(&old[i], &new[j]) {
+            table[at(i, j)] = if old[i].same(&new[j]) {
                 table[at(i + 1, j + 1)] + 1
             } else {
                 table[at(i + 1, j)].max(table[at(i, j + 1)])
@@ -144,7 +150,7 @@ fn exact(
     }
     let (mut i, mut j) = (0, 0);
     while i < m && j < n {
-        if same(&old[i], &new[j]) {
+        if old[i].same(&new[j]) {
             pair(pairs, taken, new_at + j, old_at + i);
             i += 1;
             j += 1;
@@ -158,9 +164,9 @@ fn exact(
 
 /// The elements that occur once in each list (by hash, then checked equal), the longest
 /// run of them in the same order in both (patience sorting): `(old, new)` positions.
-fn unique_anchors(
-    old: &[Value],
-    new: &[Value],
+fn unique_anchors<O: Old>(
+    old: &[O],
+    new: &[New<'_>],
     old_hash: &[u64],
     new_hash: &[u64],
     old_at: usize,
@@ -183,8 +189,7 @@ fn unique_anchors(
         .enumerate()
         .filter_map(|(j, h)| {
             let &(in_old, in_new, i) = seen.get(h)?;
-            (in_old == 1 && in_new == 1 && same(&old[i], &new[new_at + j]))
-                .then_some((i, new_at + j))
+            (in_old == 1 && in_new == 1 && old[i].same(&new[new_at + j])).then_some((i, new_at + j))
         })
         .collect();
     longest_increasing(&candidates)
@@ -218,9 +223,9 @@ fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
 
 /// Equal elements between two anchors: the exact table when it is small, else each new
 /// element with the next equal old one.
-fn gap(
-    old: &[Value],
-    new: &[Value],
+fn gap<O: Old>(
+    old: &[O],
+    new: &[New<'_>],
     (olds, news): (Range<usize>, Range<usize>),
     (old_hash, new_hash, old_at, new_at): (&[u64], &[u64], usize, usize),
     cells: usize,
@@ -249,7 +254,7 @@ fn gap(
         let found = positions[*next..]
             .iter()
             .take(CANDIDATES)
-            .position(|&i| same(&old[i], &new[j]));
+            .position(|&i| old[i].same(&new[j]));
         if let Some(k) = found {
             let i = positions[*next + k];
             pair(pairs, taken, j, i);
@@ -262,13 +267,12 @@ fn gap(
 /// Pair each new element still unpaired with the first unpaired old one that `fits`,
 /// between the paired neighbours before and after it. `key` sorts the candidates: only
 /// elements with the same key can fit (`None`: none can).
-fn pair_where(
-    old: &[Value],
-    new: &[Value],
-    pairs: &mut [Option<usize>],
-    taken: &mut [bool],
-    key: impl Fn(&Value) -> Option<u64>,
-    fits: impl Fn(&Value, &Value) -> bool,
+fn pair_where<O: Old>(
+    old: &[O],
+    new: &[New<'_>],
+    (pairs, taken): (&mut [Option<usize>], &mut [bool]),
+    (old_key, new_key): (impl Fn(&O) -> Option<u64>, impl Fn(&New<'_>) -> Option<u64>),
+    fits: impl Fn(&O, &New<'_>) -> bool,
 ) {
     let mut by_key: HashMap<u64, (Vec<usize>, usize)> = HashMap::new();
     for (news, olds) in unpaired_runs(pairs, old.len()) {
@@ -286,7 +290,7 @@ fn pair_where(
         by_key.clear();
         let mut low = olds.start;
         for i in olds.filter(|&i| !taken[i]) {
-            if let Some(k) = key(&old[i]) {
+            if let Some(k) = old_key(&old[i]) {
                 by_key.entry(k).or_default().0.push(i);
             }
         }
@@ -294,7 +298,7 @@ fn pair_where(
             continue;
         }
         for k in news {
-            let Some((positions, next)) = key(&new[k]).and_then(|h| by_key.get_mut(&h)) else {
+            let Some((positions, next)) = new_key(&new[k]).and_then(|h| by_key.get_mut(&h)) else {
                 continue;
             };
             while positions.get(*next).is_some_and(|&i| i < low || taken[i]) {
@@ -333,51 +337,6 @@ fn unpaired_runs(pairs: &[Option<usize>], m: usize) -> Vec<(Range<usize>, Range<
         j = end;
     }
     runs
-}
-
-fn hash_str(s: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
-}
-
-/// Two mappings with other names and everything else equal (and something else).
-fn renamed(old: &Value, new: &Value) -> bool {
-    let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else {
-        return false;
-    };
-    o.len() == n.len()
-        && o.len() > 1
-        && name_of(old).is_some()
-        && name_of(new).is_some()
-        && name_of(old) != name_of(new)
-        && o.iter()
-            .all(|(k, v)| k == "name" || n.get(k).is_some_and(|w| same(v, w)))
-}
-
-/// `a == b`, without hashing while both mappings keep their keys in one order (as the
-/// core's edits do): `serde_json`'s map equality looks every key up by its hash.
-pub(super) fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            if x.len() != y.len() {
-                return false;
-            }
-            for ((k1, v1), (k2, v2)) in x.iter().zip(y) {
-                if k1 != k2 {
-                    return a == b; // another order: compare as maps
-                }
-                if !same(v1, v2) {
-                    return false;
-                }
-            }
-            true
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
-        }
-        _ => a == b,
-    }
 }
 
 #[cfg(test)]

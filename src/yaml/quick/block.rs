@@ -94,6 +94,7 @@ impl<'t> Scanner<'t> {
                     col,
                     line,
                     special,
+                    hash: 0,
                 },
             },
             entries: count,
@@ -294,6 +295,7 @@ impl<'t> Scanner<'t> {
             col,
             line,
             special: false,
+            hash: 0,
         };
         Ok(Out {
             value: if self.build {

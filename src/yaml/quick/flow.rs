@@ -114,6 +114,7 @@ impl<'t> Scanner<'t> {
                 col,
                 line,
                 special,
+                hash: 0,
             },
         };
         Ok((out, count))

@@ -38,7 +38,7 @@ pub fn load_json(text: &str) -> Option<Loaded<'_>> {
     };
     #[cfg(debug_assertions)]
     super::oracle::agrees_on_value(text, &value);
-    Some(Loaded { value, root })
+    Some(Loaded::new(value, root))
 }
 
 /// The span tree of the JSON object `text` ([`spans::parse`]'s answer) when no mapping

@@ -145,6 +145,7 @@ impl<'t> Scanner<'t> {
             },
             line: self.line,
             special: false,
+            hash: 0,
         }
     }
 

@@ -25,6 +25,9 @@ pub struct Node<'t> {
     /// An anchor, a tag, an alias or a merge key (`<<`) is in or on this node: text
     /// edited here could mean something else elsewhere, so it is never edited in place.
     pub special: bool,
+    /// The fingerprint of the value the node reads as ([`crate::yaml::fingerprint`]),
+    /// once given; what the diff compares the core's value with.
+    pub hash: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +107,7 @@ impl<'t> Node<'t> {
             col: self.col,
             line: self.line,
             special: self.special,
+            hash: self.hash,
         }
     }
 
@@ -137,6 +141,7 @@ impl<'t> Node<'t> {
             col: self.col,
             line: self.line,
             special: self.special,
+            hash: self.hash,
         }
     }
 
@@ -174,7 +179,7 @@ impl<'t> Node<'t> {
 }
 
 /// Two nodes are equal when they cover the same bytes the same way, a shallow one
-/// compared by what it reads as.
+/// compared by what it reads as (fingerprints aside).
 impl PartialEq for Node<'_> {
     fn eq(&self, other: &Self) -> bool {
         (self.start, self.end, self.col, self.line, self.special)

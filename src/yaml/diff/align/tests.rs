@@ -11,7 +11,7 @@ fn reference(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
     let (m, n) = (old.len(), new.len());
     let mut pairs = vec![None; n];
     let mut taken = vec![false; m];
-    exact(old, new, (0..m, 0..n), &mut pairs, &mut taken);
+    exact(old, &news(new), (0..m, 0..n), &mut pairs, &mut taken);
     let scan = |pairs: &mut Vec<Option<usize>>,
                 taken: &mut Vec<bool>,
                 fits: &dyn Fn(&Value, &Value) -> bool| {
@@ -126,7 +126,7 @@ proptest! {
     /// lists: the same pairs as the exact table wherever the answer is unique.
     #[test]
     fn the_long_way_finds_what_the_exact_table_finds((old, new) in unique_and_edited(), cells in 0..16usize) {
-        let got = align_with(&old, &new, cells);
+        let got = align_with(&old, &news(&new), cells);
         prop_assert_eq!(&got, &reference(&old, &new));
     }
 
@@ -137,7 +137,28 @@ proptest! {
         new in proptest::collection::vec(element(), 0..30),
         cells in 0..16usize,
     ) {
-        well_formed(&align_with(&old, &new, cells), old.len());
+        well_formed(&align_with(&old, &news(&new), cells), old.len());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The nodes of a list's text, compared by their fingerprints, pair as the values
+    /// they read as: the diff aligns the text with what the core made of it.
+    #[test]
+    fn nodes_of_the_text_align_as_their_values(
+        old in proptest::collection::vec(element(), 0..30),
+        new in proptest::collection::vec(element(), 0..30),
+        cells in 0..64usize,
+    ) {
+        let text = crate::yaml::to_string(&json!({"l": old}), crate::yaml::ListStyle::default());
+        let read: Value = crate::yaml::from_str(&text).unwrap();
+        let mut root = crate::yaml::spans::parse(&text).unwrap();
+        crate::yaml::fingerprint::fingerprint(&mut root, &read);
+        let nodes = root.entries()[0].value.items();
+        prop_assert_eq!(nodes.len(), old.len());
+        prop_assert_eq!(align_with(nodes, &news(&new), cells), align_with(&old, &news(&new), cells));
     }
 }
 

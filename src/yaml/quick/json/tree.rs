@@ -58,6 +58,7 @@ fn node<'t>(at: &Lexer<'t>, kind: Kind<'t>, start: usize, end: usize) -> Node<'t
         col: at.col(start),
         line: at.line,
         special: false,
+        hash: 0,
     }
 }
 
