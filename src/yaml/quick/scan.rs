@@ -12,7 +12,11 @@ use std::borrow::Cow;
 fn before_end_marker(text: &str) -> usize {
     let mut end = text.len();
     while end > 0 {
-        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        // The line break before the last character (bytes: that character may be several).
+        let start = text.as_bytes()[..end - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         let line = text[start..end].trim_end();
         if line.trim_start().is_empty() || line.trim_start().starts_with('#') {
             end = start;
@@ -332,6 +336,8 @@ mod tests {
             assert!(crate::yaml::quick::check(&text).is_some());
         }
         for text in [
+            "a: é",
+            "a: 1\nb: é",
             "a: 1\n",
             "a: 1\n...x\n",
             "a: 1\n...\nb: 2\n",
