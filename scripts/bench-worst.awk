@@ -7,6 +7,9 @@
 # kind:
 #   env          one Deployment whose container has n env entries
 #   flow-args    one Deployment whose args are one flow list of n items on one line
+#   block-args   one Deployment whose args are a block list of n items
+#   flow-empty   one Deployment whose pod template's annotations are one flow mapping of
+#                n keys without values, on one line
 #   flow-data    a ConfigMap whose data is one flow mapping of n entries on one line,
 #                then a Deployment
 #   containers   one Deployment with n Java containers
@@ -50,7 +53,7 @@ function repeat(s, n) {
 
 # The head of a Deployment named `name`, up to its containers list; `blob` bytes in one
 # annotation of its own, `annotations` in its pod template.
-function deployment(name, annotations, blob,    i) {
+function deployment(name, annotations, blob, flowkeys,    i) {
   add("apiVersion: apps/v1")
   add("kind: Deployment")
   add("metadata:")
@@ -65,6 +68,12 @@ function deployment(name, annotations, blob,    i) {
   if (annotations > 0) {
     add("      annotations:")
     for (i = 0; i < annotations; i++) add("        note-" i ": value " i)
+  }
+  if (flowkeys > 0) {
+    # One line, printed piece by piece.
+    printf "%s      annotations: {", (mode == "krm" ? "  " : "")
+    for (i = 0; i < flowkeys; i++) printf "%sk%d: ", (i ? ", " : ""), i
+    printf "}\n"
   }
   add("    spec:")
   add("      containers:")
@@ -139,6 +148,11 @@ BEGIN {
     printf "%s        args: [", (mode == "krm" ? "  " : "")
     for (i = 0; i < n; i++) printf "%sarg-%d", (i ? ", " : ""), i
     printf "]\n"
+  } else if (kind == "block-args") {
+    deployment("big", 0, 0); app(); add("        args:")
+    for (i = 0; i < n; i++) add("        - arg-" i)
+  } else if (kind == "flow-empty") {
+    deployment("big", 0, 0, n); app()
   } else if (kind == "flow-data") {
     add("apiVersion: v1"); add("kind: ConfigMap"); add("metadata: {name: flat}")
     printf "%sdata: {", (mode == "krm" ? "  " : "")

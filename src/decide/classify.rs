@@ -29,35 +29,41 @@ fn from_command(container: &Value) -> Option<(Runtime, String)> {
     let parts: Vec<&str> = strings(container, "command")
         .chain(strings(container, "args"))
         .collect();
-    let base = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
-    let split = |s: &str| -> Vec<String> {
+    // Words borrow from the container: a workload's `args` may be 100,000 long.
+    fn base(w: &str) -> &str {
+        w.rsplit('/').next().unwrap_or(w)
+    }
+    fn split(s: &str) -> impl Iterator<Item = &str> {
         s.split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')'))
             .filter(|w| !w.is_empty())
             .map(base)
-            .collect()
-    };
-    let all: Vec<String> = parts.iter().flat_map(|p| split(p)).collect();
-    let mut launched: Vec<String> = parts.first().map(|p| base(p)).into_iter().collect();
+    }
+    let mut launched: Vec<&str> = parts.first().map(|p| base(p)).into_iter().collect();
     for (i, part) in parts.iter().enumerate() {
-        let words = split(part);
         if i > 0 && parts[i - 1] == "-c" {
-            launched.extend(words.first().cloned());
+            launched.extend(split(part).next());
         }
-        for pair in words.windows(2) {
-            if pair[0] == "exec" {
-                launched.push(pair[1].clone());
+        let mut previous = None;
+        for word in split(part) {
+            if previous == Some("exec") {
+                launched.push(word);
             }
+            previous = Some(word);
         }
     }
-    let find = |words: &[String], runtime: Runtime| {
-        words.iter().find_map(|w| {
+    fn find<'a>(
+        mut words: impl Iterator<Item = &'a str>,
+        runtime: Runtime,
+    ) -> Option<(Runtime, String)> {
+        words.find_map(|w| {
             COMMAND_WORDS
                 .iter()
-                .find(|(word, r)| word == w && *r == runtime)
+                .find(|(word, r)| *word == w && *r == runtime)
                 .map(|(word, _)| (runtime, format!("command runs {word}")))
         })
-    };
-    find(&all, Runtime::Java).or_else(|| find(&launched, Runtime::NotJava))
+    }
+    find(parts.iter().flat_map(|p| split(p)), Runtime::Java)
+        .or_else(|| find(launched.into_iter(), Runtime::NotJava))
 }
 
 fn from_env(container: &Value) -> Option<String> {

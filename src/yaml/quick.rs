@@ -20,6 +20,7 @@ mod oracle;
 mod outline;
 mod scalar;
 mod scan;
+mod shallow;
 #[cfg(test)]
 mod shallow_tests;
 #[cfg(test)]
@@ -165,39 +166,14 @@ struct Scanner<'t> {
     spare: Vec<Vec<Cow<'t, str>>>,
     /// The last column computed: its line's start, its offset and the column.
     last_col: std::cell::Cell<(usize, usize, usize)>,
-    /// Whether the mappings that are items of a long block sequence are kept shallow
-    /// (see [`SHALLOW_AFTER`]); only [`load`] keeps them so.
+    /// Whether long collections, and the mappings that are items of a long block
+    /// sequence, are kept shallow (see [`shallow::SHALLOW_AFTER`]); only [`load`] keeps
+    /// them so.
     shallow: bool,
-}
-
-/// The items of a block sequence past its first this many that are block mappings are
-/// kept shallow in the span tree ([`crate::yaml::spans::Node::shallow`]): their place
-/// only, their entries read again by [`reread`] if an edit goes inside. A workload with
-/// 30,000 env entries peaked at 45.8 MiB, and at 34.2 MiB with them shallow
-/// (BENCHMARKS.md, "Shallow items of long lists").
-const SHALLOW_AFTER: usize = 32;
-
-/// A block mapping of `text` that [`load`] kept shallow, read again whole, the way the
-/// sequence around it read it the first time.
-fn reread<'t>(text: &'t str, node: &Node<'t>) -> Option<Node<'static>> {
-    let mut s = Scanner::new(text, true);
-    s.pos = node.start;
-    s.line = node.line;
-    s.line_start = crate::yaml::lines::line_start(text, node.start);
-    s.indent = Some(
-        s.b[s.line_start..]
-            .iter()
-            .take_while(|&&b| b == b' ')
-            .count(),
-    );
-    let key = s.key_at(s.pos).ok()??;
-    let Out {
-        value,
-        node: mut read,
-    } = s.map(node.col, key).ok()?.out;
-    crate::yaml::fingerprint::fingerprint(&mut read, &value);
-    (read.start == node.start && read.end == node.end && read.line == node.line)
-        .then(|| read.owned())
+    /// When reading a shallow flow collection again: its children are fingerprinted as
+    /// they are read and their values dropped, as the collection's own fingerprint is
+    /// known (a copy of a long collection's value would cost as much as its nodes).
+    loose: bool,
 }
 
 /// Bytes that never appear in the subset: tabs, carriage returns, other controls.

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 mod node;
-pub use node::{Entry, Kind, Node, Reread, reread_with};
+pub use node::{Entry, Kind, Node, Reread, Shallow, reread_with};
 
 /// Why a document has no span tree (the caller falls back to re-emitting it).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,15 @@ use std::fmt::Write as _;
 
 const HEAD: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: big\nspec:\n  selector:\n    matchLabels: {app: big}\n  template:\n    metadata:\n      labels: {app: big}\n    spec:\n      containers:\n";
 
+/// A flow mapping of `n` keys without values, on one line: `{k0: , k1: , …}`.
+fn empty_keys(n: usize) -> String {
+    let mut keys = String::from("{");
+    for i in 0..n {
+        let _ = write!(keys, "{}k{i}: ", if i == 0 { "" } else { ", " });
+    }
+    keys + "}"
+}
+
 /// The stream for `kind` at size `n`.
 pub fn generate(kind: &str, n: usize) -> String {
     let mut s = String::new();
@@ -45,19 +54,34 @@ pub fn generate(kind: &str, n: usize) -> String {
             s.push_str(HEAD);
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
-        // A Deployment whose annotations are one flow mapping of `n` keys without values,
-        // on one line (beyond the fast path: the full parser and its span tree read it).
-        "flow-empty-values" => {
+        // One Deployment whose args are a block list of `n` items.
+        "block-args" => {
             s.push_str(HEAD);
-            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
-            s = s.replace("  name: big\n", "  name: big\n  annotations: {");
-            let at = s.find("  annotations: {").unwrap() + "  annotations: {".len();
-            let mut keys = String::new();
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n        args:\n");
             for i in 0..n {
-                let _ = write!(keys, "{}k{i}: ", if i == 0 { "" } else { ", " });
+                let _ = writeln!(s, "        - a{}", i % 10);
             }
-            keys.push_str("}\n");
-            s.insert_str(at, &keys);
+        }
+        // A Deployment whose pod template's annotations (where the marker goes) are one
+        // flow mapping of `n` keys without values, on one line.
+        "flow-empty-template" => {
+            s.push_str(&HEAD.replace(
+                "      labels: {app: big}\n",
+                &format!(
+                    "      labels: {{app: big}}\n      annotations: {}\n",
+                    empty_keys(n)
+                ),
+            ));
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+        }
+        // A Deployment whose annotations are one flow mapping of `n` keys without values,
+        // on one line (the fast path reads it, and keeps it as one node).
+        "flow-empty-values" => {
+            s.push_str(&HEAD.replace(
+                "  name: big\n",
+                &format!("  name: big\n  annotations: {}\n", empty_keys(n)),
+            ));
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
         // A Deployment whose pod template carries `n` annotations.
         "annotations" => {

@@ -6,7 +6,7 @@ use crate::yaml::lines;
 use crate::yaml::render::{
     block, block_body, block_entry, block_item, block_scalar, flow, flow_json, flow_scalar,
 };
-use crate::yaml::spans::{Kind, Node};
+use crate::yaml::spans::{Kind, Node, Shallow};
 use crate::yaml::value::ListStyle;
 use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
@@ -49,6 +49,13 @@ fn line_after(text: &str, node: &Node<'_>) -> usize {
 /// True when the last node in `node`'s text is a block scalar with keep chomping.
 fn ends_in_kept_lines(text: &str, mut node: &Node<'_>) -> bool {
     loop {
+        if let Kind::Shallow {
+            of: Shallow::Flow | Shallow::Scalars { .. },
+            ..
+        } = node.shape
+        {
+            return false; // ends in a flow collection or a one-line scalar (not read again)
+        }
         node = match node.kind() {
             Kind::Map {
                 flow: false,
@@ -133,7 +140,9 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
             if map.is_flow() {
                 let entry = format!("{}: {}", look.key(key), look.flow(value));
                 return Ok(match (after, entries.first()) {
-                    (Some(i), _) => insert(entries[*i].value.end, format!(", {entry}")),
+                    (Some(i), _) => {
+                        insert(past_empty(text, &entries[*i].value), format!(", {entry}"))
+                    }
                     (None, Some(first)) => insert(first.key_node.start, format!("{entry}, ")),
                     (None, None) => joined(map.start + 1, entry),
                 });
@@ -175,6 +184,16 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
         Edit::ReplaceValue { map, entry, value } => {
             let entry = &map.entries()[*entry];
             if map.is_flow() {
+                if matches!(entry.value.kind(), Kind::Scalar { empty: true, .. }) {
+                    // `key: ,`: the value sits just past the colon; the spaces up to the
+                    // `,` or the close become the one before the new value.
+                    return Ok(Splice {
+                        start: entry.value.start,
+                        end: past_empty(text, &entry.value),
+                        text: format!(" {}", look.flow(value)),
+                        joins: false,
+                    });
+                }
                 return Ok(replace_inline(&entry.value, look.flow(value)));
             }
             if let Some(s) = replace_scalar(&entry.value, value, look).filter(|_| !value.is_null())
@@ -361,6 +380,16 @@ fn replace_scalar(old: &Node<'_>, value: &Value, look: Look) -> Option<Splice> {
 }
 
 /// `text` (a value in flow style) over `old` (inside a flow collection).
+/// The end of `value`, past the spaces after it when it is empty (`key: ,` in a flow
+/// mapping, whose empty value sits just past the colon).
+fn past_empty(text: &str, value: &Node<'_>) -> usize {
+    if !matches!(value.kind(), Kind::Scalar { empty: true, .. }) {
+        return value.end;
+    }
+    let rest = &text[value.end..];
+    value.end + rest.len() - rest.trim_start_matches(' ').len()
+}
+
 fn replace_inline(old: &Node<'_>, text: String) -> Splice {
     Splice {
         start: old.start,

@@ -2,8 +2,9 @@
 //! values after a key's `:` or a sequence's `- `.
 
 use super::outline::item_of;
-use super::{Bail, Key, Keys, MapOut, Out, R, SHALLOW_AFTER, Scanner, reread, scalar};
-use crate::yaml::spans::{Entry, Kind, Node};
+use super::shallow::SHALLOW_AFTER;
+use super::{Bail, Key, Keys, MapOut, Out, R, Scanner, scalar};
+use crate::yaml::spans::{Entry, Kind, Node, Shallow};
 use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::ScalarStyle;
 
@@ -171,20 +172,6 @@ impl<'t> Scanner<'t> {
         (self.build && self.spans) || self.depth < self.keep
     }
 
-    /// A block mapping item of a long sequence, kept shallow (debug builds check that
-    /// it reads again as it did).
-    fn kept_shallow(&self, node: Node<'t>) -> Node<'t> {
-        crate::yaml::spans::reread_with(reread);
-        #[cfg(debug_assertions)]
-        assert!(
-            reread(self.text, &node).is_some_and(|again| again == node),
-            "a shallow mapping reads again otherwise at line {}:\n{}",
-            node.line,
-            self.text
-        );
-        node.shallow(self.text)
-    }
-
     /// The value after a block mapping key's `:` (at `pos`), for a mapping at column `n`.
     pub(super) fn value_after_colon(&mut self, n: usize, colon_end: usize) -> R<Out<'t>> {
         self.skip_spaces();
@@ -232,6 +219,8 @@ impl<'t> Scanner<'t> {
         // The items of a list the outline keeps (see `outline`): kept apart, as items.
         let mut outlined = (!self.build && self.depth + 2 == self.keep).then(Vec::new);
         let mut unlike = false;
+        // A long list of scalars (`args`) is kept as one shallow node.
+        let mut whole = false;
         loop {
             if self.byte(self.pos + 1) != Some(b' ') {
                 return Err(Bail);
@@ -270,7 +259,11 @@ impl<'t> Scanner<'t> {
                 if self.build {
                     values.push(item.value);
                 }
-                if self.keeps() {
+                if !whole && self.goes_shallow(&items, &item.node) {
+                    whole = true;
+                    items = Vec::new();
+                }
+                if self.keeps() && !whole {
                     items.push(item.node);
                 }
             }
@@ -288,7 +281,7 @@ impl<'t> Scanner<'t> {
         if let Some(group) = outlined {
             self.outlined.push((start, (!unlike).then_some(group)));
         }
-        let node = Node {
+        let mut node = Node {
             shape: Kind::Seq { flow: false, items },
             start,
             end: last_end,
@@ -297,6 +290,9 @@ impl<'t> Scanner<'t> {
             special: false,
             hash: 0,
         };
+        if whole {
+            node = self.kept_whole(node, Shallow::Scalars { indentless });
+        }
         Ok(Out {
             value: if self.build {
                 Value::Array(values)

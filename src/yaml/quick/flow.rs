@@ -1,10 +1,11 @@
-//! Flow collections on the fast path: `[a, "b"]`, `{k: v, n: [1]}`, `{}` and `[]`, on
-//! one line. A flow collection across lines, an entry without a value, a trailing comma
+//! Flow collections on the fast path: `[a, "b"]`, `{k: v, n: [1], e: }`, `{}` and `[]`,
+//! on one line. A flow collection across lines, a key without a `: `, a trailing comma
 //! or a single-pair mapping inside a sequence goes to the full parser.
 
 use super::block::Built;
+use super::shallow::SHALLOW_AFTER;
 use super::{Bail, Out, R, Scanner, scalar};
-use crate::yaml::spans::{Entry, Kind, Node};
+use crate::yaml::spans::{Entry, Kind, Node, Shallow};
 use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
@@ -33,6 +34,9 @@ impl<'t> Scanner<'t> {
         let mut entries = Vec::new();
         let mut built = Built::Waiting(self.pairs.len());
         let mut keys = self.keys();
+        // Past `SHALLOW_AFTER` children the collection is kept as one shallow node.
+        let mut whole = false;
+        let mut empty_key = false;
         if self.byte(self.pos) != Some(close) {
             loop {
                 if is_map {
@@ -46,10 +50,32 @@ impl<'t> Scanner<'t> {
                         return Err(Bail);
                     }
                     self.pos += 1;
+                    let colon_end = self.pos;
                     self.flow_space()?;
-                    let value = self.flow_item()?;
+                    let value = if matches!(self.byte(self.pos), Some(b) if b == b',' || b == close)
+                    {
+                        // `key: ,`: an empty value, placed just past the colon (as the
+                        // span tree from the full parser places it).
+                        let kind = Kind::Scalar {
+                            style: ScalarStyle::Plain,
+                            empty: true,
+                        };
+                        let node = self.node(kind, colon_end, colon_end);
+                        Out {
+                            value: Value::Null,
+                            node,
+                        }
+                    } else {
+                        self.flow_item()?
+                    };
+                    let value = self.loosened(value);
                     keys.count += 1;
-                    if self.keeps() {
+                    empty_key |= key_text.is_empty();
+                    if !whole && self.shallow && self.keeps() && entries.len() == SHALLOW_AFTER {
+                        whole = true;
+                        entries = Vec::new();
+                    }
+                    if self.keeps() && !whole {
                         entries.push(Entry {
                             key: key_text.clone(),
                             key_node: key.node,
@@ -57,17 +83,22 @@ impl<'t> Scanner<'t> {
                             shadows: false,
                         });
                     }
-                    if self.build {
+                    if self.build && !self.dropping() {
                         self.put(&mut built, key_text.into_owned(), value.value)?;
                     } else {
                         keys.insert(key_text)?;
                     }
                 } else {
                     let item = self.flow_item()?;
-                    if self.build {
+                    let item = self.loosened(item);
+                    if self.build && !self.dropping() {
                         values.push(item.value);
                     }
-                    if self.keeps() {
+                    if !whole && self.shallow && self.keeps() && items.len() == SHALLOW_AFTER {
+                        whole = true;
+                        items = Vec::new();
+                    }
+                    if self.keeps() && !whole {
                         items.push(item.node);
                     }
                 }
@@ -89,7 +120,7 @@ impl<'t> Scanner<'t> {
         self.depth -= 1;
         let count = keys.count;
         self.spare.push(keys.done());
-        let special = self.build && entries.iter().any(|e: &Entry<'_>| e.key.is_empty());
+        let special = self.build && self.keeps() && empty_key;
         entries.shrink_to_fit();
         items.shrink_to_fit();
         values.shrink_to_fit();
@@ -105,19 +136,35 @@ impl<'t> Scanner<'t> {
         } else {
             (Kind::Seq { flow: true, items }, Value::Array(values))
         };
-        let out = Out {
-            value: if self.build { value } else { Value::Null },
-            node: Node {
-                shape: kind,
-                start,
-                end: self.pos,
-                col,
-                line,
-                special,
-                hash: 0,
-            },
+        let mut node = Node {
+            shape: kind,
+            start,
+            end: self.pos,
+            col,
+            line,
+            special,
+            hash: 0,
         };
-        Ok((out, count))
+        if whole {
+            node = self.kept_whole(node, Shallow::Flow);
+        }
+        let value = if self.build { value } else { Value::Null };
+        Ok((Out { value, node }, count))
+    }
+
+    /// A child of the collection being read again loose (see `Scanner::loose`): its
+    /// node fingerprinted, its value dropped. Anything deeper is read as usual.
+    fn loosened(&self, mut child: Out<'t>) -> Out<'t> {
+        if self.dropping() {
+            crate::yaml::fingerprint::fingerprint(&mut child.node, &child.value);
+            child.value = Value::Null;
+        }
+        child
+    }
+
+    /// Whether the children of the collection being read are loosened.
+    fn dropping(&self) -> bool {
+        self.loose && self.depth == 1
     }
 
     /// Spaces inside a flow collection; a line break or comment there is beyond the subset.
@@ -235,6 +282,30 @@ mod tests {
         ] {
             assert!(load(text).is_none(), "read: {text}");
             assert!(check(text).is_none(), "checked: {text}");
+        }
+    }
+
+    /// `key: ` with nothing before the next `,` or the close is an empty value (null),
+    /// placed just past its colon: `load` checks value and spans against the full parser.
+    #[test]
+    fn an_empty_value_in_a_flow_mapping_is_read() {
+        for text in [
+            "a: {k: , l: 1}\n",
+            "a: {k:   }\n",
+            "a: {'k': , \"l\": , m: [o], p: {q: }}\n",
+            "a: [x, {k: , l: }]\nb: {m: }\n",
+        ] {
+            let loaded = load(text).unwrap_or_else(|| panic!("not read: {text}"));
+            assert_eq!(value(text), Some(loaded.value.clone()), "{text}");
+            assert!(check(text).is_some(), "{text}");
+        }
+        let loaded = load("a: {k: , l: 1}\n").unwrap();
+        assert_eq!(loaded.value["a"]["k"], serde_json::Value::Null);
+        let k = &loaded.root.entries()[0].value.entries()[0].value;
+        assert_eq!((k.start, k.end, k.col), (6, 6, 6));
+        // Still beyond the subset: a key with no `: `, and a trailing comma.
+        for text in ["a: {k, l: 1}\n", "a: {k: ,}\n", "a: {k:}\n"] {
+            assert!(load(text).is_none(), "read: {text}");
         }
     }
 }

@@ -48,6 +48,7 @@ impl<'t> Scanner<'t> {
             spare: Vec::new(),
             last_col: std::cell::Cell::new((usize::MAX, 0, 0)),
             shallow: false,
+            loose: false,
         }
     }
 

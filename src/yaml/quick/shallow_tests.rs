@@ -52,3 +52,72 @@ fn an_edit_inside_a_shallow_item_keeps_the_rest_of_its_lines() {
     );
     assert_eq!(out.lines().count(), text.lines().count() + 1);
 }
+
+/// A mapping whose `args` are `n` scalars, as a flow list, a block list under the key,
+/// or an indentless block list at the key's own column.
+fn args(n: usize, style: &str) -> String {
+    let items: Vec<String> = (0..n).map(|i| format!("a{i}")).collect();
+    match style {
+        "flow" => format!("c:\n  args: [{}]\n  x: 1\n", items.join(", ")),
+        "block" => format!("c:\n  args:\n    - {}\n  x: 1\n", items.join("\n    - ")),
+        _ => format!("c:\n  args:\n  - {}\n  x: 1\n", items.join("\n  - ")),
+    }
+}
+
+#[test]
+fn a_long_list_of_scalars_is_one_shallow_node_read_again_when_edited() {
+    for style in ["flow", "block", "indentless"] {
+        let text = args(40, style);
+        let loaded = load(&text).unwrap();
+        let list = &loaded.root.entries()[0].value.entries()[0].value;
+        assert!(matches!(list.shape, Kind::Shallow { .. }), "{style}");
+        // Read again, it is what the full parser reads.
+        assert_eq!(list.items().len(), 40, "{style}");
+        assert_eq!(loaded.root, spans::parse(&text).unwrap(), "{style}");
+        // An item added and one changed inside it: the rest of its text stays.
+        let loaded = load(&text).unwrap();
+        let old = loaded.value.clone();
+        let mut new = loaded.value.clone();
+        new["c"]["args"][39] = Value::String("changed".into());
+        new["c"]["args"].as_array_mut().unwrap().push("more".into());
+        let (out, _) = patch::rewrite_splices(&text, Some(loaded.root), Before::Whole(&old), &new)
+            .expect("edited in place");
+        assert!(out.contains("a38") && !out.contains("a39") && out.contains("more"));
+        assert_eq!(
+            crate::yaml::from_str::<Value>(&out).unwrap(),
+            new,
+            "{style}:\n{out}"
+        );
+        assert_eq!(
+            out.lines().count(),
+            text.lines().count() + usize::from(style != "flow")
+        );
+        // Short lists, and lists that are not all scalars at first, keep their items.
+        let short = args(32, style);
+        let loaded = load(&short).unwrap();
+        let list = &loaded.root.entries()[0].value.entries()[0].value;
+        assert!(!matches!(list.shape, Kind::Shallow { .. }), "{style}");
+    }
+}
+
+#[test]
+fn a_long_flow_mapping_is_one_shallow_node_read_again_when_edited() {
+    let entries: Vec<String> = (0..40).map(|i| format!("k{i}: ")).collect();
+    let text = format!("a: {{{}}} # note\nb: 1\n", entries.join(", "));
+    let loaded = load(&text).unwrap();
+    let map = &loaded.root.entries()[0].value;
+    assert!(matches!(map.shape, Kind::Shallow { .. }));
+    assert_eq!(loaded.root, spans::parse(&text).unwrap());
+    let loaded = load(&text).unwrap();
+    let old = loaded.value.clone();
+    let mut new = loaded.value.clone();
+    new["a"]["k7"] = Value::String("v".into());
+    new["a"]["marker"] = Value::String("m".into());
+    let (out, _) = patch::rewrite_splices(&text, Some(loaded.root), Before::Whole(&old), &new)
+        .expect("edited in place");
+    assert!(
+        out.contains("k6: , k7: v, k8: ") && out.contains("k39: , marker: m} # note\n"),
+        "{out}"
+    );
+    assert_eq!(crate::yaml::from_str::<Value>(&out).unwrap(), new);
+}

@@ -1,8 +1,10 @@
-//! The span tree's nodes. A mapping that is an item of a long block sequence may be
-//! kept *shallow*: its place without its entries, which are read again from the text
-//! the first time anything asks for them (an edit inside that item). A large workload's
-//! env list, mounts or containers then cost one node per item instead of a node per
-//! key and value; the edits go into a few items at most.
+//! The span tree's nodes. A node may be kept *shallow*: its place without its entries
+//! or items, which are read again from the text the first time anything asks for them
+//! (an edit inside it). A mapping that is an item of a long block sequence is kept so:
+//! a large workload's env list, mounts or containers then cost one node per item
+//! instead of a node per key and value, and the edits go into a few items at most. So
+//! is a long flow collection, and a long block sequence of scalars (`args`, `command`):
+//! one node in all, as nothing edits inside them.
 
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
@@ -45,13 +47,28 @@ pub enum Kind<'t> {
         items: Vec<Node<'t>>,
     },
     Alias,
-    /// A block mapping whose entries were not kept: `text` is the document they are
-    /// read from again, once, when asked for (with keys of their own, so that the tree
-    /// stays a plain borrow of the text). Never the answer of [`Node::kind`].
+    /// A collection whose entries or items were not kept: `text` is the document they
+    /// are read from again, once, when asked for (with keys of their own, so that the
+    /// tree stays a plain borrow of the text). Never the answer of [`Node::kind`].
     Shallow {
         text: &'t str,
+        of: Shallow,
         read: OnceCell<Box<Node<'static>>>,
     },
+}
+
+/// What a shallow node is, as far as reading it again and placing a line after it need
+/// to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shallow {
+    /// A block mapping.
+    Mapping,
+    /// A flow collection.
+    Flow,
+    /// A block sequence of plain and quoted scalars (never a block scalar: nothing
+    /// after it is part of its value); `indentless` when at its mapping key's own
+    /// column, where it starts at its first item, not at its `-`.
+    Scalars { indentless: bool },
 }
 
 /// One `key: value` pair of a mapping; `key` is the key's text value (empty for a key
@@ -67,7 +84,7 @@ pub struct Entry<'t> {
     pub shadows: bool,
 }
 
-/// What reads a shallow node's mapping again from its text: the reader that made it
+/// What reads a shallow node's collection again from its text: the reader that made it
 /// (the fast path, [`crate::yaml::quick`], which sits above this module and hands its
 /// reader in with [`reread_with`] before it makes the first shallow node).
 pub type Reread = for<'t> fn(&'t str, &Node<'t>) -> Option<Node<'static>>;
@@ -85,7 +102,7 @@ impl<'t> Node<'t> {
     /// answered as an alias, which no edit goes inside: it is then replaced as a whole.
     pub fn kind(&self) -> &Kind<'t> {
         match &self.shape {
-            Kind::Shallow { text, read } => {
+            Kind::Shallow { text, read, .. } => {
                 &read
                     .get_or_init(|| {
                         let again = REREAD.get().and_then(|reread| reread(text, self));
@@ -145,18 +162,24 @@ impl<'t> Node<'t> {
         }
     }
 
-    /// This node kept shallow: its place in `text`, its entries to be read again.
-    pub fn shallow(self, text: &'t str) -> Node<'t> {
+    /// This node kept shallow: its place in `text`, its entries or items to be read
+    /// again.
+    pub fn shallow(self, text: &'t str, of: Shallow) -> Node<'t> {
         Node {
             shape: Kind::Shallow {
                 text,
+                of,
                 read: OnceCell::new(),
             },
             ..self.without_children()
         }
     }
 
+    /// A flow collection (a shallow one answered without reading it).
     pub fn is_flow(&self) -> bool {
+        if let Kind::Shallow { of, .. } = self.shape {
+            return of == Shallow::Flow;
+        }
         matches!(
             self.kind(),
             Kind::Map { flow: true, .. } | Kind::Seq { flow: true, .. }
