@@ -50,7 +50,7 @@ fn line_after(text: &str, node: &Node<'_>) -> usize {
 fn ends_in_kept_lines(text: &str, mut node: &Node<'_>) -> bool {
     loop {
         if let Kind::Shallow {
-            of: Shallow::Flow | Shallow::Scalars { .. },
+            of: Shallow::Flow | Shallow::List { scalars: true, .. },
             ..
         } = node.shape
         {

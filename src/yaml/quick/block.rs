@@ -2,7 +2,7 @@
 //! values after a key's `:` or a sequence's `- `.
 
 use super::outline::item_of;
-use super::shallow::SHALLOW_AFTER;
+use super::shallow::{SHALLOW_AFTER, one_line_scalar};
 use super::{Bail, Key, Keys, MapOut, Out, R, Scanner, scalar};
 use crate::yaml::spans::{Entry, Kind, Node, Shallow};
 use serde_json::{Map, Value};
@@ -219,8 +219,10 @@ impl<'t> Scanner<'t> {
         // The items of a list the outline keeps (see `outline`): kept apart, as items.
         let mut outlined = (!self.build && self.depth + 2 == self.keep).then(Vec::new);
         let mut unlike = false;
-        // A long list of scalars (`args`) is kept as one shallow node.
+        // A long list of scalars (`args`) is kept as one shallow node; `scalars` while
+        // every item read since is one too.
         let mut whole = false;
+        let mut scalars = true;
         loop {
             if self.byte(self.pos + 1) != Some(b' ') {
                 return Err(Bail);
@@ -263,6 +265,7 @@ impl<'t> Scanner<'t> {
                     whole = true;
                     items = Vec::new();
                 }
+                scalars &= !whole || one_line_scalar(&item.node);
                 if self.keeps() && !whole {
                     items.push(item.node);
                 }
@@ -291,7 +294,13 @@ impl<'t> Scanner<'t> {
             hash: 0,
         };
         if whole {
-            node = self.kept_whole(node, Shallow::Scalars { indentless });
+            node = self.kept_whole(
+                node,
+                Shallow::List {
+                    indentless,
+                    scalars,
+                },
+            );
         }
         Ok(Out {
             value: if self.build {

@@ -34,7 +34,13 @@ pub(super) fn reread<'t>(text: &'t str, node: &Node<'t>) -> Option<Node<'static>
         .count();
     s.indent = Some(indent);
     // An indentless sequence starts at its first item: its `-` opens the line.
-    let indentless = of == Shallow::Scalars { indentless: true };
+    let indentless = matches!(
+        of,
+        Shallow::List {
+            indentless: true,
+            ..
+        }
+    );
     s.pos = if indentless {
         s.line_start + indent
     } else {
@@ -43,8 +49,8 @@ pub(super) fn reread<'t>(text: &'t str, node: &Node<'t>) -> Option<Node<'static>
     s.loose = of == Shallow::Flow;
     let read = match of {
         Shallow::Flow => s.flow(),
-        Shallow::Scalars { indentless: true } => s.seq(indent, true),
-        Shallow::Scalars { indentless: false } => s.seq(node.col, false),
+        Shallow::List { .. } if indentless => s.seq(indent, true),
+        Shallow::List { .. } => s.seq(node.col, false),
         Shallow::Mapping => {
             let key = s.key_at(s.pos).ok()??;
             s.map(node.col, key).map(|m| m.out)
@@ -61,6 +67,18 @@ pub(super) fn reread<'t>(text: &'t str, node: &Node<'t>) -> Option<Node<'static>
     }
     (read.start == node.start && read.end == node.end && read.line == node.line)
         .then(|| read.owned())
+}
+
+/// A plain or quoted scalar (not a block scalar, whose value may take the blank lines
+/// after it).
+pub(super) fn one_line_scalar(node: &Node<'_>) -> bool {
+    matches!(
+        node.shape,
+        Kind::Scalar {
+            style: ScalarStyle::Plain | ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted,
+            ..
+        }
+    )
 }
 
 impl<'t> Scanner<'t> {
@@ -104,21 +122,10 @@ impl<'t> Scanner<'t> {
     /// stops keeping them from here on and is kept shallow as a whole: its first items
     /// are plain or quoted scalars.
     pub(super) fn goes_shallow(&self, kept: &[Node<'t>], next: &Node<'t>) -> bool {
-        let scalar = |n: &Node<'t>| {
-            matches!(
-                n.shape,
-                Kind::Scalar {
-                    style: ScalarStyle::Plain
-                        | ScalarStyle::SingleQuoted
-                        | ScalarStyle::DoubleQuoted,
-                    ..
-                }
-            )
-        };
         self.shallow
             && self.keeps()
             && kept.len() == SHALLOW_AFTER
-            && scalar(next)
-            && kept.iter().all(scalar)
+            && one_line_scalar(next)
+            && kept.iter().all(one_line_scalar)
     }
 }

@@ -121,3 +121,21 @@ fn a_long_flow_mapping_is_one_shallow_node_read_again_when_edited() {
     );
     assert_eq!(crate::yaml::from_str::<Value>(&out).unwrap(), new);
 }
+
+/// A long list of scalars whose last item keeps its final line breaks (`|+`): a line
+/// added after the list goes after the blank lines, which are that item's value.
+#[test]
+fn a_long_list_that_ends_in_kept_lines_keeps_them() {
+    let items: Vec<String> = (0..40).map(|i| format!("  - a{i}\n")).collect();
+    let text = format!("c:\n  args:\n{}  - |+\n    kept\n\n\nd: 1\n", items.concat());
+    let loaded = load(&text).unwrap();
+    let list = &loaded.root.entries()[0].value.entries()[0].value;
+    assert!(matches!(list.shape, Kind::Shallow { .. }));
+    let old = loaded.value.clone();
+    let mut new = loaded.value.clone();
+    new["c"]["more"] = Value::String("x".into());
+    let (out, _) = patch::rewrite_splices(&text, Some(loaded.root), Before::Whole(&old), &new)
+        .expect("edited in place");
+    assert_eq!(crate::yaml::from_str::<Value>(&out).unwrap(), new, "{out}");
+    assert!(out.ends_with("    kept\n\n\n  more: x\nd: 1\n"), "{out}");
+}

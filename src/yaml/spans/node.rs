@@ -65,10 +65,11 @@ pub enum Shallow {
     Mapping,
     /// A flow collection.
     Flow,
-    /// A block sequence of plain and quoted scalars (never a block scalar: nothing
-    /// after it is part of its value); `indentless` when at its mapping key's own
-    /// column, where it starts at its first item, not at its `-`.
-    Scalars { indentless: bool },
+    /// A block sequence whose first items are plain or quoted scalars; `scalars` when
+    /// all of them are (none is a block scalar, so no line after its last is part of its
+    /// value); `indentless` when at its mapping key's own column, where it starts at its
+    /// first item, not at its `-`.
+    List { indentless: bool, scalars: bool },
 }
 
 /// One `key: value` pair of a mapping; `key` is the key's text value (empty for a key
