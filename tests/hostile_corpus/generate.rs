@@ -54,6 +54,19 @@ pub fn generate(kind: &str, n: usize) -> String {
             s.push_str(HEAD);
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
+        // One Deployment whose env is one flow list of `n` entries on one line.
+        "flow-env" => {
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n        env: [");
+            for i in 0..n {
+                let _ = write!(
+                    s,
+                    "{}{{name: V{i}, value: x{i}}}",
+                    if i == 0 { "" } else { ", " }
+                );
+            }
+            s.push_str("]\n");
+        }
         // One Deployment whose args are a block list of `n` items.
         "block-args" => {
             s.push_str(HEAD);

@@ -240,7 +240,7 @@ impl<'t> Scanner<'t> {
                 let mut map = self.map(c, key)?.out;
                 self.depth -= 1;
                 if self.shallow && items.len() >= SHALLOW_AFTER {
-                    map.node = self.kept_shallow(map.node);
+                    map.node = self.kept_shallow(map.node, Shallow::Mapping);
                 }
                 map
             } else if matches!(self.byte(self.pos), Some(b'|' | b'>')) {

@@ -34,7 +34,8 @@ impl<'t> Scanner<'t> {
         let mut entries = Vec::new();
         let mut built = Built::Waiting(self.pairs.len());
         let mut keys = self.keys();
-        // Past `SHALLOW_AFTER` children the collection is kept as one shallow node.
+        // Past `SHALLOW_AFTER` children a mapping, or a list of scalars, is kept as one
+        // shallow node; another list keeps the mappings past them shallow, one by one.
         let mut whole = false;
         let mut empty_key = false;
         if self.byte(self.pos) != Some(close) {
@@ -90,16 +91,22 @@ impl<'t> Scanner<'t> {
                     }
                 } else {
                     let item = self.flow_item()?;
-                    let item = self.loosened(item);
+                    let Out { value, mut node } = self.loosened(item);
                     if self.build && !self.dropping() {
-                        values.push(item.value);
+                        values.push(value);
                     }
-                    if !whole && self.shallow && self.keeps() && items.len() == SHALLOW_AFTER {
+                    if !whole && self.goes_shallow(&items, &node) {
                         whole = true;
                         items = Vec::new();
+                    } else if self.shallow
+                        && self.keeps()
+                        && items.len() >= SHALLOW_AFTER
+                        && matches!(node.shape, Kind::Map { .. })
+                    {
+                        node = self.kept_shallow(node, Shallow::Flow);
                     }
                     if self.keeps() && !whole {
-                        items.push(item.node);
+                        items.push(node);
                     }
                 }
                 self.flow_space()?;

@@ -9,12 +9,13 @@ use serde_saphyr::granit_parser::ScalarStyle;
 /// Past this many items or entries, [`super::load`] keeps a collection's children shallow
 /// ([`crate::yaml::spans::Node::shallow`]): their place only, read again by [`reread`]
 /// if an edit goes inside.
-/// - The block mappings that are items of a block sequence, past its first this many.
-///   A workload with 30,000 env entries peaked at 45.8 MiB, and at 34.2 MiB with them
-///   shallow (BENCHMARKS.md, "Shallow items of long lists").
-/// - A flow collection with more than this many, and a block sequence whose first this
-///   many items are plain or quoted scalars: the whole collection, one node (a line of 120,000 flow
-///   `args`: BENCHMARKS.md, "Long collections kept as one node").
+/// - The mappings that are items of a sequence, past its first this many (block ones
+///   of a block sequence, flow ones of a flow sequence). A workload with 30,000 env
+///   entries peaked at 45.8 MiB, and at 34.2 MiB with them shallow (BENCHMARKS.md,
+///   "Shallow items of long lists").
+/// - A flow mapping with more than this many entries, and a sequence whose first this
+///   many items are plain or quoted scalars: the whole collection, one node (a line of
+///   120,000 flow `args`: BENCHMARKS.md, "Long collections kept as one node").
 pub(super) const SHALLOW_AFTER: usize = 32;
 
 /// A collection of `text` that [`super::load`] kept shallow, read again whole, the way the
@@ -82,13 +83,13 @@ pub(super) fn one_line_scalar(node: &Node<'_>) -> bool {
 }
 
 impl<'t> Scanner<'t> {
-    /// A block mapping item of a long sequence, kept shallow (debug builds check that
-    /// it reads again as it did).
-    pub(super) fn kept_shallow(&self, node: Node<'t>) -> Node<'t> {
+    /// A mapping item of a long sequence (a block mapping, or a flow one in a flow
+    /// sequence), kept shallow (debug builds check that it reads again as it did).
+    pub(super) fn kept_shallow(&self, node: Node<'t>, of: Shallow) -> Node<'t> {
         crate::yaml::spans::reread_with(reread);
         #[cfg(debug_assertions)]
         let whole = node.clone();
-        let node = node.shallow(self.text, Shallow::Mapping);
+        let node = node.shallow(self.text, of);
         #[cfg(debug_assertions)]
         assert!(
             reread(self.text, &node).is_some_and(|again| again == whole),

@@ -127,7 +127,10 @@ fn a_long_flow_mapping_is_one_shallow_node_read_again_when_edited() {
 #[test]
 fn a_long_list_that_ends_in_kept_lines_keeps_them() {
     let items: Vec<String> = (0..40).map(|i| format!("  - a{i}\n")).collect();
-    let text = format!("c:\n  args:\n{}  - |+\n    kept\n\n\nd: 1\n", items.concat());
+    let text = format!(
+        "c:\n  args:\n{}  - |+\n    kept\n\n\nd: 1\n",
+        items.concat()
+    );
     let loaded = load(&text).unwrap();
     let list = &loaded.root.entries()[0].value.entries()[0].value;
     assert!(matches!(list.shape, Kind::Shallow { .. }));
@@ -138,4 +141,39 @@ fn a_long_list_that_ends_in_kept_lines_keeps_them() {
         .expect("edited in place");
     assert_eq!(crate::yaml::from_str::<Value>(&out).unwrap(), new, "{out}");
     assert!(out.ends_with("    kept\n\n\n  more: x\nd: 1\n"), "{out}");
+}
+
+/// A long flow list of mappings (an env list on one line) keeps its items, those past
+/// the 32nd shallow; an edit inside one reads that one again.
+#[test]
+fn the_mappings_of_a_long_flow_list_are_kept_shallow() {
+    let items: Vec<String> = (0..40)
+        .map(|i| format!("{{name: V{i}, value: x{i}}}"))
+        .collect();
+    let text = format!("env: [{}] # note\n", items.join(", "));
+    let loaded = load(&text).unwrap();
+    let list = &loaded.root.entries()[0].value;
+    assert!(matches!(list.shape, Kind::Seq { .. }));
+    assert!(matches!(list.items()[31].shape, Kind::Map { .. }));
+    assert!(matches!(list.items()[32].shape, Kind::Shallow { .. }));
+    assert_eq!(loaded.root, spans::parse(&text).unwrap());
+    let loaded = load(&text).unwrap();
+    let old = loaded.value.clone();
+    let mut new = loaded.value.clone();
+    new["env"][35]["value"] = Value::String("x35 $(P)".into());
+    new["env"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "NEW", "value": "v"}));
+    let (out, _) = patch::rewrite_splices(&text, Some(loaded.root), Before::Whole(&old), &new)
+        .expect("edited in place");
+    assert!(
+        out.contains("{name: V35, value: x35 $(P)}, {name: V36"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("{name: V39, value: x39}, {name: NEW, value: v}] # note\n"),
+        "{out}"
+    );
+    assert_eq!(crate::yaml::from_str::<Value>(&out).unwrap(), new);
 }

@@ -1,10 +1,10 @@
 //! The span tree's nodes. A node may be kept *shallow*: its place without its entries
 //! or items, which are read again from the text the first time anything asks for them
-//! (an edit inside it). A mapping that is an item of a long block sequence is kept so:
-//! a large workload's env list, mounts or containers then cost one node per item
-//! instead of a node per key and value, and the edits go into a few items at most. So
-//! is a long flow collection, and a long block sequence of scalars (`args`, `command`):
-//! one node in all, as nothing edits inside them.
+//! (an edit inside it). A mapping that is an item of a long sequence is kept so: a
+//! large workload's env list, mounts or containers then cost one node per item instead
+//! of a node per key and value, and the edits go into a few items at most. So is a long
+//! flow mapping, and a long sequence of scalars (`args`, `command`): one node in all, as
+//! nothing usually edits inside them.
 
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
@@ -63,7 +63,8 @@ pub enum Kind<'t> {
 pub enum Shallow {
     /// A block mapping.
     Mapping,
-    /// A flow collection.
+    /// A flow collection (a mapping, an item of a flow sequence or not, or a sequence
+    /// of scalars).
     Flow,
     /// A block sequence whose first items are plain or quoted scalars; `scalars` when
     /// all of them are (none is a block scalar, so no line after its last is part of its
