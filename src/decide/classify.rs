@@ -98,7 +98,8 @@ fn from_probes(container: &Value) -> Option<String> {
                 .as_str()?;
             JVM_PROBE_PATHS
                 .iter()
-                .find(|(p, _)| path.starts_with(p))
+                // Behind a context path too (`/xxl-job-admin/actuator/health`).
+                .find(|(p, _)| path.contains(p))
                 .map(|(_, what)| format!("{probe} {path} ({what})"))
         })
 }
@@ -191,10 +192,10 @@ pub fn classify(
         evidence.push(format!("name {name} is a sidecar's"));
     }
     if evidence.is_empty() {
-        evidence.push(format!(
-            "nothing in the manifest shows the runtime of image {}",
-            images::repository(image)
-        ));
+        evidence.push(match images::repository(image) {
+            "" => "the container names no image (a controller may fill it in), and nothing in the manifest shows its runtime".to_string(),
+            repository => format!("nothing in the manifest shows the runtime of image {repository}"),
+        });
     }
     Class {
         runtime,
@@ -251,10 +252,16 @@ mod tests {
                 "Spring Boot actuator",
             ),
             (
+                json!({"name": "app", "image": "shop/jobs:1", "livenessProbe": {"httpGet": {"path": "/xxl-job-admin/actuator/health/liveness"}}}),
+                Runtime::Java,
+                "Spring Boot actuator",
+            ),
+            (
                 json!({"name": "app", "image": "shop/orders:1"}),
                 Runtime::Unknown,
-                "nothing in the manifest",
+                "nothing in the manifest shows the runtime of image shop/orders",
             ),
+            (json!({"name": "app"}), Runtime::Unknown, "names no image"),
         ];
         for (container, runtime, evidence) in cases {
             let c = class(container.clone());

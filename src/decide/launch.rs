@@ -102,7 +102,19 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             .get("image")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        match (from_image, profile_for(image)) {
+        // What the pod, else the image, sets a variable to (a literal the pod sets last).
+        let env_value = |var: &str| {
+            let pod = container.get("env").and_then(Value::as_array);
+            match pod.and_then(|env| {
+                env.iter()
+                    .rev()
+                    .find(|e| e.get("name") == Some(&Value::from(var)))
+            }) {
+                Some(entry) => entry.get("value").and_then(Value::as_str),
+                None => known.config().and_then(|c| c.env(var)),
+            }
+        };
+        match (from_image, profile_for(image, env_value)) {
             // The chart may set the variable through envFrom (Keycloak's chart puts
             // JAVA_OPTS_APPEND in a ConfigMap): setting it in env would replace that.
             (Some((var, why)), _) if var != JVM_WIDE && envfrom_may_set(&var) => {
@@ -110,6 +122,15 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             }
             (Some(choice), _) => choice,
             (None, Some(profile)) => match profile.options_env {
+                // Unless the launcher takes the default out of the JVM's environment (the
+                // plan warns that envFrom may supply the variable).
+                Some(var) if envfrom_may_set(var) && profile.jvm_wide_removed => (
+                    var.to_string(),
+                    format!(
+                        "launch profile {}, though envFrom may set {var}: the launcher removes {JVM_WIDE}",
+                        short(profile.source)
+                    ),
+                ),
                 Some(var) if envfrom_may_set(var) => default(format!(
                     "the default, as envFrom may set {var} ({})",
                     short(profile.source)

@@ -7,4 +7,4 @@ mod families;
 mod matching;
 
 pub use families::{FAMILIES, Family, Role, Runtime};
-pub use matching::{family, matches, repository};
+pub use matching::{family, matches, repository, tag};

@@ -18,6 +18,23 @@ pub struct Profile {
     pub options_env: Option<&'static str>,
     /// The file (repository: path) whose script reads it, and how.
     pub source: &'static str,
+    /// The row holds for one role of the image only (a cluster's node type).
+    pub role: Option<Role>,
+    /// The launcher takes `JAVA_TOOL_OPTIONS` out of the environment of the JVM that
+    /// `options_env` reaches: that variable is the only way in.
+    pub jvm_wide_removed: bool,
+}
+
+/// The role a container of one image plays, told by a variable the pod or the image
+/// sets, or, when neither sets it, by the official tag whose image sets it.
+#[derive(Debug)]
+pub struct Role {
+    pub var: &'static str,
+    pub value: &'static str,
+    /// The end of the official tags built with `var` set to `value`.
+    pub tag_suffix: &'static str,
+    /// Where the image sets it.
+    pub source: &'static str,
 }
 
 const fn profile(
@@ -29,8 +46,40 @@ const fn profile(
         pattern,
         options_env,
         source,
+        role: None,
+        jvm_wide_removed: false,
     }
 }
+
+/// SonarQube's launcher (`sonar-application`) starts one JVM per process and gives each
+/// its own options; it removes `JAVA_TOOL_OPTIONS` from the web server's and the compute
+/// engine's (`command.suppressEnvVariable(ENV_VAR_JAVA_TOOL_OPTIONS)`). A variable
+/// `SONAR_X_Y` sets the property `sonar.x.y` (SonarSource/sonarqube:
+/// sonar-core/src/main/java/org/sonar/core/util/SettingFormatter.java,
+/// server/sonar-main/src/main/java/org/sonar/application/config/AppSettingsLoaderImpl.java).
+const SONAR_WEB: Profile = Profile {
+    jvm_wide_removed: true,
+    ..profile(
+        "sonarqube",
+        Some("SONAR_WEB_JAVAADDITIONALOPTS"),
+        "SonarSource/sonarqube: server/sonar-main/src/main/java/org/sonar/application/command/CommandFactoryImpl.java (sonar.web.javaAdditionalOpts, from SONAR_WEB_JAVAADDITIONALOPTS, reaches the web server JVM only, whose environment loses JAVA_TOOL_OPTIONS)",
+    )
+};
+
+/// A Data Center search node runs Elasticsearch alone, no web server.
+const SONAR_SEARCH: Profile = Profile {
+    role: Some(Role {
+        var: "SONAR_CLUSTER_NODE_TYPE",
+        value: "search",
+        tag_suffix: "datacenter-search",
+        source: "SonarSource/docker-sonarqube: commercial-editions/datacenter/search/Dockerfile (ENV SONAR_CLUSTER_NODE_TYPE=\"search\"; the official tags `*-datacenter-search`)",
+    }),
+    ..profile(
+        "sonarqube",
+        Some("SONAR_SEARCH_JAVAADDITIONALOPTS"),
+        "SonarSource/sonarqube: server/sonar-main/src/main/java/org/sonar/application/config/ClusterSettings.java (a search node starts Elasticsearch only) and command/CommandFactoryImpl.java (sonar.search.javaAdditionalOpts, from SONAR_SEARCH_JAVAADDITIONALOPTS, goes into Elasticsearch's JVM options)",
+    )
+};
 
 #[rustfmt::skip]
 pub const PROFILES: &[Profile] = &[
@@ -52,22 +101,46 @@ pub const PROFILES: &[Profile] = &[
     // ACTIVEMQ_OPTS set in the environment replaces the heap, logging and JAAS defaults.
     profile("activemq", None, "apache/activemq: assembly/src/release/bin/setenv (`if [ -z \"$ACTIVEMQ_OPTS\" ]` sets -Xms64M -Xmx1G and java.security.auth.login.config only when it is unset)"),
     profile("activemq-classic", None, "apache/activemq: assembly/src/release/bin/setenv (`if [ -z \"$ACTIVEMQ_OPTS\" ]` sets -Xms64M -Xmx1G and java.security.auth.login.config only when it is unset)"),
-    // The image sets INSTALL4J_ADD_VM_PARAMS itself (heap, direct memory, prefs root): a
-    // manifest value replaces it.
-    profile("nexus3", None, "sonatype/docker-nexus3: Dockerfile (ENV INSTALL4J_ADD_VM_PARAMS=\"-Xms2703m -Xmx2703m -XX:MaxDirectMemorySize=2703m …\")"),
-    profile("nexus", None, "sonatype/docker-nexus3: Dockerfile (ENV INSTALL4J_ADD_VM_PARAMS=\"-Xms2703m -Xmx2703m -XX:MaxDirectMemorySize=2703m …\")"),
-    profile("sonarqube", Some("SONAR_WEB_JAVAADDITIONALOPTS"), "SonarSource/sonarqube: sonar-application/src/main/assembly/conf/sonar.properties (sonar.web.javaAdditionalOpts, read from SONAR_WEB_JAVAADDITIONALOPTS: the web server JVM only, not its Elasticsearch)"),
+    // The image sets INSTALL4J_ADD_VM_PARAMS itself (the prefs root; before sonatype/docker-nexus3
+    // 0ed1497, 2025-11, also -Xms2703m -Xmx2703m -XX:MaxDirectMemorySize=2703m): a manifest
+    // value replaces it.
+    profile("nexus3", None, "sonatype/docker-nexus3: Dockerfile (ENV INSTALL4J_ADD_VM_PARAMS=\"-Djava.util.prefs.userRoot=${NEXUS_DATA}/javaprefs\")"),
+    profile("nexus", None, "sonatype/docker-nexus3: Dockerfile (ENV INSTALL4J_ADD_VM_PARAMS=\"-Djava.util.prefs.userRoot=${NEXUS_DATA}/javaprefs\")"),
+    // The Java ecosystem of in-house microservice systems. Each script appends to the
+    // variable the environment gives (`JAVA_OPT="${JAVA_OPT} …"`).
+    profile("nacos-server", Some("JAVA_OPT"), "nacos-group/nacos-docker: build/bin/docker-startup.sh (JAVA_OPT=\"${JAVA_OPT} -server $Xms $Xmx $Xmn …\", exec $JAVA ${JAVA_OPT})"),
+    // seata-setup.sh reads the Java version from the first line `java -version` prints,
+    // which JAVA_TOOL_OPTIONS turns into "Picked up JAVA_TOOL_OPTIONS: …": the script then
+    // adds Java 8's GC flags, and a Java 17 image (`*.jre17`) does not start. (Before 2.1
+    // the images were seataio/seata-server, and 1.5 to 1.7.0 ran no script.)
+    profile("apache/seata-server", Some("JAVA_OPT"), "apache/incubator-seata: server/src/main/resources/docker/seata-server-entrypoint.sh (. /seata-setup.sh; exec java $JAVA_OPT) and distribution/bin/seata-setup.sh (JAVA_OPT=\"${JAVA_OPT} …\"; the version from `$JAVACMD -version 2>&1 | sed '1!d'`)"),
+    profile("rocketmq", Some("JAVA_OPT"), "apache/rocketmq-docker: image-build/scripts/runserver-customize.sh and runbroker-customize.sh (JAVA_OPT=\"${JAVA_OPT} -server ${HEAP_OPTS}\", $JAVA ${JAVA_OPT} $@)"),
+    profile("apollo-configservice", Some("JAVA_OPTS"), "apolloconfig/apollo: apollo-configservice/src/main/scripts/startup.sh (export JAVA_OPTS=\"$JAVA_OPTS …\", exec $javaexe … $JAVA_OPTS -jar $PATH_TO_JAR)"),
+    profile("apollo-adminservice", Some("JAVA_OPTS"), "apolloconfig/apollo: apollo-adminservice/src/main/scripts/startup.sh (export JAVA_OPTS=\"$JAVA_OPTS …\", exec $javaexe … $JAVA_OPTS -jar $PATH_TO_JAR)"),
+    profile("apollo-portal", Some("JAVA_OPTS"), "apolloconfig/apollo: apollo-portal/src/main/scripts/startup.sh (export JAVA_OPTS=\"$JAVA_OPTS …\", exec $javaexe … $JAVA_OPTS -jar $PATH_TO_JAR)"),
+    profile("xxl-job-admin", Some("JAVA_OPTS"), "xuxueli/xxl-job: xxl-job-admin/Dockerfile (ENTRYPOINT [\"sh\",\"-c\",\"java -jar $JAVA_OPTS /app.jar $PARAMS\"]: the image sets no JAVA_OPTS)"),
+    SONAR_SEARCH,
+    SONAR_WEB,
     // Setting JAVA_OPTS here replaces the server's defaults (heap, jboss.modules.system.pkgs).
     profile("wildfly", None, "wildfly/wildfly-core: core-feature-pack/common/src/main/resources/content/bin/standalone.conf (JAVA_OPTS set in the environment overrides the defaults)"),
     profile("jboss/*", None, "wildfly/wildfly-core: core-feature-pack/common/src/main/resources/content/bin/standalone.conf (JAVA_OPTS set in the environment overrides the defaults)"),
 ];
 
-/// The launch profile of an image, if the table knows one.
-pub fn profile_for(image: &str) -> Option<&'static Profile> {
+/// The launch profile of an image, if the table knows one; `env` answers what the pod, or
+/// the image, sets a variable to (a row for one role of the image holds when it says
+/// so, or, when it says nothing, for the role's official tags).
+pub fn profile_for<'e>(
+    image: &str,
+    env: impl Fn(&str) -> Option<&'e str>,
+) -> Option<&'static Profile> {
     let repository = images::repository(image);
-    PROFILES
-        .iter()
-        .find(|p| images::matches(p.pattern, repository))
+    PROFILES.iter().find(|p| {
+        images::matches(p.pattern, repository)
+            && p.role.as_ref().is_none_or(|role| match env(role.var) {
+                Some(value) => value.trim() == role.value,
+                None => images::tag(image).ends_with(role.tag_suffix),
+            })
+    })
 }
 
 /// Commands that start a JVM when a probe or hook runs them (first word, or a script name).
@@ -97,7 +170,7 @@ mod tests {
 
     #[test]
     fn profiles_follow_the_image_family() {
-        let var = |image| profile_for(image).and_then(|p| p.options_env);
+        let var = |image| profile_for(image, |_| None).and_then(|p| p.options_env);
         assert_eq!(var("docker.io/bitnami/tomcat:11"), Some("CATALINA_OPTS"));
         assert_eq!(var("cassandra:5"), Some("JVM_EXTRA_OPTS"));
         assert_eq!(
@@ -111,10 +184,51 @@ mod tests {
             "apache/activemq-classic:6.1",
             "sonatype/nexus3:3.70.1",
         ] {
-            assert!(profile_for(image).is_some(), "{image}");
+            assert!(profile_for(image, |_| None).is_some(), "{image}");
             assert_eq!(var(image), None, "{image}");
         }
-        assert!(profile_for("docker.io/bitnami/wildfly:37").is_some());
-        assert!(profile_for("eclipse-temurin:21").is_none());
+        assert!(profile_for("docker.io/bitnami/wildfly:37", |_| None).is_some());
+        // The microservice ecosystem's servers read their own variable.
+        assert_eq!(var("nacos/nacos-server:v3.0.1"), Some("JAVA_OPT"));
+        assert_eq!(var("apache/seata-server:2.2.0.jre17"), Some("JAVA_OPT"));
+        assert_eq!(var("apache/rocketmq:5.3.2"), Some("JAVA_OPT"));
+        assert_eq!(var("apolloconfig/apollo-portal:2.5.2"), Some("JAVA_OPTS"));
+        assert_eq!(var("xuxueli/xxl-job-admin:2.4.0"), Some("JAVA_OPTS"));
+        assert!(profile_for("eclipse-temurin:21", |_| None).is_none());
+    }
+
+    #[test]
+    fn a_sonarqube_search_node_gets_the_search_variable() {
+        let var = |image, node_type: Option<&'static str>| {
+            profile_for(image, |v| {
+                node_type.filter(|_| v == "SONAR_CLUSTER_NODE_TYPE")
+            })
+            .and_then(|p| p.options_env)
+        };
+        let (search, web) = (
+            Some("SONAR_SEARCH_JAVAADDITIONALOPTS"),
+            Some("SONAR_WEB_JAVAADDITIONALOPTS"),
+        );
+        assert_eq!(var("sonarqube:2026.4.0-datacenter-search", None), search);
+        assert_eq!(var("sonarqube:2026.4.0-datacenter-app", None), web);
+        assert_eq!(var("sonarqube:25.1.0-community", None), web);
+        // What the pod (or the image's config) sets decides over the tag.
+        assert_eq!(
+            var("sonarqube:2026.4.0-datacenter-app", Some("search")),
+            search
+        );
+        assert_eq!(
+            var("sonarqube:2026.4.0-datacenter-search", Some("application")),
+            web
+        );
+        assert_eq!(
+            var("mirror.example/sonarqube:lts", Some(" search ")),
+            search
+        );
+        // The role belongs to SonarQube's images only.
+        assert_eq!(
+            var("tomcat:11-datacenter-search", Some("search")),
+            Some("CATALINA_OPTS")
+        );
     }
 }

@@ -11,7 +11,7 @@ use crate::knowledge::ours::{
 use crate::wire::flags::agent_options;
 use crate::wire::marker::OwnEntry;
 use crate::wire::plan::Edit;
-use crate::wire::value_edit::{name_of, object_entry_array, to_value};
+use crate::wire::value_edit::{name_of, object_entry_array, to_value_again};
 use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector};
 use serde_json::{Map, Value};
 
@@ -56,7 +56,7 @@ pub(crate) fn add(
         value: Some(agent_options(settings, &target.application_name)),
         ..Default::default()
     });
-    let mut ours: Vec<Value> = ours.iter().map(to_value).collect();
+    let mut ours: Vec<Value> = ours.iter().map(to_value_again).collect();
     if let Some(from) = &edit.moved_value_from {
         // Keep the user's valueFrom exactly as written, not as k8s-openapi re-spells it.
         let moved = ours
@@ -86,7 +86,7 @@ pub(crate) fn add(
                 Some(_) => format!("{} {opts_ref}", reference(&original_var)),
                 None => opts_ref,
             };
-            env.push(to_value(&EnvVar {
+            env.push(to_value_again(&EnvVar {
                 name: target.options_env.clone(),
                 value: Some(value),
                 ..Default::default()

@@ -281,7 +281,7 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
         Delivery::InitContainer => push(
             container,
             "volumeMounts",
-            to_value(&VolumeMount {
+            to_value_again(&VolumeMount {
                 name: settings.agent.volume_name.clone(),
                 mount_path: settings.agent.mount_path.clone(),
                 ..Default::default()
@@ -289,7 +289,7 @@ fn apply_container(container: &mut Value, settings: &Settings, target: &Target, 
         ),
         Delivery::ImageVolume => {
             for mount in image_volume::mounts(settings) {
-                push(container, "volumeMounts", to_value(&mount));
+                push(container, "volumeMounts", to_value_again(&mount));
             }
         }
     }

@@ -16,10 +16,11 @@ pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
     reorder(serde_json::to_value(value).expect("k8s-openapi types serialize"))
 }
 
-/// [`to_value`] of a value that is usually the one of the last call (the volume and the
-/// init container a run adds to every workload): the last answer for each type is kept
-/// on this thread and cloned when the value is equal. Equal values serialize the same
-/// (the cached types hold strings, integers and booleans, no floats).
+/// [`to_value`] of a value that is usually one of the last few of its type (the volume,
+/// the init container, the mount and the variables a run adds to every workload): the
+/// last [`AGAIN`] answers for each type are kept on this thread and cloned when the value
+/// is equal. Equal values serialize the same (the cached types hold strings, integers and
+/// booleans, no floats).
 pub(crate) fn to_value_again<T: Serialize + PartialEq + Clone + 'static>(value: &T) -> Value {
     use std::any::Any;
     use std::cell::RefCell;
@@ -34,11 +35,19 @@ pub(crate) fn to_value_again<T: Serialize + PartialEq + Clone + 'static>(value: 
             return known.clone();
         }
         let fresh = to_value(value);
-        last.retain(|(key, _)| !key.is::<T>());
+        if let Some(oldest) = last.iter().position(|(key, _)| key.is::<T>())
+            && last.iter().filter(|(key, _)| key.is::<T>()).count() >= AGAIN
+        {
+            last.remove(oldest);
+        }
         last.push((Box::new(value.clone()), fresh.clone()));
         fresh
     })
 }
+
+/// How many answers of each type [`to_value_again`] keeps: a container's variables are
+/// three or four of one type (`EnvVar`).
+const AGAIN: usize = 4;
 
 pub(crate) fn reorder(value: Value) -> Value {
     match value {

@@ -81,7 +81,7 @@ const TAGGED: &[(&str, &str, Family)] = &[
 ];
 
 /// The tag of an image reference (`""` when none).
-fn tag(image: &str) -> &str {
+pub fn tag(image: &str) -> &str {
     let image = image.split('@').next().unwrap_or_default();
     let last = image.rsplit('/').next().unwrap_or_default();
     last.split_once(':').map_or("", |(_, tag)| tag)
