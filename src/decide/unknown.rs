@@ -3,9 +3,11 @@
 //! `spec.jobTemplate.spec.template`) is named, with the `spec.workloads` entry that
 //! would instrument it.
 //!
-//! Only paths `spec.workloads` can name are looked at: objects, not list items, at most
-//! [`MAX_DEPTH`] keys deep. A `containers` list at the top (`spec.containers`, as in
-//! OpenKruise's SidecarSet) is not a pod template and is not reported.
+//! Paths `spec.workloads` can name are looked at first: objects, not list items, at most
+//! [`MAX_DEPTH`] keys deep. When there is none, a pod template inside a list (ECK's
+//! `spec.nodeSets[].podTemplate`) is named as one the config cannot reach. A `containers`
+//! list at the top (`spec.containers`, as in OpenKruise's SidecarSet) is not a pod
+//! template and is not reported.
 
 use crate::config::Form;
 use crate::knowledge::kinds::{Note, WorkloadKind, group_of};
@@ -27,19 +29,38 @@ pub fn may_carry_pods(kind: Option<&str>, text: &str) -> bool {
 /// The dot paths of the pod templates in a resource, in document order.
 pub fn pod_template_paths(resource: &Value) -> Vec<String> {
     let mut found = Vec::new();
-    if let Some(root) = resource.as_object() {
-        for (key, child) in root {
-            if !matches!(key.as_str(), "apiVersion" | "kind" | "metadata" | "status") {
-                walk(child, key.clone(), 1, &mut found);
-            }
-        }
-    }
+    walk_resource(resource, false, &mut found);
     found
 }
 
-fn walk(node: &Value, path: String, depth: usize, found: &mut Vec<String>) {
-    let Some(map) = node.as_object() else {
-        return;
+/// The first pod template inside a list (`spec.nodeSets[0].podTemplate`), when no path
+/// `spec.workloads` can name leads to one.
+pub fn listed_template_path(resource: &Value) -> Option<String> {
+    let mut found = Vec::new();
+    walk_resource(resource, true, &mut found);
+    found.into_iter().find(|p| p.contains('['))
+}
+
+fn walk_resource(resource: &Value, lists: bool, found: &mut Vec<String>) {
+    if let Some(root) = resource.as_object() {
+        for (key, child) in root {
+            if !matches!(key.as_str(), "apiVersion" | "kind" | "metadata" | "status") {
+                walk(child, key.clone(), 1, lists, found);
+            }
+        }
+    }
+}
+
+fn walk(node: &Value, path: String, depth: usize, lists: bool, found: &mut Vec<String>) {
+    let map = match node {
+        Value::Object(map) => map,
+        Value::Array(items) if lists && depth < MAX_DEPTH => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, format!("{path}[{i}]"), depth + 1, lists, found);
+            }
+            return;
+        }
+        _ => return,
     };
     let has_containers = map
         .get("spec")
@@ -53,7 +74,7 @@ fn walk(node: &Value, path: String, depth: usize, found: &mut Vec<String>) {
         return;
     }
     for (key, child) in map {
-        walk(child, format!("{path}.{key}"), depth + 1, found);
+        walk(child, format!("{path}.{key}"), depth + 1, lists, found);
     }
 }
 
@@ -70,9 +91,15 @@ pub fn is_unknown_kind_note(message: &str) -> bool {
 /// The entry to add is spelled the way the config's `form` writes one.
 pub fn unknown_kind_note(resource: &Value, form: Form) -> Option<String> {
     let paths = pod_template_paths(resource);
-    let first = paths.first()?;
     let text = |key: &str| resource.get(key).and_then(Value::as_str).unwrap_or("");
     let (api_version, kind) = (text("apiVersion"), text("kind"));
+    let Some(first) = paths.first() else {
+        let listed = listed_template_path(resource)?;
+        return Some(format!(
+            "{UNKNOWN_KIND_NOTE}{kind} of {api_version} is not one pinpoint-inject knows, and the pod template it carries at {listed} is inside a list, which {} cannot name (field names and dots only): put the agent in the image, or wire the template by hand",
+            form.field("workloads")
+        ));
+    };
     let what = if paths.len() == 1 {
         format!("a pod template at {first}")
     } else {

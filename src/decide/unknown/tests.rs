@@ -53,6 +53,19 @@ fn out_of_scope_shapes_are_as_the_readme_says() {
         "spec": {"podTemplate": {"apiVersion": "v1", "kind": "Pod",
             "spec": {"containers": [{"name": "flink-main-container"}]}}}});
     assert_eq!(pod_template_paths(&flink), ["spec.podTemplate"]);
+    // ECK: a pod template per node set, in a list; named, as one the config cannot reach.
+    let elasticsearch = json!({"apiVersion": "elasticsearch.k8s.elastic.co/v1", "kind": "Elasticsearch",
+        "spec": {"version": "8.17.0", "nodeSets": [{"name": "default", "count": 3},
+            {"name": "hot", "podTemplate": {"spec": {"containers": [{"name": "elasticsearch"}]}}}]}});
+    assert!(pod_template_paths(&elasticsearch).is_empty());
+    let note = unknown_kind_note(&elasticsearch, Form::Injector).unwrap();
+    assert!(
+        note.starts_with(UNKNOWN_KIND_NOTE)
+            && note.contains(
+                "at spec.nodeSets[1].podTemplate is inside a list, which spec.workloads cannot name"
+            ),
+        "{note}"
+    );
 }
 
 #[test]
