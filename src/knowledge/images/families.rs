@@ -219,6 +219,7 @@ pub const FAMILIES: &[Family] = &[
     row("nats", NotJava, App, "NATS (Go)", "nats-io/nats-docker: 2.11.x/scratch/Dockerfile"),
     row("nginx", NotJava, App, "nginx", "nginxinc/docker-nginx: mainline/debian/Dockerfile"),
     row("nginx-unprivileged", NotJava, App, "nginx", "nginxinc/docker-nginx-unprivileged: mainline/debian/Dockerfile"),
+    row("jfrog/nginx-artifactory-pro", NotJava, App, "nginx (JFrog Artifactory's proxy)", "jfrog/charts: stable/artifactory/templates/nginx-deployment.yaml (the container is given /etc/nginx/nginx.conf)"),
     row("openresty", NotJava, App, "OpenResty", "openresty/docker-openresty: bookworm/Dockerfile"),
     row("ingress-nginx/controller", NotJava, App, "ingress-nginx controller", "kubernetes/ingress-nginx: rootfs/Dockerfile"),
     row("nginx-ingress-controller", NotJava, App, "ingress-nginx controller", "bitnami/containers: bitnami/nginx-ingress-controller/1/debian-12/Dockerfile"),

@@ -202,6 +202,11 @@ mod tests {
                 "otel/opentelemetry-collector-contrib:0.1",
                 "OpenTelemetry Collector (Go)",
             ),
+            (
+                "releases-docker.jfrog.io/jfrog/nginx-artifactory-pro:7.161.15",
+                "nginx (JFrog Artifactory's proxy)",
+            ),
+            ("nacos/nacos-server:v3.0.1", "Nacos"),
         ] {
             assert_eq!(family(image).map(|f| f.what), Some(what), "{image}");
         }
