@@ -192,9 +192,9 @@ pub fn classify(
         evidence.push(format!("name {name} is a sidecar's"));
     }
     if evidence.is_empty() {
-        evidence.push(match images::repository(image) {
+        evidence.push(match image.trim() {
             "" => "the container names no image (a controller may fill it in), and nothing in the manifest shows its runtime".to_string(),
-            repository => format!("nothing in the manifest shows the runtime of image {repository}"),
+            _ => format!("nothing in the manifest shows the runtime of image {}", images::repository(image)),
         });
     }
     Class {

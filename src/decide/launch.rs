@@ -102,15 +102,15 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             .get("image")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        // What the pod, else the image, sets a variable to (a literal the pod sets last).
+        // What the pod, else the image, sets a variable to: the entry the pod sets last,
+        // when it is a literal (from `valueFrom` or with a `$(VAR)` in it, unknown).
         let env_value = |var: &str| {
             let pod = container.get("env").and_then(Value::as_array);
-            match pod.and_then(|env| {
-                env.iter()
-                    .rev()
-                    .find(|e| e.get("name") == Some(&Value::from(var)))
-            }) {
-                Some(entry) => entry.get("value").and_then(Value::as_str),
+            let named = |e: &&Value| e.get("name").and_then(Value::as_str) == Some(var);
+            match pod.and_then(|env| env.iter().rev().find(named)) {
+                Some(entry) => {
+                    (entry.get("value").and_then(Value::as_str)).filter(|v| !v.contains("$("))
+                }
                 None => known.config().and_then(|c| c.env(var)),
             }
         };
@@ -122,12 +122,12 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             }
             (Some(choice), _) => choice,
             (None, Some(profile)) => match profile.options_env {
-                // Unless the launcher takes the default out of the JVM's environment (the
-                // plan warns that envFrom may supply the variable).
-                Some(var) if envfrom_may_set(var) && profile.jvm_wide_removed => (
+                // Unless JAVA_TOOL_OPTIONS cannot serve (the plan warns that envFrom may
+                // supply the variable).
+                Some(var) if envfrom_may_set(var) && profile.only_way_in => (
                     var.to_string(),
                     format!(
-                        "launch profile {}, though envFrom may set {var}: the launcher removes {JVM_WIDE}",
+                        "launch profile {}, though envFrom may set {var}: {JVM_WIDE} cannot serve this launcher",
                         short(profile.source)
                     ),
                 ),

@@ -34,11 +34,16 @@ pub fn pod_template_paths(resource: &Value) -> Vec<String> {
 }
 
 /// The first pod template inside a list (`spec.nodeSets[0].podTemplate`), when no path
-/// `spec.workloads` can name leads to one.
+/// `spec.workloads` can name leads to one. Only a field named as a template counts: in a
+/// list, `spec.containers` is as often a policy's pattern or patch (Kyverno's
+/// `spec.rules[0].validate.pattern`).
 pub fn listed_template_path(resource: &Value) -> Option<String> {
     let mut found = Vec::new();
     walk_resource(resource, true, &mut found);
-    found.into_iter().find(|p| p.contains('['))
+    found.into_iter().find(|p| {
+        let last = p.rsplit('.').next().unwrap_or_default();
+        p.contains('[') && last.to_ascii_lowercase().contains("template")
+    })
 }
 
 fn walk_resource(resource: &Value, lists: bool, found: &mut Vec<String>) {

@@ -20,9 +20,10 @@ pub struct Profile {
     pub source: &'static str,
     /// The row holds for one role of the image only (a cluster's node type).
     pub role: Option<Role>,
-    /// The launcher takes `JAVA_TOOL_OPTIONS` out of the environment of the JVM that
-    /// `options_env` reaches: that variable is the only way in.
-    pub jvm_wide_removed: bool,
+    /// `JAVA_TOOL_OPTIONS` cannot serve: the launcher takes it out of the environment of
+    /// the JVM that `options_env` reaches, or hands it to every JVM it starts. The
+    /// variable is kept even where `envFrom` may set it.
+    pub only_way_in: bool,
 }
 
 /// The role a container of one image plays, told by a variable the pod or the image
@@ -47,7 +48,7 @@ const fn profile(
         options_env,
         source,
         role: None,
-        jvm_wide_removed: false,
+        only_way_in: false,
     }
 }
 
@@ -58,7 +59,7 @@ const fn profile(
 /// sonar-core/src/main/java/org/sonar/core/util/SettingFormatter.java,
 /// server/sonar-main/src/main/java/org/sonar/application/config/AppSettingsLoaderImpl.java).
 const SONAR_WEB: Profile = Profile {
-    jvm_wide_removed: true,
+    only_way_in: true,
     ..profile(
         "sonarqube",
         Some("SONAR_WEB_JAVAADDITIONALOPTS"),
@@ -66,8 +67,11 @@ const SONAR_WEB: Profile = Profile {
     )
 };
 
-/// A Data Center search node runs Elasticsearch alone, no web server.
+/// A Data Center search node runs Elasticsearch alone, no web server. `JAVA_TOOL_OPTIONS`
+/// would reach the launcher's own JVM and Elasticsearch's command-line launcher too (or
+/// be removed, as older launchers did).
 const SONAR_SEARCH: Profile = Profile {
+    only_way_in: true,
     role: Some(Role {
         var: "SONAR_CLUSTER_NODE_TYPE",
         value: "search",
@@ -111,9 +115,12 @@ pub const PROFILES: &[Profile] = &[
     profile("nacos-server", Some("JAVA_OPT"), "nacos-group/nacos-docker: build/bin/docker-startup.sh (JAVA_OPT=\"${JAVA_OPT} -server $Xms $Xmx $Xmn …\", exec $JAVA ${JAVA_OPT})"),
     // seata-setup.sh reads the Java version from the first line `java -version` prints,
     // which JAVA_TOOL_OPTIONS turns into "Picked up JAVA_TOOL_OPTIONS: …": the script then
-    // adds Java 8's GC flags, and a Java 17 image (`*.jre17`) does not start. (Before 2.1
-    // the images were seataio/seata-server, and 1.5 to 1.7.0 ran no script.)
-    profile("apache/seata-server", Some("JAVA_OPT"), "apache/incubator-seata: server/src/main/resources/docker/seata-server-entrypoint.sh (. /seata-setup.sh; exec java $JAVA_OPT) and distribution/bin/seata-setup.sh (JAVA_OPT=\"${JAVA_OPT} …\"; the version from `$JAVACMD -version 2>&1 | sed '1!d'`)"),
+    // adds Java 8's GC flags, and a Java 17 image (`*.jre17`) does not start.
+    // The images before 2.1 (seataio/seata-server): 1.5 to 1.7.0 ran no script (Jib's entry
+    // point), so JAVA_OPT would not reach them.
+    profile("seataio/seata-server", None, "apache/incubator-seata: server/pom.xml (v1.5.0 to v1.7.0: Jib <jvmFlags> and <mainClass>, no launch script)"),
+    // 2.1 on (apache/seata-server, and mirrors under any name).
+    profile("seata-server", Some("JAVA_OPT"), "apache/incubator-seata: server/src/main/resources/docker/seata-server-entrypoint.sh (. /seata-setup.sh; exec java $JAVA_OPT) and distribution/bin/seata-setup.sh (JAVA_OPT=\"${JAVA_OPT} …\"; the version from `$JAVACMD -version 2>&1 | sed '1!d'`)"),
     profile("rocketmq", Some("JAVA_OPT"), "apache/rocketmq-docker: image-build/scripts/runserver-customize.sh and runbroker-customize.sh (JAVA_OPT=\"${JAVA_OPT} -server ${HEAP_OPTS}\", $JAVA ${JAVA_OPT} $@)"),
     profile("apollo-configservice", Some("JAVA_OPTS"), "apolloconfig/apollo: apollo-configservice/src/main/scripts/startup.sh (export JAVA_OPTS=\"$JAVA_OPTS …\", exec $javaexe … $JAVA_OPTS -jar $PATH_TO_JAR)"),
     profile("apollo-adminservice", Some("JAVA_OPTS"), "apolloconfig/apollo: apollo-adminservice/src/main/scripts/startup.sh (export JAVA_OPTS=\"$JAVA_OPTS …\", exec $javaexe … $JAVA_OPTS -jar $PATH_TO_JAR)"),
@@ -191,6 +198,11 @@ mod tests {
         // The microservice ecosystem's servers read their own variable.
         assert_eq!(var("nacos/nacos-server:v3.0.1"), Some("JAVA_OPT"));
         assert_eq!(var("apache/seata-server:2.2.0.jre17"), Some("JAVA_OPT"));
+        assert_eq!(
+            var("harbor.example/middleware/seata-server:2.2.0.jre17"),
+            Some("JAVA_OPT")
+        );
+        assert_eq!(var("seataio/seata-server:1.6.1"), None);
         assert_eq!(var("apache/rocketmq:5.3.2"), Some("JAVA_OPT"));
         assert_eq!(var("apolloconfig/apollo-portal:2.5.2"), Some("JAVA_OPTS"));
         assert_eq!(var("xuxueli/xxl-job-admin:2.4.0"), Some("JAVA_OPTS"));

@@ -28,11 +28,15 @@ pub(crate) fn to_value_again<T: Serialize + PartialEq + Clone + 'static>(value: 
         static LAST: RefCell<Vec<(Box<dyn Any>, Value)>> = const { RefCell::new(Vec::new()) };
     }
     LAST.with_borrow_mut(|last| {
-        if let Some((_, known)) = last
+        if let Some(at) = last
             .iter()
-            .find(|(key, _)| key.downcast_ref::<T>() == Some(value))
+            .position(|(key, _)| key.downcast_ref::<T>() == Some(value))
         {
-            return known.clone();
+            // Found again: kept as the newest, so that one-off values go first.
+            let hit = last.remove(at);
+            let known = hit.1.clone();
+            last.push(hit);
+            return known;
         }
         let fresh = to_value(value);
         if let Some(oldest) = last.iter().position(|(key, _)| key.is::<T>())
@@ -46,8 +50,8 @@ pub(crate) fn to_value_again<T: Serialize + PartialEq + Clone + 'static>(value: 
 }
 
 /// How many answers of each type [`to_value_again`] keeps: a container's variables are
-/// three or four of one type (`EnvVar`).
-const AGAIN: usize = 4;
+/// up to five of one type (`EnvVar`), one of them different for every workload.
+const AGAIN: usize = 6;
 
 pub(crate) fn reorder(value: Value) -> Value {
     match value {

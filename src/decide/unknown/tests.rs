@@ -66,6 +66,11 @@ fn out_of_scope_shapes_are_as_the_readme_says() {
             ),
         "{note}"
     );
+    // A policy's pattern in a list is no pod template (Kyverno's require-requests-limits).
+    let policy = json!({"apiVersion": "kyverno.io/v1", "kind": "ClusterPolicy",
+        "spec": {"rules": [{"name": "limits", "validate": {"pattern": {"spec": {"containers": [{"resources": {"limits": {"memory": "?*"}}}]}}}},
+            {"name": "patch", "mutate": {"patchStrategicMerge": {"spec": {"containers": [{"(name)": "*"}]}}}}]}});
+    assert_eq!(unknown_kind_note(&policy, Form::Injector), None);
 }
 
 #[test]
