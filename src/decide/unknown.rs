@@ -48,20 +48,50 @@ pub fn listed_template_path(resource: &Value) -> Option<String> {
 
 fn walk_resource(resource: &Value, lists: bool, found: &mut Vec<String>) {
     if let Some(root) = resource.as_object() {
+        let mut path = Vec::new();
         for (key, child) in root {
             if !matches!(key.as_str(), "apiVersion" | "kind" | "metadata" | "status") {
-                walk(child, key.clone(), 1, lists, found);
+                path.push(Step::Key(key));
+                walk(child, &mut path, lists, found);
+                path.pop();
             }
         }
     }
 }
 
-fn walk(node: &Value, path: String, depth: usize, lists: bool, found: &mut Vec<String>) {
+/// One step of the path to a node: a key, or an index into a list.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// `spec.nodeSets[0].podTemplate`: spelled only for a template found, so that a long key
+/// above a long list is not copied once per item.
+fn spell(path: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) if out.is_empty() => out.push_str(key),
+            Step::Key(key) => {
+                out.push('.');
+                out.push_str(key);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// `path` holds the steps to `node`, one per level (its length is the depth).
+fn walk<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, lists: bool, found: &mut Vec<String>) {
+    let depth = path.len();
     let map = match node {
         Value::Object(map) => map,
         Value::Array(items) if lists && depth < MAX_DEPTH => {
             for (i, item) in items.iter().enumerate() {
-                walk(item, format!("{path}[{i}]"), depth + 1, lists, found);
+                path.push(Step::Index(i));
+                walk(item, path, lists, found);
+                path.pop();
             }
             return;
         }
@@ -72,14 +102,16 @@ fn walk(node: &Value, path: String, depth: usize, lists: bool, found: &mut Vec<S
         .and_then(|spec| spec.get("containers"))
         .is_some_and(Value::is_array);
     if has_containers {
-        found.push(path);
+        found.push(spell(path));
         return;
     }
     if depth >= MAX_DEPTH {
         return;
     }
     for (key, child) in map {
-        walk(child, format!("{path}.{key}"), depth + 1, lists, found);
+        path.push(Step::Key(key));
+        walk(child, path, lists, found);
+        path.pop();
     }
 }
 

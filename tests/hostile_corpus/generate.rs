@@ -55,6 +55,17 @@ pub fn generate(kind: &str, n: usize) -> String {
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
         // One Deployment whose env is one flow list of `n` entries on one line.
+        // A kind the tool does not know, with a 700 KiB key (explicit: `? key`) above a list
+        // of `n` items, the last a pod template: its path is spelled once, not per item.
+        "long-key-list" => {
+            s.push_str("apiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: g}\nspec:\n  ? ");
+            s.push_str(&"k".repeat(700 << 10));
+            s.push_str("\n  :\n");
+            for _ in 0..n {
+                s.push_str("  - {a: 1}\n");
+            }
+            s.push_str("  - podTemplate: {spec: {containers: [{name: app, image: eclipse-temurin:21-jre}]}}\n");
+        }
         "flow-env" => {
             s.push_str(HEAD);
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n        env: [");
