@@ -1,5 +1,8 @@
-//! The user's own references to our variables: an env value, a command or an args entry
-//! that says `$(PINPOINT_POD_NAME)`, `$(PINPOINT_AGENT_OPTS)`, … A run that takes one of
+//! The user's own references to our variables: an env value, a command or an args entry,
+//! or a mount's `subPathExpr`, that says `$(PINPOINT_POD_NAME)`, `$(PINPOINT_AGENT_OPTS)`,
+//! … (the kubelet expands a `subPathExpr` from the container's env too, and refuses to
+//! start the container when a variable it names is missing: `ExpandContainerVolumeMounts`
+//! in kubernetes `pkg/kubelet/container/helpers.go`). A run that takes one of
 //! those variables out (an opt-out, a config that no longer needs it) would leave the
 //! reference unexpanded: the kubelet then passes the literal `$(…)` on to the process,
 //! and a launch script that `eval`s its options runs it as a command. So a reference
@@ -23,7 +26,7 @@ fn is_ours(var: &str) -> bool {
 /// whether the kubelet would expand it.
 struct Ref<'t> {
     container: &'t str,
-    /// `env[NAME]`, `command` or `args`.
+    /// `env[NAME]`, `command`, `args` or `volumeMounts[NAME].subPathExpr`.
     place: String,
     /// The field, relative to the pod template, for the error.
     field: String,
@@ -32,7 +35,8 @@ struct Ref<'t> {
 }
 
 /// Every reference to one of our variables in a pod template's containers. An env value
-/// sees the entries before it; command and args see the whole env.
+/// sees the entries before it; command, args and a mount's `subPathExpr` see the whole
+/// env.
 fn refs(template: &Value) -> Vec<Ref<'_>> {
     let mut found = Vec::new();
     let spec = template.get("spec");
@@ -40,43 +44,67 @@ fn refs(template: &Value) -> Vec<Ref<'_>> {
         let containers = spec.and_then(|s| s.get(list)).and_then(Value::as_array);
         for (c, container) in containers.into_iter().flatten().enumerate() {
             let name = name_of(container).unwrap_or_default();
-            let env = container.get("env").and_then(Value::as_array);
             let mut defined: HashSet<&str> = HashSet::new();
+            let at = |field: String| format!("spec.{list}[{c}].{field}");
+            let env = container.get("env").and_then(Value::as_array);
             for (i, entry) in env.into_iter().flatten().enumerate() {
                 let entry_name = name_of(entry).unwrap_or_default();
-                let value = entry
-                    .get("value")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                for var in references(value).filter(|v| is_ours(v)) {
-                    found.push(Ref {
-                        container: name,
-                        place: format!("env[{entry_name}]"),
-                        field: format!("spec.{list}[{c}].env[{i}]"),
-                        var,
-                        resolved: defined.contains(var),
-                    });
-                }
+                let value = entry.get("value").and_then(Value::as_str);
+                let place = || (format!("env[{entry_name}]"), at(format!("env[{i}]")));
+                note(
+                    &mut found,
+                    (name, &defined),
+                    value.unwrap_or_default(),
+                    place,
+                );
                 defined.insert(entry_name);
             }
             for key in ["command", "args"] {
                 let words = container.get(key).and_then(Value::as_array);
                 for (i, word) in words.into_iter().flatten().enumerate() {
                     let word = word.as_str().unwrap_or_default();
-                    for var in references(word).filter(|v| is_ours(v)) {
-                        found.push(Ref {
-                            container: name,
-                            place: key.to_string(),
-                            field: format!("spec.{list}[{c}].{key}[{i}]"),
-                            var,
-                            resolved: defined.contains(var),
-                        });
-                    }
+                    let place = || (key.to_string(), at(format!("{key}[{i}]")));
+                    note(&mut found, (name, &defined), word, place);
                 }
+            }
+            let mounts = container.get("volumeMounts").and_then(Value::as_array);
+            for (i, mount) in mounts.into_iter().flatten().enumerate() {
+                let expr = mount.get("subPathExpr").and_then(Value::as_str);
+                let mount_name = name_of(mount).unwrap_or_default();
+                let place = || {
+                    let field = at(format!("volumeMounts[{i}].subPathExpr"));
+                    (format!("volumeMounts[{mount_name}].subPathExpr"), field)
+                };
+                note(
+                    &mut found,
+                    (name, &defined),
+                    expr.unwrap_or_default(),
+                    place,
+                );
             }
         }
     }
     found
+}
+
+/// The references to our variables in `text`, of `container` (whose env defines
+/// `defined` before it), at the place and field `place` gives.
+fn note<'t>(
+    found: &mut Vec<Ref<'t>>,
+    (container, defined): (&'t str, &HashSet<&str>),
+    text: &'t str,
+    place: impl Fn() -> (String, String),
+) {
+    for var in references(text).filter(|v| is_ours(v)) {
+        let (place, field) = place();
+        found.push(Ref {
+            container,
+            place,
+            field,
+            var,
+            resolved: defined.contains(var),
+        });
+    }
 }
 
 /// The references to our variables that resolve in a pod template as it is before an
@@ -120,6 +148,17 @@ impl Resolved {
                 })
                 .collect(),
         )
+    }
+
+    /// Whether `container`'s options entry `options` refers to `$(PINPOINT_AGENT_OPTS)`,
+    /// and the reference resolved before this run (an earlier wiring defined it, and no
+    /// marker says the user wrote it before that wiring).
+    pub(crate) fn holds(&self, container: &str, options: &str) -> bool {
+        self.0.contains_key(&(
+            container.to_string(),
+            format!("env[{options}]"),
+            OPTS_VAR.to_string(),
+        ))
     }
 
     /// An error naming the first reference that resolved before and does not in `after`.

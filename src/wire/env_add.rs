@@ -100,7 +100,7 @@ pub(crate) fn add(
                     "value".into(),
                     Value::String(format!("{} {opts_ref}", reference(&original_var))),
                 );
-            } else if edit.own != Some(OwnEntry::UserReference) {
+            } else if !edit.own.is_some_and(OwnEntry::is_reference) {
                 let user = entry
                     .get("value")
                     .and_then(Value::as_str)

@@ -148,7 +148,7 @@ pub(crate) fn variables(
     }
     let wrong = || format!("its {name} does not end in {opts} as this tool left it");
     let restore = match (own, moved) {
-        (Some(OwnEntry::UserReference), _) if value.is_some_and(|v| refers_to(v, OPTS_VAR)) => {
+        (Some(own), _) if own.is_reference() && value.is_some_and(|v| refers_to(v, OPTS_VAR)) => {
             Restore::Keep
         }
         (own, Some((i, e))) => {
@@ -166,7 +166,7 @@ pub(crate) fn variables(
             OwnEntry::Empty => Restore::Empty,
             OwnEntry::Unset => Restore::Unset,
             OwnEntry::Null => Restore::Null,
-            OwnEntry::UserReference => return Err(wrong()),
+            OwnEntry::UserReference | OwnEntry::HeldReference => return Err(wrong()),
         },
         (None, None) if plain && value == Some(opts.as_str()) => Restore::Remove,
         (None, None) if value.is_some_and(|v| v.ends_with(&format!(" {opts}"))) => {

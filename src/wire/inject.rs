@@ -22,7 +22,7 @@ use crate::config::{AgentId, Delivery, Settings};
 use crate::decide::targets::Target;
 use crate::knowledge::ours::MARKER;
 use crate::wire::error::{InjectError, conflict};
-use crate::wire::marker::{Marker, Was};
+use crate::wire::marker::{Marker, OwnEntry, Was};
 use crate::wire::plan::{Edit, Plan, plan_container};
 use crate::wire::value_edit::{
     find_named, name_of, not_a_list, not_a_map, object_entry, push, to_value, to_value_again,
@@ -56,15 +56,44 @@ pub fn inject(
     targets: &[Target],
 ) -> Result<Report, InjectError> {
     let resolved = dangling::Resolved::before(template);
-    let report = rewire(template, settings, targets)?;
+    let report = rewire(template, settings, targets, &resolved)?;
     resolved.still(template)?;
     Ok(report)
+}
+
+/// Container names are unique across a pod's containers and init containers, or the API
+/// server rejects it ("Duplicate value": `validateContainers` and `validateInitContainers`
+/// in kubernetes `pkg/apis/core/validation/validation.go`). A name written twice would
+/// have every wiring of it go into its first container.
+fn unique_names(spec: &Map<String, Value>) -> Result<(), InjectError> {
+    let mut seen = HashSet::new();
+    for list in ["containers", "initContainers"] {
+        let containers = spec
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        for (i, c) in containers.enumerate() {
+            if let Some(name) = name_of(c)
+                && !seen.insert(name)
+            {
+                return Err(conflict(
+                    format!("spec.{list}[{i}].name"),
+                    format!(
+                        "a second container is named {name:?}; Kubernetes requires the names of a pod's containers to be unique and rejects this pod: rename one of them"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn rewire(
     template: &mut Value,
     settings: &Settings,
     targets: &[Target],
+    resolved: &dangling::Resolved,
 ) -> Result<Report, InjectError> {
     strip(template)?;
     let metadata = template.get("metadata");
@@ -142,6 +171,7 @@ fn rewire(
         }
     }
 
+    unique_names(spec)?;
     let pod_security = spec.get("securityContext").cloned();
     let host_network = spec.get("hostNetwork") == Some(&Value::Bool(true));
     let containers = spec
@@ -152,7 +182,7 @@ fn rewire(
     // Plan every container first, so a conflict in the second leaves the first untouched.
     let mut report = Report::default();
     let mut edits = Vec::new();
-    // Each name's first container, found once (a scan per target was quadratic).
+    // Each name's container, found once (a scan per target was quadratic).
     let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(containers.len());
     for (i, c) in containers.iter().enumerate() {
         if let Some(name) = name_of(c) {
@@ -207,7 +237,12 @@ fn rewire(
             }
         }
         apply_container(&mut containers[*index], settings, target, edit);
-        if let Some(kind) = edit.own {
+        if let Some(mut kind) = edit.own {
+            if kind == OwnEntry::UserReference
+                && resolved.holds(&target.container, &target.options_env)
+            {
+                kind = OwnEntry::HeldReference;
+            }
             own.push((target.container.clone(), kind));
         }
         report.injected.push(target.container.clone());

@@ -27,6 +27,18 @@ pub(crate) enum OwnEntry {
     Null,
     /// Its value already referenced `$(PINPOINT_AGENT_OPTS)`: not edited.
     UserReference,
+    /// As [`OwnEntry::UserReference`], but the reference already resolved when this
+    /// wiring was made (the user wrote it while an earlier wiring defined the variable):
+    /// taking the wiring out would leave it unexpanded, so that is refused
+    /// ([`crate::wire::dangling`]).
+    HeldReference,
+}
+
+impl OwnEntry {
+    /// The user's entry refers to `$(PINPOINT_AGENT_OPTS)` itself and is not edited.
+    pub(crate) fn is_reference(self) -> bool {
+        matches!(self, OwnEntry::UserReference | OwnEntry::HeldReference)
+    }
 }
 
 const OWN_KEYS: &[(&str, OwnEntry)] = &[
@@ -34,6 +46,7 @@ const OWN_KEYS: &[(&str, OwnEntry)] = &[
     ("unsetOptions", OwnEntry::Unset),
     ("nullOptions", OwnEntry::Null),
     ("userReference", OwnEntry::UserReference),
+    ("heldReference", OwnEntry::HeldReference),
 ];
 
 /// What a list the wiring added to was before: `null`, or `[]` (absent is not recorded).

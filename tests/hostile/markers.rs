@@ -18,25 +18,25 @@ fn with_marker(marker: &str, opt_out: bool) -> String {
 }
 
 /// A Deployment up to its pod template's `spec:`.
-const DEPLOYMENT: &str =
+pub(super) const DEPLOYMENT: &str =
     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    ";
 /// The workload's own opt-out, after its name.
-const OPT_OUT: &str = "  annotations:\n    pinpoint-inject.dev/inject: \"false\"\n";
+pub(super) const OPT_OUT: &str = "  annotations:\n    pinpoint-inject.dev/inject: \"false\"\n";
 
 /// `text` (the Deployment `d`) with `annotations` after its name.
-fn annotated(text: &str, annotations: &str) -> String {
+pub(super) fn annotated(text: &str, annotations: &str) -> String {
     text.replacen("  name: d\n", &format!("  name: d\n{annotations}"), 1)
 }
 
 /// `text` run through the tool, which must succeed: its output.
-fn wired(text: &str) -> String {
+pub(super) fn wired(text: &str) -> String {
     let run = stream(text.as_bytes(), Limits::default());
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     String::from_utf8(run.stdout).unwrap()
 }
 
 /// Exit 1 and the document written back exactly: the run.
-fn written_back(input: &str) -> Run {
+pub(super) fn written_back(input: &str) -> Run {
     let run = stream(input.as_bytes(), Limits::default());
     sane(&run, input);
     assert_eq!(run.code, Some(1), "{}", run.stderr);

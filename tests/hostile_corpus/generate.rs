@@ -35,6 +35,13 @@ pub fn generate(kind: &str, n: usize) -> String {
                 );
             }
         }
+        // One Deployment with `n` Java containers, every one named `app`.
+        "containers-same-name" => {
+            s.push_str(HEAD);
+            for _ in 0..n {
+                s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+            }
+        }
         // One Deployment whose args are one flow list of `n` items on one line.
         "flow-args" => {
             s.push_str(HEAD);
