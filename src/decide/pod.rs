@@ -33,9 +33,24 @@ pub fn windows(template: &Value) -> Option<String> {
     ))
 }
 
+/// A field of a pod template the API server would reject, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field, relative to the pod template (`spec.containers[0].env`).
+    pub field: String,
+    /// What is wrong, after the field's name (`is a mapping, not a list (…)`).
+    pub what: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.what)
+    }
+}
+
 /// Everything in `template` the API server would reject and the wiring would build on:
 /// [`misshapen`], then [`misread_names`].
-pub fn problems(template: &Value) -> Vec<String> {
+pub fn problems(template: &Value) -> Vec<Problem> {
     let mut found = misshapen(template);
     found.extend(misread_names(template));
     found
@@ -46,7 +61,7 @@ pub fn problems(template: &Value) -> Vec<String> {
 /// `volumeMounts` (k8s.io/api core/v1/types.go: `[]Container`, `[]Volume`, `[]EnvVar`,
 /// `[]VolumeMount`; `null` is an empty list). The API server rejects any other shape, so
 /// nothing is wired into one; each is named by its path.
-pub fn misshapen(template: &Value) -> Vec<String> {
+pub fn misshapen(template: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
     let Some(spec) = template.get("spec").filter(|s| s.is_object()) else {
         return found;
@@ -65,25 +80,31 @@ pub fn misshapen(template: &Value) -> Vec<String> {
 
 /// The items of a list at `path` (none for `null` or no list), noting in `found` when it
 /// is no list or an item is no mapping.
-fn check<'v>(list: Option<&'v Value>, path: &str, found: &mut Vec<String>) -> &'v [Value] {
+fn check<'v>(list: Option<&'v Value>, path: &str, found: &mut Vec<Problem>) -> &'v [Value] {
     match list {
         None | Some(Value::Null) => &[],
         Some(Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 if !item.is_object() {
-                    found.push(format!(
-                        "{path}[{i}] is {}, not a mapping (the API server rejects it)",
-                        shape(item)
-                    ));
+                    found.push(Problem {
+                        field: format!("{path}[{i}]"),
+                        what: format!(
+                            "is {}, not a mapping (the API server rejects it)",
+                            shape(item)
+                        ),
+                    });
                 }
             }
             items
         }
         Some(other) => {
-            found.push(format!(
-                "{path} is {}, not a list (the API server rejects it)",
-                shape(other)
-            ));
+            found.push(Problem {
+                field: path.to_string(),
+                what: format!(
+                    "is {}, not a list (the API server rejects it)",
+                    shape(other)
+                ),
+            });
             &[]
         }
     }
@@ -105,7 +126,7 @@ fn shape(value: &Value) -> String {
 /// sigs.k8s.io/yaml, where an unquoted `no`, `off`, `yes`, `on`, `true`, `false`, `y`,
 /// `n` is a boolean and `123` or `1e3` a number, and a container name must be a string,
 /// so the API server rejects the manifest. One message per container, with the fix.
-pub fn misread_names(template: &Value) -> Vec<String> {
+pub fn misread_names(template: &Value) -> Vec<Problem> {
     template
         .get("spec")
         .and_then(|s| s.get("containers"))
@@ -119,9 +140,12 @@ pub fn misread_names(template: &Value) -> Vec<String> {
                 Value::Number(n) => format!("the number {n}"),
                 _ => return None,
             };
-            Some(format!(
-                "containers[{i}].name is {what}, not a name: YAML 1.1, which Kubernetes reads, makes an unquoted no, off, yes, on, true, false or a number one; the API server rejects it: quote the name (name: \"…\")"
-            ))
+            Some(Problem {
+                field: format!("spec.containers[{i}].name"),
+                what: format!(
+                    "is {what}, not a name: YAML 1.1, which Kubernetes reads, makes an unquoted no, off, yes, on, true, false or a number one; the API server rejects it: quote the name (name: \"…\")"
+                ),
+            })
         })
         .collect()
 }
@@ -156,8 +180,9 @@ mod tests {
             "initContainers": [{"name": "init", "env": null}],
             "volumes": 5,
         }});
+        let text = |found: Vec<Problem>| found.iter().map(Problem::to_string).collect::<Vec<_>>();
         assert_eq!(
-            misshapen(&pod),
+            text(misshapen(&pod)),
             [
                 "spec.volumes is the number 5, not a list (the API server rejects it)",
                 "spec.containers[1] is the string \"java\", not a mapping (the API server rejects it)",
@@ -167,7 +192,7 @@ mod tests {
         );
         let map = json!({"spec": {"containers": {"name": "app", "image": "x"}}});
         assert_eq!(
-            misshapen(&map),
+            text(misshapen(&map)),
             ["spec.containers is a mapping, not a list (the API server rejects it)"]
         );
         let fine = json!({"spec": {"containers": [{"name": "app", "env": null, "volumeMounts": []}], "volumes": null}});
@@ -181,7 +206,15 @@ mod tests {
         ]}});
         let found = misread_names(&pod);
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].starts_with("containers[0].name is the boolean false"));
-        assert!(found[1].starts_with("containers[2].name is the number 123"));
+        assert!(
+            found[0]
+                .to_string()
+                .starts_with("spec.containers[0].name is the boolean false")
+        );
+        assert!(
+            found[1]
+                .to_string()
+                .starts_with("spec.containers[2].name is the number 123")
+        );
     }
 }

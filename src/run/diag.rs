@@ -29,6 +29,10 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Field {
     pub path: String,
+    /// Where the field (or the nearest written field above it) is in the input: 1-based
+    /// line and column, for stderr (a KRM result has no place for it).
+    #[serde(skip)]
+    pub at: Option<(u64, u64)>,
 }
 
 /// Where the resource came from, when kustomize or kpt told us (`config.kubernetes.io/path`).
@@ -84,7 +88,10 @@ impl Diagnostic {
     }
 
     pub fn at_field(mut self, path: impl Into<String>) -> Self {
-        self.field = Some(Field { path: path.into() });
+        self.field = Some(Field {
+            path: path.into(),
+            at: None,
+        });
         self
     }
 
@@ -113,6 +120,9 @@ impl Diagnostic {
         if let Some(field) = &self.field {
             out.push_str(" (field ");
             out.push_str(&field.path);
+            if let Some((line, column)) = field.at {
+                out.push_str(&format!(", line {line}, column {column}"));
+            }
             out.push(')');
         }
         // Never let a value from a manifest break the one-line promise, or reach the

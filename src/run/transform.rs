@@ -123,8 +123,23 @@ fn transform_workload(
         return fail(outcome, &reference, resource, message);
     };
     let misread = pod::problems(template);
-    if !misread.is_empty() {
-        return fail(outcome, &reference, resource, misread.join("; "));
+    if let Some(first) = misread.first() {
+        // Named by their paths in the resource, as the API server would name them.
+        let prefix = workload.template_path_in(resource);
+        let message = misread
+            .iter()
+            .map(|p| format!("{} {}", join_field(&prefix, &p.field), p.what))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let field = join_field(&prefix, &first.field);
+        let mut outcome = fail(outcome, &reference, resource, message);
+        if let Some(error) = outcome.results.last_mut() {
+            error.field = Some(crate::run::diag::Field {
+                path: field,
+                at: None,
+            });
+        }
+        return outcome;
     }
     if let Some(note) = pod::windows(template) {
         outcome.results.push(report(

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 mod node;
+pub mod path;
 pub use node::{Entry, Kind, Node, Reread, Shallow, reread_with};
 
 /// Why a document has no span tree (the caller falls back to re-emitting it).

@@ -57,6 +57,20 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
     };
+    // A byte order mark at the start of a line after the first (a file saved on Windows,
+    // put after a `---` by `cat`): the YAML reader Kubernetes uses skips one at column 0
+    // wherever it is between tokens (go-yaml `scannerc.go`,
+    // `yaml_parser_scan_to_next_token`: "Allow the BOM"; sigs.k8s.io/yaml reads through
+    // its copy of go-yaml), so it is read without it. An unchanged document is still
+    // copied as it was; a changed one is written without it.
+    let without_bom;
+    let text = match text.contains("\n\u{feff}") {
+        true => {
+            without_bom = text.replace("\n\u{feff}", "\n");
+            without_bom.as_str()
+        }
+        false => text,
+    };
     // Nothing but blank lines, comments and markers (Helm writes one such document per
     // disabled template): nothing to read (a parser per empty document cost 0.8 s a
     // million of them).
@@ -210,6 +224,9 @@ fn process_text(
     // tree's fingerprints, read first.
     let root = root.or_else(|| yaml::fingerprint::spans_of(text, &value));
     let mut outcome = transform::transform(&mut value, settings, facts);
+    if let Some(root) = &root {
+        place_fields(&mut outcome.results, root, doc.first_line);
+    }
     warnings.append(&mut outcome.results);
     outcome.results = warnings;
     if !outcome.changed {
@@ -297,38 +314,51 @@ fn is_workload_or_list(head: &Head, configured: &[WorkloadKind]) -> bool {
     }
 }
 
-/// Split a document into the lines we keep when it changes (its `---` line and the
-/// comments before the content, like Helm's `# Source:`) and the content.
+/// Give each result about a field the line and column where the field (or the nearest
+/// written field above it) is in the stream, from the document's span tree.
+fn place_fields(results: &mut [Diagnostic], root: &yaml::spans::Node<'_>, first_line: u64) {
+    for result in results {
+        let Some(field) = result.field.as_mut().filter(|f| f.at.is_none()) else {
+            continue;
+        };
+        if let Some(node) = yaml::spans::path::deepest(root, &field.path) {
+            field.at = Some((first_line - 1 + node.line as u64, node.col as u64 + 1));
+        }
+    }
+}
+
+/// Split a document into the lines we keep when it changes (its directives, its `---`
+/// line and the comments before the content, like Helm's `# Source:`) and the content.
+/// A directive (`%YAML 1.1`) comes before the `---` line, which it needs.
 fn leading_lines(text: &str) -> (String, &str) {
     let mut prefix = String::new();
     let mut rest = text;
-    let mut first = true;
+    let mut separated = false;
     while !rest.is_empty() {
         let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
         let line = &rest[..end];
         let trimmed = line.trim();
-        if first && is_separator(line.as_bytes()) {
+        if !separated && is_separator(line.as_bytes()) {
+            separated = true;
             let after = trimmed[3..].trim_start();
-            if after.is_empty() || after.starts_with('#') {
-                prefix.push_str(line);
-                if !line.ends_with('\n') {
-                    prefix.push('\n');
-                }
-                rest = &rest[end..];
-                first = false;
-                continue;
+            if !(after.is_empty() || after.starts_with('#')) {
+                // `--- value`: the content starts on this line; keep a plain separator.
+                prefix.push_str("---\n");
+                return (prefix, rest[3..].trim_start());
             }
-            // `--- value`: the content starts on this line; keep a plain separator.
-            prefix.push_str("---\n");
-            return (prefix, rest[3..].trim_start());
-        }
-        first = false;
-        if trimmed.is_empty() || trimmed.starts_with('#') {
             prefix.push_str(line);
-            rest = &rest[end..];
+            if !line.ends_with('\n') {
+                prefix.push('\n');
+            }
+        } else if (!separated && line.starts_with('%'))
+            || trimmed.is_empty()
+            || trimmed.starts_with('#')
+        {
+            prefix.push_str(line);
         } else {
             break;
         }
+        rest = &rest[end..];
     }
     (prefix, rest)
 }
@@ -343,5 +373,20 @@ mod tests {
             leading_lines("---\n# Source: chart/templates/d.yaml\n\napiVersion: v1\n# inner\n");
         assert_eq!(prefix, "---\n# Source: chart/templates/d.yaml\n\n");
         assert_eq!(body, "apiVersion: v1\n# inner\n");
+    }
+
+    #[test]
+    fn directives_are_kept_with_their_separator() {
+        let (prefix, body) = leading_lines(
+            "%YAML 1.1\n# c\n%TAG !k! tag:x,2026:\n--- # d\n# Source: s\nkind: Pod\n",
+        );
+        assert_eq!(
+            prefix,
+            "%YAML 1.1\n# c\n%TAG !k! tag:x,2026:\n--- # d\n# Source: s\n"
+        );
+        assert_eq!(body, "kind: Pod\n");
+        let (prefix, body) = leading_lines("%YAML 1.1\n--- {kind: Pod}\n");
+        assert_eq!(prefix, "%YAML 1.1\n---\n");
+        assert_eq!(body, "{kind: Pod}\n");
     }
 }
