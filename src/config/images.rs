@@ -41,11 +41,17 @@ impl ImageRule {
     /// True when the rule matches a container's `image:` (its repository, as Kubernetes
     /// normalises it; tag and digest are not looked at).
     pub fn matches(&self, image: &Reference) -> bool {
-        glob(
-            &self.pattern,
-            &format!("{}/{}", image.registry, image.repository),
-        )
+        self.matches_repository(&repository_of(image))
     }
+
+    /// [`ImageRule::matches`] on `registry/repository`, made once for every rule.
+    fn matches_repository(&self, repository: &str) -> bool {
+        glob(&self.pattern, repository)
+    }
+}
+
+fn repository_of(image: &Reference) -> String {
+    format!("{}/{}", image.registry, image.repository)
 }
 
 /// The first rule that matches `image`, if `image` parses.
@@ -53,21 +59,38 @@ pub fn rule_for<'r>(rules: &'r [ImageRule], image: &str) -> Option<&'r ImageRule
     if rules.is_empty() {
         return None;
     }
-    let reference = Reference::parse(image).ok()?;
-    rules.iter().find(|r| r.matches(&reference))
+    let repository = repository_of(&Reference::parse(image).ok()?);
+    rules.iter().find(|r| r.matches_repository(&repository))
 }
 
-/// `*` matches any run of characters but `/`; `**` any run at all. An NFA over the
-/// pattern's positions, so the cost is the pattern's length times the text's, whatever
-/// the stars.
+/// `*` matches any run of characters but `/`; `**` any run at all. First what any match
+/// needs (the text starts and ends with the pattern's outer literals, and holds its
+/// inner ones in order: a substring search each, where most rules of a long list fail),
+/// then an NFA over the pattern's positions, so the cost is at most the pattern's length
+/// times the text's, whatever the stars.
 fn glob(pattern: &str, text: &str) -> bool {
+    let literals: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (literals[0], literals[literals.len() - 1]);
+    if !text.starts_with(first)
+        || !text.ends_with(last)
+        || (literals.len() == 1 && text.len() != first.len())
+    {
+        return false;
+    }
+    let mut at = first.len();
+    for literal in &literals[1..] {
+        match text[at.min(text.len())..].find(literal) {
+            Some(i) => at += i + literal.len(),
+            None => return false,
+        }
+    }
     #[derive(Clone, Copy, PartialEq)]
     enum Token {
         Byte(u8),
         Star,
         Stars,
     }
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(pattern.len());
     let bytes = pattern.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -81,7 +104,7 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     // `states[k]`: the first k tokens match the text read so far.
-    let close = |states: &mut Vec<bool>| {
+    let close = |states: &mut [bool]| {
         for k in 0..tokens.len() {
             if states[k] && matches!(tokens[k], Token::Star | Token::Stars) {
                 states[k + 1] = true;
@@ -89,10 +112,12 @@ fn glob(pattern: &str, text: &str) -> bool {
         }
     };
     let mut states = vec![false; tokens.len() + 1];
+    let mut next = states.clone();
     states[0] = true;
     close(&mut states);
     for &b in text.as_bytes() {
-        let mut next = vec![false; tokens.len() + 1];
+        next.fill(false);
+        let mut alive = false;
         for k in 0..tokens.len() {
             if !states[k] {
                 continue;
@@ -101,11 +126,15 @@ fn glob(pattern: &str, text: &str) -> bool {
                 Token::Byte(p) if p == b => next[k + 1] = true,
                 Token::Star if b != b'/' => next[k] = true,
                 Token::Stars => next[k] = true,
-                _ => {}
+                _ => continue,
             }
+            alive = true;
+        }
+        if !alive {
+            return false;
         }
         close(&mut next);
-        states = next;
+        std::mem::swap(&mut states, &mut next);
     }
     states[tokens.len()]
 }
@@ -225,6 +254,46 @@ pub fn parse_flat(text: &str) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `*` and `**` by their definition, by backtracking: what [`glob`] must agree with.
+    fn by_definition(pattern: &[u8], text: &[u8]) -> bool {
+        match pattern {
+            [] => text.is_empty(),
+            [b'*', b'*', rest @ ..] => (0..=text.len()).any(|n| by_definition(rest, &text[n..])),
+            [b'*', rest @ ..] => (0..=text.len())
+                .take_while(|&n| !text[..n].contains(&b'/'))
+                .any(|n| by_definition(rest, &text[n..])),
+            [p, rest @ ..] => text.first() == Some(p) && by_definition(rest, &text[1..]),
+        }
+    }
+
+    /// Every string of up to `n` characters of `alphabet`.
+    fn strings(alphabet: &[u8], n: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..n {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |&c| format!("{s}{}", c as char)))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    #[test]
+    fn glob_agrees_with_the_definition_of_its_stars() {
+        let texts = strings(b"ab/", 5);
+        for pattern in strings(b"a/*", 5) {
+            for text in &texts {
+                assert_eq!(
+                    glob(&pattern, text),
+                    by_definition(pattern.as_bytes(), text.as_bytes()),
+                    "{pattern:?} on {text:?}"
+                );
+            }
+        }
+    }
 
     fn rule(pattern: &str) -> ImageRule {
         let spec = ImageRuleSpec {

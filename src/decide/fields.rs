@@ -59,3 +59,13 @@ pub fn strings<'a>(container: &'a Value, key: &str) -> impl Iterator<Item = &'a 
         .flatten()
         .filter_map(Value::as_str)
 }
+
+/// The `name`s of the entries of a list field (`env`, `initContainers`).
+pub fn names<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a str> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("name").and_then(Value::as_str))
+}

@@ -45,13 +45,7 @@ pub fn identify(word: &str) -> Option<String> {
 /// `-javaagent` first (the most telling), then the pod's init containers. Call it on
 /// a pod spec with this tool's own wiring taken out ([`crate::wire::inject::strip`]).
 pub fn detect(pod_spec: &Value, container: &Value) -> Option<String> {
-    let init_names: Vec<&str> = pod_spec
-        .get("initContainers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.get("name").and_then(Value::as_str))
-        .collect();
+    let init_names: Vec<&str> = crate::decide::fields::names(pod_spec, "initContainers").collect();
     if let Some(agent) = launch_texts(container)
         .flat_map(str::split_whitespace)
         .find_map(identify)

@@ -255,8 +255,12 @@ pub fn foreign_agent(
     container: &Value,
     identify: impl Fn(&str) -> Option<String>,
 ) -> Option<String> {
+    // The pod's own names, gathered once: a scan of them per image variable cost the
+    // product of the two lists.
+    let set_by_pod: std::collections::HashSet<&str> =
+        crate::decide::fields::names(container, "env").collect();
     for (name, value) in config.env_vars() {
-        if pod_sets(container, name) {
+        if set_by_pod.contains(name) {
             continue;
         }
         if name == "LD_PRELOAD"

@@ -19,6 +19,7 @@
 //! - [`scalars`]: the plain scalars go-yaml and we read differently;
 //! - [`twice`]: a key written twice, read as Kubernetes reads it and named.
 
+pub mod aliases;
 pub mod check;
 pub mod diff;
 pub mod document;

@@ -93,7 +93,18 @@ pub fn from_str_strict<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> 
 }
 
 fn parse<T: DeserializeOwned>(text: &str, strict: bool) -> Result<T, YamlError> {
-    serde_saphyr::from_str_with_options(text, parse_options(text.len(), strict)).map_err(|e| {
+    let options = parse_options(text.len(), strict);
+    // A billion-laughs document is told from its events, before serde-saphyr replays
+    // its aliases up to the budget ([`crate::yaml::aliases`]).
+    if let Some(max_nodes) = options.budget.as_ref().map(|b| b.max_nodes)
+        && let Some((count, position)) = crate::yaml::aliases::far_past(text, max_nodes)
+    {
+        return Err(YamlError {
+            message: format!("{EXPANDS_PAST_BUDGET} ({count} nodes, over its budget)"),
+            position: Some(position),
+        });
+    }
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let mut error = convert_error(e);
         if error.message == SECOND_DOCUMENT
             && let Some((line, _)) = error.position
