@@ -57,19 +57,19 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
         Ok(text) => text,
         Err(e) => return unchanged(vec![error_at(doc, e)]),
     };
-    // A byte order mark at the start of a line after the first (a file saved on Windows,
-    // put after a `---` by `cat`): the YAML reader Kubernetes uses skips one at column 0
-    // wherever it is between tokens (go-yaml `scannerc.go`,
-    // `yaml_parser_scan_to_next_token`: "Allow the BOM"; sigs.k8s.io/yaml reads through
-    // its copy of go-yaml), so it is read without it. An unchanged document is still
-    // copied as it was; a changed one is written without it.
+    // A byte order mark right after the `---` line (files saved on Windows, joined with
+    // `cat`): Kubernetes splits a stream at its `---` lines (apimachinery's
+    // `YAMLReader`) and go-yaml skips a BOM where a chunk starts (its encoding check,
+    // `yaml_parser_determine_encoding` in `readerc.go`), so it is read without it. One
+    // anywhere else is part of what follows it there too, and left to the parser. An
+    // unchanged document is still copied as it was; a changed one is written without it.
     let without_bom;
-    let text = match text.contains("\n\u{feff}") {
-        true => {
-            without_bom = text.replace("\n\u{feff}", "\n");
+    let text = match after_separator_bom(text) {
+        Some(at) => {
+            without_bom = format!("{}{}", &text[..at], &text[at + '\u{feff}'.len_utf8()..]);
             without_bom.as_str()
         }
-        false => text,
+        None => text,
     };
     // Nothing but blank lines, comments and markers (Helm writes one such document per
     // disabled template): nothing to read (a parser per empty document cost 0.8 s a
@@ -314,6 +314,13 @@ fn is_workload_or_list(head: &Head, configured: &[WorkloadKind]) -> bool {
     }
 }
 
+/// Where a byte order mark starts the line after the document's `---` line, if one does.
+fn after_separator_bom(text: &str) -> Option<usize> {
+    let first = text.find('\n')?;
+    (is_separator(&text.as_bytes()[..first]) && text[first + 1..].starts_with('\u{feff}'))
+        .then_some(first + 1)
+}
+
 /// Give each result about a field the line and column where the field (or the nearest
 /// written field above it) is in the stream, from the document's span tree.
 fn place_fields(results: &mut [Diagnostic], root: &yaml::spans::Node<'_>, first_line: u64) {
@@ -373,6 +380,21 @@ mod tests {
             leading_lines("---\n# Source: chart/templates/d.yaml\n\napiVersion: v1\n# inner\n");
         assert_eq!(prefix, "---\n# Source: chart/templates/d.yaml\n\n");
         assert_eq!(body, "apiVersion: v1\n# inner\n");
+    }
+
+    #[test]
+    fn only_a_bom_right_after_the_separator_is_skipped() {
+        assert_eq!(after_separator_bom("---\n\u{feff}kind: Pod\n"), Some(4));
+        assert_eq!(
+            after_separator_bom("--- # c\r\n\u{feff}kind: Pod\n"),
+            Some(9)
+        );
+        // After a comment, or inside the document, Kubernetes reads it as part of a key.
+        assert_eq!(
+            after_separator_bom("---\n# Source: x\n\u{feff}kind: Pod\n"),
+            None
+        );
+        assert_eq!(after_separator_bom("kind: Pod\n\u{feff}spec: {}\n"), None);
     }
 
     #[test]
