@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::facts::Facts;
 use std::io::{self, Write};
 
+mod around;
 mod document;
 mod label;
 mod run;
