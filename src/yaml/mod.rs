@@ -17,7 +17,9 @@
 //!   text and the value the core made of it, placed in the text and applied to its
 //!   bytes, everything else copied;
 //! - [`scalars`]: the plain scalars go-yaml and we read differently;
-//! - [`twice`]: a key written twice, read as Kubernetes reads it and named.
+//! - [`twice`]: a key written twice, read as Kubernetes reads it and named;
+//! - [`merges`]: a key written above a merge key (`<<`) that also gives it, which
+//!   Kubernetes reads from the merge and we from the key.
 
 pub mod aliases;
 pub mod check;
@@ -27,6 +29,7 @@ pub mod exact;
 pub mod fingerprint;
 pub mod keyset;
 pub mod lines;
+pub mod merges;
 pub mod outline;
 pub mod patch;
 pub mod quick;

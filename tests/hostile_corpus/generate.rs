@@ -25,6 +25,14 @@ pub fn generate(kind: &str, n: usize) -> String {
                 let _ = write!(s, "        - name: VAR_{i}\n          value: value-{i}\n");
             }
         }
+        // The same, each entry one flow mapping on its line (`- {name: …, value: …}`).
+        "env-flow" => {
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n        env:\n");
+            for i in 0..n {
+                let _ = writeln!(s, "        - {{name: VAR_{i}, value: value-{i}}}");
+            }
+        }
         // One Deployment with `n` Java containers, every one instrumented.
         "containers" => {
             s.push_str(HEAD);

@@ -68,6 +68,15 @@ pub fn item(
             Some(loaded) => (loaded.value, Some(loaded.root)),
             None => match twice::read(text) {
                 Ok((Exact(value), twice)) => {
+                    // A workload Kubernetes reads otherwise (a key above a `<<` that
+                    // gives it).
+                    if !no_workload(&Head::of(&value), settings, text)
+                        && let Some(e) = yaml::merges::first_overridden(text, first - 1)
+                    {
+                        let e = e.offset_lines(first as u64 - 1);
+                        broken(outcome, format!("items[{index}]: {e}"));
+                        return None;
+                    }
                     duplicates = twice;
                     (value, None)
                 }

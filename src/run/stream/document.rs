@@ -209,6 +209,14 @@ fn process_text(
         Some(loaded) => (loaded.value, Some(loaded.root)),
         None => match twice::read(text) {
             Ok((Exact(value), duplicates)) => {
+                // A workload Kubernetes reads otherwise (a key above a `<<` that gives it).
+                if !other_kind
+                    && is_workload_or_list(&Head::of(&value), &settings.workloads)
+                    && let Some(e) =
+                        yaml::merges::first_overridden(text, doc.first_line as usize - 1)
+                {
+                    return unchanged(vec![error_at(doc, e)]);
+                }
                 warnings = twice(duplicates);
                 (value, None)
             }

@@ -246,7 +246,16 @@ impl<'t> Scanner<'t> {
             } else if matches!(self.byte(self.pos), Some(b'|' | b'>')) {
                 self.block_scalar(n)?
             } else {
-                self.inline_value()?
+                let mut item = self.inline_value()?;
+                // A flow mapping item (`- {name: A, value: b}`), shallow past the first
+                // ones like a block one.
+                if self.shallow
+                    && items.len() >= SHALLOW_AFTER
+                    && matches!(item.node.shape, Kind::Map { flow: true, .. })
+                {
+                    item.node = self.kept_shallow(item.node, Shallow::Flow);
+                }
+                item
             };
             last_end = item.node.end;
             first.get_or_insert((item.node.start, item.node.col, item.node.line));

