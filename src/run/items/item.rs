@@ -118,6 +118,17 @@ pub fn item(
         );
         return None;
     }
+    // A workload Kubernetes reads otherwise (a line break to it outside quotes).
+    if !no_workload(&Head::of(&value), settings, text)
+        && let Some(mut e) = yaml::breaks::first_unquoted(text)
+    {
+        if let Some((1, column)) = e.position.as_mut() {
+            *column += slice.column as u64;
+        }
+        let e = e.offset_lines(first as u64 - 1);
+        broken(outcome, format!("items[{index}]: {e}"));
+        return None;
+    }
     // The core edits the value in place: what the text reads as is kept in the span
     // tree's fingerprints, read first.
     let root = root.or_else(|| yaml::fingerprint::spans_of(text, &value));

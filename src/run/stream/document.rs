@@ -228,6 +228,13 @@ fn process_text(
         warnings.push(refused(doc, text, problem));
         return unchanged(warnings);
     }
+    // A workload Kubernetes reads otherwise (a line break to it outside quotes).
+    if !other_kind
+        && is_workload_or_list(&Head::of(&value), &settings.workloads)
+        && let Some(e) = yaml::breaks::first_unquoted(text)
+    {
+        return unchanged(vec![error_at(doc, e)]);
+    }
     let written_twice = !warnings.is_empty();
     // The core edits the value in place: what the text reads as is kept in the span
     // tree's fingerprints, read first.
