@@ -102,11 +102,14 @@ fn unchecked_splices<'t>(
 /// what a wrong indentation or a missing separator would break.
 fn check(out: &str, new: &Value) -> Result<(), Unlocated> {
     if cfg!(debug_assertions) {
-        return match yaml::from_str::<Value>(out) {
-            Ok(back) if back == *new => Ok(()),
-            Ok(_) => Err(Unlocated("the edited text reads differently".into())),
-            Err(e) => Err(Unlocated(format!("the edited text does not parse: {e}"))),
-        };
+        match yaml::from_str::<Value>(out) {
+            Ok(back) if back == *new => return Ok(()),
+            Ok(_) => return Err(Unlocated("the edited text reads differently".into())),
+            // go-yaml's `\'`, which only the fast path reads: checked as a release
+            // build checks.
+            Err(_) if out.contains(crate::yaml::quick::GO_ONLY_ESCAPE) => {}
+            Err(e) => return Err(Unlocated(format!("the edited text does not parse: {e}"))),
+        }
     }
     let quick = crate::yaml::quick::check(out).or_else(|| crate::yaml::quick::json::check(out));
     let entries = match quick {

@@ -27,6 +27,7 @@ mod shallow_tests;
 mod tests;
 
 use crate::yaml::spans::Node;
+pub use scalar::GO_ONLY_ESCAPE;
 use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;
@@ -95,11 +96,13 @@ pub fn check(text: &str) -> Option<usize> {
     }
     let (_, entries) = Scanner::new(text, false).document().ok()?;
     #[cfg(debug_assertions)]
-    assert_eq!(
-        crate::yaml::check::top_level_entries(text, false),
-        Ok(Some(entries)),
-        "the fast path's check disagrees with the full parser on:\n{text}"
-    );
+    if !oracle::unchecked(text) {
+        assert_eq!(
+            crate::yaml::check::top_level_entries(text, false),
+            Ok(Some(entries)),
+            "the fast path's check disagrees with the full parser on:\n{text}"
+        );
+    }
     Some(entries)
 }
 
@@ -115,11 +118,13 @@ pub fn outline(text: &str) -> Option<crate::yaml::outline::Outline> {
     let (root, _) = s.document().ok()?;
     let outline = outline::outline_of(text, &root.node, std::mem::take(&mut s.outlined))?;
     #[cfg(debug_assertions)]
-    assert_eq!(
-        crate::yaml::outline::read(text).as_ref(),
-        Ok(&outline),
-        "the fast path's outline disagrees with the full parser on:\n{text}"
-    );
+    if !oracle::unchecked(text) {
+        assert_eq!(
+            crate::yaml::outline::read(text).as_ref(),
+            Ok(&outline),
+            "the fast path's outline disagrees with the full parser on:\n{text}"
+        );
+    }
     Some(outline)
 }
 

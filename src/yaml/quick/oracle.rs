@@ -12,6 +12,9 @@ pub(super) fn agrees_with_full_parser(text: &str, fast_value: &Value, fast_root:
 
 /// The span tree alone.
 pub(super) fn agrees_on_spans(text: &str, fast_root: &Node<'_>) {
+    if unchecked(text) {
+        return;
+    }
     let root = crate::yaml::spans::parse(text);
     if !root.as_ref().is_ok_and(|r| r == fast_root) {
         let full = root.as_ref().map(|r| node_lines(r, "")).unwrap_or_default();
@@ -32,12 +35,22 @@ pub(super) fn agrees_on_spans(text: &str, fast_root: &Node<'_>) {
 
 /// The value alone (a read without spans).
 pub(super) fn agrees_on_value(text: &str, fast_value: &Value) {
+    if unchecked(text) {
+        return;
+    }
     let value = crate::yaml::value::from_str::<Value>(text);
     assert!(
         value.as_ref().is_ok_and(|v| v == fast_value),
         "the fast path's value disagrees with the full parser ({value:?}, fast: {:?}) on:\n{text}",
         fast_value
     );
+}
+
+/// A text the full parser refuses and go-yaml reads (`\'` in double quotes): the fast
+/// path's reading is go-yaml's, and there is nothing to check it against.
+pub(super) fn unchecked(text: &str) -> bool {
+    text.contains(super::scalar::GO_ONLY_ESCAPE)
+        && crate::yaml::value::from_str::<Value>(text).is_err()
 }
 
 /// One line per node: where it is and what it is, for a readable disagreement.
