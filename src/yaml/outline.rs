@@ -6,7 +6,7 @@ use crate::yaml::check::{self, MAX_NESTING};
 use crate::yaml::lines;
 use crate::yaml::spans::NoSpans;
 use serde_saphyr::granit_parser::{Event, ScalarStyle};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A node's bytes, `start..end`, and whether it is a flow collection or scalar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +60,8 @@ impl Item {
 pub type Unsupported = NoSpans;
 
 /// Read the outline of a ResourceList that is one mapping with an `items` sequence, block
-/// (what kustomize and kpt send) or flow (JSON), without anchors, aliases or tags.
+/// (what kustomize and kpt send) or flow (JSON), whose anchors, aliases and tags are
+/// inside its items, each alias in its anchor's item.
 pub fn read(text: &str) -> Result<Outline, Unsupported> {
     let unsupported = |why: &str| Err(NoSpans(why.into()));
     let mut entries: Vec<TopEntry> = Vec::new();
@@ -84,6 +85,12 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     // The list's own two levels, then as deep as kubectl reads an item: an item that is
     // no workload is copied unread at any depth it accepts.
     let levels = MAX_NESTING + 2;
+    let mut own = ItemAnchors {
+        anchors: HashMap::new(),
+        // A `%TAG` directive names tag handles for the whole list: an item read alone
+        // would not know them.
+        tags: !text.contains("%TAG"),
+    };
     for event in check::deep_parser(text, levels + 1) {
         let (event, span) = event.map_err(|e| NoSpans(e.to_string()))?;
         let (start, end) = (
@@ -101,10 +108,17 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
             }
             _ => end,
         };
+        // Inside an item (not the item itself): its anchors and aliases stay its own.
+        let inside_item = in_items && depth >= 3;
         let (opens, closes, node_end, special) = match &event {
             Event::MappingStart(style, anchor, tag) | Event::SequenceStart(style, anchor, tag) => {
                 let flow = *style == serde_saphyr::granit_parser::StructureStyle::Flow;
-                (Some(flow), false, None, *anchor != 0 || tag.is_some())
+                (
+                    Some(flow),
+                    false,
+                    None,
+                    own.special(*anchor, tag.is_some(), inside_item, items.len()),
+                )
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let flow = flows.pop().unwrap_or(false);
@@ -114,19 +128,22 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
                 None,
                 false,
                 Some(content_end(Some(*style))),
-                *anchor != 0 || tag.is_some(),
+                own.special(*anchor, tag.is_some(), inside_item, items.len()),
             ),
-            Event::Alias(_) => return unsupported("an alias"),
+            Event::Alias(anchor) if own.alias_of(*anchor, inside_item, items.len()) => {
+                (None, false, Some(end), false)
+            }
+            Event::Alias(_) => return unsupported("an alias of an anchor outside its item"),
             Event::DocumentStart(..) if depth == 0 && !entries.is_empty() => {
                 return unsupported("more than one document");
             }
             _ => (None, false, None, false),
         };
         if special {
-            return unsupported("an anchor or tag");
+            return unsupported("an anchor or tag outside an item");
         }
         // Key bookkeeping for the mapping this node is in.
-        let node = opens.is_some() || matches!(event, Event::Scalar(..));
+        let node = opens.is_some() || matches!(event, Event::Scalar(..) | Event::Alias(_));
         if node && let Some(Some(next_is_key)) = keys.last_mut() {
             if *next_is_key {
                 // A key written twice inside an item is read as Kubernetes reads it (the
@@ -214,7 +231,7 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
             depth -= 1;
         }
         // A node ended at `depth`: close what it completes.
-        let ended = closes || matches!(event, Event::Scalar(..));
+        let ended = closes || matches!(event, Event::Scalar(..) | Event::Alias(_));
         if ended && depth == 2 && in_items {
             let (api_version, kind) = std::mem::take(&mut head);
             items.extend(item.take().map(|range| Item {
@@ -248,6 +265,36 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     })
 }
 
+/// The anchors of the items, each item's its own: an item whose anchors and aliases are
+/// all inside it reads the same alone, so the list is still read one item at a time
+/// (a list with one anchor was read whole: 90 times its size in memory).
+struct ItemAnchors {
+    /// Each anchor, by the parser's id, and the item it is in.
+    anchors: HashMap<usize, usize>,
+    /// Tags are read the same inside an item alone.
+    tags: bool,
+}
+
+impl ItemAnchors {
+    /// Whether a node's anchor or tag keeps the list from being read by item: it is
+    /// outside an item, or a tag with `%TAG` directives about. An anchor inside item
+    /// `item` is recorded.
+    fn special(&mut self, anchor: usize, tagged: bool, inside_item: bool, item: usize) -> bool {
+        if !inside_item {
+            return anchor != 0 || tagged;
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, item);
+        }
+        tagged && !self.tags
+    }
+
+    /// Whether an alias inside item `item` names an anchor of that item.
+    fn alias_of(&self, anchor: usize, inside_item: bool, item: usize) -> bool {
+        inside_item && self.anchors.get(&anchor) == Some(&item)
+    }
+}
+
 /// Where an item's `apiVersion` or `kind` (the scalar at `span`, read as `value`) is
 /// written as its value: a plain scalar's text, or a quoted one's between its quotes,
 /// when that text is the value (no escape, no folded line) and is not empty.
@@ -279,70 +326,4 @@ pub fn block_slice(text: &str, range: Range, item: bool) -> Result<(String, usiz
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Each item's text.
-    fn texts<'t>(text: &'t str, outline: &Outline) -> Vec<&'t str> {
-        let at = |i: &Item| &text[i.range.start..i.range.end];
-        outline.items.iter().map(at).collect()
-    }
-
-    #[test]
-    fn entries_and_items_are_located() {
-        let text = "apiVersion: v1\nkind: ResourceList\nitems:\n- a: 1\n  b: |\n    x\n\n- {c: 2} # two\nfunctionConfig: {d: 3}\n";
-        let outline = read(text).unwrap();
-        let keys: Vec<&str> = outline.entries.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, ["apiVersion", "kind", "items", "functionConfig"]);
-        assert_eq!(texts(text, &outline), ["a: 1\n  b: |\n    x", "{c: 2}"]);
-        let (slice, from) = block_slice(text, outline.items[0].range, true).unwrap();
-        assert_eq!((slice.as_str(), from), ("  a: 1\n  b: |\n    x\n", 41));
-        assert!(outline.entries[3].inline);
-        assert_eq!(outline.items[1].head(text), (None, None));
-        let text = "items:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {kind: x}\n";
-        let outline = read(text).unwrap();
-        assert_eq!(outline.items[0].head(text), (Some("v1"), Some("ConfigMap")));
-        // A key twice in an item: the item's own parse reads it; at the top: the whole list.
-        let text = "items:\n- kind: A\n  kind: B\n";
-        assert_eq!(read(text).unwrap().items[0].head(text), (None, Some("B")));
-        assert!(read("items: []\nitems: []\n").is_err());
-    }
-
-    /// A quoted `apiVersion` or `kind` is read between its quotes when that is its value
-    /// (JSON writes every one quoted); one with an escape or nothing in it is not.
-    #[test]
-    fn quoted_heads_are_read_when_they_hold_no_escape() {
-        let text = "items:\n- apiVersion: \"v1\"\n  kind: 'ConfigMap'\n- kind: \"a\\x41\"\n- kind: 'it''s'\n- kind: \"\"\n- kind: A\n  kind: ''\n";
-        let outline = read(text).unwrap();
-        let heads: Vec<_> = outline.items.iter().map(|i| i.head(text)).collect();
-        assert_eq!(
-            heads,
-            [
-                (Some("v1"), Some("ConfigMap")),
-                (None, None),
-                (None, None),
-                (None, None),
-                (None, Some("A")),
-            ]
-        );
-        let text = "items:\n- apiVersion: \"v1\"\n  kind: 'ConfigMap'\n- kind: \"a\\x41\"\n- kind: 'it''s'\n- kind: \"List\"\n";
-        let quick = crate::yaml::quick::outline(text).unwrap();
-        assert_eq!(Ok(&quick), read(text).as_ref());
-        assert_eq!(quick.items[3].head(text), (None, Some("List")));
-    }
-
-    #[test]
-    fn json_lists_are_located_item_by_item() {
-        let text = "{\"kind\": \"ResourceList\",\n \"items\": [\n  {\"a\": [1,\n 2]}, \"s\"]}\n";
-        let outline = read(text).unwrap();
-        assert!(outline.flow && outline.flow_items);
-        assert_eq!(texts(text, &outline), ["{\"a\": [1,\n 2]}", "\"s\""]);
-    }
-
-    #[test]
-    fn unusual_lists_are_left_to_the_whole_parse() {
-        for text in ["[a]\n", "a: &x 1\nitems: []\n", "- a\n", "items:\n- *x\n"] {
-            assert!(read(text).is_err(), "{text}");
-        }
-    }
-}
+mod tests;

@@ -27,7 +27,6 @@ mod shallow_tests;
 mod tests;
 
 use crate::yaml::spans::Node;
-pub use scalar::GO_ONLY_ESCAPE;
 use serde_json::Value;
 use serde_saphyr::granit_parser::ScalarStyle;
 use std::borrow::Cow;

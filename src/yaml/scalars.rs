@@ -14,6 +14,12 @@ use crate::yaml::value::{self as yaml, YamlError};
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
+/// The escape go-yaml reads in a double-quoted scalar and YAML (and our full parser)
+/// does not, `\'` for a quote (`case '\''` in `yaml_parser_scan_flow_scalar`, go-yaml
+/// v2's `scannerc.go`): the fast path reads it as go-yaml does, and a text holding it
+/// cannot be checked against the full parser in debug builds.
+pub const GO_ONLY_ESCAPE: &str = "\\'";
+
 /// go-yaml v2's boolean spellings (exactly these; `tRue` is a string).
 const GO_BOOLS: &[(&str, bool)] = &[
     ("y", true),

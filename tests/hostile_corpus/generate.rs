@@ -187,17 +187,32 @@ pub fn generate(kind: &str, n: usize) -> String {
         }
         // `n` ConfigMaps and a Deployment whose labels are an anchor its selector refers
         // to: as one ResourceList, it has to be read whole.
-        "anchored" => {
+        // `n` ConfigMaps, then a Deployment whose pod labels are an alias: of the first
+        // ConfigMap's labels (`anchored`: in a ResourceList, an alias of another item's
+        // anchor, which makes it read whole), or of its own selector's
+        // (`anchored-in-item`).
+        "anchored" | "anchored-in-item" => {
+            let across = kind == "anchored";
             for i in 0..n {
+                let labels = if across && i == 0 {
+                    "\n  labels: &labels {app: big}"
+                } else {
+                    ""
+                };
                 let _ = write!(
                     s,
-                    "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i}\ndata:\n  key: value-{i}\n"
+                    "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i}{labels}\ndata:\n  key: value-{i}\n"
                 );
             }
             s.push_str("---\n");
+            let selector = if across {
+                "matchLabels: {app: big}"
+            } else {
+                "matchLabels: &labels {app: big}"
+            };
             s.push_str(
                 &HEAD
-                    .replace("matchLabels: {app: big}", "matchLabels: &labels {app: big}")
+                    .replace("matchLabels: {app: big}", selector)
                     .replace("  labels: {app: big}", "  labels: *labels"),
             );
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");

@@ -49,7 +49,7 @@ pub(super) fn agrees_on_value(text: &str, fast_value: &Value) {
 /// A text the full parser refuses and go-yaml reads (`\'` in double quotes): the fast
 /// path's reading is go-yaml's, and there is nothing to check it against.
 pub(super) fn unchecked(text: &str) -> bool {
-    text.contains(super::scalar::GO_ONLY_ESCAPE)
+    text.contains(crate::yaml::scalars::GO_ONLY_ESCAPE)
         && crate::yaml::value::from_str::<Value>(text).is_err()
 }
 

@@ -143,11 +143,6 @@ fn one_line(text: &str, start: usize, quote: u8) -> Result<(String, usize), Bail
     }
 }
 
-/// The escape go-yaml reads in a double-quoted scalar and YAML (and our full parser)
-/// does not: a text holding it is read by the fast path alone, which debug builds then
-/// cannot check against the full parser.
-pub const GO_ONLY_ESCAPE: &str = "\\'";
-
 fn escape(rest: &[u8]) -> Result<(char, usize), Bail> {
     let hex = |n: usize| -> Result<(char, usize), Bail> {
         let digits = rest.get(1..=n).ok_or(Bail)?;
@@ -163,7 +158,7 @@ fn escape(rest: &[u8]) -> Result<(char, usize), Bail> {
         b'"' => ('"', 1),
         // Not YAML's, go-yaml's (`case '\''` in `yaml_parser_scan_flow_scalar`, go-yaml
         // v2's `scannerc.go`), so kubectl and Helm read `"it\'s"` as `it's`; our full
-        // parser refuses it (see [`GO_ONLY_ESCAPE`]).
+        // parser refuses it (see [`crate::yaml::scalars::GO_ONLY_ESCAPE`]).
         b'\'' => ('\'', 1),
         b'/' => ('/', 1),
         b'n' => ('\n', 1),

@@ -1,0 +1,94 @@
+//! The outline of a ResourceList: where its entries and items are.
+
+use super::*;
+
+/// Each item's text.
+fn texts<'t>(text: &'t str, outline: &Outline) -> Vec<&'t str> {
+    let at = |i: &Item| &text[i.range.start..i.range.end];
+    outline.items.iter().map(at).collect()
+}
+
+#[test]
+fn entries_and_items_are_located() {
+    let text = "apiVersion: v1\nkind: ResourceList\nitems:\n- a: 1\n  b: |\n    x\n\n- {c: 2} # two\nfunctionConfig: {d: 3}\n";
+    let outline = read(text).unwrap();
+    let keys: Vec<&str> = outline.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["apiVersion", "kind", "items", "functionConfig"]);
+    assert_eq!(texts(text, &outline), ["a: 1\n  b: |\n    x", "{c: 2}"]);
+    let (slice, from) = block_slice(text, outline.items[0].range, true).unwrap();
+    assert_eq!((slice.as_str(), from), ("  a: 1\n  b: |\n    x\n", 41));
+    assert!(outline.entries[3].inline);
+    assert_eq!(outline.items[1].head(text), (None, None));
+    let text = "items:\n- apiVersion: v1\n  kind: ConfigMap\n  data: {kind: x}\n";
+    let outline = read(text).unwrap();
+    assert_eq!(outline.items[0].head(text), (Some("v1"), Some("ConfigMap")));
+    // A key twice in an item: the item's own parse reads it; at the top: the whole list.
+    let text = "items:\n- kind: A\n  kind: B\n";
+    assert_eq!(read(text).unwrap().items[0].head(text), (None, Some("B")));
+    assert!(read("items: []\nitems: []\n").is_err());
+}
+
+/// A quoted `apiVersion` or `kind` is read between its quotes when that is its value
+/// (JSON writes every one quoted); one with an escape or nothing in it is not.
+#[test]
+fn quoted_heads_are_read_when_they_hold_no_escape() {
+    let text = "items:\n- apiVersion: \"v1\"\n  kind: 'ConfigMap'\n- kind: \"a\\x41\"\n- kind: 'it''s'\n- kind: \"\"\n- kind: A\n  kind: ''\n";
+    let outline = read(text).unwrap();
+    let heads: Vec<_> = outline.items.iter().map(|i| i.head(text)).collect();
+    assert_eq!(
+        heads,
+        [
+            (Some("v1"), Some("ConfigMap")),
+            (None, None),
+            (None, None),
+            (None, None),
+            (None, Some("A")),
+        ]
+    );
+    let text = "items:\n- apiVersion: \"v1\"\n  kind: 'ConfigMap'\n- kind: \"a\\x41\"\n- kind: 'it''s'\n- kind: \"List\"\n";
+    let quick = crate::yaml::quick::outline(text).unwrap();
+    assert_eq!(Ok(&quick), read(text).as_ref());
+    assert_eq!(quick.items[3].head(text), (None, Some("List")));
+}
+
+#[test]
+fn json_lists_are_located_item_by_item() {
+    let text = "{\"kind\": \"ResourceList\",\n \"items\": [\n  {\"a\": [1,\n 2]}, \"s\"]}\n";
+    let outline = read(text).unwrap();
+    assert!(outline.flow && outline.flow_items);
+    assert_eq!(texts(text, &outline), ["{\"a\": [1,\n 2]}", "\"s\""]);
+}
+
+#[test]
+fn unusual_lists_are_left_to_the_whole_parse() {
+    for text in ["[a]\n", "a: &x 1\nitems: []\n", "- a\n", "items:\n- *x\n"] {
+        assert!(read(text).is_err(), "{text}");
+    }
+}
+
+/// Anchors, aliases and tags inside the items, each alias in its anchor's item, keep the
+/// list read item by item; an alias of another item's anchor, or of one outside the
+/// items, an anchor on an item itself, or a tag under a `%TAG` directive, do not.
+#[test]
+fn anchors_of_an_item_stay_in_it() {
+    let text = "items:\n- kind: A\n  spec: {a: &x 1, b: *x, c: !!str 2}\n- kind: &k B\n  again: *k\n  m: &m {z: 1}\n  n: *m\n- kind: C\n";
+    let outline = read(text).unwrap();
+    let heads: Vec<_> = outline.items.iter().map(|i| i.head(text).1).collect();
+    assert_eq!(heads, [Some("A"), Some("B"), Some("C")]);
+    assert_eq!(
+        texts(text, &outline),
+        [
+            "kind: A\n  spec: {a: &x 1, b: *x, c: !!str 2}",
+            "kind: &k B\n  again: *k\n  m: &m {z: 1}\n  n: *m",
+            "kind: C"
+        ]
+    );
+    for text in [
+        "items:\n- a: &x 1\n- b: *x\n",
+        "f: &x 1\nitems:\n- b: *x\n",
+        "items:\n- &i {a: 1}\n",
+        "%TAG !e! tag:example.com,2000:\n---\nitems:\n- a: !e!x 1\n",
+    ] {
+        assert!(read(text).is_err(), "{text}");
+    }
+}
