@@ -82,7 +82,11 @@ impl Case {
                     .and_then(|f| f.take(1 << 20).read_to_end(&mut config_text))
                     .unwrap_or_else(|e| panic!("{name}: {}: {e}", config.display()));
                 let config = String::from_utf8_lossy(&config_text);
-                Some(resource_list(stream, &config, spec["crlf"] == true))
+                let mut list = resource_list(stream, &config, spec["crlf"] == true);
+                if let Some(n) = spec["earlier_results"].as_u64() {
+                    list.extend(earlier_results(n as usize).into_bytes());
+                }
+                Some(list)
             }
             None => None,
         };
@@ -105,6 +109,18 @@ impl Case {
             own
         }
     }
+}
+
+/// A block `results:` entry of `n` results, as functions before ours leave them.
+fn earlier_results(n: usize) -> String {
+    let mut out = String::from("results:\n");
+    for i in 0..n {
+        out.push_str(&format!(
+            "- message: earlier result {i}\n  severity: info\n  resourceRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: d{}\n",
+            i % 10
+        ));
+    }
+    out
 }
 
 /// Every line break as `\r\n`.

@@ -96,7 +96,7 @@ pub fn by_item<W: Write>(
                 lines::line_start(text, e.key_start),
                 lines::line_end(text, e.value.end),
             );
-            match Earlier::read(&text[cut.0..cut.1], parse_value(text, e)?) {
+            match Earlier::read(&text[cut.0..cut.1], !e.inline, || parse_value(text, e))? {
                 Ok(earlier) => Some((cut, Some(earlier))),
                 Err(message) => {
                     results.push(Diagnostic::error(message));
