@@ -14,6 +14,8 @@
 
 mod block;
 mod flow;
+#[cfg(test)]
+mod flow_tests;
 pub mod json;
 #[cfg(debug_assertions)]
 mod oracle;
@@ -178,6 +180,10 @@ struct Scanner<'t> {
     /// they are read and their values dropped, as the collection's own fingerprint is
     /// known (a copy of a long collection's value would cost as much as its nodes).
     loose: bool,
+    /// Inside a flow collection: how many spaces a line it goes on to must start with
+    /// (more than the line it started on, any for the document's root; see
+    /// `Scanner::flow_space`).
+    flow_min: Option<usize>,
 }
 
 /// Bytes that never appear in the subset: tabs, carriage returns, other controls.

@@ -1,6 +1,7 @@
 //! Flow collections on the fast path: `[a, "b"]`, `{k: v, n: [1], e: }`, `{}` and `[]`,
-//! on one line. A flow collection across lines, a key without a `: `, a trailing comma
-//! or a single-pair mapping inside a sequence goes to the full parser.
+//! on one line or across lines (each line it goes on to indented past the one it started
+//! on, a key and its `:` on one line, no scalar across lines). A key without a `: `, a
+//! trailing comma or a single-pair mapping inside a sequence goes to the full parser.
 
 use super::block::Built;
 use super::shallow::SHALLOW_AFTER;
@@ -23,6 +24,22 @@ impl<'t> Scanner<'t> {
 
     /// [`Self::flow`], and how many entries it has (a mapping; 0 for a sequence).
     pub(super) fn flow_counted(&mut self) -> R<(Out<'t>, usize)> {
+        if self.flow_min.is_some() {
+            return self.flow_inside();
+        }
+        // The outermost flow collection: the lines it goes on to are indented past the
+        // line it starts on (the document's root: at any indentation).
+        let own = self.b[self.line_start..]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        self.flow_min = Some(if self.depth == 0 { 0 } else { own + 1 });
+        let read = self.flow_inside();
+        self.flow_min = None;
+        read
+    }
+
+    fn flow_inside(&mut self) -> R<(Out<'t>, usize)> {
         self.enter()?;
         let (start, line, col) = (self.pos, self.line, self.col(self.pos));
         let is_map = self.byte(start) == Some(b'{');
@@ -46,7 +63,11 @@ impl<'t> Scanner<'t> {
                         return Err(Bail);
                     };
                     let key_text = self.flow_key_text(&key, style)?;
+                    let key_line = self.line;
                     self.flow_space()?;
+                    if self.line != key_line {
+                        return Err(Bail); // a key and its `:` on two lines
+                    }
                     if self.byte(self.pos) != Some(b':') || self.byte(self.pos + 1) != Some(b' ') {
                         return Err(Bail);
                     }
@@ -175,11 +196,41 @@ impl<'t> Scanner<'t> {
     }
 
     /// Spaces inside a flow collection; a line break or comment there is beyond the subset.
+    /// Past the spaces, comments and line breaks before a flow collection's next token.
+    /// A line it goes on to must start with `flow_min` spaces at least (blank lines
+    /// aside; one less for a line that starts with a close), and not with `---` or `...`;
+    /// a comment must follow a space or start its line. Anything else goes to the full
+    /// parser.
     pub(super) fn flow_space(&mut self) -> R<()> {
-        self.skip_spaces();
-        match self.byte(self.pos) {
-            None | Some(b'\n' | b'#') => Err(Bail),
-            Some(_) => Ok(()),
+        loop {
+            let before = self.pos;
+            self.skip_spaces();
+            match self.byte(self.pos) {
+                None => return Err(Bail),
+                Some(b'#') if self.pos > before || self.pos == self.line_start => {
+                    self.pos += super::memchr(b'\n', &self.b[self.pos..]).ok_or(Bail)?;
+                }
+                Some(b'#') => return Err(Bail),
+                Some(b'\n') => {
+                    let min = self.flow_min.ok_or(Bail)?;
+                    self.newline();
+                    let spaces = self.b[self.pos..]
+                        .iter()
+                        .take_while(|&&b| b == b' ')
+                        .count();
+                    let rest = &self.b[self.pos + spaces..];
+                    let blank = matches!(rest.first(), None | Some(b'\n'));
+                    let marker =
+                        spaces == 0 && (rest.starts_with(b"---") || rest.starts_with(b"..."));
+                    // A close may stand at the starting line's own indentation, as JSON
+                    // written by hand has it (`containers: [` … `]`).
+                    let close = matches!(rest.first(), Some(b']' | b'}')) && spaces + 1 >= min;
+                    if marker || (!blank && !close && spaces < min) {
+                        return Err(Bail);
+                    }
+                }
+                Some(_) => return Ok(()),
+            }
         }
     }
 
@@ -231,7 +282,10 @@ impl<'t> Scanner<'t> {
                 loop {
                     let next = self.byte(i + 1);
                     match self.byte(i) {
-                        None | Some(b'\n') => return Err(Bail),
+                        None => return Err(Bail),
+                        // The line's end ends it (what follows on the next line must be
+                        // a `,` or the close: a scalar goes on to no other line).
+                        Some(b'\n') => break,
                         b if indicator(b) => break,
                         Some(b':') if self.blank_at(i + 1) || indicator(next) => {
                             if key {
@@ -267,11 +321,12 @@ impl<'t> Scanner<'t> {
 mod tests {
     use super::super::{check, load, value};
 
-    /// A document that is one flow mapping on one line (a root in flow style) is read;
-    /// JSON is left to `json::load_json`, and anything across lines to the full parser.
+    /// A document that is one flow mapping (a root in flow style) is read, on one line or
+    /// across lines; JSON is left to `json::load_json`.
     #[test]
-    fn a_flow_root_on_one_line_is_read() {
+    fn a_flow_root_is_read() {
         for text in [
+            "{a: 1,\n b: 2}\n",
             "---\n{apiVersion: v1, kind: Pod, metadata: {name: p1}, spec: {containers: [{name: a, image: tomcat}]}}\n",
             "# c\n{a: 1, 'b': \"c\", d: [e, {f: g}]} # after\n\n# end\n",
         ] {
@@ -283,7 +338,6 @@ mod tests {
             "{\"a\": 1}\n",
             "{}\n",
             "{a: 1}\nb: 2\n",
-            "{a: 1,\n b: 2}\n",
             "{a: 1, a: 2}\n",
             "[a, b]\n",
         ] {

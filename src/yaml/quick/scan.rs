@@ -49,6 +49,7 @@ impl<'t> Scanner<'t> {
             last_col: std::cell::Cell::new((usize::MAX, 0, 0)),
             shallow: false,
             loose: false,
+            flow_min: None,
         }
     }
 

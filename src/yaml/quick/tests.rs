@@ -26,7 +26,6 @@ const GIVE_UP: &[&str] = &[
     "a: b\n  c\n",
     "a:\tb\n",
     "a: \"multi\n  line\"\n",
-    "a: [1,\n  2]\n",
     "? a\n: b\n",
     "<<: {a: 1}\n",
     "a: b: c\n",
