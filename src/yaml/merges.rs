@@ -10,23 +10,34 @@
 
 use crate::yaml::value::YamlError;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// The keys a mapping ends up with (written and merged), shared by every alias of it.
 type Keys = Rc<Vec<String>>;
+
+/// What an anchor is on: a scalar's text (an alias of it may be a key), or the keys of a
+/// mapping (none for a sequence).
+#[derive(Clone, Default)]
+struct Anchored {
+    text: Option<String>,
+    keys: Keys,
+}
 
 enum Frame {
     Mapping {
         anchor: usize,
         /// The keys written so far, where each is (1-based line, 0-based column).
         written: HashMap<String, (usize, usize)>,
-        /// The keys merged so far.
-        merged: Vec<String>,
+        /// The keys merged so far, by the `<<`s before.
+        merged: HashSet<String>,
         /// The next node is a key (else a value).
         next_is_key: bool,
-        /// The value being read is a `<<`'s, written at this line.
-        merge_at: Option<usize>,
+        /// The value being read is a `<<`'s, written here.
+        merge_at: Option<(usize, usize)>,
+        /// Keys read otherwise by the two readers so far, each with its error: given by a
+        /// `<<` after it was written or merged, and not written again below.
+        differ: HashMap<String, YamlError>,
     },
     Sequence {
         /// The keys of its mappings, when it is a `<<`'s list of mappings.
@@ -35,44 +46,69 @@ enum Frame {
 }
 
 /// The first key of `text` (one document that parsed) written above a `<<` in its
-/// mapping that also gives it, as an error at that key; `None` for every other text. The
-/// `<<`'s line in the message is moved down by `lines` (for a document inside a stream or
-/// a list), as [`YamlError::offset_lines`] moves the error's own.
+/// mapping that also gives it, or given by two `<<`s of one mapping, as an error at that
+/// key (at the second `<<`); `None` for every other text. The `<<`'s line in the message
+/// is moved down by `lines` (for a document inside a stream or a list), as
+/// [`YamlError::offset_lines`] moves the error's own.
 pub fn first_overridden(text: &str, lines: usize) -> Option<YamlError> {
     if !text.contains("<<") {
         return None;
     }
-    let mut anchors: HashMap<usize, Keys> = HashMap::new();
+    let mut anchors: HashMap<usize, Anchored> = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.ok()?;
         let at = (span.start.line(), span.start.col());
         let done = match event {
             Event::Scalar(value, style, anchor, tag) => {
-                if anchor != 0 {
-                    anchors.insert(anchor, Rc::default());
-                }
+                // A merge key to go-yaml: `<<` untagged and plain, or tagged `!!merge`
+                // (`isMerge` in go-yaml v2's `decode.go`).
                 let merge = value == "<<"
-                    && (style == ScalarStyle::Plain
-                        || tag.is_some_and(|t| t.core_suffix() == Some("merge")));
+                    && match tag {
+                        None => style == ScalarStyle::Plain,
+                        Some(t) => {
+                            t.suffix_in_namespace("tag:yaml.org,2002:").as_deref() == Some("merge")
+                        }
+                    };
+                if anchor != 0 {
+                    let text = Some(value.to_string());
+                    anchors.insert(
+                        anchor,
+                        Anchored {
+                            text,
+                            ..Anchored::default()
+                        },
+                    );
+                }
                 Done::Scalar {
                     merge,
                     text: value.into_owned(),
                     at,
                 }
             }
-            Event::Alias(anchor) => Done::Keys(anchors.get(&anchor).cloned().unwrap_or_default()),
+            Event::Alias(anchor) => {
+                let anchored = anchors.get(&anchor).cloned().unwrap_or_default();
+                match anchored.text {
+                    Some(text) => Done::Scalar {
+                        merge: false,
+                        text,
+                        at,
+                    },
+                    None => Done::Keys(anchored.keys),
+                }
+            }
             Event::MappingStart(_, anchor, _) => {
                 stack.push(Frame::Mapping {
                     anchor,
                     written: HashMap::new(),
-                    merged: Vec::new(),
+                    merged: HashSet::new(),
                     next_is_key: true,
                     merge_at: None,
+                    differ: HashMap::new(),
                 });
                 continue;
             }
-            Event::SequenceStart(..) => {
+            Event::SequenceStart(_, anchor, _) => {
                 let for_merge = matches!(
                     stack.last(),
                     Some(Frame::Mapping {
@@ -81,6 +117,9 @@ pub fn first_overridden(text: &str, lines: usize) -> Option<YamlError> {
                         ..
                     })
                 );
+                if anchor != 0 {
+                    anchors.insert(anchor, Anchored::default());
+                }
                 stack.push(Frame::Sequence {
                     merged: for_merge.then(Vec::new),
                 });
@@ -91,12 +130,21 @@ pub fn first_overridden(text: &str, lines: usize) -> Option<YamlError> {
                     anchor,
                     written,
                     mut merged,
+                    differ,
                     ..
                 }) => {
+                    // The first by its place (then by key: the same every run).
+                    if let Some((_, error)) = differ
+                        .into_iter()
+                        .min_by(|(a, e), (b, f)| (e.position, a).cmp(&(f.position, b)))
+                    {
+                        return Some(error);
+                    }
                     merged.extend(written.into_keys());
-                    let keys = Rc::new(merged);
+                    let keys: Keys = Rc::new(merged.into_iter().collect());
                     if anchor != 0 {
-                        anchors.insert(anchor, keys.clone());
+                        let keys = keys.clone();
+                        anchors.insert(anchor, Anchored { text: None, keys });
                     }
                     Done::Keys(keys)
                 }
@@ -108,15 +156,14 @@ pub fn first_overridden(text: &str, lines: usize) -> Option<YamlError> {
             },
             _ => continue,
         };
-        if let Some(found) = node_done(stack.last_mut(), done, lines) {
-            return Some(found);
-        }
+        node_done(stack.last_mut(), done, lines);
     }
     None
 }
 
-/// A node just read: a scalar (a `<<` key or not), or a collection or alias with the
-/// keys it stands for (none for a sequence that is no `<<`'s list).
+/// A node just read: a scalar or an alias of one (a `<<` key or not), or a collection or
+/// an alias of one with the keys it stands for (none for a sequence that is no `<<`'s
+/// list).
 enum Done {
     Scalar {
         merge: bool,
@@ -126,21 +173,25 @@ enum Done {
     Keys(Keys),
 }
 
-/// Hand a node just read to the collection around it; the error when it is a `<<`'s
-/// value that gives a key written above.
-fn node_done(parent: Option<&mut Frame>, done: Done, lines: usize) -> Option<YamlError> {
-    match parent? {
+/// Hand a node just read to the collection around it; a `<<`'s value that gives a key
+/// written above, or one an earlier `<<` gave, is noted in `differ` (the mapping's end
+/// reports the first still there).
+fn node_done(parent: Option<&mut Frame>, done: Done, lines: usize) {
+    let Some(parent) = parent else {
+        return;
+    };
+    match parent {
         Frame::Sequence { merged } => {
             if let (Some(merged), Done::Keys(keys)) = (merged, done) {
                 merged.extend(keys.iter().cloned());
             }
-            None
         }
         Frame::Mapping {
             written,
             merged,
             next_is_key,
             merge_at,
+            differ,
             ..
         } => {
             if *next_is_key {
@@ -148,37 +199,54 @@ fn node_done(parent: Option<&mut Frame>, done: Done, lines: usize) -> Option<Yam
                 match done {
                     Done::Scalar {
                         merge: true, at, ..
-                    } => *merge_at = Some(at.0),
+                    } => *merge_at = Some(at),
                     Done::Scalar { text, at, .. } => {
+                        // Written again below: both readers read this last one.
+                        differ.remove(&text);
                         written.entry(text).or_insert(at);
                     }
                     Done::Keys(_) => {}
                 }
-                return None;
+                return;
             }
             *next_is_key = true;
-            let (Some(merge_line), Done::Keys(keys)) = (merge_at.take(), done) else {
-                return None;
+            let (Some(merge), Done::Keys(keys)) = (merge_at.take(), done) else {
+                return;
             };
+            let merge_line = merge.0 + lines;
             for key in keys.iter() {
+                if differ.contains_key(key) {
+                    continue;
+                }
                 if let Some(&(line, col)) = written.get(key) {
-                    return Some(overridden(key, line, col, merge_line + lines));
+                    differ.insert(
+                        key.clone(),
+                        YamlError {
+                        message: format!(
+                            "the key {key:?} is written above the merge key (`<<`) on line {merge_line}, which also gives it: {READ_OTHERWISE}; write the key below the `<<` line, or in one place only"
+                        ),
+                        position: Some((line as u64, col as u64 + 1)),
+                        },
+                    );
+                } else if merged.contains(key) {
+                    differ.insert(
+                        key.clone(),
+                        YamlError {
+                        message: format!(
+                            "the key {key:?} is given by two merge keys (`<<`) of one mapping, this one and one above it: Kubernetes (go-yaml, behind kubectl and Helm) reads this one's, YAML 1.1 readers (this one too) another; merge both in one `<<: [*first, *second]`, or give the key in one place only"
+                        ),
+                        position: Some((merge.0 as u64, merge.1 as u64 + 1)),
+                        },
+                    );
                 }
             }
             merged.extend(keys.iter().cloned());
-            None
         }
     }
 }
 
-fn overridden(key: &str, line: usize, col: usize, merge_line: usize) -> YamlError {
-    YamlError {
-        message: format!(
-            "the key {key:?} is written above the merge key (`<<`) on line {merge_line}, which also gives it: Kubernetes (go-yaml, behind kubectl and Helm) reads the merged value, YAML 1.1 readers (this one too) the written one; write the key below the `<<` line, or in one place only"
-        ),
-        position: Some((line as u64, col as u64 + 1)),
-    }
-}
+/// How the two readers differ about a key written above a `<<` that gives it too.
+const READ_OTHERWISE: &str = "Kubernetes (go-yaml, behind kubectl and Helm) reads the merged value, YAML 1.1 readers (this one too) the written one";
 
 #[cfg(test)]
 mod tests {
@@ -212,7 +280,34 @@ mod tests {
     }
 
     #[test]
+    fn keys_written_through_an_alias_or_given_twice_are_found() {
+        // A key written as an alias of a scalar (`*k : …`) is a written key.
+        assert_eq!(
+            at("x: &k env\nc:\n  *k : [a]\n  <<: {env: [b]}\n"),
+            Some((3, 3))
+        );
+        // Two `<<`s of one mapping that give one key: go-yaml reads the second's.
+        let text = "c:
+  <<: {image: first}
+  <<: {image: second}
+";
+        assert_eq!(at(text), Some((3, 3)));
+        let e = first_overridden(text, 0).unwrap();
+        assert!(
+            e.message
+                .starts_with("the key \"image\" is given by two merge keys")
+        );
+        // Written again below the merges: both read the last one.
+        assert_eq!(at("c:\n  image: a\n  <<: {image: b}\n  image: c\n"), None);
+        // Two that give other keys read the same to both.
+        assert_eq!(at("c:\n  <<: {a: 1}\n  <<: {b: 2}\n"), None);
+    }
+
+    #[test]
     fn every_other_merge_reads_the_same_to_both() {
+        // A tagged `<<` other than `!!merge` is a plain key to both readers.
+        assert_eq!(at("a: 1\n!!str <<: {a: 2}\n"), None);
+        assert_eq!(at("a: 1\n!!merge <<: {a: 2}\n"), Some((1, 1)));
         // Keys below the merge win for both readers; keys the merge does not give, and a
         // quoted `<<` (a plain key), change nothing.
         assert_eq!(at("<<: {a: 2}\na: 1\n"), None);

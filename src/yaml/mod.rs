@@ -18,8 +18,8 @@
 //!   bytes, everything else copied;
 //! - [`scalars`]: the plain scalars go-yaml and we read differently;
 //! - [`twice`]: a key written twice, read as Kubernetes reads it and named;
-//! - [`breaks`]: NEL, LINE and PARAGRAPH SEPARATOR outside quotes, line breaks to
-//!   Kubernetes and characters to us;
+//! - [`breaks`]: NEL, LINE and PARAGRAPH SEPARATOR, line breaks to Kubernetes and
+//!   characters to us;
 //! - [`merges`]: a key written above a merge key (`<<`) that also gives it, which
 //!   Kubernetes reads from the merge and we from the key.
 

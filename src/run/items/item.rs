@@ -12,7 +12,7 @@ use crate::run::{limits, transform};
 use crate::yaml::document::{self, Head};
 use crate::yaml::exact::Exact;
 use crate::yaml::value::NESTED_TOO_DEEPLY;
-use crate::yaml::{self, ListStyle, lines, patch, scalars, twice};
+use crate::yaml::{self, ListStyle, YamlError, lines, patch, scalars, twice};
 use serde_json::Value;
 
 /// An item's text as a document of its own.
@@ -73,8 +73,10 @@ pub fn item(
                     if !no_workload(&Head::of(&value), settings, text)
                         && let Some(e) = yaml::merges::first_overridden(text, first - 1)
                     {
-                        let e = e.offset_lines(first as u64 - 1);
-                        broken(outcome, format!("items[{index}]: {e}"));
+                        broken(
+                            outcome,
+                            format!("items[{index}]: {}", in_list(e, slice.column, first)),
+                        );
                         return None;
                     }
                     duplicates = twice;
@@ -118,15 +120,14 @@ pub fn item(
         );
         return None;
     }
-    // A workload Kubernetes reads otherwise (a line break to it outside quotes).
+    // A workload Kubernetes reads otherwise (a line break to it, not to us).
     if !no_workload(&Head::of(&value), settings, text)
-        && let Some(mut e) = yaml::breaks::first_unquoted(text)
+        && let Some(e) = yaml::breaks::first(text)
     {
-        if let Some((1, column)) = e.position.as_mut() {
-            *column += slice.column as u64;
-        }
-        let e = e.offset_lines(first as u64 - 1);
-        broken(outcome, format!("items[{index}]: {e}"));
+        broken(
+            outcome,
+            format!("items[{index}]: {}", in_list(e, slice.column, first)),
+        );
         return None;
     }
     // The core edits the value in place: what the text reads as is kept in the span
@@ -195,6 +196,15 @@ fn written_in_full(text: &str, dash: Option<usize>, value: &Value) -> String {
 
 /// A resource that is neither a workload (built in or configured) nor a List, and that
 /// cannot carry a pod.
+/// An error placed in an item's text, placed in the whole list: the item starts at
+/// `column` of the list's line `first`.
+fn in_list(mut e: YamlError, column: usize, first: usize) -> YamlError {
+    if let Some((1, col)) = e.position.as_mut() {
+        *col += column as u64;
+    }
+    e.offset_lines(first as u64 - 1)
+}
+
 fn no_workload(head: &Head, settings: &Settings, text: &str) -> bool {
     let Head::Resource {
         api_version: Some(api_version),

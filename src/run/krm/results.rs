@@ -42,15 +42,22 @@ impl<'t> Earlier<'t> {
                 column: line.len() - body.len(),
             }));
         }
+        // A block scalar (`results: |`): its value is read without its header, so its
+        // text would be read as YAML; it is a scalar.
+        let header = lines.lines().next().and_then(|l| l.split_once(':'));
+        if header.is_some_and(|(_, rest)| rest.trim_start().starts_with(['|', '>'])) {
+            return Some(Err(not_a_list("a scalar")));
+        }
         Some(match value()? {
             Value::Array(items) => Ok(Earlier::Items(items)),
             Value::Null => Ok(Earlier::Items(Vec::new())),
-            other => Err(format!(
-                "the ResourceList's results is not a list ({}); this run's results replace it",
-                kind_of(&other)
-            )),
+            other => Err(not_a_list(kind_of(&other))),
         })
     }
+}
+
+fn not_a_list(what: &str) -> String {
+    format!("the ResourceList's results is not a list ({what}); this run's results replace it")
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -215,12 +222,10 @@ mod tests {
                 .unwrap()
                 .is_err()
         );
-        // A block scalar whose text starts with `- ` is no list either.
-        let text = "results: |\n  - x\n";
-        assert!(
-            Earlier::read(text, false, || Some(Value::from("- x\n")))
-                .unwrap()
-                .is_err()
-        );
+        // A block scalar whose text starts with `- ` is no list either, and is not read
+        // (its value, read without its header, would be one).
+        let text = "results: |\n  - message: old\n";
+        let read = Earlier::read(text, false, || panic!("read"));
+        assert_eq!(read.unwrap().err().unwrap(), not_a_list("a scalar"));
     }
 }

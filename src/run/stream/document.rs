@@ -228,10 +228,10 @@ fn process_text(
         warnings.push(refused(doc, text, problem));
         return unchanged(warnings);
     }
-    // A workload Kubernetes reads otherwise (a line break to it outside quotes).
+    // A workload Kubernetes reads otherwise (a line break to it, not to us).
     if !other_kind
         && is_workload_or_list(&Head::of(&value), &settings.workloads)
-        && let Some(e) = yaml::breaks::first_unquoted(text)
+        && let Some(e) = yaml::breaks::first(text)
     {
         return unchanged(vec![error_at(doc, e)]);
     }
