@@ -19,6 +19,9 @@
 #   crlf         n Deployments, every line ending in \r\n (the list too, in krm mode)
 #   laughs       n small Deployments, each with aliases that expand a million times
 #   twice        a ConfigMap whose data writes one key n times, then a Deployment
+#   flow-lines   n Deployments whose selector labels are a flow mapping on two lines
+#   tagged       n plain Deployments, the first one's name tagged `!!str`
+#   results      10 Deployments, and (krm) n earlier results in the ResourceList
 #   small        n small Pods in block style (9 lines each, one Java container)
 #   small-flow   n small Pods, each one flow mapping on one line
 #   deployments  n plain Deployments (about 230 bytes each)
@@ -189,6 +192,34 @@ BEGIN {
       for (l = 1; l < 7; l++) {
         refs = "*l" (l - 1); for (k = 1; k < 10; k++) refs = refs ", *l" (l - 1)
         add("          l" l ": &l" l " [" refs "]")
+      }
+    }
+  } else if (kind == "flow-lines") {
+    # The selector's labels a flow mapping on two lines (the fast path reads it since
+    # 2026-12-07; the full parser read every such document before).
+    for (i = 0; i < n; i++) {
+      flush()
+      add("apiVersion: apps/v1"); add("kind: Deployment"); add("metadata:"); add("  name: d" i)
+      add("spec:"); add("  selector:"); add("    matchLabels: {app: d" i ",")
+      add("      tier: web}"); add("  template:"); add("    metadata:")
+      add("      labels: {app: d" i ", tier: web}"); add("    spec:"); add("      containers:")
+      app()
+    }
+  } else if (kind == "tagged") {
+    # n plain Deployments, the first one's name tagged `!!str` (a ResourceList with it
+    # was read whole before 2026-12-07).
+    for (i = 0; i < n; i++) {
+      flush(); deployment(i ? "d" i : "!!str d0", 0, 0); app()
+    }
+  } else if (kind == "results") {
+    # 10 plain Deployments, and in krm mode n earlier results after the items.
+    for (i = 0; i < 10; i++) { flush(); deployment("d" i, 0, 0); app() }
+    if (mode == "krm") {
+      printf "results:%s", eol
+      for (i = 0; i < n; i++) {
+        printf "- message: earlier result %d%s  severity: info%s", i, eol, eol
+        printf "  resourceRef:%s    apiVersion: apps/v1%s", eol, eol
+        printf "    kind: Deployment%s    name: d%d%s", eol, i % 10, eol
       }
     }
   } else if (kind == "twice") {
