@@ -5,8 +5,9 @@
 //! `decoder.merge` in go-yaml v2's `decode.go`). YAML 1.1's merge type, and our reader
 //! (serde-saphyr), let every key written in the mapping win, wherever it is. So a key
 //! written *above* a `<<` that also gives it is read differently: kubectl sees the merged
-//! value, we see the written one. Found from the parser's events, before a workload is
-//! read for a change.
+//! value, we see the written one. So is a key two `<<`s of one mapping give: go-yaml
+//! reads the second's. Found from the parser's events, before a workload is read for a
+//! change; a key written again below the `<<`s is read from there by both.
 
 use crate::yaml::value::YamlError;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
