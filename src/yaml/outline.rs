@@ -61,7 +61,8 @@ pub type Unsupported = NoSpans;
 
 /// Read the outline of a ResourceList that is one mapping with an `items` sequence, block
 /// (what kustomize and kpt send) or flow (JSON), whose anchors, aliases and tags are
-/// inside its items, each alias in its anchor's item.
+/// inside its items or inside the values of its other top-level entries, each alias in
+/// its anchor's item or entry.
 pub fn read(text: &str) -> Result<Outline, Unsupported> {
     let unsupported = |why: &str| Err(NoSpans(why.into()));
     let mut entries: Vec<TopEntry> = Vec::new();
@@ -108,8 +109,14 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
             }
             _ => end,
         };
-        // Inside an item (not the item itself): its anchors and aliases stay its own.
-        let inside_item = in_items && depth >= 3;
+        // Inside an item, or inside the value of another top-level entry (not the item
+        // or the value itself): its anchors and aliases stay its own, as each is read
+        // alone (an item's index, or a number past any index for an entry).
+        let unit = if in_items {
+            (depth >= 3).then_some(items.len())
+        } else {
+            (depth >= 2).then_some(usize::MAX - entries.len())
+        };
         let (opens, closes, node_end, special) = match &event {
             Event::MappingStart(style, anchor, tag) | Event::SequenceStart(style, anchor, tag) => {
                 let flow = *style == serde_saphyr::granit_parser::StructureStyle::Flow;
@@ -117,7 +124,7 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
                     Some(flow),
                     false,
                     None,
-                    own.special(*anchor, tag.is_some(), inside_item, items.len()),
+                    own.special(*anchor, tag.is_some(), unit),
                 )
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -128,19 +135,19 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
                 None,
                 false,
                 Some(content_end(Some(*style))),
-                own.special(*anchor, tag.is_some(), inside_item, items.len()),
+                own.special(*anchor, tag.is_some(), unit),
             ),
-            Event::Alias(anchor) if own.alias_of(*anchor, inside_item, items.len()) => {
-                (None, false, Some(end), false)
+            Event::Alias(anchor) if own.alias_of(*anchor, unit) => (None, false, Some(end), false),
+            Event::Alias(_) => {
+                return unsupported("an alias of an anchor outside its item or entry");
             }
-            Event::Alias(_) => return unsupported("an alias of an anchor outside its item"),
             Event::DocumentStart(..) if depth == 0 && !entries.is_empty() => {
                 return unsupported("more than one document");
             }
             _ => (None, false, None, false),
         };
         if special {
-            return unsupported("an anchor or tag outside an item");
+            return unsupported("an anchor or tag outside an item or entry");
         }
         // Key bookkeeping for the mapping this node is in.
         let node = opens.is_some() || matches!(event, Event::Scalar(..) | Event::Alias(_));
@@ -265,11 +272,12 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
     })
 }
 
-/// The anchors of the items, each item's its own: an item whose anchors and aliases are
-/// all inside it reads the same alone, so the list is still read one item at a time
-/// (a list with one anchor was read whole: 90 times its size in memory).
+/// The anchors of the items and of the other top-level entries' values, each its own:
+/// one whose anchors and aliases are all inside it reads the same alone, so the list is
+/// still read one item at a time (a list with one anchor, even in its functionConfig,
+/// was read whole: 90 times its size in memory).
 struct ItemAnchors {
-    /// Each anchor, by the parser's id, and the item it is in.
+    /// Each anchor, by the parser's id, and the item or entry (`unit`) it is in.
     anchors: HashMap<usize, usize>,
     /// Tags are read the same inside an item alone.
     tags: bool,
@@ -277,21 +285,21 @@ struct ItemAnchors {
 
 impl ItemAnchors {
     /// Whether a node's anchor or tag keeps the list from being read by item: it is
-    /// outside an item, or a tag with `%TAG` directives about. An anchor inside item
-    /// `item` is recorded.
-    fn special(&mut self, anchor: usize, tagged: bool, inside_item: bool, item: usize) -> bool {
-        if !inside_item {
+    /// outside an item or entry (`unit` is `None`), or a tag with `%TAG` directives
+    /// about. An anchor inside one is recorded.
+    fn special(&mut self, anchor: usize, tagged: bool, unit: Option<usize>) -> bool {
+        let Some(unit) = unit else {
             return anchor != 0 || tagged;
-        }
+        };
         if anchor != 0 {
-            self.anchors.insert(anchor, item);
+            self.anchors.insert(anchor, unit);
         }
         tagged && !self.tags
     }
 
-    /// Whether an alias inside item `item` names an anchor of that item.
-    fn alias_of(&self, anchor: usize, inside_item: bool, item: usize) -> bool {
-        inside_item && self.anchors.get(&anchor) == Some(&item)
+    /// Whether an alias inside `unit` names an anchor of that same item or entry.
+    fn alias_of(&self, anchor: usize, unit: Option<usize>) -> bool {
+        unit.is_some() && self.anchors.get(&anchor) == unit.as_ref()
     }
 }
 

@@ -92,3 +92,25 @@ fn anchors_of_an_item_stay_in_it() {
         assert!(read(text).is_err(), "{text}");
     }
 }
+
+/// The other top-level entries are read alone too (the functionConfig, earlier results):
+/// anchors, aliases and tags inside one of them, each alias in its anchor's entry, keep
+/// the list read item by item; an alias across an entry and an item, or an anchor on the
+/// entry's value itself, do not.
+#[test]
+fn anchors_of_a_top_level_entry_stay_in_it() {
+    let text = "items:\n- kind: A\n  a: &x 1\n  b: *x\nfunctionConfig:\n  metadata: {name: &n cfg, labels: {o: *n}}\n  spec: !!map {m: &m {z: 1}, n: *m}\n";
+    let outline = read(text).unwrap();
+    assert_eq!(texts(text, &outline), ["kind: A\n  a: &x 1\n  b: *x"]);
+    let keys: Vec<_> = outline.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["items", "functionConfig"]);
+    for text in [
+        "items:\n- a: &x 1\nfunctionConfig:\n  b: *x\n",
+        "functionConfig:\n  b: &x 1\nitems:\n- a: *x\n",
+        "functionConfig:\n  a: &x 1\nresults:\n- b: *x\nitems: []\n",
+        "functionConfig: &f\n  a: 1\nitems: []\n",
+        "functionConfig: !!map\n  a: 1\nitems: []\n",
+    ] {
+        assert!(read(text).is_err(), "{text}");
+    }
+}
