@@ -157,3 +157,21 @@ fn file_of(resource: &Value) -> Option<FileRef> {
 pub fn has_error(results: &[Diagnostic]) -> bool {
     results.iter().any(|d| d.severity == Severity::Error)
 }
+
+/// Give each result about a field the line and column where the field (or the nearest
+/// written field above it) is in the input, from the span tree of a document (or item)
+/// whose first line is line `first_line` of the input.
+pub fn place_fields(
+    results: &mut [Diagnostic],
+    root: &crate::yaml::spans::Node<'_>,
+    first_line: u64,
+) {
+    for result in results {
+        let Some(field) = result.field.as_mut().filter(|f| f.at.is_none()) else {
+            continue;
+        };
+        if let Some(node) = crate::yaml::spans::path::deepest(root, &field.path) {
+            field.at = Some((first_line - 1 + node.line as u64, node.col as u64 + 1));
+        }
+    }
+}

@@ -188,7 +188,15 @@ fn transform_workload(
         let mut clean = template.clone();
         match inject::strip(&mut clean) {
             Ok(_) => targets::plan(resource, &clean, workload, settings, facts),
-            Err(error) => Err(error.message),
+            // What the marker names, placed where it is.
+            Err(error) => {
+                let field = join_field(&workload.template_path_in(resource), &error.field);
+                let mut outcome = fail(outcome, &reference, resource, error.message);
+                if let Some(last) = outcome.results.pop() {
+                    outcome.results.push(last.at_field(field));
+                }
+                return outcome;
+            }
         }
     } else {
         targets::plan(resource, template, workload, settings, facts)

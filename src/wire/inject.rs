@@ -284,7 +284,7 @@ fn rewire(
         }
     };
 
-    let marker = Marker {
+    let mut marker = Marker {
         containers: report.injected.clone(),
         options: edits
             .iter()
@@ -295,7 +295,19 @@ fn rewire(
         companion,
         own,
         lists,
+        sum: None,
     };
+    // What a later run will find, checked as it will check it, and summed.
+    let wired = crate::wire::recognise::recognise(template, &marker).map_err(|problems| {
+        conflict(
+            "spec",
+            format!(
+                "the wiring just added is not recognised ({}): this is a bug in pinpoint-inject",
+                problems.join(", ")
+            ),
+        )
+    })?;
+    marker.sum = Some(crate::wire::sum::of(template, &marker, &wired));
     let template = template.as_object_mut().expect("checked above");
     if !template.contains_key("metadata") {
         // A template without metadata gets one in front of its spec, where people put it.

@@ -13,6 +13,8 @@
 //! were `null` (`nullLists`) or `[]` (`emptyLists`), as `volumes`, `initContainers`,
 //! `<container>/env`, `<container>/volumeMounts`, so taking the wiring out gives them back
 //! as they were. All are Kubernetes names, so `,` `;` `=` and `/` cannot occur in them.
+//! Last, `sum=`: the checksum of what the wiring added ([`crate::wire::sum`]), without
+//! which nothing is taken out.
 
 use crate::config::Delivery;
 
@@ -72,6 +74,17 @@ pub(crate) struct Marker {
     pub lists: Vec<(String, Was)>,
     /// Each container's options variable (`None` in a marker an earlier version wrote).
     pub options: Vec<(String, String)>,
+    /// The checksum of what the wiring added ([`crate::wire::sum`]); `None` in a marker
+    /// written by hand or by an earlier version, which then removes nothing.
+    pub sum: Option<String>,
+}
+
+/// How many hex digits of the checksum ([`crate::wire::sum`]) the marker keeps.
+pub(crate) const DIGITS: usize = 16;
+
+/// Whether `text` is a checksum as the marker writes it: [`DIGITS`] lowercase hex digits.
+fn well_formed(text: &str) -> bool {
+    text.len() == DIGITS && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A name the marker can hold as it is (Kubernetes names, and the C identifiers the
@@ -177,6 +190,9 @@ impl Marker {
         }
         render_groups(&mut text, OWN_KEYS, &self.own);
         render_groups(&mut text, LIST_KEYS, &self.lists);
+        if let Some(sum) = &self.sum {
+            text.push_str(&format!(";sum={sum}"));
+        }
         text
     }
 
@@ -188,6 +204,7 @@ impl Marker {
             "delivery",
             "logVolume",
             "options",
+            "sum",
         ];
         // Each key at most once, and only known ones (so at most a dozen fields).
         let mut fields: Vec<(&str, &str)> = Vec::new();
@@ -230,9 +247,15 @@ impl Marker {
             }
             options.push((c.to_string(), n.to_string()));
         }
+        let sum = match get("sum") {
+            Some(sum) if well_formed(sum) => Some(sum.to_string()),
+            Some(_) => return None,
+            None => None,
+        };
         Some(Marker {
             containers,
             options,
+            sum,
             volume: volume.to_string(),
             delivery,
             companion: companion.to_string(),
@@ -254,6 +277,7 @@ mod tests {
             "containers=app;volume=v;delivery=imageVolume;logVolume=v-logs;userReference=app",
             "containers=app,w;volume=v;initContainer=i;options=app:JAVA_TOOL_OPTIONS,w:CATALINA_OPTS;ownOptions=w",
             "containers=app;volume=v;initContainer=i;nullLists=initContainers,app/env;emptyLists=volumes",
+            "containers=app;volume=v;initContainer=i;options=app:JAVA_OPTS;sum=0123456789abcdef",
         ] {
             assert_eq!(Marker::parse(text).unwrap().render(), text);
         }
@@ -271,6 +295,8 @@ mod tests {
             "containers=app;volume=v;initContainer=i;options=app:JAVA_OPTS,app:X",
             "containers=app;volume=v;initContainer=i;options=app",
             "containers=app;volume=v;initContainer=i;options=app:A B",
+            "containers=app;volume=v;initContainer=i;sum=0123",
+            "containers=app;volume=v;initContainer=i;sum=0123456789ABCDEF",
         ] {
             assert_eq!(Marker::parse(text), None, "{text}");
         }

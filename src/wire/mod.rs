@@ -7,7 +7,7 @@
 //! - [`inject`]: the wiring, planned per container ([`plan`]) before anything changes;
 //! - [`env_add`]: our variables in a container's `env`;
 //! - [`unwire`]: the undo, of what [`recognise`] (with [`env_wiring`]) finds the
-//!   [`marker`] names;
+//!   [`marker`] names, when its checksum ([`sum`]) matches;
 //! - [`copy_step`]: the `emptyDir` and the init container that fills it;
 //! - [`image_volume`]: the agent image mounted read-only, and a volume for its logs;
 //! - [`flags`]: the JVM flags in `PINPOINT_AGENT_OPTS`;
@@ -27,5 +27,6 @@ pub mod inject;
 mod marker;
 mod plan;
 mod recognise;
+mod sum;
 pub mod unwire;
 pub mod value_edit;

@@ -44,6 +44,20 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
             ),
         )
     })?;
+    let sum = crate::wire::sum::of(template, &marker, &wired);
+    if marker.sum.as_deref() != Some(sum.as_str()) {
+        let why = if marker.sum.is_none() {
+            "carries no checksum of the wiring it names (it was written by hand, or by a version of this tool that wrote none)"
+        } else {
+            "does not match what it names: the wiring was edited since this tool added it, or the annotation was copied from another workload"
+        };
+        return Err(conflict(
+            &field,
+            format!(
+                "the {MARKER} annotation {why}; nothing was removed: delete the annotation and what it describes to wire this workload again, or restore them as this tool wrote them"
+            ),
+        ));
+    }
 
     let spec = template
         .get_mut("spec")

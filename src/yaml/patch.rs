@@ -10,6 +10,7 @@ use crate::yaml::spans::{self, Kind, Node};
 use crate::yaml::value::{self as yaml, ListStyle};
 use serde_json::Value;
 
+mod ending;
 mod splice;
 use splice::splice;
 pub use splice::{Look, Splice};
@@ -148,6 +149,8 @@ fn splices(text: &str, edits: &[Edit<'_>], look: Look) -> Result<Vec<Splice>, Un
         .collect::<Result<Vec<_>, _>>()?;
     splices.append(&mut removed);
     splices.sort_by_key(|s| (s.start, s.end));
+    ending::insertions_at_end(text, &mut splices);
+    ending::cut_last_break(text, &mut splices);
     let mut copied = 0;
     let mut previous_join: Option<usize> = None;
     for s in &mut splices {

@@ -323,3 +323,74 @@ fn a_downward_api_variable_our_flags_do_not_use_is_not_ours() {
         &["PINPOINT_POD_IP the flags in PINPOINT_AGENT_OPTS do not use"],
     );
 }
+
+/// Changes to the tool's own wiring that keep its shape (so that recognising it by
+/// shape alone took them out, undoing the user's edit): the marker's checksum no longer
+/// matches, and nothing is taken out, selected or not.
+#[test]
+fn wiring_edited_within_its_shape_is_left_with_an_error() {
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n"
+    );
+    let original = wired(&pod);
+    for (from, to) in [
+        // A flag added to our options.
+        (
+            "-Dprofiler.transport.grpc.collector.ip=pinpoint-collector.pinpoint.svc\n",
+            "-Dprofiler.transport.grpc.collector.ip=pinpoint-collector.pinpoint.svc -Dprofiler.sampling.rate=20\n",
+        ),
+        // The copy step's memory limit raised.
+        ("memory: 128Mi\n", "memory: 256Mi\n"),
+        // A size limit on the agent's emptyDir.
+        ("emptyDir: {}\n", "emptyDir: {sizeLimit: 1Gi}\n"),
+        // The agent image changed.
+        (
+            "image: pinpointdocker/pinpoint-agent:",
+            "image: registry.example.com/my-agent:",
+        ),
+    ] {
+        assert!(original.contains(from), "{from:?} not in:\n{original}");
+        let edited = original.replacen(from, to, 1);
+        for opt_out in ["", OPT_OUT] {
+            refused(&annotated(&edited, opt_out), &["does not match"]);
+        }
+    }
+    // The marker without its checksum (written by hand, or by an earlier version).
+    refused(&without_sum(&original), &["no checksum"]);
+    // Unedited, the wiring is the tool's: a second run keeps it, opting out takes it out.
+    assert_eq!(wired(&original), original);
+    assert_eq!(
+        wired(&annotated(&original, OPT_OUT)),
+        annotated(&pod, OPT_OUT)
+    );
+}
+
+/// A marker copied whole, checksum and all, from a wired workload onto one whose own
+/// volume, init container and variables look like the wiring (an image volume of the
+/// user's image, a copy step of the user's, `PINPOINT_AGENT_OPTS` with flags of the
+/// user's): nothing of them is taken out.
+#[test]
+fn a_marker_copied_with_its_checksum_removes_nothing() {
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n"
+    );
+    let marker_line = wired(&pod)
+        .lines()
+        .find(|l| l.contains("pinpoint-inject.dev/injected:"))
+        .expect("a marker")
+        .trim()
+        .to_string();
+    assert!(marker_line.contains(";sum="), "{marker_line}");
+    let look_alike = format!(
+        "{DEPLOYMENT}metadata:\n      annotations:\n        {marker_line}\n    spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n        env:\n        - name: PINPOINT_AGENT_OPTS\n          value: -javaagent:/pinpoint-agent/loader.jar -Dmodel=big\n        - name: JAVA_TOOL_OPTIONS\n          value: $(PINPOINT_AGENT_OPTS)\n        volumeMounts:\n        - name: pinpoint-agent\n          mountPath: /pinpoint-agent\n      initContainers:\n      - name: pinpoint-agent-init\n        image: registry.example.com/setup:1\n        command: [sh, -c, 'cp -R \"$0\"/. \"$1\"/', /opt/agent, /pinpoint-agent-volume]\n        volumeMounts:\n        - name: pinpoint-agent\n          mountPath: /pinpoint-agent-volume\n      volumes:\n      - name: pinpoint-agent\n        emptyDir: {{}}\n"
+    );
+    for opt_out in ["", OPT_OUT] {
+        refused(&annotated(&look_alike, opt_out), &["does not match"]);
+    }
+}
+
+/// `text` with the marker's `;sum=…` taken out.
+fn without_sum(text: &str) -> String {
+    let at = text.find(";sum=").expect("a checksum");
+    format!("{}{}", &text[..at], &text[at + ";sum=".len() + 16..])
+}

@@ -232,3 +232,35 @@ fn an_agent_id_two_jvms_would_share_is_named() {
         run.stderr
     );
 }
+
+/// A document whose last line has no line break (a file saved without one): the wiring
+/// added at its end adds no blank line and leaves it ending so; a second run changes
+/// nothing, and opting out gives the text back exactly. In LF and in CRLF.
+#[test]
+fn a_document_without_a_final_line_break_stays_so() {
+    let pod = format!(
+        "{}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1",
+        super::markers::DEPLOYMENT
+    );
+    for text in [pod.clone(), pod.replace('\n', "\r\n")] {
+        let wired = super::markers::wired(&text);
+        assert!(!wired.ends_with('\n'), "{wired:?}");
+        let blank = if text.contains('\r') {
+            "\r\n\r\n"
+        } else {
+            "\n\n"
+        };
+        assert!(!wired.contains(blank), "a blank line:\n{wired}");
+        assert_eq!(super::markers::wired(&wired), wired);
+        // The opt-out annotation, in the text's own line breaks.
+        let opt_out = |t: &str| {
+            let lf = super::markers::annotated(&t.replace("\r\n", "\n"), super::markers::OPT_OUT);
+            if t.contains('\r') {
+                lf.replace('\n', "\r\n")
+            } else {
+                lf
+            }
+        };
+        assert_eq!(super::markers::wired(&opt_out(&wired)), opt_out(&text));
+    }
+}

@@ -36,7 +36,15 @@ pub fn forged_marker() -> impl Strategy<Value = String> {
             ),
             0..3,
         ),
-        prop::sample::select(&["", ";x=1", ";volume=data", ";containers="][..]),
+        prop::sample::select(
+            &[
+                "",
+                ";x=1",
+                ";volume=data",
+                ";containers=",
+                ";sum=0123456789abcdef",
+            ][..],
+        ),
     )
         .prop_map(|(containers, volume, init, logs, image, own, junk)| {
             let mut text = format!("containers={};volume={volume}", containers.join(","));

@@ -133,7 +133,11 @@ pub fn item(
     // The core edits the value in place: what the text reads as is kept in the span
     // tree's fingerprints, read first.
     let root = root.or_else(|| yaml::fingerprint::spans_of(text, &value));
-    let done = transform::transform(&mut value, settings, facts);
+    let mut done = transform::transform(&mut value, settings, facts);
+    // A block item's fields placed in the input (its slice keeps the list's columns).
+    if let (Some(_), Some(root)) = (slice.dash, &root) {
+        crate::run::diag::place_fields(&mut done.results, root, first as u64);
+    }
     done.results.into_iter().for_each(|r| outcome.result(r));
     // Name the file the resource came from, where kustomize or kpt says.
     let file = Diagnostic::info("").about(&value).file.map(|f| f.path);

@@ -2,8 +2,6 @@
 //! when it is written out in full, a byte order mark after its `---` line, and where in
 //! the stream a result's field is written.
 
-use crate::run::diag::Diagnostic;
-use crate::yaml;
 use crate::yaml::split::is_separator;
 
 /// Where a byte order mark starts the line after the document's `---` line, if one does.
@@ -11,23 +9,6 @@ pub(super) fn after_separator_bom(text: &str) -> Option<usize> {
     let first = text.find('\n')?;
     (is_separator(&text.as_bytes()[..first]) && text[first + 1..].starts_with('\u{feff}'))
         .then_some(first + 1)
-}
-
-/// Give each result about a field the line and column where the field (or the nearest
-/// written field above it) is in the stream, from the document's span tree.
-pub(super) fn place_fields(
-    results: &mut [Diagnostic],
-    root: &yaml::spans::Node<'_>,
-    first_line: u64,
-) {
-    for result in results {
-        let Some(field) = result.field.as_mut().filter(|f| f.at.is_none()) else {
-            continue;
-        };
-        if let Some(node) = yaml::spans::path::deepest(root, &field.path) {
-            field.at = Some((first_line - 1 + node.line as u64, node.col as u64 + 1));
-        }
-    }
 }
 
 /// Split a document into the lines we keep when it changes (its directives, its `---`

@@ -83,7 +83,7 @@ fn ends_in_kept_lines(text: &str, mut node: &Node<'_>) -> bool {
 }
 
 /// A zero-width splice that starts a new line at `at` (adding the newline a document
-/// without a final one lacks).
+/// without a final one lacks; see [`super::ending`]).
 fn new_lines(text: &str, at: usize, lines: String) -> Splice {
     let missing_newline = at == text.len() && !text.is_empty() && !text.ends_with('\n');
     Splice {
@@ -305,7 +305,7 @@ pub(super) fn splice(text: &str, edit: &Edit<'_>, look: Look) -> Result<Splice, 
     }
 }
 
-fn insert(at: usize, text: String) -> Splice {
+pub(super) fn insert(at: usize, text: String) -> Splice {
     Splice {
         start: at,
         end: at,
@@ -323,7 +323,7 @@ fn joined(at: usize, text: String) -> Splice {
     }
 }
 
-fn cut(start: usize, end: usize) -> Splice {
+pub(super) fn cut(start: usize, end: usize) -> Splice {
     Splice {
         start,
         end,
