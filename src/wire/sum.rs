@@ -80,6 +80,22 @@ fn named<'v>(spec: &'v Value, key: &str, name: &str) -> &'v Value {
         .unwrap_or(&Value::Null)
 }
 
+/// Fields the API server fills in on what we add, which recognition accepts as ours
+/// (`src/wire/recognise.rs`, `src/wire/env_wiring.rs`): left out of the checksum, so that
+/// wiring read back from a cluster (`kubectl get -o yaml`) still matches. The defaults:
+/// a container's `terminationMessagePath`, `terminationMessagePolicy` and
+/// `imagePullPolicy` (`SetDefaults_Container`) and a field reference's `apiVersion`
+/// (`SetDefaults_ObjectFieldSelector`), in kubernetes `pkg/apis/core/v1/defaults.go`;
+/// an image volume's `pullPolicy` ("Defaults to Always if :latest tag is specified, or
+/// IfNotPresent otherwise", `ImageVolumeSource` in `k8s.io/api/core/v1/types.go`).
+const FILLED_IN: &[&str] = &[
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "imagePullPolicy",
+    "pullPolicy",
+    "apiVersion",
+];
+
 /// A tag byte, then the text's length and bytes.
 fn text(bytes: &mut Vec<u8>, tag: u8, s: &str) {
     bytes.push(tag);
@@ -103,10 +119,13 @@ fn encode(bytes: &mut Vec<u8>, value: &Value) {
         Value::Object(map) => {
             // Keys in sorted order: kustomize and kpt write fields in an order of their
             // own, and the same wiring read back from them must sum the same.
-            let mut keys: Vec<&String> = map.keys().collect();
+            let mut keys: Vec<&String> = map
+                .keys()
+                .filter(|k| !FILLED_IN.contains(&k.as_str()))
+                .collect();
             keys.sort_unstable();
             bytes.push(b'{');
-            bytes.extend_from_slice(&(map.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(&(keys.len() as u64).to_le_bytes());
             for key in keys {
                 text(bytes, b'k', key);
                 encode(bytes, &map[key]);
@@ -133,6 +152,11 @@ mod tests {
         assert_eq!(enc(json!({"a": 1, "b": 2})), enc(json!({"b": 2, "a": 1})));
         assert_ne!(enc(json!({"a": 1, "b": 2})), enc(json!({"a": 2, "b": 1})));
         assert_ne!(enc(json!(null)), enc(json!("")));
+        // What the API server fills in is left out.
+        assert_eq!(
+            enc(json!({"fieldRef": {"fieldPath": "metadata.name", "apiVersion": "v1"}})),
+            enc(json!({"fieldRef": {"fieldPath": "metadata.name"}}))
+        );
         assert_eq!(
             enc(json!({"a": [true]})),
             b"{\x01\0\0\0\0\0\0\0k\x01\0\0\0\0\0\0\0a[\x01\0\0\0\0\0\0\0t"

@@ -264,3 +264,35 @@ fn a_document_without_a_final_line_break_stays_so() {
         assert_eq!(super::markers::wired(&opt_out(&wired)), opt_out(&text));
     }
 }
+
+/// Wiring read back from a cluster carries the fields the API server fills in (the init
+/// container's `terminationMessagePath`, `terminationMessagePolicy` and
+/// `imagePullPolicy`, a field reference's `apiVersion`): it is still the tool's, so a
+/// second run wires it as the first did (without those defaults, which the API server
+/// fills in again) and opting out takes it out.
+#[test]
+fn wiring_read_back_from_a_cluster_is_still_recognised() {
+    use super::markers::{DEPLOYMENT, OPT_OUT, annotated, wired};
+    let pod = format!(
+        "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: registry.example.com/app:1\n"
+    );
+    let out = wired(&pod);
+    let from_cluster = out
+        .replacen(
+            "      - name: pinpoint-agent-init\n",
+            "      - name: pinpoint-agent-init\n        imagePullPolicy: IfNotPresent\n        terminationMessagePath: /dev/termination-log\n        terminationMessagePolicy: File\n",
+            1,
+        )
+        .replacen(
+            "              fieldPath: metadata.name\n",
+            "              fieldPath: metadata.name\n              apiVersion: v1\n",
+            1,
+        );
+    assert_eq!(from_cluster.matches("terminationMessage").count(), 2);
+    assert!(from_cluster.contains("apiVersion: v1\n"), "{from_cluster}");
+    assert_eq!(wired(&from_cluster), out);
+    assert_eq!(
+        wired(&annotated(&from_cluster, OPT_OUT)),
+        annotated(&pod, OPT_OUT)
+    );
+}
