@@ -235,7 +235,8 @@ fn an_agent_id_two_jvms_would_share_is_named() {
 
 /// A document whose last line has no line break (a file saved without one): the wiring
 /// added at its end adds no blank line and leaves it ending so; a second run changes
-/// nothing, and opting out gives the text back exactly. In LF and in CRLF.
+/// nothing, switching the delivery gives what a fresh run gives, and opting out gives
+/// the text back exactly. In LF and in CRLF.
 #[test]
 fn a_document_without_a_final_line_break_stays_so() {
     let pod = format!(
@@ -262,6 +263,22 @@ fn a_document_without_a_final_line_break_stays_so() {
             }
         };
         assert_eq!(super::markers::wired(&opt_out(&wired)), opt_out(&text));
+        // Switching the delivery either way gives what a fresh run with the new one gives
+        // (the last lines are cut and others added in their place).
+        let (copy, image) = (
+            config_with(""),
+            config_with("delivery: imageVolume, volumeSizeLimit: 256Mi"),
+        );
+        let run = |config: &common::TempFile, input: &str| {
+            let run = run_with(config, input.as_bytes());
+            assert_eq!(run.code, Some(0), "{}", run.stderr);
+            String::from_utf8(run.stdout).unwrap()
+        };
+        for (from, to) in [(&copy, &image), (&image, &copy)] {
+            let switched = run(to, &run(from, &text));
+            assert_eq!(switched, run(to, &text));
+            assert_eq!(run(to, &opt_out(&switched)), opt_out(&text));
+        }
     }
 }
 

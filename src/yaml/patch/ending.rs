@@ -31,8 +31,13 @@ pub(super) fn cut_last_break(text: &str, splices: &mut [Splice]) {
     if !unterminated(text) {
         return;
     }
-    // The run of adjacent cuts that reaches the end.
+    // The run of adjacent cuts that reaches the end (before the lines inserted there,
+    // which bring their own break: see [`insertions_at_end`]).
     let mut first = splices.len();
+    while first > 0 && splices[first - 1].start == text.len() {
+        first -= 1;
+    }
+    let last = first;
     let mut end = text.len();
     while first > 0 {
         let s = &splices[first - 1];
@@ -42,11 +47,18 @@ pub(super) fn cut_last_break(text: &str, splices: &mut [Splice]) {
         end = s.start;
         first -= 1;
     }
-    if first == splices.len() || end == 0 || text.as_bytes()[end - 1] != b'\n' {
+    if first == last || end == 0 || text.as_bytes()[end - 1] != b'\n' {
         return;
     }
     let before = end - 1 - usize::from(text[..end - 1].ends_with('\r'));
     if first > 0 && splices[first - 1].end > before {
+        // A splice that ends where the cut starts (lines inserted there, or a value
+        // rewritten up to its line's end) now ends the kept text: its last break goes.
+        let s = &mut splices[first - 1];
+        let eol = &text[before..end];
+        if s.end == end && s.text.ends_with(eol) {
+            s.text.truncate(s.text.len() - eol.len());
+        }
         return;
     }
     splices[first].start = before;
