@@ -1,7 +1,7 @@
 //! Flow collections across lines on the fast path, against the full parser (each `load`
 //! and `check` compares itself with it in debug builds).
 
-use super::{load, value};
+use super::{check, load, value};
 
 /// Flow collections the fast path reads across lines.
 const READ: &[&str] = &[
@@ -34,10 +34,18 @@ const GIVE_UP: &[&str] = &[
     "{a: 1,\n---\n}\n",
 ];
 
+/// `text` is read on the fast path, checked, and its value alone (no spans) is the
+/// same value.
+pub(super) fn read_every_way(text: &str) {
+    assert!(load(text).is_some(), "not read: {text}");
+    assert!(check(text).is_some(), "not checked: {text}");
+    assert_eq!(value(text), load(text).map(|l| l.value), "{text}");
+}
+
 #[test]
 fn flow_collections_across_lines_are_read_as_the_full_parser_reads_them() {
     for text in READ {
-        super::tests::read_every_way(text);
+        read_every_way(text);
     }
     // The nodes on later lines are placed there.
     let loaded = load(READ[1]).unwrap();

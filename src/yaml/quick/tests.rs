@@ -37,18 +37,10 @@ const GIVE_UP: &[&str] = &[
     "a:\n  |\n   x\n",
 ];
 
-/// `text` is read on the fast path, checked, and its value alone (no spans) is the
-/// same value.
-pub(super) fn read_every_way(text: &str) {
-    assert!(load(text).is_some(), "not read: {text}");
-    assert!(check(text).is_some(), "not checked: {text}");
-    assert_eq!(value(text), load(text).map(|l| l.value), "{text}");
-}
-
 #[test]
 fn reads_what_helm_writes() {
     for text in READ {
-        read_every_way(text);
+        super::flow_tests::read_every_way(text);
     }
 }
 
