@@ -86,7 +86,7 @@ fn transform_workload(
     let report = |d: Diagnostic, r: &Value| d.about(r);
 
     if let Some(error) = unquoted_flag(resource, workload) {
-        return fail(outcome, &reference, resource, error);
+        return fail(outcome, &reference, resource, error, None);
     }
     if let Some(reason) = not_selected(resource, workload, settings) {
         outcome.results.push(report(
@@ -120,7 +120,7 @@ fn transform_workload(
                 &path
             }
         );
-        return fail(outcome, &reference, resource, message);
+        return fail(outcome, &reference, resource, message, None);
     };
     let misread = pod::problems(template);
     if let Some(first) = misread.first() {
@@ -132,14 +132,7 @@ fn transform_workload(
             .collect::<Vec<_>>()
             .join("; ");
         let field = join_field(&prefix, &first.field);
-        let mut outcome = fail(outcome, &reference, resource, message);
-        if let Some(error) = outcome.results.last_mut() {
-            error.field = Some(crate::run::diag::Field {
-                path: field,
-                at: None,
-            });
-        }
-        return outcome;
+        return fail(outcome, &reference, resource, message, Some(field));
     }
     if let Some(note) = pod::windows(template) {
         outcome.results.push(report(
@@ -191,11 +184,7 @@ fn transform_workload(
             // What the marker names, placed where it is.
             Err(error) => {
                 let field = join_field(&workload.template_path_in(resource), &error.field);
-                let mut outcome = fail(outcome, &reference, resource, error.message);
-                if let Some(last) = outcome.results.pop() {
-                    outcome.results.push(last.at_field(field));
-                }
-                return outcome;
+                return fail(outcome, &reference, resource, error.message, Some(field));
             }
         }
     } else {
@@ -203,7 +192,7 @@ fn transform_workload(
     };
     let plan = match planned {
         Ok(plan) => plan,
-        Err(error) => return fail(outcome, &reference, resource, error),
+        Err(error) => return fail(outcome, &reference, resource, error, None),
     };
     outcome.rows.extend(plan.rows.iter().cloned());
     for warning in &plan.warnings {
@@ -240,7 +229,7 @@ fn transform_workload(
     }
 
     if let Some(refusal) = notes::refusal(workload, settings.agent.delivery, settings.form) {
-        return fail(outcome, &reference, resource, refusal);
+        return fail(outcome, &reference, resource, refusal, None);
     }
     // A template an earlier run wired is edited on a copy: it may come out unchanged, or
     // be unwired instead. Any other is edited in place (its text and the fingerprints of

@@ -198,8 +198,6 @@ fn written_in_full(text: &str, dash: Option<usize>, value: &Value) -> String {
     lines::with_breaks(edited, lines::crlf(text))
 }
 
-/// A resource that is neither a workload (built in or configured) nor a List, and that
-/// cannot carry a pod.
 /// An error placed in an item's text, placed in the whole list: the item starts at
 /// `column` of the list's line `first`.
 fn in_list(mut e: YamlError, column: usize, first: usize) -> YamlError {
@@ -209,6 +207,8 @@ fn in_list(mut e: YamlError, column: usize, first: usize) -> YamlError {
     e.offset_lines(first as u64 - 1)
 }
 
+/// A resource that is neither a workload (built in or configured) nor a List, and that
+/// cannot carry a pod.
 fn no_workload(head: &Head, settings: &Settings, text: &str) -> bool {
     let Head::Resource {
         api_version: Some(api_version),

@@ -35,13 +35,16 @@ pub(super) fn fail(
     reference: &ResourceRef,
     resource: &Value,
     message: String,
+    field: Option<String>,
 ) -> Outcome {
     outcome
         .rows
         .push(Row::new(reference, "", Decision::Error).because("", message.clone()));
-    outcome
-        .results
-        .push(Diagnostic::error(message).about(resource));
+    let mut result = Diagnostic::error(message).about(resource);
+    if let Some(field) = field {
+        result = result.at_field(field);
+    }
+    outcome.results.push(result);
     outcome
 }
 
