@@ -5,26 +5,53 @@
 
 use serde_json::Value;
 
+/// The node labels that name a node's operating system: `kubernetes.io/os`
+/// (k8s.io/api core/v1/well_known_labels.go, `LabelOSStable`) and the beta label kubelet
+/// applied before 1.19, `beta.kubernetes.io/os` (staging/src/k8s.io/kubelet/pkg/apis/
+/// well_known_labels.go, `LabelOS`).
+const OS_LABELS: [&str; 2] = ["kubernetes.io/os", "beta.kubernetes.io/os"];
+
 /// The pod runs on Windows: `spec.os.name: windows` (k8s.io/api core/v1/types.go,
 /// `PodOS`: a Windows pod must leave `runAsUser`, `capabilities`, `seccompProfile`,
 /// `readOnlyRootFilesystem`, `privileged`, `allowPrivilegeEscalation`… unset, which the
-/// copy step sets, and has no `sh` or `cp`), or a node selector on the well-known label
-/// `kubernetes.io/os: windows` (core/v1/well_known_labels.go, `LabelOSStable`). The
-/// note says which.
+/// copy step sets, and has no `sh` or `cp`), a node selector on an OS label
+/// ([`OS_LABELS`]) with the value `windows`, or a required node affinity every term of
+/// which (they are ORed, core/v1/types.go `NodeSelector`) asks for that label `In`
+/// `windows` alone. The note says which.
 pub fn windows(template: &Value) -> Option<String> {
     let spec = template.get("spec")?;
-    let os = spec
-        .get("os")
-        .and_then(|os| os.get("name"))
-        .and_then(Value::as_str);
-    let selected = spec
-        .get("nodeSelector")
-        .and_then(|s| s.get("kubernetes.io/os"))
-        .and_then(Value::as_str);
-    let how = if os.is_some_and(|o| o.eq_ignore_ascii_case("windows")) {
-        "spec.os.name: windows"
-    } else if selected.is_some_and(|o| o.eq_ignore_ascii_case("windows")) {
-        "nodeSelector kubernetes.io/os: windows"
+    let is_windows = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .is_some_and(|o| o.eq_ignore_ascii_case("windows"))
+    };
+    let os = spec.get("os").and_then(|os| os.get("name"));
+    let selector = spec.get("nodeSelector");
+    let selected = OS_LABELS
+        .into_iter()
+        .find(|label| is_windows(selector.and_then(|s| s.get(*label))));
+    let terms = spec
+        .pointer("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+        .and_then(Value::as_array);
+    let windows_term = |term: &Value| {
+        let expressions = term.get("matchExpressions").and_then(Value::as_array);
+        expressions.is_some_and(|all| {
+            all.iter().any(|e| {
+                let values = e.get("values").and_then(Value::as_array);
+                OS_LABELS
+                    .iter()
+                    .any(|l| e.get("key").and_then(Value::as_str) == Some(l))
+                    && e.get("operator").and_then(Value::as_str) == Some("In")
+                    && values
+                        .is_some_and(|v| !v.is_empty() && v.iter().all(|v| is_windows(Some(v))))
+            })
+        })
+    };
+    let how = if is_windows(os) {
+        "spec.os.name: windows".to_string()
+    } else if let Some(label) = selected {
+        format!("nodeSelector {label}: windows")
+    } else if terms.is_some_and(|t| !t.is_empty() && t.iter().all(windows_term)) {
+        "a required node affinity for windows nodes".to_string()
     } else {
         return None;
     };
@@ -161,10 +188,32 @@ mod tests {
         assert!(windows(&os).unwrap().contains("spec.os.name: windows"));
         let selector = json!({"spec": {"nodeSelector": {"kubernetes.io/os": "windows"}}});
         assert!(windows(&selector).unwrap().contains("nodeSelector"));
+        let beta = json!({"spec": {"nodeSelector": {"beta.kubernetes.io/os": "windows"}}});
+        assert!(windows(&beta).unwrap().contains("beta.kubernetes.io/os"));
+        let term = |key: &str, op: &str, values: Value| json!({"matchExpressions": [{"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}, {"key": key, "operator": op, "values": values}]});
+        let affinity = |terms: Vec<Value>| json!({"spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": terms}}}}});
+        let windows_term = term("kubernetes.io/os", "In", json!(["windows"]));
+        let required = affinity(vec![windows_term.clone(), windows_term.clone()]);
+        assert!(windows(&required).unwrap().contains("node affinity"));
         for linux in [
             json!({"spec": {"os": {"name": "linux"}}}),
             json!({"spec": {"nodeSelector": {"kubernetes.io/os": "linux"}}}),
             json!({"spec": {}}),
+            // A pod that may also run on Linux nodes: one term of the two allows them.
+            affinity(vec![
+                windows_term.clone(),
+                term("kubernetes.io/os", "In", json!(["linux"])),
+            ]),
+            affinity(vec![term(
+                "kubernetes.io/os",
+                "In",
+                json!(["windows", "linux"]),
+            )]),
+            affinity(vec![term("kubernetes.io/os", "NotIn", json!(["windows"]))]),
+            affinity(vec![term("kubernetes.io/os", "In", json!([]))]),
+            affinity(vec![]),
+            // Preferred, not required.
+            json!({"spec": {"affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "preference": windows_term}]}}}}),
         ] {
             assert_eq!(windows(&linux), None, "{linux}");
         }

@@ -28,6 +28,30 @@ pub fn dash_of(text: &str, item_start: usize) -> Option<usize> {
     (before.ends_with('-') && first_on_line(text, dash)).then_some(dash)
 }
 
+/// The `-` that opens the block sequence item starting at `item_start`, first on its
+/// line: on the item's own line (`- a: 1`), or on a line above it with only blank lines,
+/// comments and the item's anchor or tag between (`-`, `- # note`, `- !!map` alone on
+/// its line, the item below). Between an item and its `-` the parser allows nothing
+/// else, so the first line going up that starts with a `-` is its dash.
+pub fn opening_dash(text: &str, item_start: usize) -> Option<usize> {
+    let mut end = item_start;
+    loop {
+        let start = line_start(text, end);
+        let before = &text[start..end];
+        let rest = before.trim_start_matches(' ');
+        if let Some(after) = rest.strip_prefix('-')
+            && (after.is_empty() || after.starts_with([' ', '\t', '\r']))
+        {
+            return Some(end - rest.len());
+        }
+        let between = rest.trim_end_matches([' ', '\t', '\r']);
+        if !(between.is_empty() || between.starts_with(['#', '&', '!'])) || start == 0 {
+            return None;
+        }
+        end = start - 1; // the line above, without its `\n`
+    }
+}
+
 /// The column of a byte offset, in characters.
 pub fn column(text: &str, pos: usize) -> usize {
     text[line_start(text, pos)..pos].chars().count()
@@ -137,5 +161,21 @@ mod tests {
         assert!(!crlf("a: 1"));
         assert_eq!(with_breaks("x\ny\r\n".into(), true), "x\r\ny\r\n");
         assert_eq!(with_breaks("x\ny\n".into(), false), "x\ny\n");
+    }
+
+    #[test]
+    fn an_items_dash_is_found_on_its_line_or_above_it() {
+        let dash = |text: &str| opening_dash(text, text.find("kind").unwrap());
+        assert_eq!(dash("a:\n  - kind: A"), Some(5));
+        assert_eq!(dash("a:\n-\n  kind: A"), Some(3));
+        assert_eq!(dash("a:\n-\r\n  kind: A"), Some(3));
+        assert_eq!(dash("a:\n- # one - two\n\n  # three\n  kind: A"), Some(3));
+        assert_eq!(dash("a:\n- &x !!map # c\n  kind: A"), Some(3));
+        assert_eq!(dash("a:\n-\n  !!map\n  kind: A"), Some(3));
+        // No dash first on its line between the item and the content before it.
+        assert_eq!(dash("a: - kind: A"), None);
+        assert_eq!(dash("b: 1\n  kind: A"), None);
+        assert_eq!(dash("-x\n  kind: A"), None);
+        assert_eq!(dash("  kind: A"), None);
     }
 }

@@ -109,11 +109,12 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
             }
             _ => end,
         };
-        // Inside an item, or inside the value of another top-level entry (not the item
-        // or the value itself): its anchors and aliases stay its own, as each is read
-        // alone (an item's index, or a number past any index for an entry).
+        // An item (its own node included: `- !!map`, `- &a`, read alone the same), or
+        // inside the value of another top-level entry (not the value itself): its
+        // anchors and aliases stay its own, as each is read alone (an item's index, or a
+        // number past any index for an entry).
         let unit = if in_items {
-            (depth >= 3).then_some(items.len())
+            (depth >= 2).then_some(items.len())
         } else {
             (depth >= 2).then_some(usize::MAX - entries.len())
         };
@@ -318,16 +319,20 @@ pub fn head_span(text: &str, span: Span, style: ScalarStyle, value: &str) -> Opt
 }
 
 /// The text of a block node that starts at `start` as a document of its own: its
-/// lines, from the start of its first, with a sequence item's `- ` blanked out.
-/// Returns the text and the offset in `text` it starts at.
+/// lines, from the start of its first (a sequence item's: of its `-`'s, which is blanked
+/// out). Returns the text and the offset in `text` it starts at.
 pub fn block_slice(text: &str, range: Range, item: bool) -> Result<(String, usize), Unsupported> {
-    let from = lines::line_start(text, range.start);
+    let dash = match item {
+        true => Some(
+            lines::opening_dash(text, range.start)
+                .ok_or_else(|| NoSpans("an item whose `-` does not start its line".into()))?,
+        ),
+        false => None,
+    };
+    let from = lines::line_start(text, dash.unwrap_or(range.start));
     let to = lines::line_end(text, range.end);
     let mut slice = text[from..to].to_string();
-    if item {
-        let dash = lines::dash_of(text, range.start)
-            .filter(|d| *d >= from)
-            .ok_or_else(|| NoSpans("an item not on its own line".into()))?;
+    if let Some(dash) = dash {
         slice.replace_range(dash - from..dash - from + 1, " ");
     }
     Ok((slice, from))

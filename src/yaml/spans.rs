@@ -3,7 +3,7 @@
 //! [`crate::yaml::diff`] to locate an edit and [`crate::yaml::patch`] to apply it to the bytes.
 
 use crate::yaml::lines::{colon_after, column, line_start};
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle, Tag};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -30,6 +30,14 @@ enum Frame<'t> {
 fn marker_offset(m: &serde_saphyr::granit_parser::Marker) -> Result<usize, NoSpans> {
     m.byte_offset()
         .ok_or_else(|| NoSpans("the parser gave no byte offsets".into()))
+}
+
+/// Whether a collection's own anchor or tag keeps edits out of it: an edit inside an
+/// anchored node would change its aliases too, but nothing can alias the document's root
+/// (an item of a list read alone: `- &a`); a tag other than the one it has anyway
+/// (`!!map` on a mapping, `!!seq` on a sequence) may give its content another meaning.
+fn collection_special(anchor: usize, tag: Option<&Tag>, core: &str, root: bool) -> bool {
+    (anchor != 0 && !root) || tag.is_some_and(|t| !t.is_yaml_core_schema_tag(core))
 }
 
 /// Build the span tree of the one document in `text` (which serde-saphyr already read).
@@ -87,7 +95,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
                         flow,
                         entries: Vec::new(),
                     },
-                    anchor != 0 || tag.is_some(),
+                    collection_special(anchor, tag.as_deref(), "map", stack.is_empty()),
                 );
                 stack.push(Frame::Map {
                     node,
@@ -103,7 +111,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, NoSpans> {
                         flow,
                         items: Vec::new(),
                     },
-                    anchor != 0 || tag.is_some(),
+                    collection_special(anchor, tag.as_deref(), "seq", stack.is_empty()),
                 );
                 stack.push(Frame::Seq {
                     node,

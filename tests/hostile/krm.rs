@@ -130,3 +130,59 @@ fn broken_resource_lists_still_give_a_resource_list_with_an_error() {
 }
 
 // ---- smuggling ------------------------------------------------------------------------
+
+/// Items whose `-` stands on a line of its own (alone, with a comment, or with the
+/// item's tag or anchor after it) are read one at a time like any other: the list is not
+/// read whole, so a key written twice in one item is read as Kubernetes reads it instead
+/// of refusing the whole list, and every item comes back as it came, with its wiring.
+#[test]
+fn items_opened_on_a_line_of_their_own_are_read_one_at_a_time() {
+    let head = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n";
+    let deployment = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: {name}\n  spec:\n    template:\n      spec:\n        containers:\n        - name: app\n          image: eclipse-temurin:21-jre\n"
+        )
+    };
+    let mut input = format!("{head}{FUNCTION_CONFIG}items:\n");
+    for (i, opener) in [
+        "-\n  ",
+        "- # the second\n\n  # its own\n  ",
+        "- !!map\n  ",
+        "- &third\n  ",
+    ]
+    .iter()
+    .enumerate()
+    {
+        input.push_str(opener);
+        input.push_str(&deployment(&format!("d{i}")));
+    }
+    // The first Deployment's name, written twice (lines 9 and 10 of the list).
+    let input = input.replacen("    name: d0\n", "    name: first\n    name: d0\n", 1);
+    let run = run_bin(&[], input.as_bytes(), Limits::default());
+    sane(&run, "items opened alone");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let warning = "items[0]: line 10: the key \"name\" is also written on line 9";
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("written out in full"),
+        "{}",
+        run.stderr
+    );
+    let out = String::from_utf8(run.stdout).unwrap();
+    let list: Value = yaml::from_str(&out).unwrap();
+    let names: Vec<_> = (0..4)
+        .map(|i| &list["items"][i]["spec"]["template"]["metadata"]["annotations"])
+        .filter(|a| a["pinpoint-inject.dev/injected"].is_string())
+        .collect();
+    assert_eq!(names.len(), 4, "every item wired:\n{out}");
+    // Every input line is still there, in order; the openers untouched.
+    let mut rest = out.lines();
+    for line in input.lines() {
+        assert!(rest.any(|l| l == line), "{line:?} lost:\n{out}");
+    }
+    // A second run changes no item.
+    let again = run_bin(&[], out.as_bytes(), Limits::default());
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    let cut = |s: &str| s[..s.find("\nresults:").unwrap_or(s.len())].to_string();
+    assert_eq!(cut(&String::from_utf8(again.stdout).unwrap()), cut(&out));
+}

@@ -177,6 +177,20 @@ pub fn generate(kind: &str, n: usize) -> String {
                 }
             }
         }
+        // The same List, each item's `-` alone on its line, or with a comment, a tag or
+        // an anchor after it, and the first item's name written twice.
+        "list-items-opened-alone" => {
+            let openers = ["-\n  ", "- # an item\n  ", "- !!map\n  ", "- &item\n  "];
+            let first = "    name: first\n    name: d0\n";
+            let list = generate("list", n).replacen("    name: d0\n", first, 1);
+            let mut items = list.split("\n- ");
+            s.push_str(items.next().expect("the head"));
+            for (i, item) in items.enumerate() {
+                s.push('\n');
+                s.push_str(&openers[i % openers.len()].replace("&item", &format!("&item{i}")));
+                s.push_str(item);
+            }
+        }
         // One workload of about `n` bytes: one long string in an annotation.
         "big-workload" => {
             s.push_str(&HEAD.replace(

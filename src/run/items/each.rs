@@ -55,14 +55,11 @@ pub fn outline_of(text: &str) -> Option<Outline> {
     Some(outline)
 }
 
-/// True when every block item's `- ` starts its line (checked before anything is written:
-/// an item that does not is for the whole-list path).
+/// True when every block item's `-` starts its line, the item's or one above it (checked
+/// before anything is written: an item that does not is for the whole-list path).
 pub fn items_fit(text: &str, outline: &Outline) -> bool {
     outline.flow_items
-        || outline.items.iter().all(|i| {
-            let r = i.range;
-            lines::dash_of(text, r.start).is_some_and(|d| d >= lines::line_start(text, r.start))
-        })
+        || (outline.items.iter()).all(|i| lines::opening_dash(text, i.range.start).is_some())
 }
 
 /// Transform and write every item of `outline` (the outline of `w.text`, whose first line
@@ -193,9 +190,13 @@ fn slice_for<'s>(text: &'s str, job: &Job<'_>, from: usize, owned: &'s Sliced) -
             Sliced::TooLarge(to) => &text[from..*to],
         },
         dash: matches!(owned, Sliced::Block(_) | Sliced::TooLarge(_))
-            .then(|| lines::dash_of(text, job.listed.range.start).expect("checked") - from),
+            .then(|| lines::opening_dash(text, job.listed.range.start).expect("checked") - from),
         index: job.index,
-        line: job.line,
+        // The slice's first line: a block item's `-` may stand on a line above its content.
+        line: job.line
+            - text[from.min(job.listed.range.start)..job.listed.range.start]
+                .matches('\n')
+                .count(),
         column: job.column,
     }
 }
@@ -319,8 +320,9 @@ fn slice_of(text: &str, listed: &Item, flow: bool, max_document: usize) -> (usiz
     if flow {
         return (listed.range.start, Sliced::Flow);
     }
+    let dash = lines::opening_dash(text, listed.range.start).expect("checked");
     let (from, to) = (
-        lines::line_start(text, listed.range.start),
+        lines::line_start(text, dash),
         lines::line_end(text, listed.range.end),
     );
     let is_list = matches!(listed.head(text), (Some(a), Some(k)) if kinds::is_list(a, k));

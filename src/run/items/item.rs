@@ -21,7 +21,8 @@ pub struct Slice<'s> {
     pub text: &'s str,
     /// The offset of the blanked `-` in `text` (a block item), which no edit may precede.
     pub dash: Option<usize>,
-    /// Its position in the list: `items[N]`, and the list's line its text starts on.
+    /// Its position in the list: `items[N]`, and the list's line its text starts on (a
+    /// block item's: its `-`'s).
     pub index: usize,
     pub line: usize,
     /// The column (0-based, in characters) `text` starts at on that line: a flow item's.
@@ -57,11 +58,8 @@ pub fn item(
         broken(outcome, message);
         return None;
     }
-    // Lines counted in the whole list, from the item's own first line.
-    let first = slice.line
-        - text[..text.len() - text.trim_start().len()]
-            .matches('\n')
-            .count();
+    // Lines counted in the whole list, from the slice's first line.
+    let first = slice.line;
     let mut duplicates = twice::Twice::default();
     let (mut value, root) =
         match yaml::quick::load(text).or_else(|| yaml::quick::json::load_json(text)) {

@@ -68,7 +68,7 @@ fn unusual_lists_are_left_to_the_whole_parse() {
 
 /// Anchors, aliases and tags inside the items, each alias in its anchor's item, keep the
 /// list read item by item; an alias of another item's anchor, or of one outside the
-/// items, an anchor on an item itself, or a tag under a `%TAG` directive, do not.
+/// items, or a tag under a `%TAG` directive, do not.
 #[test]
 fn anchors_of_an_item_stay_in_it() {
     let text = "items:\n- kind: A\n  spec: {a: &x 1, b: *x, c: !!str 2}\n- kind: &k B\n  again: *k\n  m: &m {z: 1}\n  n: *m\n- kind: C\n";
@@ -86,7 +86,6 @@ fn anchors_of_an_item_stay_in_it() {
     for text in [
         "items:\n- a: &x 1\n- b: *x\n",
         "f: &x 1\nitems:\n- b: *x\n",
-        "items:\n- &i {a: 1}\n",
         "%TAG !e! tag:example.com,2000:\n---\nitems:\n- a: !e!x 1\n",
     ] {
         assert!(read(text).is_err(), "{text}");
@@ -113,4 +112,25 @@ fn anchors_of_a_top_level_entry_stay_in_it() {
     ] {
         assert!(read(text).is_err(), "{text}");
     }
+}
+
+/// An item whose `-` stands on a line above it (alone, with a comment, or with the
+/// item's own tag or anchor) is outlined like any other, and its slice starts at its
+/// `-`'s line, blanked, so that the item reads the same alone.
+#[test]
+fn items_opened_on_a_line_of_their_own_are_outlined() {
+    for (text, slice) in [
+        ("items:\n-\n  kind: A\n", " \n  kind: A\n"),
+        ("items:\n- # c\n\n  kind: A\n", "  # c\n\n  kind: A\n"),
+        ("items:\n- !!map\n  kind: A\n", "  !!map\n  kind: A\n"),
+        ("items:\n- &a # c\n  kind: A\n", "  &a # c\n  kind: A\n"),
+        ("items:\n- !!map {kind: A}\n", "  !!map {kind: A}\n"),
+    ] {
+        let outline = read(text).unwrap_or_else(|e| panic!("{text:?}: {}", e.0));
+        assert_eq!(outline.items[0].head(text), (None, Some("A")), "{text:?}");
+        let (got, from) = block_slice(text, outline.items[0].range, true).unwrap();
+        assert_eq!((got.as_str(), from), (slice, 7), "{text:?}");
+    }
+    // An anchor on an item is its own; an alias of it from another item is not.
+    assert!(read("items:\n- &a\n  kind: A\n- *a\n").is_err());
 }
