@@ -101,11 +101,12 @@ pub(crate) fn add(
                     Value::String(format!("{} {opts_ref}", reference(&original_var))),
                 );
             } else if !edit.own.is_some_and(OwnEntry::is_reference) {
+                // Kept as it is, trailing blanks included: unwiring takes back exactly
+                // the ` $(…)` added after it.
                 let user = entry
                     .get("value")
                     .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .trim_end();
+                    .unwrap_or_default();
                 let value = if edit.own.is_some() {
                     opts_ref
                 } else {

@@ -189,7 +189,11 @@ fn own_entry(entry: &Value, moved: bool) -> Option<OwnEntry> {
         None => Some(OwnEntry::Unset),
         Some(Value::Null) => Some(OwnEntry::Null),
         Some(Value::String(s)) if refers_to(s, OPTS_VAR) && !moved => Some(OwnEntry::UserReference),
-        Some(Value::String(s)) if s.trim_end().is_empty() => Some(OwnEntry::Empty),
+        // Blanks alone are a value of the user's, kept before the reference like any
+        // other (beside a moved `valueFrom`, where the API server takes none, as empty).
+        Some(Value::String(s)) if s.is_empty() || (moved && s.trim_end().is_empty()) => {
+            Some(OwnEntry::Empty)
+        }
         Some(_) => None,
     }
 }

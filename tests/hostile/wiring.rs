@@ -313,3 +313,26 @@ fn wiring_read_back_from_a_cluster_is_still_recognised() {
         annotated(&pod, OPT_OUT)
     );
 }
+
+/// An options value the user ended with blanks, or made of blanks alone, is kept as it
+/// is in front of the reference, so opting out gives it back exactly (the blanks were
+/// trimmed, and a value of blanks alone came back empty).
+#[test]
+fn options_values_ending_in_blanks_are_given_back_exactly() {
+    use super::markers::{DEPLOYMENT, OPT_OUT, annotated, wired};
+    for (value, wired_value) in [
+        ("\"-Xmx768m \"", "\"-Xmx768m  $(PINPOINT_AGENT_OPTS)\""),
+        ("\"-Xmx768m\\t\"", "\"-Xmx768m\\t $(PINPOINT_AGENT_OPTS)\""),
+        ("\"  \"", "\"   $(PINPOINT_AGENT_OPTS)\""),
+        ("-Xmx768m", "-Xmx768m $(PINPOINT_AGENT_OPTS)"),
+    ] {
+        let pod = format!(
+            "{DEPLOYMENT}spec:\n      containers:\n      - name: app\n        image: tomcat:10.1-jdk17\n        env:\n        - name: CATALINA_OPTS\n          value: {value}\n"
+        );
+        let out = wired(&pod);
+        let line = format!("          value: {wired_value}\n");
+        assert!(out.contains(&line), "{line:?} in:\n{out}");
+        assert_eq!(wired(&out), out);
+        assert_eq!(wired(&annotated(&out, OPT_OUT)), annotated(&pod, OPT_OUT));
+    }
+}
