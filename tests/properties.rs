@@ -66,10 +66,9 @@ proptest! {
             return Ok(());
         }
         if via_a.output != direct.output {
-            // The known differences: an options variable keeps no trailing whitespace once
-            // wired; one with an empty value that was last in its env cannot be told from
-            // one the wiring appended, so taking the wiring out drops it (empty and absent
-            // mean the same to Kubernetes).
+            // The known difference: an options variable with an empty value that was last
+            // in its env cannot be told from one the wiring appended, so taking the wiring
+            // out drops it (empty and absent mean the same to Kubernetes).
             let parse = |bytes: &[u8]| normalize_options(yaml::from_str(std::str::from_utf8(bytes).unwrap()).unwrap());
             prop_assert_eq!(parse(&via_a.output), parse(&direct.output), "{}", String::from_utf8_lossy(&via_a.output));
         }

@@ -209,8 +209,9 @@ pub fn uninject(object: &mut Value, settings: &Settings) -> usize {
 }
 
 /// The documented normalizations of the wiring, applied to both sides before they are
-/// compared: the options variable's value loses trailing whitespace (`-Xmx1g\n` from a
-/// `|` block becomes `-Xmx1g $(PINPOINT_AGENT_OPTS)`); an options variable with an empty
+/// compared (an options value comes back exactly, trailing blanks and line breaks
+/// included: `-Xmx1g\n` from a `|` block is wired as `-Xmx1g\n $(PINPOINT_AGENT_OPTS)`):
+/// an options variable with an empty
 /// value means the same as none; a list the wiring adds to that was `null`
 /// (`initContainers:` with nothing after it, as Helm templates leave) becomes a list, and
 /// taking the wiring out leaves none (null and absent are the same to Kubernetes); the
@@ -265,10 +266,6 @@ pub fn normalize(object: &mut Value, settings: &Settings) {
                     || name.ends_with("_OPTIONS"));
             if name != settings.agent.options_env.as_str() && !options_like {
                 return true;
-            }
-            if let Some(value) = e.get("value").and_then(Value::as_str) {
-                let trimmed = value.trim_end().to_string();
-                e["value"] = Value::String(trimmed);
             }
             // `value: ""` or `valueFrom: null` beside the other one mean nothing.
             let entry = e.as_object_mut().unwrap();

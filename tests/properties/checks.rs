@@ -2,9 +2,8 @@
 
 use super::super::*;
 
-/// The documented normalizations of an options variable (any of the usual names): its
-/// value loses trailing whitespace, an empty one counts as absent, and so does an empty
-/// value beside a valueFrom.
+/// The documented normalizations of an options variable (any of the usual names): an
+/// empty one counts as absent, and so does an empty value beside a valueFrom.
 pub fn normalize_options(mut value: Value) -> Value {
     for template in templates(&mut value) {
         let containers = template
@@ -13,9 +12,6 @@ pub fn normalize_options(mut value: Value) -> Value {
         for container in containers.into_iter().flatten() {
             if let Some(env) = container.get_mut("env").and_then(Value::as_array_mut) {
                 env.retain_mut(|e| {
-                    if let Some(v) = e.get("value").and_then(Value::as_str) {
-                        e["value"] = json!(v.trim_end());
-                    }
                     // `value: ""` beside a valueFrom, or `valueFrom: null`, mean nothing.
                     let entry = e.as_object_mut().unwrap();
                     if entry.get("valueFrom").is_some_and(|v| !v.is_null())
@@ -32,9 +28,8 @@ pub fn normalize_options(mut value: Value) -> Value {
                     .iter()
                     .any(|n| e["name"] == *n);
                     let empty = e.get("valueFrom").is_none_or(Value::is_null)
-                        && e.get("value").is_none_or(|v| {
-                            v.is_null() || v.as_str().is_some_and(|s| s.trim_end().is_empty())
-                        });
+                        && e.get("value")
+                            .is_none_or(|v| v.is_null() || v.as_str().is_some_and(str::is_empty));
                     !(options && empty)
                 });
                 if env.is_empty() {
@@ -143,14 +138,9 @@ pub fn check_template(old: &Value, new: &Value, settings: &Settings) -> Result<(
                     &entry["valueFrom"]
                 );
             }
-            Some(entry)
-                if !entry["value"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .trim_end()
-                    .is_empty() =>
-            {
-                let user = entry["value"].as_str().unwrap().trim_end();
+            Some(entry) if !entry["value"].as_str().unwrap_or_default().is_empty() => {
+                // Kept exactly, trailing blanks included.
+                let user = entry["value"].as_str().unwrap();
                 prop_assert_eq!(wired, &json!(format!("{user} {opts_ref}")));
             }
             _ => prop_assert_eq!(wired, &json!(opts_ref)),

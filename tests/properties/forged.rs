@@ -106,14 +106,13 @@ pub fn user_items_kept(before: &Value, after: &Value) -> Result<(), TestCaseErro
             let old = entry
                 .get("value")
                 .and_then(Value::as_str)
-                .unwrap_or_default()
-                .trim_end();
+                .unwrap_or_default();
             let new = same
                 .get("value")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let ours = "$(PINPOINT_AGENT_OPTS)";
-            let kept_value = new.trim_end() == old
+            let kept_value = new == old
                 || new == format!("{old} {ours}")
                 || (old.is_empty() && (new == ours || new.ends_with(&format!(") {ours}"))));
             prop_assert!(
