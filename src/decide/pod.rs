@@ -17,7 +17,7 @@ const OS_LABELS: [&str; 2] = ["kubernetes.io/os", "beta.kubernetes.io/os"];
 /// copy step sets, and has no `sh` or `cp`), a node selector on an OS label
 /// ([`OS_LABELS`]) with the value `windows`, or a required node affinity every term of
 /// which (they are ORed, core/v1/types.go `NodeSelector`) asks for that label `In`
-/// `windows` alone. The note says which.
+/// `windows` alone, unless `spec.os.name` names another OS. The note says which.
 pub fn windows(template: &Value) -> Option<String> {
     let spec = template.get("spec")?;
     let is_windows = |v: Option<&Value>| {
@@ -48,6 +48,8 @@ pub fn windows(template: &Value) -> Option<String> {
     };
     let how = if is_windows(os) {
         "spec.os.name: windows".to_string()
+    } else if os.is_some_and(Value::is_string) {
+        return None; // the pod says which OS it is for, and it is not Windows
     } else if let Some(label) = selected {
         format!("nodeSelector {label}: windows")
     } else if terms.is_some_and(|t| !t.is_empty() && t.iter().all(windows_term)) {
@@ -197,6 +199,7 @@ mod tests {
         assert!(windows(&required).unwrap().contains("node affinity"));
         for linux in [
             json!({"spec": {"os": {"name": "linux"}}}),
+            json!({"spec": {"os": {"name": "linux"}, "nodeSelector": {"kubernetes.io/os": "windows"}}}),
             json!({"spec": {"nodeSelector": {"kubernetes.io/os": "linux"}}}),
             json!({"spec": {}}),
             // A pod that may also run on Linux nodes: one term of the two allows them.
