@@ -175,3 +175,29 @@ pub fn place_fields(
         }
     }
 }
+
+/// A reason an edit could not be made in place (`line 3: …`, counted in the document
+/// or item it was made on) with its line counted in the input: moved down by `lines`.
+pub fn in_input(reason: &str, lines: usize) -> String {
+    let number = reason
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(n, rest)| Some((n.parse::<usize>().ok()?, rest)));
+    match number {
+        Some((n, rest)) => format!("line {}:{rest}", n + lines),
+        None => reason.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reasons_line_is_counted_in_the_input() {
+        assert_eq!(super::in_input("line 3: a tag", 10), "line 13: a tag");
+        assert_eq!(
+            super::in_input("the whole document changed", 10),
+            "the whole document changed"
+        );
+        assert_eq!(super::in_input("line x: y", 1), "line x: y");
+    }
+}

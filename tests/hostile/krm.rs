@@ -186,3 +186,36 @@ fn items_opened_on_a_line_of_their_own_are_read_one_at_a_time() {
     let cut = |s: &str| s[..s.find("\nresults:").unwrap_or(s.len())].to_string();
     assert_eq!(cut(&String::from_utf8(again.stdout).unwrap()), cut(&out));
 }
+
+/// A document or item written out in full (the change goes through an anchor) says so
+/// with the line counted in the input, as every other message does, not in the
+/// document or item (it said line 7 for line 10 of the stream).
+#[test]
+fn written_out_in_full_names_the_line_in_the_input() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: &t\n    spec:\n      containers:\n      - name: app\n        image: eclipse-temurin:21\n";
+    let stream =
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\n---\n{deployment}");
+    let run = run_bin(
+        &["--config", &config()],
+        stream.as_bytes(),
+        Limits::default(),
+    );
+    sane(&run, "stream");
+    let why = "its formatting not kept: line 10: an anchor, alias, tag or merge key";
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    // The same in a ResourceList, as its second item: the line of `spec:` there.
+    let item = deployment.replace('\n', "\n  ");
+    let list = format!(
+        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n{FUNCTION_CONFIG}items:\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: c}}}}\n- {}\n",
+        item.trim_end()
+    );
+    assert_eq!(list.lines().position(|l| l == "      spec:"), Some(10)); // line 11
+    let run = run_bin(&[], list.as_bytes(), Limits::default());
+    sane(&run, "list");
+    let why = "items[1]: written out in full, its formatting not kept: line 11: an anchor";
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains(why),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+}

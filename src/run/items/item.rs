@@ -7,7 +7,7 @@ use crate::decide::report::Row;
 use crate::decide::unknown;
 use crate::facts::Facts;
 use crate::knowledge::kinds::{self, WorkloadKind};
-use crate::run::diag::Diagnostic;
+use crate::run::diag::{self, Diagnostic};
 use crate::run::{limits, transform};
 use crate::yaml::document::{self, Head};
 use crate::yaml::exact::Exact;
@@ -162,7 +162,7 @@ pub fn item(
                 return Some(Edit::Whole(edited));
             }
             Ok(_) => "an edit lands before the item's `- `".to_string(),
-            Err(reason) => reason.0,
+            Err(reason) => diag::in_input(&reason.0, first - 1),
         };
     if !duplicates.is_empty() {
         // Written out in full, the earlier of the keys written twice would be gone.
@@ -170,6 +170,7 @@ pub fn item(
         return None;
     }
     if let Some(e) = scalars::first_divergence(text) {
+        let e = e.offset_lines(first as u64 - 1);
         outcome.result(Diagnostic::error(format!("items[{index}]: {e} (the change cannot be made in place, {reason}, so the item would be written out in full)")).about(&value));
         return None;
     }

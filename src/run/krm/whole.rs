@@ -159,6 +159,7 @@ fn finish(
     let yaml = match rewritten {
         Some((_, _, Ok(edited))) => edited,
         Some((text, lines_before, Err(reason))) => {
+            let reason = diag::in_input(&reason.0, lines_before);
             let Value::Object(mut list) = new else {
                 unreachable!("built as a mapping")
             };
@@ -166,13 +167,11 @@ fn finish(
             if let Some(e) = scalars::first_divergence(text) {
                 let e = e.offset_lines(lines_before as u64);
                 results.push(Diagnostic::error(format!(
-                    "ResourceList: {e} (the change cannot be made in place, {}, so the list would be written out in full)",
-                    reason.0
+                    "ResourceList: {e} (the change cannot be made in place, {reason}, so the list would be written out in full)"
                 )));
             } else {
                 results.push(Diagnostic::info(format!(
-                    "ResourceList: written out in full, its formatting not kept: {}",
-                    reason.0
+                    "ResourceList: written out in full, its formatting not kept: {reason}"
                 )));
             }
             with_results(&mut list, results);

@@ -6,8 +6,8 @@ use crate::decide::report::Row;
 use crate::decide::unknown;
 use crate::facts::Facts;
 use crate::knowledge::kinds::{self, WorkloadKind};
-use crate::run::diag::Diagnostic;
 use crate::run::diag::place_fields;
+use crate::run::diag::{self, Diagnostic};
 use crate::run::limits;
 use crate::run::stream::around::{after_separator_bom, leading_lines};
 use crate::run::transform;
@@ -264,7 +264,7 @@ fn process_text(
                     list: false,
                 };
             }
-            Err(reason) => reason.0,
+            Err(reason) => diag::in_input(&reason.0, doc.first_line as usize - 1),
         };
     if written_twice {
         // Written out in full, the earlier of the keys written twice would be gone.
