@@ -219,3 +219,32 @@ fn written_out_in_full_names_the_line_in_the_input() {
         String::from_utf8_lossy(&run.stdout)
     );
 }
+
+/// An item whose `-` stands alone on its line and that has to be written out in full (an
+/// anchor where the change goes) is written as `- key:` lines two past its `-`, never
+/// glued to it (`-apiVersion: v1`, a key of its own, was written for `-` alone).
+#[test]
+fn an_item_opened_alone_and_written_in_full_stays_an_item() {
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\n  kind: Pod\n  metadata: &m {{name: {name}}}\n  spec:\n    containers:\n    - name: app\n      image: eclipse-temurin:21-jre\n"
+        )
+    };
+    let input = format!(
+        "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n{FUNCTION_CONFIG}items:\n-\n  {}- # a note\n   {}",
+        pod("p"),
+        pod("q").replace("\n  ", "\n   ")
+    );
+    let run = run_bin(&[], input.as_bytes(), Limits::default());
+    sane(&run, "written in full");
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let out = String::from_utf8(run.stdout).unwrap();
+    assert!(out.contains("\n- apiVersion: v1\n  kind: Pod\n"), "{out}");
+    let list: Value = yaml::from_str(&out).unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{out}");
+    for item in items {
+        assert_eq!(item["kind"], "Pod", "{out}");
+        assert!(item["spec"]["initContainers"].is_array(), "{out}");
+    }
+}

@@ -189,11 +189,20 @@ fn written_in_full(text: &str, dash: Option<usize>, value: &Value) -> String {
     let Some(dash) = dash else {
         return serde_json::to_string(value).expect("a value serializes");
     };
-    let col = text.len() - text.trim_start_matches(' ').len();
+    // Indented as its first line has it, and at least two past its `-` (a `-` alone on
+    // its line, or with a comment, has nothing after it to say).
+    let col = (text.len() - text.trim_start_matches(' ').len()).max(dash + 2);
     let body = yaml::to_string(value, ListStyle::detect(text));
     let pad = " ".repeat(col);
     let mut edited: String = body.lines().map(|l| format!("{pad}{l}\n")).collect();
     edited.replace_range(dash..=dash, "-");
+    // Debug builds (every test, the fuzzer) read it back: one item, the value.
+    #[cfg(debug_assertions)]
+    assert_eq!(
+        yaml::from_str::<Value>(&edited).ok(),
+        Some(Value::Array(vec![value.clone()])),
+        "an item written out in full reads otherwise:\n{edited}"
+    );
     lines::with_breaks(edited, lines::crlf(text))
 }
 
