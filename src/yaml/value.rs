@@ -186,7 +186,11 @@ fn explain(message: &str) -> String {
             .unwrap_or(rest);
         return format!("duplicate key {key:?} in a mapping (keep one)");
     }
-    if message.starts_with("multiple YAML documents detected") {
+    // The parser's words for content after the root node has ended (`{…}` then `{…}`,
+    // the JSON stream kubectl reads: Helm and kustomize do not).
+    if message.starts_with("multiple YAML documents detected")
+        || message.starts_with("did not find expected <document start>")
+    {
         return SECOND_DOCUMENT.into();
     }
     if message.starts_with("budget breached: Depth ") || message == "recursion limit exceeded" {
@@ -357,6 +361,12 @@ mod tests {
             err.message.contains("after the `...` on line 2"),
             "{}",
             err.message
+        );
+        // JSON objects one after another (what kubectl reads, and YAML does not).
+        let err = from_str::<Value>("{\"a\": 1}\n{\"b\": 2}\n").unwrap_err();
+        assert_eq!(
+            (err.position, err.message.as_str()),
+            (Some((2, 1)), SECOND_DOCUMENT)
         );
     }
 
