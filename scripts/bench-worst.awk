@@ -24,6 +24,7 @@
 #   results      10 Deployments, and (krm) n earlier results in the ResourceList
 #   small        n small Pods in block style (9 lines each, one Java container)
 #   small-flow   n small Pods, each one flow mapping on one line
+#   json-docs    n small Pods, each a JSON object on one line (`jq -c` between `---`s)
 #   deployments  n plain Deployments (about 230 bytes each)
 #   json         n Deployments and n Services written as JSON, laid out as `kubectl get
 #                -o json` prints them: a v1 List (a stream), or a ResourceList with no
@@ -181,6 +182,11 @@ BEGIN {
     for (i = 0; i < n; i++) {
       flush()
       add("{apiVersion: v1, kind: Pod, metadata: {name: p" i "}, spec: {containers: [{name: app, image: eclipse-temurin:21-jre}]}}")
+    }
+  } else if (kind == "json-docs") {
+    for (i = 0; i < n; i++) {
+      flush()
+      add("{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p" i "\"}, \"spec\": {\"containers\": [{\"name\": \"app\", \"image\": \"eclipse-temurin:21-jre\"}]}}")
     }
   } else if (kind == "crlf" || kind == "deployments") {
     for (i = 0; i < n; i++) { flush(); deployment("d" i, 0, 0); app() }

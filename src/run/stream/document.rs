@@ -172,7 +172,8 @@ fn process_text(
         // A small one is read by the fast path, and that reading is kept for the edit
         // (one pass instead of two, and no full parser for a one-line flow workload).
         if text.len() <= FAST_HEAD_MAX {
-            fast = crate::yaml::quick::load(text);
+            fast = crate::yaml::quick::load(text)
+                .or_else(|| crate::yaml::quick::json::load_json(text));
         }
         let head = match &fast {
             Some(loaded) => Ok((Head::of(&loaded.value), twice::Twice::default())),
