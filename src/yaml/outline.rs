@@ -119,6 +119,17 @@ pub fn read(text: &str) -> Result<Outline, Unsupported> {
             (depth >= 2).then_some(usize::MAX - entries.len())
         };
         let (opens, closes, node_end, special) = match &event {
+            // The list's own root may carry an anchor (nothing can alias it) or `!!map`
+            // (what it is anyway): its items are still read alone.
+            Event::MappingStart(style, _, tag)
+                if depth == 0
+                    && tag
+                        .as_deref()
+                        .is_none_or(|t| t.is_yaml_core_schema_tag("map")) =>
+            {
+                let flow = *style == serde_saphyr::granit_parser::StructureStyle::Flow;
+                (Some(flow), false, None, false)
+            }
             Event::MappingStart(style, anchor, tag) | Event::SequenceStart(style, anchor, tag) => {
                 let flow = *style == serde_saphyr::granit_parser::StructureStyle::Flow;
                 (

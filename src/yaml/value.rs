@@ -106,6 +106,9 @@ fn parse<T: DeserializeOwned>(text: &str, strict: bool) -> Result<T, YamlError> 
     }
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let mut error = convert_error(e);
+        if json_after_json(text, &error) {
+            error.message = SECOND_DOCUMENT.into();
+        }
         if error.message == SECOND_DOCUMENT
             && let Some((line, _)) = error.position
             && let Some(marker) = marker_before(text, line)
@@ -114,6 +117,25 @@ fn parse<T: DeserializeOwned>(text: &str, strict: bool) -> Result<T, YamlError> 
         }
         error
     })
+}
+
+/// The parser's "did not find expected <document start>" where a flow mapping or
+/// sequence that starts its line follows a document that is one (`{…}` then `{…}`: the
+/// JSON stream kubectl reads, and YAML does not): a second document. Elsewhere (a
+/// directive with no `---` after it, a block line after a flow root) its words stay.
+fn json_after_json(text: &str, error: &YamlError) -> bool {
+    let Some((line, _)) = error.position else {
+        return false;
+    };
+    let starts_flow = |s: &str| s.trim_start().starts_with(['{', '[']);
+    let at = usize::try_from(line)
+        .ok()
+        .and_then(|l| text.lines().nth(l.checked_sub(1)?));
+    error
+        .message
+        .starts_with("did not find expected <document start>")
+        && at.is_some_and(starts_flow)
+        && starts_flow(text.trim_start_matches('\u{feff}'))
 }
 
 /// What a second document in a text that must hold one is called, unless a marker
@@ -186,11 +208,7 @@ fn explain(message: &str) -> String {
             .unwrap_or(rest);
         return format!("duplicate key {key:?} in a mapping (keep one)");
     }
-    // The parser's words for content after the root node has ended (`{…}` then `{…}`,
-    // the JSON stream kubectl reads: Helm and kustomize do not).
-    if message.starts_with("multiple YAML documents detected")
-        || message.starts_with("did not find expected <document start>")
-    {
+    if message.starts_with("multiple YAML documents detected") {
         return SECOND_DOCUMENT.into();
     }
     if message.starts_with("budget breached: Depth ") || message == "recursion limit exceeded" {

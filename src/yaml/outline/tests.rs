@@ -133,4 +133,17 @@ fn items_opened_on_a_line_of_their_own_are_outlined() {
     }
     // An anchor on an item is its own; an alias of it from another item is not.
     assert!(read("items:\n- &a\n  kind: A\n- *a\n").is_err());
+    // The list's own root may say `!!map`, or carry an anchor nothing can alias; another
+    // tag may give it another meaning.
+    for text in [
+        "--- !!map\nitems:\n- &a # c\n  kind: A\n",
+        "--- &r\nitems:\n- kind: A\n",
+    ] {
+        assert_eq!(
+            read(text).unwrap().items[0].head(text),
+            (None, Some("A")),
+            "{text:?}"
+        );
+    }
+    assert!(read("--- !!set\nitems:\n- kind: A\n").is_err());
 }
