@@ -35,6 +35,12 @@ pub(super) fn wired(text: &str) -> String {
     String::from_utf8(run.stdout).unwrap()
 }
 
+/// `out` (the wiring of `pod`) run again gives `again`, and opted out gives back `pod`.
+pub(super) fn rerun_and_opt_out(out: &str, again: &str, pod: &str) {
+    assert_eq!(wired(out), again);
+    assert_eq!(wired(&annotated(out, OPT_OUT)), annotated(pod, OPT_OUT));
+}
+
 /// Exit 1 and the document written back exactly: the run.
 pub(super) fn written_back(input: &str) -> Run {
     let run = stream(input.as_bytes(), Limits::default());
@@ -358,11 +364,7 @@ fn wiring_edited_within_its_shape_is_left_with_an_error() {
     // The marker without its checksum (written by hand, or by an earlier version).
     refused(&without_sum(&original), &["no checksum"]);
     // Unedited, the wiring is the tool's: a second run keeps it, opting out takes it out.
-    assert_eq!(wired(&original), original);
-    assert_eq!(
-        wired(&annotated(&original, OPT_OUT)),
-        annotated(&pod, OPT_OUT)
-    );
+    rerun_and_opt_out(&original, &original, &pod);
 }
 
 /// A marker copied whole, checksum and all, from a wired workload onto one whose own
