@@ -24,13 +24,17 @@ use std::path::{Path, PathBuf};
 
 /// Each layer and the layers below it that it may import (its own is always allowed).
 const LAYERS: &[(&str, &[&str])] = &[
-    ("yaml", &[]),
+    ("value", &[]),
+    ("yaml", &["value"]),
     ("oci", &[]),
     ("knowledge", &[]),
-    ("config", &["oci", "knowledge"]),
-    ("facts", &["oci", "knowledge"]),
-    ("decide", &["facts", "config", "oci", "knowledge"]),
-    ("wire", &["decide", "facts", "config", "oci", "knowledge"]),
+    ("config", &["oci", "knowledge", "value"]),
+    ("facts", &["oci", "knowledge", "value"]),
+    ("decide", &["facts", "config", "oci", "knowledge", "value"]),
+    (
+        "wire",
+        &["decide", "facts", "config", "oci", "knowledge", "value"],
+    ),
     (
         "run",
         &[
@@ -41,6 +45,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "oci",
             "knowledge",
             "yaml",
+            "value",
         ],
     ),
     // The edge: only the shell imports it (see EDGE).

@@ -11,6 +11,7 @@ use crate::knowledge::evidence::{
 };
 use crate::knowledge::images::{self, Role, Runtime};
 use crate::knowledge::sidecars::{SIDECAR_SUFFIXES, WELL_KNOWN_SIDECARS};
+use crate::value::Field;
 use serde_json::{Map, Value};
 
 /// What is known about one container.
@@ -67,11 +68,11 @@ fn from_command(container: &Value) -> Option<(Runtime, String)> {
 }
 
 fn from_env(container: &Value) -> Option<String> {
-    let env = container.get("env").and_then(Value::as_array)?;
+    let env = container.field("env").and_then(Value::as_array)?;
     env.iter().find_map(|entry| {
-        let name = entry.get("name").and_then(Value::as_str)?;
+        let name = entry.field("name").and_then(Value::as_str)?;
         let value = entry
-            .get("value")
+            .field("value")
             .and_then(Value::as_str)
             .unwrap_or_default();
         if name.starts_with("PINPOINT_") {
@@ -93,8 +94,8 @@ fn from_probes(container: &Value) -> Option<String> {
         .find_map(|probe| {
             let path = container
                 .get(*probe)?
-                .get("httpGet")?
-                .get("path")?
+                .field("httpGet")?
+                .field("path")?
                 .as_str()?;
             JVM_PROBE_PATHS
                 .iter()
@@ -106,7 +107,7 @@ fn from_probes(container: &Value) -> Option<String> {
 
 fn from_labels(labels: &[&Map<String, Value>]) -> Option<(Runtime, String)> {
     LANGUAGE_LABELS.iter().find_map(|key| {
-        let value = labels.iter().find_map(|m| m.get(*key)?.as_str())?;
+        let value = labels.iter().find_map(|m| m.field(key)?.as_str())?;
         let runtime = if value.eq_ignore_ascii_case("java") {
             Runtime::Java
         } else {
@@ -140,7 +141,7 @@ pub fn classify(
         evidence.push(why);
     };
     let image = container
-        .get("image")
+        .field("image")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let rule = known.rule_evidence(|path| form.short_field(path));
@@ -181,7 +182,7 @@ pub fn classify(
         decide(r, why, &mut evidence);
     }
     let name = container
-        .get("name")
+        .field("name")
         .and_then(Value::as_str)
         .unwrap_or_default();
     if role == Role::Application

@@ -3,12 +3,13 @@
 //! read from.
 
 use crate::decide::keys::Keys;
+use crate::value::Field;
 use serde_json::{Map, Value};
 
 pub fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
     let mut node = value;
     for key in path {
-        match node.get(*key) {
+        match node.field(key) {
             Some(next) => node = next,
             None => return "",
         }
@@ -19,7 +20,7 @@ pub fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
 pub fn map_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Map<String, Value>> {
     let mut node = value;
     for key in path {
-        node = node.get(*key)?;
+        node = node.field(key)?;
     }
     node.as_object()
 }
@@ -33,7 +34,11 @@ pub fn annotation<'a>(
     [Some(resource), template]
         .into_iter()
         .flatten()
-        .find_map(|v| map_at(v, &["metadata", "annotations"])?.get(key)?.as_str())
+        .find_map(|v| {
+            map_at(v, &["metadata", "annotations"])?
+                .field(key)?
+                .as_str()
+        })
 }
 
 /// The label and annotation maps of a workload and its pod template (workload first).
@@ -53,7 +58,7 @@ pub fn keys<'a>(resource: &'a Value, template: &'a Value) -> Keys<'a> {
 /// The strings of a list field of a container (`command`, `args`).
 pub fn strings<'a>(container: &'a Value, key: &str) -> impl Iterator<Item = &'a str> {
     container
-        .get(key)
+        .field(key)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -63,9 +68,9 @@ pub fn strings<'a>(container: &'a Value, key: &str) -> impl Iterator<Item = &'a 
 /// The `name`s of the entries of a list field (`env`, `initContainers`).
 pub fn names<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a str> {
     value
-        .get(key)
+        .field(key)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|e| e.get("name").and_then(Value::as_str))
+        .filter_map(|e| e.field("name").and_then(Value::as_str))
 }

@@ -2,20 +2,21 @@
 //! warning, never instrumented twice (the markers are [`crate::knowledge::agents`]).
 
 use crate::knowledge::agents::{COMPATIBLE_AGENTS, MARKERS, Place};
+use crate::value::Field;
 use serde_json::Value;
 
 /// The texts a container's JVM flags can come from: its env values (literal ones), then
 /// every entry of its command and args.
 pub(crate) fn launch_texts(container: &Value) -> impl Iterator<Item = &str> {
     let env_values = container
-        .get("env")
+        .field("env")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|e| e.get("value").and_then(Value::as_str));
+        .filter_map(|e| e.field("value").and_then(Value::as_str));
     let words = ["command", "args"]
         .iter()
-        .filter_map(|k| container.get(*k).and_then(Value::as_array))
+        .filter_map(|k| container.field(k).and_then(Value::as_array))
         .flatten()
         .filter_map(Value::as_str);
     env_values.chain(words)

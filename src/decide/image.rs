@@ -13,6 +13,7 @@ use crate::knowledge::image_config::{
 use crate::knowledge::images::Runtime;
 use crate::knowledge::pinpoint::AGENT_JAVA;
 use crate::oci::ImageConfig;
+use crate::value::Field;
 use serde_json::Value;
 
 /// The last path segment of a word (`/usr/bin/java` → `java`).
@@ -27,11 +28,11 @@ fn strings(container: &Value, key: &str) -> Vec<String> {
 /// True when the container's own `env` defines `name` (it then replaces the image's).
 pub fn pod_sets(container: &Value, name: &str) -> bool {
     container
-        .get("env")
+        .field("env")
         .and_then(Value::as_array)
         .is_some_and(|env| {
             env.iter()
-                .any(|e| e.get("name").and_then(Value::as_str) == Some(name))
+                .any(|e| e.field("name").and_then(Value::as_str) == Some(name))
         })
 }
 

@@ -3,6 +3,7 @@
 //! containers, the application name.
 
 use crate::knowledge::production::{ARMS_CONTAINER_PREFIX, CONTAINER_KEYS, NAMES, OPT_IN, On};
+use crate::value::Field;
 use serde_json::{Map, Value};
 
 /// The labels and annotations of a workload and its pod template, searched in order.
@@ -21,7 +22,7 @@ impl<'a> Keys<'a> {
             On::Both => labels.chain(annotations).collect(),
         };
         maps.into_iter()
-            .find_map(|m| m.get(key).and_then(Value::as_str))
+            .find_map(|m| m.field(key).and_then(Value::as_str))
     }
 
     /// The key that opts this workload in, as `armsPilotAutoEnable: "on"` (an ARMS

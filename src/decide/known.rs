@@ -6,6 +6,7 @@ use crate::config::Settings;
 use crate::config::images::{ImageRule, rule_for};
 use crate::facts::{Entry, Facts};
 use crate::oci::ImageConfig;
+use crate::value::Field;
 use serde_json::Value;
 
 /// The rule and the facts for one container's image.
@@ -19,7 +20,7 @@ impl<'a> Known<'a> {
     /// Look the container's `image:` up in the config's rules and in the facts.
     pub fn of(container: &Value, settings: &'a Settings, facts: &'a Facts) -> Known<'a> {
         let image = container
-            .get("image")
+            .field("image")
             .and_then(Value::as_str)
             .unwrap_or_default();
         Known {

@@ -7,6 +7,7 @@ use crate::decide::known::Known;
 use crate::knowledge::evidence::JVM_FLAGS;
 use crate::knowledge::launch::{JVM_COMMANDS, JVM_WIDE, profile_for};
 use crate::oci::ImageConfig;
+use crate::value::Field;
 use serde_json::Value;
 
 /// Where one container's JVM options go, and why.
@@ -34,10 +35,10 @@ fn looks_like_options(name: &str) -> bool {
 /// The first variable the container's own `env` sets to JVM flags (`-Xmx512m`,
 /// `-Dkey=value`, `-XX:…`), under a name that carries JVM options.
 fn manifest_options_var(container: &Value) -> Option<(&str, &str)> {
-    let env = container.get("env").and_then(Value::as_array)?;
+    let env = container.field("env").and_then(Value::as_array)?;
     env.iter().find_map(|e| {
-        let name = e.get("name").and_then(Value::as_str)?;
-        let value = e.get("value").and_then(Value::as_str)?;
+        let name = e.field("name").and_then(Value::as_str)?;
+        let value = e.field("value").and_then(Value::as_str)?;
         let flag = value.split_whitespace().find(|w| {
             JVM_FLAGS.iter().any(|f| w.starts_with(f)) || (w.starts_with("-D") && w.contains('='))
         })?;
@@ -53,7 +54,7 @@ fn manifest_options_var(container: &Value) -> Option<(&str, &str)> {
 pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Options {
     let envfrom_may_set = |var: &str| {
         let env_from = container
-            .get("envFrom")
+            .field("envFrom")
             .and_then(Value::as_array)
             .is_some_and(|l| !l.is_empty());
         env_from && !image::pod_sets(container, var)
@@ -63,7 +64,7 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
     // image facts, the manifest's own `command` alone (it replaces the image's entrypoint,
     // so the image family's launch profile no longer says what runs).
     let manifest_command = container
-        .get("command")
+        .field("command")
         .and_then(Value::as_array)
         .is_some_and(|c| !c.is_empty());
     let (launch, said) = match known.config() {
@@ -99,17 +100,17 @@ pub fn options_env(container: &Value, settings: &Settings, known: &Known) -> Opt
             Launch::Unknown => None,
         };
         let image = container
-            .get("image")
+            .field("image")
             .and_then(Value::as_str)
             .unwrap_or_default();
         // What the pod, else the image, sets a variable to: the entry the pod sets last,
         // when it is a literal (from `valueFrom` or with a `$(VAR)` in it, unknown).
         let env_value = |var: &str| {
-            let pod = container.get("env").and_then(Value::as_array);
-            let named = |e: &&Value| e.get("name").and_then(Value::as_str) == Some(var);
+            let pod = container.field("env").and_then(Value::as_array);
+            let named = |e: &&Value| e.field("name").and_then(Value::as_str) == Some(var);
             match pod.and_then(|env| env.iter().rev().find(named)) {
                 Some(entry) => {
-                    (entry.get("value").and_then(Value::as_str)).filter(|v| !v.contains("$("))
+                    (entry.field("value").and_then(Value::as_str)).filter(|v| !v.contains("$("))
                 }
                 None => known.config().and_then(|c| c.env(var)),
             }
@@ -239,7 +240,7 @@ pub fn jvm_probes(container: &Value) -> Vec<String> {
         let mut node = container;
         let mut ok = true;
         for key in &path {
-            match node.get(*key) {
+            match node.field(key) {
                 Some(next) => node = next,
                 None => {
                     ok = false;

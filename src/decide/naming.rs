@@ -9,6 +9,7 @@ use crate::decide::keys::Keys;
 use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::ours::APPLICATION_NAME_ANNOTATION;
 use crate::knowledge::pinpoint::is_pinpoint_char;
+use crate::value::Field;
 use serde_json::Value;
 use std::fmt;
 
@@ -99,8 +100,8 @@ pub fn application_name(
         )
     };
     let named = resource
-        .get("metadata")
-        .and_then(|m| m.get("name"))
+        .field("metadata")
+        .and_then(|m| m.field("name"))
         .and_then(Value::as_str)
         .is_some_and(|n| !n.is_empty());
     let empty = || {

@@ -3,6 +3,7 @@
 //! not, and container names that Kubernetes' YAML reader does not read as names, are an
 //! error.
 
+use crate::value::Field;
 use serde_json::Value;
 
 /// The node labels that name a node's operating system: `kubernetes.io/os`
@@ -19,13 +20,13 @@ const OS_LABELS: [&str; 2] = ["kubernetes.io/os", "beta.kubernetes.io/os"];
 /// which (they are ORed, core/v1/types.go `NodeSelector`) asks for that label `In`
 /// `windows` alone, unless `spec.os.name` names another OS. The note says which.
 pub fn windows(template: &Value) -> Option<String> {
-    let spec = template.get("spec")?;
+    let spec = template.field("spec")?;
     let is_windows = |v: Option<&Value>| {
         v.and_then(Value::as_str)
             .is_some_and(|o| o.eq_ignore_ascii_case("windows"))
     };
-    let os = spec.get("os").and_then(|os| os.get("name"));
-    let selector = spec.get("nodeSelector");
+    let os = spec.field("os").and_then(|os| os.field("name"));
+    let selector = spec.field("nodeSelector");
     let selected = OS_LABELS
         .into_iter()
         .find(|label| is_windows(selector.and_then(|s| s.get(*label))));
@@ -33,14 +34,14 @@ pub fn windows(template: &Value) -> Option<String> {
         .pointer("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
         .and_then(Value::as_array);
     let windows_term = |term: &Value| {
-        let expressions = term.get("matchExpressions").and_then(Value::as_array);
+        let expressions = term.field("matchExpressions").and_then(Value::as_array);
         expressions.is_some_and(|all| {
             all.iter().any(|e| {
-                let values = e.get("values").and_then(Value::as_array);
+                let values = e.field("values").and_then(Value::as_array);
                 OS_LABELS
                     .iter()
-                    .any(|l| e.get("key").and_then(Value::as_str) == Some(l))
-                    && e.get("operator").and_then(Value::as_str) == Some("In")
+                    .any(|l| e.field("key").and_then(Value::as_str) == Some(l))
+                    && e.field("operator").and_then(Value::as_str) == Some("In")
                     && values
                         .is_some_and(|v| !v.is_empty() && v.iter().all(|v| is_windows(Some(v))))
             })
@@ -92,15 +93,15 @@ pub fn problems(template: &Value) -> Vec<Problem> {
 /// nothing is wired into one; each is named by its path.
 pub fn misshapen(template: &Value) -> Vec<Problem> {
     let mut found = Vec::new();
-    let Some(spec) = template.get("spec").filter(|s| s.is_object()) else {
+    let Some(spec) = template.field("spec").filter(|s| s.is_object()) else {
         return found;
     };
-    check(spec.get("volumes"), "spec.volumes", &mut found);
+    check(spec.field("volumes"), "spec.volumes", &mut found);
     for key in ["initContainers", "containers"] {
         let path = format!("spec.{key}");
-        for (i, c) in check(spec.get(key), &path, &mut found).iter().enumerate() {
+        for (i, c) in check(spec.field(key), &path, &mut found).iter().enumerate() {
             for field in ["env", "volumeMounts"] {
-                check(c.get(field), &format!("{path}[{i}].{field}"), &mut found);
+                check(c.field(field), &format!("{path}[{i}].{field}"), &mut found);
             }
         }
     }
@@ -157,14 +158,14 @@ fn shape(value: &Value) -> String {
 /// so the API server rejects the manifest. One message per container, with the fix.
 pub fn misread_names(template: &Value) -> Vec<Problem> {
     template
-        .get("spec")
-        .and_then(|s| s.get("containers"))
+        .field("spec")
+        .and_then(|s| s.field("containers"))
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .enumerate()
         .filter_map(|(i, c)| {
-            let what = match c.get("name")? {
+            let what = match c.field("name")? {
                 Value::Bool(b) => format!("the boolean {b}"),
                 Value::Number(n) => format!("the number {n}"),
                 _ => return None,

@@ -1,6 +1,7 @@
 //! The decisions of a run, one row per workload and container (what `pinpoint-inject
 //! report` prints, as a table or JSON), and the one-line summary a normal run ends with.
 
+use crate::value::Field;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -22,16 +23,16 @@ impl ResourceRef {
     /// Read the identity of any resource (missing parts are empty).
     pub fn of(resource: &Value) -> Self {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
-        let metadata = resource.get("metadata");
-        let mut name = text(metadata.and_then(|m| m.get("name")));
+        let metadata = resource.field("metadata");
+        let mut name = text(metadata.and_then(|m| m.field("name")));
         if name.is_empty() {
-            name = text(metadata.and_then(|m| m.get("generateName")));
+            name = text(metadata.and_then(|m| m.field("generateName")));
         }
         ResourceRef {
-            api_version: text(resource.get("apiVersion")),
-            kind: text(resource.get("kind")),
+            api_version: text(resource.field("apiVersion")),
+            kind: text(resource.field("kind")),
             name,
-            namespace: text(metadata.and_then(|m| m.get("namespace"))),
+            namespace: text(metadata.and_then(|m| m.field("namespace"))),
         }
     }
 }
@@ -310,12 +311,12 @@ pub fn in_template_order(rows: &mut [Row], template: &Value) {
 /// workload-level row).
 pub fn container_names(template: Option<&Value>) -> Vec<String> {
     let names: Vec<String> = template
-        .and_then(|t| t.get("spec"))
-        .and_then(|s| s.get("containers"))
+        .and_then(|t| t.field("spec"))
+        .and_then(|s| s.field("containers"))
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|c| c.get("name").and_then(Value::as_str).map(String::from))
+        .filter_map(|c| c.field("name").and_then(Value::as_str).map(String::from))
         .collect();
     if names.is_empty() {
         vec![String::new()]

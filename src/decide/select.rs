@@ -7,6 +7,7 @@ use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::ours::{
     APPLICATION_NAME_ANNOTATION, CONTAINERS_ANNOTATION, INJECT_ANNOTATION, MARKER,
 };
+use crate::value::Field;
 use serde_json::Value;
 
 /// One of our annotations that cannot be read as meant, so that the workload is left
@@ -106,7 +107,7 @@ pub fn not_selected(
     if !select.match_labels.is_empty() {
         let labels = map_at(resource, &["metadata", "labels"]);
         let matches = select.match_labels.iter().all(|(k, v)| {
-            labels.and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v.as_str())
+            labels.and_then(|l| l.field(k)).and_then(Value::as_str) == Some(v.as_str())
         });
         if !matches {
             return Some("its labels do not match select.matchLabels".into());

@@ -18,6 +18,7 @@ use crate::knowledge::images::{Role, Runtime};
 use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::launch::JVM_WIDE;
 use crate::knowledge::ours::CONTAINERS_ANNOTATION;
+use crate::value::Field;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -60,15 +61,15 @@ pub fn plan(
 ) -> Result<Plan, String> {
     let reference = ResourceRef::of(resource);
     let keys = keys(resource, template);
-    let spec = template.get("spec").unwrap_or(&Value::Null);
+    let spec = template.field("spec").unwrap_or(&Value::Null);
     let candidates: Vec<Candidate> = template
-        .get("spec")
-        .and_then(|s| s.get("containers"))
+        .field("spec")
+        .and_then(|s| s.field("containers"))
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|c| {
-            let name = c.get("name").and_then(Value::as_str)?;
+            let name = c.field("name").and_then(Value::as_str)?;
             let known = Known::of(c, settings, facts);
             Some(Candidate {
                 name,

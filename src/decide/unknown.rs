@@ -11,6 +11,7 @@
 
 use crate::config::Form;
 use crate::knowledge::kinds::{Note, WorkloadKind, group_of};
+use crate::value::Field;
 use serde_json::Value;
 
 /// How deep to look for a pod template.
@@ -98,8 +99,8 @@ fn walk<'v>(node: &'v Value, path: &mut Vec<Step<'v>>, lists: bool, found: &mut 
         _ => return,
     };
     let has_containers = map
-        .get("spec")
-        .and_then(|spec| spec.get("containers"))
+        .field("spec")
+        .and_then(|spec| spec.field("containers"))
         .is_some_and(Value::is_array);
     if has_containers {
         found.push(spell(path));
@@ -128,7 +129,7 @@ pub fn is_unknown_kind_note(message: &str) -> bool {
 /// The entry to add is spelled the way the config's `form` writes one.
 pub fn unknown_kind_note(resource: &Value, form: Form) -> Option<String> {
     let paths = pod_template_paths(resource);
-    let text = |key: &str| resource.get(key).and_then(Value::as_str).unwrap_or("");
+    let text = |key: &str| resource.field(key).and_then(Value::as_str).unwrap_or("");
     let (api_version, kind) = (text("apiVersion"), text("kind"));
     let Some(first) = paths.first() else {
         let listed = listed_template_path(resource)?;
@@ -165,9 +166,9 @@ pub fn unknown_kind_note(resource: &Value, form: Form) -> Option<String> {
 /// The indexes of a pod template's containers that have no name (Knative allows that;
 /// containers are chosen and wired by name).
 pub fn unnamed_containers(template: &Value) -> Vec<usize> {
-    let containers = template.get("spec").and_then(|s| s.get("containers"));
+    let containers = template.field("spec").and_then(|s| s.field("containers"));
     let unnamed = |c: &Value| {
-        c.get("name")
+        c.field("name")
             .and_then(Value::as_str)
             .is_none_or(str::is_empty)
     };
@@ -192,7 +193,7 @@ pub fn why_unnamed(workload: WorkloadKind) -> &'static str {
 
 /// How many containers a pod template has.
 pub fn container_count(template: &Value) -> usize {
-    let containers = template.get("spec").and_then(|s| s.get("containers"));
+    let containers = template.field("spec").and_then(|s| s.field("containers"));
     containers.and_then(Value::as_array).map_or(0, Vec::len)
 }
 

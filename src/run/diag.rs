@@ -1,5 +1,6 @@
 //! Results: what happened to each resource, as data (KRM `results`) and as one stderr line each.
 
+use crate::value::Field as _;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
@@ -140,8 +141,8 @@ impl Diagnostic {
 }
 
 fn file_of(resource: &Value) -> Option<FileRef> {
-    let annotations = resource.get("metadata")?.get("annotations")?;
-    let get = |key: &str| annotations.get(key).and_then(Value::as_str);
+    let annotations = resource.field("metadata")?.field("annotations")?;
+    let get = |key: &str| annotations.field(key).and_then(Value::as_str);
     let path =
         get("config.kubernetes.io/path").or_else(|| get("internal.config.kubernetes.io/path"))?;
     let index = get("config.kubernetes.io/index")

@@ -6,6 +6,7 @@
 
 use crate::facts::{Document, Facts, is_facts};
 use crate::run::diag::Diagnostic;
+use crate::value::Field;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -34,7 +35,7 @@ pub fn of_items<'f>(
 ) -> Cow<'f, Facts> {
     let mut facts = Facts::none();
     for (index, item) in items.iter().enumerate() {
-        let text = |key: &str| item.get(key).and_then(Value::as_str);
+        let text = |key: &str| item.field(key).and_then(Value::as_str);
         if is_facts_item(text("apiVersion"), text("kind")) {
             add_item(&mut facts, index, item, results);
         }

@@ -5,6 +5,7 @@
 
 use crate::knowledge::kinds::{WorkloadKind, is_list};
 use crate::run::stream::Label;
+use crate::value::Field;
 use crate::yaml::document;
 use crate::yaml::split::RawDoc;
 use crate::yaml::{self, YamlError};
@@ -47,7 +48,7 @@ impl Collected {
     fn resource(&mut self, resource: &Value, configured: &[WorkloadKind], at: &str) {
         let text = |key: &str| {
             resource
-                .get(key)
+                .field(key)
                 .and_then(Value::as_str)
                 .unwrap_or_default()
         };
@@ -61,7 +62,10 @@ impl Collected {
         let Some(workload) = WorkloadKind::lookup(api_version, kind, configured) else {
             return;
         };
-        let Some(spec) = workload.pod_template(resource).and_then(|t| t.get("spec")) else {
+        let Some(spec) = workload
+            .pod_template(resource)
+            .and_then(|t| t.field("spec"))
+        else {
             return;
         };
         let name = resource
@@ -77,20 +81,20 @@ impl Collected {
         };
         for list in ["initContainers", "containers"] {
             for container in spec
-                .get(list)
+                .field(list)
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
             {
                 let Some(image) = container
-                    .get("image")
+                    .field("image")
                     .and_then(Value::as_str)
                     .filter(|i| !i.is_empty())
                 else {
                     continue;
                 };
                 let cname = container
-                    .get("name")
+                    .field("name")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
                 let role = if list == "containers" {
@@ -127,7 +131,7 @@ fn placed(error: YamlError, doc: &RawDoc) -> YamlError {
 
 /// The `items` of a List or ResourceList, numbered (none when it has no such list).
 fn items(list: &Value) -> impl Iterator<Item = (usize, &Value)> {
-    list.get("items")
+    list.field("items")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()

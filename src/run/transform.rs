@@ -10,6 +10,7 @@ use crate::decide::{notes, pod, targets, unknown};
 use crate::facts::Facts;
 use crate::knowledge::kinds::{WorkloadKind, is_list};
 use crate::run::diag::{Diagnostic, ResourceRef};
+use crate::value::Field;
 use crate::wire::inject;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -24,18 +25,18 @@ use outcome::{fail, join_field, replace, unwire};
 /// `v1 List` with an error is put back as it was.
 pub fn transform(resource: &mut Value, settings: &Settings, facts: &Facts) -> Outcome {
     let api_version = resource
-        .get("apiVersion")
+        .field("apiVersion")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let kind = resource
-        .get("kind")
+        .field("kind")
         .and_then(Value::as_str)
         .unwrap_or_default();
     // A list's items, each a resource of its own (a `*List` without `items` is no list).
-    if is_list(api_version, kind) && resource.get("items").is_some() {
+    if is_list(api_version, kind) && resource.field("items").is_some() {
         let kind = kind.to_string();
         let mut outcome = Outcome::default();
-        match resource.get_mut("items") {
+        match resource.field_mut("items") {
             Some(Value::Array(items)) => {
                 for (index, item) in items.iter_mut().enumerate() {
                     // Each item is edited in place; one that could not be is put back as

@@ -13,6 +13,7 @@
 //! [`copy_user`] is the one place that decides.
 
 use crate::config::Settings;
+use crate::value::Field;
 use k8s_openapi::api::core::v1::{
     Capabilities, Container, EmptyDirVolumeSource, SeccompProfile, SecurityContext, Volume,
     VolumeMount,
@@ -102,12 +103,12 @@ pub fn init_container(settings: &Settings, user: CopyUser) -> Container {
 }
 
 fn int_at(context: Option<&Value>, key: &str) -> Option<i64> {
-    context?.get(key)?.as_i64()
+    context?.field(key)?.as_i64()
 }
 
 fn bool_at(context: Option<&Value>, key: &str) -> bool {
     context
-        .and_then(|c| c.get(key))
+        .and_then(|c| c.field(key))
         .and_then(Value::as_bool)
         .unwrap_or(false)
 }

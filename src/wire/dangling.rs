@@ -11,6 +11,7 @@
 use crate::knowledge::ours::{
     MARKER, OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, references,
 };
+use crate::value::Field;
 use crate::wire::error::{InjectError, conflict};
 use crate::wire::marker::{Marker, OwnEntry};
 use crate::wire::value_edit::name_of;
@@ -39,17 +40,17 @@ struct Ref<'t> {
 /// env.
 fn refs(template: &Value) -> Vec<Ref<'_>> {
     let mut found = Vec::new();
-    let spec = template.get("spec");
+    let spec = template.field("spec");
     for list in ["initContainers", "containers"] {
-        let containers = spec.and_then(|s| s.get(list)).and_then(Value::as_array);
+        let containers = spec.and_then(|s| s.field(list)).and_then(Value::as_array);
         for (c, container) in containers.into_iter().flatten().enumerate() {
             let name = name_of(container).unwrap_or_default();
             let mut defined: HashSet<&str> = HashSet::new();
             let at = |field: String| format!("spec.{list}[{c}].{field}");
-            let env = container.get("env").and_then(Value::as_array);
+            let env = container.field("env").and_then(Value::as_array);
             for (i, entry) in env.into_iter().flatten().enumerate() {
                 let entry_name = name_of(entry).unwrap_or_default();
-                let value = entry.get("value").and_then(Value::as_str);
+                let value = entry.field("value").and_then(Value::as_str);
                 let place = || (format!("env[{entry_name}]"), at(format!("env[{i}]")));
                 note(
                     &mut found,
@@ -60,16 +61,16 @@ fn refs(template: &Value) -> Vec<Ref<'_>> {
                 defined.insert(entry_name);
             }
             for key in ["command", "args"] {
-                let words = container.get(key).and_then(Value::as_array);
+                let words = container.field(key).and_then(Value::as_array);
                 for (i, word) in words.into_iter().flatten().enumerate() {
                     let word = word.as_str().unwrap_or_default();
                     let place = || (key.to_string(), at(format!("{key}[{i}]")));
                     note(&mut found, (name, &defined), word, place);
                 }
             }
-            let mounts = container.get("volumeMounts").and_then(Value::as_array);
+            let mounts = container.field("volumeMounts").and_then(Value::as_array);
             for (i, mount) in mounts.into_iter().flatten().enumerate() {
-                let expr = mount.get("subPathExpr").and_then(Value::as_str);
+                let expr = mount.field("subPathExpr").and_then(Value::as_str);
                 let mount_name = name_of(mount).unwrap_or_default();
                 let place = || {
                     let field = at(format!("volumeMounts[{i}].subPathExpr"));
@@ -116,8 +117,8 @@ pub(crate) struct Resolved(HashMap<(String, String, String), String>);
 impl Resolved {
     pub(crate) fn before(template: &Value) -> Resolved {
         let marker = template
-            .get("metadata")
-            .and_then(|m| m.get("annotations"))
+            .field("metadata")
+            .and_then(|m| m.field("annotations"))
             .and_then(|a| a.get(MARKER))
             .and_then(Value::as_str)
             .and_then(Marker::parse);

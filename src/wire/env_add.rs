@@ -8,6 +8,7 @@ use crate::decide::targets::Target;
 use crate::knowledge::ours::{
     OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference, refers_to,
 };
+use crate::value::Field;
 use crate::wire::flags::agent_options;
 use crate::wire::marker::OwnEntry;
 use crate::wire::plan::Edit;
@@ -74,7 +75,7 @@ pub(crate) fn add(
     // Ours go before the first entry that refers to them (Kubernetes expands `$(VAR)`
     // only from entries defined earlier): the options entry, or one of the user's own.
     let first_reference = env.iter().position(|e| {
-        e.get("value")
+        e.field("value")
             .and_then(Value::as_str)
             .is_some_and(|v| refers_to(v, OPTS_VAR))
     });
@@ -104,7 +105,7 @@ pub(crate) fn add(
                 // Kept as it is, trailing blanks included: unwiring takes back exactly
                 // the ` $(…)` added after it.
                 let user = entry
-                    .get("value")
+                    .field("value")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
                 let value = if edit.own.is_some() {

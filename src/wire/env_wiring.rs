@@ -6,6 +6,7 @@
 use crate::knowledge::ours::{
     OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, reference, refers_to,
 };
+use crate::value::Field;
 use crate::wire::marker::OwnEntry;
 use crate::wire::value_edit::{name_of, only};
 use serde_json::Value;
@@ -38,7 +39,7 @@ pub(crate) fn variables(
     options_name: Option<&str>,
 ) -> Result<(Vec<usize>, usize, Restore), String> {
     let env: &[Value] = c
-        .get("env")
+        .field("env")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
@@ -56,7 +57,7 @@ pub(crate) fn variables(
     };
     let javaagent = format!("-javaagent:{}/", mount_path.trim_end_matches('/'));
     let flags = only(&env[at], &["name", "value"])
-        .and_then(|e| e.get("value"))
+        .and_then(|e| e.field("value"))
         .and_then(Value::as_str);
     if !flags.is_some_and(|f| f.starts_with(&javaagent)) {
         return Err(format!(
@@ -73,7 +74,7 @@ pub(crate) fn variables(
         },
         None => {
             let refers = |e: &Value| {
-                e.get("value")
+                e.field("value")
                     .and_then(Value::as_str)
                     .is_some_and(|v| refers_to(v, OPTS_VAR))
             };
@@ -91,10 +92,10 @@ pub(crate) fn variables(
         .and_then(Value::as_object)
         .ok_or_else(|| format!("no options variable after {OPTS_VAR}"))?;
     let name = entry
-        .get("name")
+        .field("name")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let value = entry.get("value").and_then(Value::as_str);
+    let value = entry.field("value").and_then(Value::as_str);
     // An entry we appended has a name and a value only (the user's own may have more).
     let plain = entry
         .iter()
@@ -103,15 +104,15 @@ pub(crate) fn variables(
     let moved = at
         .checked_sub(1)
         .and_then(|i| Some((i, only(&env[i], &["name", "valueFrom"])?)))
-        .filter(|(_, e)| e.get("name").and_then(Value::as_str) == Some(original.as_str()))
+        .filter(|(_, e)| e.field("name").and_then(Value::as_str) == Some(original.as_str()))
         .filter(|_| value == Some(format!("{} {opts}", reference(&original)).as_str()));
     // The image's own value, kept in front in a variable of ours (a literal), before an
     // options entry we appended.
     let kept = at
         .checked_sub(1)
         .and_then(|i| Some((i, only(&env[i], &["name", "value"])?)))
-        .filter(|(_, e)| e.get("name").and_then(Value::as_str) == Some(original.as_str()))
-        .filter(|(_, e)| e.get("value").is_some_and(Value::is_string))
+        .filter(|(_, e)| e.field("name").and_then(Value::as_str) == Some(original.as_str()))
+        .filter(|(_, e)| e.field("value").is_some_and(Value::is_string))
         .filter(|_| plain && value == Some(format!("{} {opts}", reference(&original)).as_str()));
     // The downward-API variables: right before ours (and the original), as the wiring
     // puts them, and only those our flags use; one of those names anywhere else is the
@@ -153,7 +154,7 @@ pub(crate) fn variables(
         }
         (own, Some((i, e))) => {
             ours.push(i);
-            let from = e.get("valueFrom").cloned().unwrap_or(Value::Null);
+            let from = e.field("valueFrom").cloned().unwrap_or(Value::Null);
             let beside = match own {
                 None => None,
                 Some(OwnEntry::Empty) => Some(Value::String(String::new())),
@@ -180,14 +181,14 @@ pub(crate) fn variables(
 
 /// `{name, valueFrom: {fieldRef: {fieldPath}}}` (the API server adds `apiVersion: v1`).
 fn is_field_ref(entry: &Value, field_path: &str) -> bool {
-    let Some(from) = only(entry, &["name", "valueFrom"]).and_then(|e| e.get("valueFrom")) else {
+    let Some(from) = only(entry, &["name", "valueFrom"]).and_then(|e| e.field("valueFrom")) else {
         return false;
     };
-    let Some(field_ref) = only(from, &["fieldRef"]).and_then(|f| f.get("fieldRef")) else {
+    let Some(field_ref) = only(from, &["fieldRef"]).and_then(|f| f.field("fieldRef")) else {
         return false;
     };
     only(field_ref, &["fieldPath", "apiVersion"]).is_some_and(|r| {
-        r.get("fieldPath").and_then(Value::as_str) == Some(field_path)
-            && r.get("apiVersion").is_none_or(|v| v == "v1")
+        r.field("fieldPath").and_then(Value::as_str) == Some(field_path)
+            && r.field("apiVersion").is_none_or(|v| v == "v1")
     })
 }

@@ -21,6 +21,7 @@
 use crate::config::{AgentId, Delivery, Settings};
 use crate::decide::targets::Target;
 use crate::knowledge::ours::MARKER;
+use crate::value::Field;
 use crate::wire::error::{InjectError, conflict};
 use crate::wire::marker::{Marker, OwnEntry, Was};
 use crate::wire::plan::{Edit, Plan, plan_container};
@@ -69,7 +70,7 @@ fn unique_names(spec: &Map<String, Value>) -> Result<(), InjectError> {
     let mut seen = HashSet::new();
     for list in ["containers", "initContainers"] {
         let containers = spec
-            .get(list)
+            .field(list)
             .and_then(Value::as_array)
             .into_iter()
             .flatten();
@@ -96,20 +97,20 @@ fn rewire(
     resolved: &dangling::Resolved,
 ) -> Result<Report, InjectError> {
     strip(template)?;
-    let metadata = template.get("metadata");
+    let metadata = template.field("metadata");
     not_a_map(metadata, "metadata")?;
     not_a_map(
-        metadata.and_then(|m| m.get("annotations")),
+        metadata.and_then(|m| m.field("annotations")),
         "metadata.annotations",
     )?;
     let spec = template
-        .get_mut("spec")
+        .field_mut("spec")
         .and_then(Value::as_object_mut)
         .ok_or_else(|| conflict("spec", "the pod template has no spec"))?;
 
     if let Some(name) = volumes_of(settings)
         .into_iter()
-        .find(|name| find_named(spec.get("volumes"), name).is_some())
+        .find(|name| find_named(spec.field("volumes"), name).is_some())
     {
         return Err(conflict(
             "spec.volumes",
@@ -121,7 +122,7 @@ fn rewire(
     }
     for list in ["initContainers", "containers"] {
         if settings.agent.delivery == Delivery::InitContainer
-            && find_named(spec.get(list), &settings.agent.init_container_name).is_some()
+            && find_named(spec.field(list), &settings.agent.init_container_name).is_some()
         {
             return Err(conflict(
                 format!("spec.{list}"),
@@ -135,14 +136,14 @@ fn rewire(
     }
 
     for list in ["volumes", "initContainers"] {
-        not_a_list(spec.get(list), &format!("spec.{list}"))?;
+        not_a_list(spec.field(list), &format!("spec.{list}"))?;
     }
     // A mount of our volumes' names in another container would be served by them once
     // they are added (the targets were checked in their plans).
     let targeted: HashSet<&str> = targets.iter().map(|t| t.container.as_str()).collect();
     for list in ["initContainers", "containers"] {
         let others = spec
-            .get(list)
+            .field(list)
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -151,7 +152,7 @@ fn rewire(
             });
         for c in others {
             let mounts = c
-                .get("volumeMounts")
+                .field("volumeMounts")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten();
@@ -172,10 +173,10 @@ fn rewire(
     }
 
     unique_names(spec)?;
-    let pod_security = spec.get("securityContext").cloned();
-    let host_network = spec.get("hostNetwork") == Some(&Value::Bool(true));
+    let pod_security = spec.field("securityContext").cloned();
+    let host_network = spec.field("hostNetwork") == Some(&Value::Bool(true));
     let containers = spec
-        .get_mut("containers")
+        .field_mut("containers")
         .and_then(Value::as_array_mut)
         .ok_or_else(|| conflict("spec.containers", "the pod template has no containers list"))?;
 
@@ -224,7 +225,10 @@ fn rewire(
         &edits
             .iter()
             .map(|(index, target, _)| {
-                (containers[*index].get("securityContext"), target.image_user)
+                (
+                    containers[*index].field("securityContext"),
+                    target.image_user,
+                )
             })
             .collect::<Vec<_>>(),
     );
@@ -232,7 +236,7 @@ fn rewire(
     let mut lists = Vec::new();
     for (index, target, edit) in &edits {
         for key in ["volumeMounts", "env"] {
-            if let Some(was) = was(containers[*index].get(key)) {
+            if let Some(was) = was(containers[*index].field(key)) {
                 lists.push((format!("{}/{key}", target.container), was));
             }
         }
@@ -250,7 +254,7 @@ fn rewire(
 
     for key in ["volumes", "initContainers"] {
         let added = key == "volumes" || settings.agent.delivery == Delivery::InitContainer;
-        if let Some(was) = was(spec.get(key)).filter(|_| added) {
+        if let Some(was) = was(spec.field(key)).filter(|_| added) {
             lists.insert(0, (key.to_string(), was));
         }
     }

@@ -7,6 +7,7 @@ use crate::decide::foreign;
 use crate::knowledge::ours::{
     OPTS_VAR, ORIGINAL_PREFIX, POD_IP_VAR, POD_NAME_VAR, ends_in_open_reference, refers_to,
 };
+use crate::value::Field;
 use crate::wire::error::{InjectError, conflict};
 use crate::wire::image_volume;
 use crate::wire::marker::OwnEntry;
@@ -36,7 +37,7 @@ pub(crate) fn plan_container(
     field: &str,
 ) -> Result<Plan, InjectError> {
     for list in ["volumeMounts", "env"] {
-        not_a_list(container.get(list), &format!("{field}.{list}"))?;
+        not_a_list(container.field(list), &format!("{field}.{list}"))?;
     }
     let (mut names, mut paths) = (
         vec![settings.agent.volume_name.clone()],
@@ -47,14 +48,14 @@ pub(crate) fn plan_container(
         paths.push(image_volume::logs_path(settings));
     }
     if let Some((i, _)) = container
-        .get("volumeMounts")
+        .field("volumeMounts")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .enumerate()
         .find(|(_, m)| {
             names.iter().any(|n| name_of(m) == Some(n.as_str()))
-                || paths.iter().any(|p| same_path(m.get("mountPath"), p))
+                || paths.iter().any(|p| same_path(m.field("mountPath"), p))
         })
     {
         return Err(conflict(
@@ -74,7 +75,7 @@ pub(crate) fn plan_container(
         ));
     }
     let env: &[Value] = container
-        .get("env")
+        .field("env")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
@@ -113,7 +114,7 @@ pub(crate) fn plan_container(
     // ` $(PINPOINT_AGENT_OPTS)` appended after an unclosed `$(` would become part of that
     // reference's name, and the kubelet would pass it on unexpanded.
     if let Some(value) = existing
-        .and_then(|i| env[i].get("value"))
+        .and_then(|i| env[i].field("value"))
         .and_then(Value::as_str)
         && ends_in_open_reference(value)
         && !refers_to(value, OPTS_VAR)
@@ -126,8 +127,8 @@ pub(crate) fn plan_container(
     if let Some(i) = existing {
         // Shapes Kubernetes rejects: written back, part of them would be lost.
         let field = format!("{field}.env[{i}]");
-        let value = env[i].get("value").filter(|v| !v.is_null());
-        let value_from = env[i].get("valueFrom").filter(|v| !v.is_null());
+        let value = env[i].field("value").filter(|v| !v.is_null());
+        let value_from = env[i].field("valueFrom").filter(|v| !v.is_null());
         let problem = if value.is_some_and(|v| !v.is_string()) {
             Some("its value is not a string; quote it")
         } else if value_from.is_some_and(|v| !v.is_object()) {
@@ -145,11 +146,11 @@ pub(crate) fn plan_container(
         }
     }
     if let Some(i) = existing
-        && let Some(from) = env[i].get("valueFrom").filter(|v| !v.is_null())
+        && let Some(from) = env[i].field("valueFrom").filter(|v| !v.is_null())
     {
         let optional = ["configMapKeyRef", "secretKeyRef"].iter().any(|k| {
-            from.get(k)
-                .and_then(|r| r.get("optional"))
+            from.field(k)
+                .and_then(|r| r.field("optional"))
                 .and_then(Value::as_bool)
                 == Some(true)
         });
@@ -164,7 +165,7 @@ pub(crate) fn plan_container(
     let own = existing.and_then(|i| own_entry(&env[i], moved_value_from.is_some()));
     let warning = (existing.is_none()
         && container
-            .get("envFrom")
+            .field("envFrom")
             .and_then(Value::as_array)
             .is_some_and(|a| !a.is_empty()))
     .then(|| {
@@ -184,7 +185,7 @@ pub(crate) fn plan_container(
 /// How the user's own options entry must be described in the marker to be given back
 /// exactly: its value, when the wiring replaces it or leaves it alone.
 fn own_entry(entry: &Value, moved: bool) -> Option<OwnEntry> {
-    match entry.get("value") {
+    match entry.field("value") {
         None if moved => None,
         None => Some(OwnEntry::Unset),
         Some(Value::Null) => Some(OwnEntry::Null),

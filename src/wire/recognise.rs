@@ -7,6 +7,7 @@
 //! named.
 
 use crate::config::Delivery;
+use crate::value::Field;
 use crate::wire::copy_step::COPY_SCRIPTS;
 use crate::wire::env_wiring::{Restore, variables};
 use crate::wire::marker::{Marker, OwnEntry};
@@ -28,9 +29,9 @@ pub(crate) struct Wired {
 /// Everything a marker names, each checked: the containers to unwire.
 pub(crate) fn recognise(template: &Value, marker: &Marker) -> Result<Vec<Wired>, Vec<String>> {
     let mut problems = Vec::new();
-    let spec = template.get("spec").unwrap_or(&Value::Null);
+    let spec = template.field("spec").unwrap_or(&Value::Null);
     let list = |key: &str| {
-        spec.get(key)
+        spec.field(key)
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default()
@@ -142,21 +143,21 @@ fn one_named<'a>(items: &'a [Value], name: &str) -> Result<&'a Value, String> {
 
 fn is_empty_dir(volume: &Value) -> bool {
     only(volume, &["name", "emptyDir"])
-        .and_then(|v| v.get("emptyDir"))
+        .and_then(|v| v.field("emptyDir"))
         .and_then(|e| only(e, &["sizeLimit"]))
         .is_some_and(|e| {
-            e.get("sizeLimit")
+            e.field("sizeLimit")
                 .is_none_or(|q| q.is_string() || q.is_number())
         })
 }
 
 fn is_image_volume(volume: &Value) -> bool {
     only(volume, &["name", "image"])
-        .and_then(|v| v.get("image"))
+        .and_then(|v| v.field("image"))
         .and_then(|i| only(i, &["reference", "pullPolicy"]))
         .is_some_and(|i| {
-            i.get("reference").is_some_and(Value::is_string)
-                && i.get("pullPolicy").is_none_or(Value::is_string)
+            i.field("reference").is_some_and(Value::is_string)
+                && i.field("pullPolicy").is_none_or(Value::is_string)
         })
 }
 
@@ -179,7 +180,7 @@ fn is_copy_step(container: &Value, volume: &str) -> bool {
         return false;
     };
     let words: Vec<&str> = c
-        .get("command")
+        .field("command")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -196,12 +197,12 @@ fn is_copy_step(container: &Value, volume: &str) -> bool {
         _ => return false,
     };
     let mount = serde_json::json!([{"name": volume, "mountPath": target}]);
-    c.get("volumeMounts") == Some(&mount)
+    c.field("volumeMounts") == Some(&mount)
 }
 
 fn mounts_of(container: &Value) -> &[Value] {
     container
-        .get("volumeMounts")
+        .field("volumeMounts")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default()
@@ -233,7 +234,7 @@ fn container(
     };
     let (agent_at, agent) = find(&marker.volume)?;
     let path = agent
-        .get("mountPath")
+        .field("mountPath")
         .and_then(Value::as_str)
         .ok_or("a mount without a path")?;
     let mut indexes = vec![agent_at];
@@ -250,7 +251,7 @@ fn container(
             }
         }
         Delivery::ImageVolume => {
-            let read_only = agent.get("readOnly") == Some(&Value::Bool(true));
+            let read_only = agent.field("readOnly") == Some(&Value::Bool(true));
             let fields = agent
                 .keys()
                 .all(|k| ["name", "mountPath", "readOnly", "subPath"].contains(&k.as_str()));
@@ -261,7 +262,7 @@ fn container(
                 crate::knowledge::pinpoint::LOGS_DIR
             );
             let logs_ok = logs.len() == 2
-                && logs.get("mountPath").and_then(Value::as_str) == Some(logs_path.as_str());
+                && logs.field("mountPath").and_then(Value::as_str) == Some(logs_path.as_str());
             if !(read_only && fields && logs_ok) {
                 return Err(format!(
                     "its mounts of {:?} and {:?} are not the ones this tool adds",

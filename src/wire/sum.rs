@@ -14,6 +14,7 @@
 //! the workload).
 
 use crate::config::Delivery;
+use crate::value::Field;
 use crate::wire::env_wiring::Restore;
 use crate::wire::marker::{DIGITS, Marker};
 use crate::wire::recognise::Wired;
@@ -26,7 +27,7 @@ use serde_json::Value;
 /// of ours, and its options entry when we added it whole.
 pub(crate) fn of(template: &Value, marker: &Marker, wired: &[Wired]) -> String {
     let mut bytes = Vec::with_capacity(1024);
-    let spec = template.get("spec").unwrap_or(&Value::Null);
+    let spec = template.field("spec").unwrap_or(&Value::Null);
     encode(&mut bytes, named(spec, "volumes", &marker.volume));
     let companion = match marker.delivery {
         Delivery::InitContainer => named(spec, "initContainers", &marker.companion),
@@ -34,7 +35,7 @@ pub(crate) fn of(template: &Value, marker: &Marker, wired: &[Wired]) -> String {
     };
     encode(&mut bytes, companion);
     let containers = spec
-        .get("containers")
+        .field("containers")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
@@ -52,7 +53,7 @@ pub(crate) fn of(template: &Value, marker: &Marker, wired: &[Wired]) -> String {
         );
         let at = |key: &str, i: usize| {
             container
-                .get(key)
+                .field(key)
                 .and_then(|list| list.get(i))
                 .unwrap_or(&Value::Null)
         };
@@ -93,7 +94,7 @@ fn hash(bytes: &[u8]) -> u64 {
 
 /// The entry named `name` of the list `key` (`null` when there is none).
 fn named<'v>(spec: &'v Value, key: &str, name: &str) -> &'v Value {
-    spec.get(key)
+    spec.field(key)
         .and_then(Value::as_array)
         .and_then(|items| items.iter().find(|v| name_of(v) == Some(name)))
         .unwrap_or(&Value::Null)

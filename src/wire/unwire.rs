@@ -4,6 +4,7 @@
 //! taken out, all of it; otherwise nothing is, and the error names what does not match.
 
 use crate::knowledge::ours::MARKER;
+use crate::value::Field;
 use crate::wire::dangling::Resolved;
 use crate::wire::env_wiring::Restore;
 use crate::wire::error::{InjectError, conflict};
@@ -19,7 +20,10 @@ pub fn is_wired(template: &Value) -> bool {
 }
 
 fn marker_value(template: &Value) -> Option<&Value> {
-    template.get("metadata")?.get("annotations")?.get(MARKER)
+    template
+        .field("metadata")?
+        .field("annotations")?
+        .get(MARKER)
 }
 
 /// Take out the wiring an earlier run added, as the marker describes it and its content
@@ -60,7 +64,7 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
     }
 
     let spec = template
-        .get_mut("spec")
+        .field_mut("spec")
         .and_then(Value::as_object_mut)
         .expect("recognised above");
     let were = marker.lists_were();
@@ -73,13 +77,13 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
         (list, &marker.companion),
     ] {
         let at = spec
-            .get(key)
+            .field(key)
             .and_then(Value::as_array)
             .and_then(|items| items.iter().position(|v| name_of(v) == Some(name)));
         remove_at(spec, key, at.into_iter().collect(), were.get(key).copied());
     }
     let containers = spec
-        .get_mut("containers")
+        .field_mut("containers")
         .and_then(Value::as_array_mut)
         .expect("recognised above");
     for w in wired {
@@ -95,11 +99,11 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
     }
 
     let metadata = template
-        .get_mut("metadata")
+        .field_mut("metadata")
         .and_then(Value::as_object_mut)
         .expect("found above");
     let annotations = metadata
-        .get_mut("annotations")
+        .field_mut("annotations")
         .and_then(Value::as_object_mut)
         .expect("found above");
     annotations.shift_remove(MARKER);
@@ -159,7 +163,7 @@ fn unwire_container(
 ) {
     let mut env_removed = wired.env;
     if let Some(entry) = container
-        .get_mut("env")
+        .field_mut("env")
         .and_then(Value::as_array_mut)
         .and_then(|env| env.get_mut(wired.options))
         .and_then(Value::as_object_mut)

@@ -2,6 +2,7 @@
 //! lists, map entries, and k8s-openapi values as generic ones in the order people
 //! write manifests.
 
+use crate::value::Field;
 use crate::wire::error::{InjectError, conflict};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -93,7 +94,7 @@ pub(crate) fn not_a_map(value: Option<&Value>, field: &str) -> Result<(), Inject
 }
 
 pub(crate) fn name_of(value: &Value) -> Option<&str> {
-    value.get("name").and_then(Value::as_str)
+    value.field("name").and_then(Value::as_str)
 }
 
 pub(crate) fn same_path(path: Option<&Value>, wanted: &str) -> bool {

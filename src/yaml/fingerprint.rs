@@ -10,6 +10,7 @@
 //! knowing the seed, and otherwise they share one with a probability of about 2^-64
 //! per comparison. (std's SipHash made a stream of small workloads a fifth slower.)
 
+use crate::value::Field;
 use crate::yaml::spans::{Kind, Node};
 use foldhash::quality::RandomState;
 use serde_json::{Map, Value};
@@ -100,13 +101,14 @@ pub fn fingerprint(node: &mut Node<'_>, value: &Value) -> u64 {
         (Kind::Map { entries, .. }, Value::Object(map))
             if !node.special
                 && entries.len() == map.len()
-                && entries.iter().all(|e| map.contains_key(e.key.as_ref())) =>
+                && entries.iter().all(|e| map.has(e.key.as_ref())) =>
         {
             let len = entries.len();
             let hashes: Vec<u64> = entries
                 .iter_mut()
                 .map(|e| {
-                    let child = fingerprint(&mut e.value, &map[e.key.as_ref()]);
+                    let value = map.field(e.key.as_ref()).expect("every key is there");
+                    let child = fingerprint(&mut e.value, value);
                     entry(&e.key, child)
                 })
                 .collect();

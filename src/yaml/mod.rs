@@ -1,5 +1,5 @@
 //! The text layer: YAML in and out, the way Kubernetes reads it. It knows nothing of
-//! workloads or of the rest of the crate, and imports nothing of ours.
+//! workloads or of the rest of the crate, and imports only the value layer below it.
 //!
 //! - [`value`]: a whole document to a generic value and back (serde-saphyr), with
 //!   YAML 1.1 scalars and an emitter that quotes what go-yaml would misread;

@@ -8,6 +8,7 @@ use crate::decide::fields::str_at;
 use crate::decide::known::Known;
 use crate::knowledge::images::{self, Role, Runtime};
 use crate::knowledge::kinds::WorkloadKind;
+use crate::value::Field;
 use serde_json::Value;
 
 /// A container of the pod, with its class.
@@ -57,7 +58,7 @@ pub(super) fn skip_reason(
     let runtime = c.class.runtime;
     let image = c
         .container
-        .get("image")
+        .field("image")
         .and_then(Value::as_str)
         .unwrap_or_default();
     // The site's rule, when it gives a category, speaks instead of the image table.

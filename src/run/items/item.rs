@@ -9,6 +9,7 @@ use crate::facts::Facts;
 use crate::knowledge::kinds::{self, WorkloadKind};
 use crate::run::diag::{self, Diagnostic};
 use crate::run::{limits, transform};
+use crate::value::Field;
 use crate::yaml::document::{self, Head};
 use crate::yaml::exact::Exact;
 use crate::yaml::value::NESTED_TOO_DEEPLY;
@@ -232,7 +233,7 @@ fn no_workload(head: &Head, settings: &Settings, text: &str) -> bool {
 
 fn kind_of(value: &Value) -> &str {
     value
-        .get("kind")
+        .field("kind")
         .and_then(Value::as_str)
         .unwrap_or_default()
 }

@@ -7,6 +7,7 @@ use crate::run::diag::{self, Diagnostic};
 use crate::run::facts as run_facts;
 use crate::run::items::Outcome;
 use crate::run::{limits, transform};
+use crate::value::Field;
 use crate::yaml::document::{self, Head};
 use crate::yaml::exact::{self, Exact};
 use crate::yaml::{self, ListStyle, patch, scalars};
@@ -52,25 +53,28 @@ pub fn process_whole(
         }
     };
     let config = list
-        .get("functionConfig")
+        .field("functionConfig")
         .filter(|v| !v.is_null())
         .or(run.fallback);
     let (settings, said) = settings_of(config, run.overrides);
     outcome.results = said;
     let original = Value::Object(exact::clone_exact_map(&list));
     if let Some(settings) = settings {
-        if list.get("items").is_some_and(Value::is_null) {
+        if list.field("items").is_some_and(Value::is_null) {
             // `items: null` or `items:` (nothing to do) is how an empty list is often written.
             list.insert("items".into(), Value::Array(Vec::new()));
         }
         let items = list
-            .get_mut("items")
+            .field_mut("items")
             .and_then(Value::as_array_mut)
             .expect("checked by parse");
         let facts = run_facts::of_items(run.facts, items, &mut outcome.results);
         for (index, item) in items.iter_mut().enumerate() {
             if let Some(problem) = Head::of(item).problem() {
-                let kind = item.get("kind").and_then(Value::as_str).unwrap_or_default();
+                let kind = item
+                    .field("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let mut row = Row::broken(kind, &problem);
                 row.document = Some(format!("items[{index}]"));
                 outcome.add_row(row, options.keep_rows);
@@ -109,7 +113,7 @@ fn parse(input: &[u8], lines_before: u64) -> Result<(&str, Map<String, Value>), 
     let Value::Object(list) = value else {
         return Err("ResourceList: the input is not a mapping".to_string());
     };
-    match list.get("items") {
+    match list.field("items") {
         Some(Value::Array(_) | Value::Null) => {}
         None => return Err("ResourceList: it has no items list".to_string()),
         Some(_) => return Err("ResourceList: items is not a list".to_string()),
@@ -127,10 +131,10 @@ fn finish(
     out: &mut impl Write,
 ) -> io::Result<Outcome> {
     let results = &mut outcome.results;
-    if !list.get("apiVersion").is_some_and(Value::is_string) {
+    if !list.field("apiVersion").is_some_and(Value::is_string) {
         list.insert("apiVersion".into(), DEFAULT_API_VERSION.into());
     }
-    let earlier = match list.get("results") {
+    let earlier = match list.field("results") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items.clone(),
         Some(_) => {
