@@ -9,6 +9,7 @@ mod common;
 mod hostile {
     pub mod krm;
     pub mod markers;
+    pub mod optouts;
     pub mod references;
     pub mod smuggle;
     pub mod stderr;

@@ -31,14 +31,22 @@ pub fn annotation<'a>(
     template: Option<&'a Value>,
     key: &str,
 ) -> Option<&'a str> {
-    [Some(resource), template]
-        .into_iter()
-        .flatten()
-        .find_map(|v| {
-            map_at(v, &["metadata", "annotations"])?
-                .field(key)?
-                .as_str()
-        })
+    let [on_workload, on_template] = annotations(resource, template, key);
+    on_workload.or(on_template)
+}
+
+/// An annotation on the workload and on its pod template.
+pub fn annotations<'a>(
+    resource: &'a Value,
+    template: Option<&'a Value>,
+    key: &str,
+) -> [Option<&'a str>; 2] {
+    let on = |v: Option<&'a Value>| {
+        map_at(v?, &["metadata", "annotations"])?
+            .field(key)?
+            .as_str()
+    };
+    [on(Some(resource)), on(template)]
 }
 
 /// The label and annotation maps of a workload and its pod template (workload first).

@@ -41,7 +41,7 @@ impl<'a> Keys<'a> {
             .find_map(|k| {
                 let value = self.find(k.on, k.key)?;
                 let accepted = if k.values.is_empty() {
-                    value != "false"
+                    !value.is_empty() && !value.eq_ignore_ascii_case("false")
                 } else {
                     k.values.contains(&value)
                 };
@@ -138,7 +138,9 @@ mod tests {
             k.application_name("app").unwrap().1,
             "resource.opentelemetry.io/service.name"
         );
-        let disabled = json!({"instrumentation.opentelemetry.io/inject-java": "false"});
-        assert!(keys(&none, &disabled).opt_in().is_none());
+        for off in ["false", "False", "FALSE", ""] {
+            let disabled = json!({"instrumentation.opentelemetry.io/inject-java": off});
+            assert!(keys(&none, &disabled).opt_in().is_none(), "{off:?}");
+        }
     }
 }

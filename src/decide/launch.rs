@@ -26,10 +26,20 @@ pub struct Options {
 
 /// Names of variables that carry JVM options in manifests and launch scripts.
 fn looks_like_options(name: &str) -> bool {
-    name.contains("JAVA")
+    (name.contains("JAVA")
         || name.contains("JVM")
         || name.ends_with("_OPTS")
-        || name.ends_with("_OPTIONS")
+        || name.ends_with("_OPTIONS"))
+        && is_shell_name(name)
+}
+
+/// A name a launch script can read (`$NAME`): POSIX shell names are letters, digits and
+/// `_`, not starting with a digit (XCU 3.235 "Name"). Kubernetes accepts any printable
+/// name without `=` since 1.30 (RelaxedEnvironmentVariableValidation), but an entry
+/// named `JAVA_OPTS:X` reaches no script, and the marker could not name it.
+fn is_shell_name(name: &str) -> bool {
+    name.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// The first variable the container's own `env` sets to JVM flags (`-Xmx512m`,

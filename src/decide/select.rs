@@ -2,7 +2,7 @@
 //! `namespaces`, `excludeNames`, `matchLabels`, and opt-in (ours, or another APM's key).
 
 use crate::config::Settings;
-use crate::decide::fields::{annotation, keys, map_at, str_at};
+use crate::decide::fields::{annotations, keys, map_at, str_at};
 use crate::knowledge::kinds::WorkloadKind;
 use crate::knowledge::ours::{
     APPLICATION_NAME_ANNOTATION, CONTAINERS_ANNOTATION, INJECT_ANNOTATION, MARKER,
@@ -84,7 +84,14 @@ pub fn not_selected(
 ) -> Option<String> {
     let select = &settings.select;
     let template = workload.pod_template(resource);
-    let flag = annotation(resource, template, INJECT_ANNOTATION);
+    // An opt-out on either the workload or its pod template wins over an opt-in on the
+    // other.
+    let flags = annotations(resource, template, INJECT_ANNOTATION);
+    let flag = if flags.contains(&Some("false")) {
+        Some("false")
+    } else {
+        flags[0].or(flags[1])
+    };
     if flag == Some("false") {
         return Some(format!("annotated {INJECT_ANNOTATION}: \"false\""));
     }

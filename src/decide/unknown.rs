@@ -10,7 +10,7 @@
 //! template and is not reported.
 
 use crate::config::Form;
-use crate::knowledge::kinds::{Note, WorkloadKind, group_of};
+use crate::knowledge::kinds::{self, Note, WorkloadKind, group_of};
 use crate::value::Field;
 use serde_json::Value;
 
@@ -21,10 +21,15 @@ pub const MAX_DEPTH: usize = 8;
 /// parsed to look for a pod (Helm's `--include-crds` emits big ones).
 const SCHEMA_KINDS: &[&str] = &["CustomResourceDefinition"];
 
-/// The cheap test before a full parse in stream mode (`kind` as read from the text): a
-/// document that does not contain `containers` anywhere cannot carry a pod.
-pub fn may_carry_pods(kind: Option<&str>, text: &str) -> bool {
-    !kind.is_some_and(|k| SCHEMA_KINDS.contains(&k)) && text.contains("containers")
+/// The cheap test before a full parse (`api_version` and `kind` as read from the text):
+/// a document that does not contain `containers` anywhere cannot carry a pod, nor can a
+/// built-in kind that holds none ([`kinds::holds_no_pod`]: a ConfigMap of dashboards).
+pub fn may_carry_pods(api_version: Option<&str>, kind: Option<&str>, text: &str) -> bool {
+    let podless = match (api_version, kind) {
+        (Some(api_version), Some(kind)) => kinds::holds_no_pod(api_version, kind),
+        _ => false,
+    };
+    !podless && !kind.is_some_and(|k| SCHEMA_KINDS.contains(&k)) && text.contains("containers")
 }
 
 /// The dot paths of the pod templates in a resource, in document order.

@@ -7,10 +7,12 @@
 mod builtin;
 mod configured;
 mod kind;
+mod podless;
 mod row;
 
 pub use configured::{CONFIG_SOURCE, custom};
 pub use kind::{WorkloadKind, group_of, is_list, may_be_workload_text};
+pub use podless::holds_no_pod;
 pub use row::Note;
 
 #[cfg(test)]

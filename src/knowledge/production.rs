@@ -16,7 +16,11 @@ pub enum On {
 pub struct OptIn {
     pub on: On,
     pub key: &'static str,
-    /// Accepted values; empty: any value but `"false"`.
+    /// Accepted values; empty: any value but an empty one or `"false"` in any case (as
+    /// the OpenTelemetry operator reads its `inject-java`: `len(instValue) == 0 ||
+    /// strings.EqualFold(instValue, "false")` is no instrumentation, in
+    /// open-telemetry/opentelemetry-operator internal/instrumentation/podmutator.go,
+    /// `getInstrumentationInstance`).
     pub values: &'static [&'static str],
     pub source: &'static str,
 }

@@ -161,18 +161,23 @@ pub fn has_error(results: &[Diagnostic]) -> bool {
 
 /// Give each result about a field the line and column where the field (or the nearest
 /// written field above it) is in the input, from the span tree of a document (or item)
-/// whose first line is line `first_line` of the input.
+/// whose first line is line `first_line` of the input, and whose text starts at column
+/// `first_column` (0-based) of that line (a flow item's, after the `[` or `, ` before it).
 pub fn place_fields(
     results: &mut [Diagnostic],
     root: &crate::yaml::spans::Node<'_>,
-    first_line: u64,
+    (first_line, first_column): (u64, u64),
 ) {
     for result in results {
         let Some(field) = result.field.as_mut().filter(|f| f.at.is_none()) else {
             continue;
         };
         if let Some(node) = crate::yaml::spans::path::deepest(root, &field.path) {
-            field.at = Some((first_line - 1 + node.line as u64, node.col as u64 + 1));
+            let shift = if node.line == 1 { first_column } else { 0 };
+            field.at = Some((
+                first_line - 1 + node.line as u64,
+                shift + node.col as u64 + 1,
+            ));
         }
     }
 }

@@ -23,7 +23,7 @@ use crate::decide::targets::Target;
 use crate::knowledge::ours::MARKER;
 use crate::value::Field;
 use crate::wire::error::{InjectError, conflict};
-use crate::wire::marker::{Marker, OwnEntry, Was};
+use crate::wire::marker::{Marker, OwnEntry, Was, maps_were};
 use crate::wire::plan::{Edit, Plan, plan_container};
 use crate::wire::value_edit::{
     find_named, name_of, not_a_list, not_a_map, object_entry, push, to_value, to_value_again,
@@ -299,6 +299,7 @@ fn rewire(
         companion,
         own,
         lists,
+        maps: maps_were(template),
         sum: None,
     };
     // What a later run will find, checked as it will check it, and summed.

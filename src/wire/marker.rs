@@ -13,10 +13,16 @@
 //! were `null` (`nullLists`) or `[]` (`emptyLists`), as `volumes`, `initContainers`,
 //! `<container>/env`, `<container>/volumeMounts`, so taking the wiring out gives them back
 //! as they were. All are Kubernetes names, so `,` `;` `=` and `/` cannot occur in them.
+//! Then the pod template's `metadata` and `metadata.annotations` when they were `null`
+//! (`nullMaps`) or `{}` (`emptyMaps`) before the marker went in: taking it out leaves
+//! them so, where without the record a map the marker leaves empty is taken out (the
+//! wiring made it).
 //! Last, `sum=`: the checksum of what the wiring added ([`crate::wire::sum`]), without
 //! which nothing is taken out.
 
 use crate::config::Delivery;
+use crate::value::Field;
+use serde_json::Value;
 
 /// How an options variable that was the user's own entry is given back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +66,12 @@ pub(crate) enum Was {
 
 const LIST_KEYS: &[(&str, Was)] = &[("nullLists", Was::Null), ("emptyLists", Was::Empty)];
 
+const MAP_KEYS: &[(&str, Was)] = &[("nullMaps", Was::Null), ("emptyMaps", Was::Empty)];
+
+/// The maps the marker goes into, as `MAP_KEYS` name them: the pod template's
+/// `metadata`, and its `annotations`.
+pub(crate) const MAPS: &[&str] = &["metadata", "annotations"];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Marker {
     pub containers: Vec<String>,
@@ -72,6 +84,8 @@ pub(crate) struct Marker {
     pub own: Vec<(String, OwnEntry)>,
     /// The lists the wiring added to that were `null` or `[]`, by path.
     pub lists: Vec<(String, Was)>,
+    /// The maps the marker went into ([`MAPS`]) that were `null` or `{}`.
+    pub maps: Vec<(String, Was)>,
     /// Each container's options variable (`None` in a marker an earlier version wrote).
     pub options: Vec<(String, String)>,
     /// The checksum of what the wiring added ([`crate::wire::sum`]); `None` in a marker
@@ -152,6 +166,12 @@ impl Marker {
         self.lists.iter().map(|(p, w)| (p.as_str(), *w)).collect()
     }
 
+    /// What `metadata` or `annotations` ([`MAPS`]) was before the marker went in: `None`
+    /// when it was not there (or held more).
+    pub fn map_was(&self, map: &str) -> Option<Was> {
+        self.maps.iter().find(|(m, _)| m == map).map(|(_, w)| *w)
+    }
+
     /// Each container's options variable, by container (empty for an older marker).
     pub fn options_of(&self) -> std::collections::HashMap<&str, &str> {
         self.options
@@ -190,6 +210,7 @@ impl Marker {
         }
         render_groups(&mut text, OWN_KEYS, &self.own);
         render_groups(&mut text, LIST_KEYS, &self.lists);
+        render_groups(&mut text, MAP_KEYS, &self.maps);
         if let Some(sum) = &self.sum {
             text.push_str(&format!(";sum={sum}"));
         }
@@ -213,7 +234,8 @@ impl Marker {
             let key = key.trim();
             let is_known = known.contains(&key)
                 || OWN_KEYS.iter().any(|(o, _)| *o == key)
-                || LIST_KEYS.iter().any(|(l, _)| *l == key);
+                || LIST_KEYS.iter().any(|(l, _)| *l == key)
+                || MAP_KEYS.iter().any(|(m, _)| *m == key);
             if !is_known || fields.iter().any(|(k, _)| *k == key) {
                 return None;
             }
@@ -235,6 +257,10 @@ impl Marker {
         }
         let own = parse_groups(OWN_KEYS, get)?;
         let lists = parse_groups(LIST_KEYS, get)?;
+        let maps = parse_groups(MAP_KEYS, get)?;
+        if !maps.iter().all(|(m, _)| MAPS.contains(&m.as_str())) {
+            return None;
+        }
         let containers = distinct_names(get("containers").unwrap_or_default())?;
         // `container:NAME`, once per container the marker names.
         let mut options: Vec<(String, String)> = Vec::new();
@@ -261,8 +287,26 @@ impl Marker {
             companion: companion.to_string(),
             own,
             lists,
+            maps,
         })
     }
+}
+
+/// What the pod template's `metadata` and its `annotations` are before the marker goes
+/// in, when `null` or `{}` (the marker records it, so taking the marker out leaves them
+/// as the user wrote them).
+pub(crate) fn maps_were(template: &Value) -> Vec<(String, Was)> {
+    let was = |value: Option<&Value>| match value {
+        Some(Value::Null) => Some(Was::Null),
+        Some(Value::Object(map)) if map.is_empty() => Some(Was::Empty),
+        _ => None,
+    };
+    let metadata = template.field("metadata");
+    let annotations = metadata.and_then(|m| m.field("annotations"));
+    [(MAPS[0], was(metadata)), (MAPS[1], was(annotations))]
+        .into_iter()
+        .filter_map(|(map, was)| Some((map.to_string(), was?)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -278,6 +322,7 @@ mod tests {
             "containers=app,w;volume=v;initContainer=i;options=app:JAVA_TOOL_OPTIONS,w:CATALINA_OPTS;ownOptions=w",
             "containers=app;volume=v;initContainer=i;nullLists=initContainers,app/env;emptyLists=volumes",
             "containers=app;volume=v;initContainer=i;options=app:JAVA_OPTS;sum=0123456789abcdef",
+            "containers=app;volume=v;initContainer=i;nullMaps=annotations;emptyMaps=metadata",
         ] {
             assert_eq!(Marker::parse(text).unwrap().render(), text);
         }
@@ -297,6 +342,8 @@ mod tests {
             "containers=app;volume=v;initContainer=i;options=app:A B",
             "containers=app;volume=v;initContainer=i;sum=0123",
             "containers=app;volume=v;initContainer=i;sum=0123456789ABCDEF",
+            "containers=app;volume=v;initContainer=i;emptyMaps=labels",
+            "containers=app;volume=v;initContainer=i;nullMaps=metadata;emptyMaps=metadata",
         ] {
             assert_eq!(Marker::parse(text), None, "{text}");
         }

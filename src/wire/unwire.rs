@@ -8,7 +8,7 @@ use crate::value::Field;
 use crate::wire::dangling::Resolved;
 use crate::wire::env_wiring::Restore;
 use crate::wire::error::{InjectError, conflict};
-use crate::wire::marker::{Marker, Was};
+use crate::wire::marker::{MAPS, Marker, Was};
 use crate::wire::recognise::{Wired, recognise};
 use crate::wire::value_edit::name_of;
 use serde_json::{Map, Value};
@@ -107,15 +107,26 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
         .and_then(Value::as_object_mut)
         .expect("found above");
     annotations.shift_remove(MARKER);
+    // A map the marker leaves empty goes back to what it was: `null`, `{}`, or not there
+    // (`inject` adds the metadata and the annotations when a template has none).
     if annotations.is_empty() {
-        metadata.shift_remove("annotations");
+        match marker.map_was(MAPS[1]) {
+            Some(Was::Null) => *metadata.field_mut(MAPS[1]).expect("found above") = Value::Null,
+            Some(Was::Empty) => {}
+            None => {
+                metadata.shift_remove(MAPS[1]);
+            }
+        }
     }
     if metadata.is_empty() {
-        // `inject` adds the metadata when a template has none.
-        template
-            .as_object_mut()
-            .expect("found above")
-            .shift_remove("metadata");
+        let template = template.as_object_mut().expect("found above");
+        match marker.map_was(MAPS[0]) {
+            Some(Was::Null) => *template.field_mut(MAPS[0]).expect("found above") = Value::Null,
+            Some(Was::Empty) => {}
+            None => {
+                template.shift_remove(MAPS[0]);
+            }
+        }
     }
     Ok(true)
 }

@@ -65,6 +65,13 @@ pub fn top_level_entries(text: &str, aliases: bool) -> Result<Option<usize>, NoS
 /// [`top_level_entries`], keys written twice allowed (and listed): a parser pass that
 /// keeps only the keys of the open mappings, [`MAX_NESTING`] levels deep at most.
 pub fn top_level(text: &str, aliases: bool) -> Result<Top, NoSpans> {
+    top_level_of(text, aliases, true)
+}
+
+/// [`top_level`], keeping the keys of the top-level mapping only unless `nested`: keys
+/// written twice below it are then not found, and a mapping of a million keys costs
+/// nothing to pass over.
+pub fn top_level_of(text: &str, aliases: bool, nested: bool) -> Result<Top, NoSpans> {
     // One frame per open collection: for a mapping, its keys so far and whether the
     // next node is a key; the key sets are reused as mappings close and open.
     let mut frames: Vec<(bool, KeySet<'_>, bool)> = Vec::new();
@@ -116,6 +123,8 @@ pub fn top_level(text: &str, aliases: bool) -> Result<Top, NoSpans> {
             Event::Scalar(value, ..) if is_key() => {
                 if frames.len() == 1 {
                     top_key = Some(value.to_string());
+                } else if !nested {
+                    continue;
                 }
                 let keys = &mut frames.last_mut().expect("a mapping is open").1;
                 let line = span.start.line();

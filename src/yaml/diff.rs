@@ -92,7 +92,9 @@ pub(crate) fn diff_node<'a>(
         )));
     }
     match (new, node.kind()) {
-        (Value::Object(n), Kind::Map { .. }) if !n.is_empty() => {
+        // A flow mapping keeps its braces when its last entries go (`{a: b}` to `{}`,
+        // where the user wrote `{}` before a run added to it).
+        (Value::Object(n), Kind::Map { .. }) if !n.is_empty() || node.is_flow() => {
             diff_map(n, node, edits)?;
             Ok(true)
         }
@@ -327,11 +329,18 @@ mod tests {
 
     #[test]
     fn keys_are_added_removed_and_replaced() {
-        let text = "a: 1\nb: {c: 2}\nd: [1]\n";
-        let new = json!({"a": 1, "b": {}, "e": 3});
+        // A flow mapping that loses its entries keeps its braces; a block one that
+        // becomes empty is written anew.
+        let text = "a: 1\nb: {c: 2}\nd: [1]\nf:\n  g: 4\n";
+        let new = json!({"a": 1, "b": {}, "e": 3, "f": {}});
         assert_eq!(
             summary(text, new),
-            ["remove entry 2", "entry 1 = {}", "insert e after Some(1)"]
+            [
+                "remove entry 2",
+                "remove entry 0",
+                "insert e after Some(1)",
+                "entry 3 = {}"
+            ]
         );
     }
 

@@ -248,3 +248,39 @@ fn an_item_opened_alone_and_written_in_full_stays_an_item() {
         assert!(item["spec"]["initContainers"].is_array(), "{out}");
     }
 }
+
+/// A refused item of a flow or JSON list names the line and column of the field in the
+/// input, as a block item's does (it named the field alone): the column on the item's
+/// first line counts from the line's start, not from the item's `{`.
+#[test]
+fn a_flow_or_json_items_field_is_placed_in_the_input() {
+    let bad = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: bad},\n   spec: {template: {spec: {containers: {name: app}}}}}";
+    let flow_list = format!("apiVersion: v1\nkind: List\nitems: [\n  {bad}\n]\n");
+    let run = stream(flow_list.as_bytes(), Limits::default());
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("(field spec.template.spec.containers, line 5, column 41)"),
+        "{}",
+        run.stderr
+    );
+    let first_line = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: bad}, spec: {template: {spec: {containers: {name: app}}}}}";
+    let json_list = format!(
+        "{{\"apiVersion\": \"config.kubernetes.io/v1\", \"kind\": \"ResourceList\",\n {},\n \"items\": [{first_line}]}}\n",
+        FUNCTION_CONFIG
+            .trim_end()
+            .replacen("functionConfig:", "\"functionConfig\":", 1)
+    );
+    let list = krm_fails(
+        json_list.as_bytes(),
+        "spec.template.spec.containers is a mapping",
+    );
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    let run = run_bin(&[], json_list.as_bytes(), Limits::default());
+    assert!(
+        run.stderr
+            .contains("(field spec.template.spec.containers, line 3, column 112)"),
+        "{}",
+        run.stderr
+    );
+}

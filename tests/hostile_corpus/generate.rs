@@ -241,6 +241,29 @@ pub fn generate(kind: &str, n: usize) -> String {
             s.push_str(HEAD);
             s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
         }
+        // A ConfigMap (or a custom resource) of `n` keys that mentions `containers` once,
+        // then a Deployment; with `-mixed-endings`, its lines end in `\r\n` but for one.
+        "configmap-mentions-containers"
+        | "configmap-mentions-containers-mixed-endings"
+        | "custom-resource-mentions-containers" => {
+            s.push_str(if kind.starts_with("custom") {
+                "apiVersion: example.com/v1\nkind: Thing\nmetadata:\n  name: big\ndata:\n"
+            } else {
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\ndata:\n"
+            });
+            s.push_str("  note: the containers panel\n");
+            for i in 0..n {
+                let _ = writeln!(s, "  k{i}: v");
+            }
+            if kind.ends_with("-mixed-endings") {
+                s = s
+                    .replace('\n', "\r\n")
+                    .replacen("  k1: v\r\n", "  k1: v\n", 1);
+            }
+            s.push_str("---\n");
+            s.push_str(HEAD);
+            s.push_str("      - name: app\n        image: eclipse-temurin:21-jre\n");
+        }
         // `n` small Deployments, each with a billion-laughs chain of aliases in it.
         "laughs" => {
             for i in 0..n {

@@ -75,14 +75,39 @@ fn out_of_scope_shapes_are_as_the_readme_says() {
 
 #[test]
 fn only_documents_that_mention_containers_are_looked_at() {
-    assert!(may_carry_pods(Some("Gizmo"), "spec:\n  containers: []\n"));
     assert!(may_carry_pods(
+        None,
+        Some("Gizmo"),
+        "spec:\n  containers: []\n"
+    ));
+    assert!(may_carry_pods(
+        None,
         None,
         "{kind: Gizmo, spec: {containers: []}}"
     ));
-    assert!(!may_carry_pods(Some("ConfigMap"), "data:\n  a: b\n"));
+    assert!(!may_carry_pods(None, Some("ConfigMap"), "data:\n  a: b\n"));
     assert!(!may_carry_pods(
+        None,
         Some("CustomResourceDefinition"),
         "spec:\n  containers:\n    type: array\n"
+    ));
+    // A built-in kind that holds no pod is never looked into; the same kind in another
+    // group may be a custom resource that does.
+    let dashboard = "data:\n  d.json: '{\"containers\": 1}'\n";
+    assert!(!may_carry_pods(Some("v1"), Some("ConfigMap"), dashboard));
+    assert!(may_carry_pods(
+        Some("example.com/v1"),
+        Some("ConfigMap"),
+        dashboard
+    ));
+    assert!(may_carry_pods(
+        Some("v1"),
+        Some("PodTemplate"),
+        "template:\n  spec:\n    containers: []\n"
+    ));
+    assert!(!may_carry_pods(
+        Some("admissionregistration.k8s.io/v1"),
+        Some("ValidatingAdmissionPolicy"),
+        "spec:\n  validations:\n  - expression: object.spec.containers.all(c, true)\n"
     ));
 }

@@ -84,7 +84,7 @@ pub fn every_item<W: Write>(
         .iter()
         .enumerate()
         .filter_map(|(index, listed)| {
-            if plainly_no_workload(text, listed, outline.flow_items, settings) {
+            if plainly_no_workload(text, listed, outline.flow_items, settings, options) {
                 return None; // its text is copied unparsed
             }
             let column = match outline.flow_items {
@@ -286,10 +286,17 @@ impl Write for Dash<'_> {
     }
 }
 
-/// An item whose `apiVersion` and `kind` say it is no workload and cannot carry a pod;
-/// a flow item (`flow`) is looked at in its own bytes, a block one in its lines (a flow
-/// list on one line is one line: its every item looking at all of it was quadratic).
-fn plainly_no_workload(text: &str, listed: &Item, flow: bool, settings: &Settings) -> bool {
+/// An item whose `apiVersion` and `kind` say it is no workload and cannot carry a pod,
+/// or that is over the cap (not parsed to look for one, as in a stream); a flow item
+/// (`flow`) is looked at in its own bytes, a block one in its lines (a flow list on one
+/// line is one line: its every item looking at all of it was quadratic).
+fn plainly_no_workload(
+    text: &str,
+    listed: &Item,
+    flow: bool,
+    settings: &Settings,
+    options: &Options,
+) -> bool {
     let (Some(api_version), Some(kind)) = listed.head(text) else {
         return false;
     };
@@ -301,7 +308,8 @@ fn plainly_no_workload(text: &str, listed: &Item, flow: bool, settings: &Setting
     !kinds::may_be_workload_text(kind)
         && !kinds::is_list(api_version, kind)
         && !settings.workloads.iter().any(|w| w.name() == kind)
-        && !unknown::may_carry_pods(Some(kind), own)
+        && (own.len() > options.max_document
+            || !unknown::may_carry_pods(Some(api_version), Some(kind), own))
 }
 
 /// A list item's text as a document of its own.

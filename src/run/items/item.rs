@@ -133,9 +133,11 @@ pub fn item(
     // tree's fingerprints, read first.
     let root = root.or_else(|| yaml::fingerprint::spans_of(text, &value));
     let mut done = transform::transform(&mut value, settings, facts);
-    // A block item's fields placed in the input (its slice keeps the list's columns).
-    if let (Some(_), Some(root)) = (slice.dash, &root) {
-        crate::run::diag::place_fields(&mut done.results, root, first as u64);
+    // The item's fields placed in the input (a block item's slice keeps the list's
+    // columns; a flow item's starts at its own column).
+    if let Some(root) = &root {
+        let at = (first as u64, slice.column as u64);
+        crate::run::diag::place_fields(&mut done.results, root, at);
     }
     done.results.into_iter().for_each(|r| outcome.result(r));
     // Name the file the resource came from, where kustomize or kpt says.
@@ -228,7 +230,7 @@ fn no_workload(head: &Head, settings: &Settings, text: &str) -> bool {
     };
     WorkloadKind::lookup(api_version, kind, &settings.workloads).is_none()
         && !kinds::is_list(api_version, kind)
-        && !unknown::may_carry_pods(Some(kind), text)
+        && !unknown::may_carry_pods(Some(api_version), Some(kind), text)
 }
 
 fn kind_of(value: &Value) -> &str {

@@ -87,8 +87,11 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
     }
     // A document whose every line ends in `\r\n` is read with `\n` (which the fast path
     // reads; `\r` sent it to the full parser, at twice the time) and written back with
-    // `\r\n`, exactly.
-    if let Some(lf) = lines::lf_if_all_crlf(text) {
+    // `\r\n`, exactly. One over `max`, which is no workload to edit, is checked as it is
+    // (its copy with `\n` took its size again).
+    if text.len() <= max
+        && let Some(lf) = lines::lf_if_all_crlf(text)
+    {
         let mut done = process_text(doc, &lf, inputs, max);
         done.replacement = done.replacement.map(|out| lines::crlf_again(&out));
         return done;
@@ -146,12 +149,6 @@ fn process_text(
     (settings, facts): (&Settings, &Facts),
     max: usize,
 ) -> Processed {
-    if plainly_not_a_workload(text, settings) {
-        // Its top-level `kind:` and `apiVersion:` lines say it is no workload and cannot
-        // carry a pod, and one parser pass that builds nothing finds it well formed:
-        // copied as it is.
-        return unchanged(Vec::new());
-    }
     // A key written twice is read as Kubernetes reads it, with a warning naming both lines.
     let twice = |twice: twice::Twice| -> Vec<Diagnostic> {
         let lines = doc.first_line as usize - 1;
@@ -161,6 +158,12 @@ fn process_text(
             .map(Diagnostic::warning)
             .collect()
     };
+    if let Some(duplicates) = plainly_not_a_workload(text, settings, max) {
+        // Its top-level `kind:` and `apiVersion:` lines say it is no workload and cannot
+        // carry a pod, and one parser pass that builds nothing finds it well formed:
+        // copied as it is.
+        return unchanged(twice(duplicates));
+    }
     // Another kind that may carry a pod is parsed only to say so (never an error).
     let mut other_kind = false;
     let mut warnings = Vec::new();
@@ -170,8 +173,18 @@ fn process_text(
         // Not a workload by its `kind:` line: check it parses and has a kind, then pass it
         // on, unless it is a workload after all (JSON, flow style, an indented mapping).
         // A small one is read by the fast path, and that reading is kept for the edit
-        // (one pass instead of two, and no full parser for a one-line flow workload).
-        if text.len() <= FAST_HEAD_MAX {
+        // (one pass instead of two, and no full parser for a one-line flow workload); so
+        // is one that will be read anyway, to look for a pod template (its head read by
+        // the full parser cost ten times the fast path's reading).
+        let looked_into = || {
+            text.len() <= max
+                && unknown::may_carry_pods(
+                    document::value_from_text(text, "apiVersion:"),
+                    document::kind_from_text(text),
+                    text,
+                )
+        };
+        if text.len() <= FAST_HEAD_MAX || looked_into() {
             fast = crate::yaml::quick::load(text)
                 .or_else(|| crate::yaml::quick::json::load_json(text));
         }
@@ -187,7 +200,11 @@ fn process_text(
             }
             Ok((head, duplicates)) if !is_workload_or_list(&head, &settings.workloads) => {
                 let kind = document::kind_from_text(text);
-                if !unknown::may_carry_pods(kind, text) || text.len() > max {
+                let api_version = match &head {
+                    Head::Resource { api_version, .. } => api_version.as_deref(),
+                    _ => None,
+                };
+                if !unknown::may_carry_pods(api_version, kind, text) || text.len() > max {
                     return unchanged(twice(duplicates));
                 }
                 other_kind = true;
@@ -243,7 +260,7 @@ fn process_text(
     let root = root.or_else(|| yaml::fingerprint::spans_of(text, &value));
     let mut outcome = transform::transform(&mut value, settings, facts);
     if let Some(root) = &root {
-        place_fields(&mut outcome.results, root, doc.first_line);
+        place_fields(&mut outcome.results, root, (doc.first_line, 0));
     }
     warnings.append(&mut outcome.results);
     outcome.results = warnings;
@@ -299,23 +316,46 @@ fn process_text(
     }
 }
 
-/// True for a document whose top-level lines name a kind that is no workload (nor a
-/// List) and an apiVersion, and that is one well-formed YAML mapping. Anything else (a
+/// For a document whose top-level lines name a kind that is no workload (nor a List)
+/// and an apiVersion, and that is one well-formed YAML mapping: the keys it writes
+/// twice (`None` for any other document). Anything else (a
 /// syntax error included, so that its message is the usual one) takes the full path.
-fn plainly_not_a_workload(text: &str, settings: &Settings) -> bool {
+/// One that may carry a pod is parsed to look for it only when it is no larger than
+/// `max`, as a workload would be (a larger one passes as it is, read by a pass that
+/// builds nothing: its head read by the full parser cost ten times its size).
+fn plainly_not_a_workload(text: &str, settings: &Settings, max: usize) -> Option<twice::Twice> {
     let named = |key: &str| {
         text.lines()
             .any(|l| l.strip_prefix(key).is_some_and(|v| !v.trim().is_empty()))
     };
-    document::kind_from_text(text).is_some_and(|kind| {
+    let plain = document::kind_from_text(text).is_some_and(|kind| {
         !kind.is_empty()
             && !kinds::may_be_workload_text(kind)
             && !settings.workloads.iter().any(|w| w.name() == kind)
-            && !unknown::may_carry_pods(Some(kind), text)
+            && (text.len() > max
+                || !unknown::may_carry_pods(
+                    document::value_from_text(text, "apiVersion:"),
+                    Some(kind),
+                    text,
+                ))
     }) && named("apiVersion:")
-        && named("kind:")
-        && (crate::yaml::quick::check(text).is_some()
-            || check::top_level_entries(text, false).is_ok_and(|n| n.is_some()))
+        && named("kind:");
+    if !plain {
+        return None;
+    }
+    if crate::yaml::quick::check(text).is_some() {
+        return Some(twice::Twice::default());
+    }
+    // Keys written twice are read as Kubernetes reads them, and named, from this one pass
+    // (the full parser's reading of the head would take two more); in a document over
+    // `max`, the top-level ones only (the keys of a mapping of millions, held to find
+    // one written twice, cost more than the text: it passes as it is anyway).
+    let top = check::top_level_of(text, false, text.len() <= max).ok()?;
+    top.entries?;
+    Some(twice::Twice {
+        listed: top.duplicates,
+        unlisted: top.unlisted,
+    })
 }
 
 /// True when the head names a workload (built in or one of `configured`) or a `v1 List`.
