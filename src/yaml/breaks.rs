@@ -18,9 +18,28 @@ const BREAKS: [(char, &str); 3] = [
     ('\u{2029}', "U+2029 (PARAGRAPH SEPARATOR)"),
 ];
 
-/// The first of them in `text`, as an error at its line and column; `None` when there is
-/// none.
+/// The first of them in `text`, or a carriage return without a line feed after it, as an
+/// error at its line and column; `None` when there is none.
 pub fn first(text: &str) -> Option<YamlError> {
+    lone_cr(text).or_else(|| unicode_break(text))
+}
+
+/// A carriage return that no line feed follows (classic Mac OS line endings): a line
+/// break to every YAML reader (YAML 1.2, section 5.4, `b-break`; go-yaml's `is_break`),
+/// and none to this tool, which reads lines as LF or CRLF and edits them so.
+pub fn lone_cr(text: &str) -> Option<YamlError> {
+    let b = text.as_bytes();
+    let at = (0..b.len()).find(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))?;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[line_start..at].chars().count() + 1;
+    Some(YamlError {
+        message: "a carriage return without a line feed after it (classic Mac OS line endings): YAML and Kubernetes read it as a line break, this tool reads lines that end in LF or CRLF only; save the file with LF or CRLF line endings".into(),
+        position: Some((line as u64, column as u64)),
+    })
+}
+
+fn unicode_break(text: &str) -> Option<YamlError> {
     // Their UTF-8 starts with 0xC2 or 0xE2: most texts have neither byte.
     if !text.bytes().any(|b| b == 0xC2 || b == 0xE2) {
         return None;
@@ -60,6 +79,14 @@ mod tests {
         assert_eq!(at("a: \"x \u{2028} y\"\n"), Some((1, 7)));
         let e = first("a: 1 # note\u{2028}b: 2\n").unwrap();
         assert!(e.message.starts_with("U+2028 (LINE SEPARATOR): Kubernetes"));
+    }
+
+    #[test]
+    fn a_carriage_return_alone_is_a_break_and_crlf_is_not() {
+        assert_eq!(at("a: 1\r\nb: 2\r\n"), None);
+        assert_eq!(at("# c\rkind: Deployment\r"), Some((1, 4)));
+        assert_eq!(at("a: 1\r\nb: 2\rc: 3\r\n"), Some((2, 5)));
+        assert_eq!(at("a: 1\r"), Some((1, 5)));
     }
 
     #[test]

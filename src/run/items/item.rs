@@ -90,7 +90,9 @@ pub fn item(
                             Ok(_) => e,
                             Err(deeper) => deeper,
                         },
-                        false => e,
+                        // Lines that end in a carriage return alone are lines to the
+                        // parser and not to the list's outline: that is what to say.
+                        false => yaml::breaks::lone_cr(text).unwrap_or(e),
                     };
                     let e = e.offset_lines(first as u64 - 1);
                     broken(outcome, format!("items[{index}]: {e}"));

@@ -76,7 +76,10 @@ pub fn process_doc(doc: &RawDoc, inputs: (&Settings, &Facts), max: usize) -> Pro
     // Nothing but blank lines, comments and markers (Helm writes one such document per
     // disabled template): nothing to read (a parser per empty document cost 0.8 s a
     // million of them).
-    if !text.lines().any(crate::yaml::split::is_content_line) {
+    if !text
+        .split(['\n', '\r'])
+        .any(crate::yaml::split::is_content_line)
+    {
         return unchanged(Vec::new());
     }
     if is_list(text) {

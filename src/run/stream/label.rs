@@ -19,7 +19,8 @@ impl Label {
         // comment among them names the template (when it names one).
         self.has_content = false;
         let mut source = None;
-        for line in bytes.split(|&b| b == b'\n') {
+        // A carriage return alone ends a line too (to YAML: a workload written so is refused).
+        for line in bytes.split(|&b| b == b'\n' || b == b'\r') {
             let line = String::from_utf8_lossy(line);
             if is_content_line(&line) {
                 self.has_content = true;
