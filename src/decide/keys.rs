@@ -14,6 +14,11 @@ pub struct Keys<'a> {
 
 impl<'a> Keys<'a> {
     fn find(&self, on: On, key: &str) -> Option<&'a str> {
+        self.find_all(on, key).next()
+    }
+
+    /// Each value of `key`, in the order the places are searched.
+    fn find_all(&self, on: On, key: &str) -> impl Iterator<Item = &'a str> {
         let labels = self.labels.iter();
         let annotations = self.annotations.iter();
         let maps: Vec<&&Map<String, Value>> = match on {
@@ -21,8 +26,9 @@ impl<'a> Keys<'a> {
             On::Annotations => annotations.collect(),
             On::Both => labels.chain(annotations).collect(),
         };
+        let key = key.to_string();
         maps.into_iter()
-            .find_map(|m| m.field(key).and_then(Value::as_str))
+            .filter_map(move |m| m.field(&key).and_then(Value::as_str))
     }
 
     /// The key that opts this workload in, as `armsPilotAutoEnable: "on"` (an ARMS
@@ -39,13 +45,17 @@ impl<'a> Keys<'a> {
         OPT_IN
             .iter()
             .find_map(|k| {
-                let value = self.find(k.on, k.key)?;
-                let accepted = if k.values.is_empty() {
-                    !value.is_empty() && !value.eq_ignore_ascii_case("false")
-                } else {
-                    k.values.contains(&value)
+                // Any place that opts in does (the OpenTelemetry operator reads the pod's
+                // own annotations: an empty one on the workload hides nothing).
+                let accepted = |value: &&str| {
+                    if k.values.is_empty() {
+                        !value.is_empty() && !value.eq_ignore_ascii_case("false")
+                    } else {
+                        k.values.contains(value)
+                    }
                 };
-                accepted.then(|| format!("{}: {value:?}", k.key))
+                let value = self.find_all(k.on, k.key).find(accepted)?;
+                Some(format!("{}: {value:?}", k.key))
             })
             .or(per_container)
     }
@@ -141,6 +151,15 @@ mod tests {
         for off in ["false", "False", "FALSE", ""] {
             let disabled = json!({"instrumentation.opentelemetry.io/inject-java": off});
             assert!(keys(&none, &disabled).opt_in().is_none(), "{off:?}");
+            // An opt-in on the pod template counts, whatever the workload says.
+            let on_template = Keys {
+                labels: vec![],
+                annotations: vec![
+                    disabled.as_object().unwrap(),
+                    annotations.as_object().unwrap(),
+                ],
+            };
+            assert!(on_template.opt_in().is_some(), "{off:?}");
         }
     }
 }

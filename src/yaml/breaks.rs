@@ -26,10 +26,12 @@ pub fn first(text: &str) -> Option<YamlError> {
 
 /// A carriage return that no line feed follows (classic Mac OS line endings): a line
 /// break to every YAML reader (YAML 1.2, section 5.4, `b-break`; go-yaml's `is_break`),
-/// and none to this tool, which reads lines as LF or CRLF and edits them so.
+/// and none to this tool, which reads lines as LF or CRLF and edits them so. One that
+/// ends the text is a CRLF file's last line break with its LF missing, and is no line
+/// inside it.
 pub fn lone_cr(text: &str) -> Option<YamlError> {
     let b = text.as_bytes();
-    let at = (0..b.len()).find(|&i| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'))?;
+    let at = (0..b.len().saturating_sub(1)).find(|&i| b[i] == b'\r' && b[i + 1] != b'\n')?;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line = text[..at].matches('\n').count() + 1;
     let column = text[line_start..at].chars().count() + 1;
@@ -86,7 +88,8 @@ mod tests {
         assert_eq!(at("a: 1\r\nb: 2\r\n"), None);
         assert_eq!(at("# c\rkind: Deployment\r"), Some((1, 4)));
         assert_eq!(at("a: 1\r\nb: 2\rc: 3\r\n"), Some((2, 5)));
-        assert_eq!(at("a: 1\r"), Some((1, 5)));
+        assert_eq!(at("a: 1\r\nb: 2\r"), None);
+        assert_eq!(at("a: 1\rb: 2\r"), Some((1, 5)));
     }
 
     #[test]

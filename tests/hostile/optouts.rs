@@ -2,7 +2,8 @@
 //! over an opt-in on the workload; a `metadata` or `annotations` the user wrote empty or
 //! `null` is left so when the marker goes; an env entry no launch script can read is
 //! never the options variable (its name did not fit the marker, and the tool refused its
-//! own output). Each test failed before its fix.
+//! own output); a `kind:` line is trusted only when a parser reads the same head. Each
+//! test failed before its fix.
 
 use super::super::*;
 use super::markers::{DEPLOYMENT, OPT_OUT, annotated, rerun_and_opt_out, wired};
@@ -110,4 +111,26 @@ fn many_aliases_of_one_anchor_are_read_as_kubectl_reads_them() {
     let run = stream(pod.as_bytes(), Limits::default());
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stderr.contains("injected: app"), "{}", run.stderr);
+}
+
+/// A document whose first `kind:` line names a kind that holds no pod is still wired when
+/// a parser reads a workload: a key written again below (kubectl reads the last), or a
+/// `kind:` line at column 0 inside a flow collection. Both passed unwired, with exit 0 and
+/// no line on stderr, once such kinds were no longer parsed to look for a pod.
+#[test]
+fn a_kind_line_that_a_parser_reads_otherwise_is_not_trusted() {
+    let pod = "  template:\n    metadata:\n      labels: {app: d}\n    spec:\n      containers:\n      - name: app\n        image: eclipse-temurin:21-jre\n";
+    let written_again = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\napiVersion: apps/v1\nkind: Deployment\nspec:\n{pod}"
+    );
+    let in_flow = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: d}, x: [\napiVersion: v1,\nkind: ConfigMap\n],\nspec: {template: {spec: {containers: [{name: app, image: \"eclipse-temurin:21-jre\"}]}}}}\n";
+    for input in [written_again.as_str(), in_flow] {
+        let run = stream(input.as_bytes(), Limits::default());
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("Deployment d: injected"),
+            "{}",
+            run.stderr
+        );
+    }
 }

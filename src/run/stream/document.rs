@@ -346,7 +346,11 @@ fn plainly_not_a_workload(text: &str, settings: &Settings, max: usize) -> Option
     if !plain {
         return None;
     }
-    if crate::yaml::quick::check(text).is_some() {
+    // A document that mentions `containers` passes on its `kind:` line alone only when a
+    // parser reads the same head: a line at column 0 may be inside a flow collection, or
+    // a key written again below (kubectl reads the last).
+    let mentions = text.contains("containers");
+    if !mentions && crate::yaml::quick::check(text).is_some() {
         return Some(twice::Twice::default());
     }
     // Keys written twice are read as Kubernetes reads them, and named, from this one pass
@@ -355,6 +359,12 @@ fn plainly_not_a_workload(text: &str, settings: &Settings, max: usize) -> Option
     // one written twice, cost more than the text: it passes as it is anyway).
     let top = check::top_level_of(text, false, text.len() <= max).ok()?;
     top.entries?;
+    if mentions
+        && (top.kind.as_deref() != document::kind_from_text(text)
+            || top.api_version.as_deref() != document::value_from_text(text, "apiVersion:"))
+    {
+        return None;
+    }
     Some(twice::Twice {
         listed: top.duplicates,
         unlisted: top.unlisted,
