@@ -10,6 +10,7 @@ mod hostile {
     pub mod krm;
     pub mod markers;
     pub mod optouts;
+    pub mod overcap;
     pub mod references;
     pub mod smuggle;
     pub mod stderr;

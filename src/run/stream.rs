@@ -11,6 +11,7 @@ mod around;
 mod document;
 mod label;
 mod run;
+mod unbuilt;
 
 pub use crate::run::ordered::{THREADS_ENV, Threads};
 pub use crate::yaml::split::{RawDoc, Splitter, first_content};

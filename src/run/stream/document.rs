@@ -5,11 +5,12 @@ use crate::config::Settings;
 use crate::decide::report::Row;
 use crate::decide::unknown;
 use crate::facts::Facts;
-use crate::knowledge::kinds::{self, WorkloadKind};
+use crate::knowledge::kinds;
 use crate::run::diag::place_fields;
 use crate::run::diag::{self, Diagnostic};
 use crate::run::limits;
 use crate::run::stream::around::{after_separator_bom, leading_lines};
+use crate::run::stream::unbuilt::{head_unbuilt, is_workload_or_list, plainly_not_a_workload};
 use crate::run::transform;
 use crate::yaml::document::{self, Head};
 use crate::yaml::exact::Exact;
@@ -167,6 +168,18 @@ fn process_text(
         // copied as it is.
         return unchanged(twice(duplicates));
     }
+    // Over `max`, nothing is built: the head is read by a pass that builds nothing (JSON,
+    // anchors and aliases, which the lines above do not read; the full parser's reading
+    // of the head cost five times the document).
+    if text.len() > max
+        && let Some(head) = head_unbuilt(text)
+    {
+        if !is_workload_or_list(&head, &settings.workloads) {
+            return unchanged(Vec::new());
+        }
+        let message = limits::too_large("the document", text.len(), max);
+        return unchanged(vec![Diagnostic::error(message)]);
+    }
     // Another kind that may carry a pod is parsed only to say so (never an error).
     let mut other_kind = false;
     let mut warnings = Vec::new();
@@ -316,71 +329,5 @@ fn process_text(
         results: outcome.results,
         rows: outcome.rows,
         list: false,
-    }
-}
-
-/// For a document whose top-level lines name a kind that is no workload (nor a List)
-/// and an apiVersion, and that is one well-formed YAML mapping: the keys it writes
-/// twice (`None` for any other document). Anything else (a
-/// syntax error included, so that its message is the usual one) takes the full path.
-/// One that may carry a pod is parsed to look for it only when it is no larger than
-/// `max`, as a workload would be (a larger one passes as it is, read by a pass that
-/// builds nothing: its head read by the full parser cost ten times its size).
-fn plainly_not_a_workload(text: &str, settings: &Settings, max: usize) -> Option<twice::Twice> {
-    let named = |key: &str| {
-        text.lines()
-            .any(|l| l.strip_prefix(key).is_some_and(|v| !v.trim().is_empty()))
-    };
-    let plain = document::kind_from_text(text).is_some_and(|kind| {
-        !kind.is_empty()
-            && !kinds::may_be_workload_text(kind)
-            && !settings.workloads.iter().any(|w| w.name() == kind)
-            && (text.len() > max
-                || !unknown::may_carry_pods(
-                    document::value_from_text(text, "apiVersion:"),
-                    Some(kind),
-                    text,
-                ))
-    }) && named("apiVersion:")
-        && named("kind:");
-    if !plain {
-        return None;
-    }
-    // A document that mentions `containers` passes on its `kind:` line alone only when a
-    // parser reads the same head: a line at column 0 may be inside a flow collection, or
-    // a key written again below (kubectl reads the last).
-    let mentions = text.contains("containers");
-    if !mentions && crate::yaml::quick::check(text).is_some() {
-        return Some(twice::Twice::default());
-    }
-    // Keys written twice are read as Kubernetes reads them, and named, from this one pass
-    // (the full parser's reading of the head would take two more); in a document over
-    // `max`, the top-level ones only (the keys of a mapping of millions, held to find
-    // one written twice, cost more than the text: it passes as it is anyway).
-    let top = check::top_level_of(text, false, text.len() <= max).ok()?;
-    top.entries?;
-    if mentions
-        && (top.kind.as_deref() != document::kind_from_text(text)
-            || top.api_version.as_deref() != document::value_from_text(text, "apiVersion:"))
-    {
-        return None;
-    }
-    Some(twice::Twice {
-        listed: top.duplicates,
-        unlisted: top.unlisted,
-    })
-}
-
-/// True when the head names a workload (built in or one of `configured`) or a `v1 List`.
-fn is_workload_or_list(head: &Head, configured: &[WorkloadKind]) -> bool {
-    match head {
-        Head::Resource {
-            api_version: Some(api_version),
-            kind: Some(kind),
-        } => {
-            WorkloadKind::lookup(api_version, kind, configured).is_some()
-                || kinds::is_list(api_version, kind)
-        }
-        _ => false,
     }
 }
