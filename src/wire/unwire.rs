@@ -110,23 +110,11 @@ pub fn strip(template: &mut Value) -> Result<bool, InjectError> {
     // A map the marker leaves empty goes back to what it was: `null`, `{}`, or not there
     // (`inject` adds the metadata and the annotations when a template has none).
     if annotations.is_empty() {
-        match marker.map_was(MAPS[1]) {
-            Some(Was::Null) => *metadata.field_mut(MAPS[1]).expect("found above") = Value::Null,
-            Some(Was::Empty) => {}
-            None => {
-                metadata.shift_remove(MAPS[1]);
-            }
-        }
+        give_back(metadata, MAPS[1], marker.map_was(MAPS[1]));
     }
     if metadata.is_empty() {
         let template = template.as_object_mut().expect("found above");
-        match marker.map_was(MAPS[0]) {
-            Some(Was::Null) => *template.field_mut(MAPS[0]).expect("found above") = Value::Null,
-            Some(Was::Empty) => {}
-            None => {
-                template.shift_remove(MAPS[0]);
-            }
-        }
+        give_back(template, MAPS[0], marker.map_was(MAPS[0]));
     }
     Ok(true)
 }
@@ -153,14 +141,20 @@ fn remove_at(map: &mut Map<String, Value>, key: &str, mut indexes: Vec<usize>, w
         list.remove(i);
     }
     if list.is_empty() && before > 0 {
-        match was {
-            Some(Was::Null) => {
-                map.insert(key.into(), Value::Null);
-            }
-            Some(Was::Empty) => {}
-            None => {
-                map.shift_remove(key);
-            }
+        give_back(map, key, was);
+    }
+}
+
+/// `key`'s value, a list or map the wiring left empty, back as it was before: `null`,
+/// empty, or not there (the wiring made it).
+fn give_back(map: &mut Map<String, Value>, key: &str, was: Option<Was>) {
+    match was {
+        Some(Was::Null) => {
+            map.insert(key.into(), Value::Null);
+        }
+        Some(Was::Empty) => {}
+        None => {
+            map.shift_remove(key);
         }
     }
 }

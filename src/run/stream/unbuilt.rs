@@ -10,8 +10,8 @@ use crate::yaml::{check, twice};
 
 /// For a document whose top-level lines name a kind that is no workload (nor a List)
 /// and an apiVersion, and that is one well-formed YAML mapping: the keys it writes
-/// twice (`None` for any other document). Anything else (a
-/// syntax error included, so that its message is the usual one) takes the full path.
+/// twice (`None` for any other document, which takes the full path: a syntax error
+/// included, so that its message is the usual one).
 /// One that may carry a pod is parsed to look for it only when it is no larger than
 /// `max`, as a workload would be (a larger one passes as it is, read by a pass that
 /// builds nothing: its head read by the full parser cost ten times its size).
@@ -24,16 +24,15 @@ pub(super) fn plainly_not_a_workload(
         text.lines()
             .any(|l| l.strip_prefix(key).is_some_and(|v| !v.trim().is_empty()))
     };
-    let plain = document::kind_from_text(text).is_some_and(|kind| {
+    let (kind, api_version) = (
+        document::kind_from_text(text),
+        document::value_from_text(text, "apiVersion:"),
+    );
+    let plain = kind.is_some_and(|kind| {
         !kind.is_empty()
             && !kinds::may_be_workload_text(kind)
             && !settings.workloads.iter().any(|w| w.name() == kind)
-            && (text.len() > max
-                || !unknown::may_carry_pods(
-                    document::value_from_text(text, "apiVersion:"),
-                    Some(kind),
-                    text,
-                ))
+            && (text.len() > max || !unknown::may_carry_pods(api_version, Some(kind), text))
     }) && named("apiVersion:")
         && named("kind:");
     if !plain {
@@ -52,10 +51,7 @@ pub(super) fn plainly_not_a_workload(
     // one written twice, cost more than the text: it passes as it is anyway).
     let top = check::top_level_of(text, false, text.len() <= max).ok()?;
     top.entries?;
-    if mentions
-        && (top.kind.as_deref() != document::kind_from_text(text)
-            || top.api_version.as_deref() != document::value_from_text(text, "apiVersion:"))
-    {
+    if mentions && (top.kind.as_deref() != kind || top.api_version.as_deref() != api_version) {
         return None;
     }
     Some(twice::Twice {
